@@ -1,0 +1,97 @@
+# dealsearch — build, test, install.  Non-recursive; outputs go to build/.
+#
+#   make            build ./dealsearch
+#   make demo       install what is missing, build, index corpus/, search
+#   make test       the whole suite (normal build, then ASan+UBSan build)
+#   make install PREFIX=/usr/local
+
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+CXX ?= c++
+
+PKGS := xapian-core
+DEB_PACKAGES := make gcc g++ pkg-config libxapian-dev libstemmer-dev
+TEST_PACKAGES := libcmocka-dev jq clang
+
+XAPIAN_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+XAPIAN_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -pedantic $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
+ALL_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS) $(SAN_FLAGS) $(XAPIAN_CFLAGS) -MMD -MP
+LDLIBS := $(XAPIAN_LIBS) -lstemmer
+
+LIB_SRC := src/util.c src/corpus.c src/passage.c src/analyzer.c \
+           src/record.c src/store.c src/indexer.c src/search.c \
+           src/highlight.c src/render.c
+SHIM_SRC := shim/xapian_shim.cc
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test-deps demo test test-build asan install clean
+all: dealsearch
+
+dealsearch: $(BUILD)/dealsearch
+	cp $< $@
+
+$(BUILD)/dealsearch: $(BUILD)/src/main.o $(LIB_OBJ)
+	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@.o $<
+	$(CXX) $(SAN_FLAGS) -o $@ $@.o $(LIB_OBJ) $(LDLIBS) -lcmocka
+
+# Install missing Debian packages (sudo when not root).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES) $(EXTRA_PACKAGES); do \
+	    dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    $(SUDO) apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+test-deps:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
+
+# Quick start: everything from a fresh machine to a first answer.
+demo: deps
+	@$(MAKE) --no-print-directory dealsearch
+	./dealsearch index
+	./dealsearch "interim CEO"
+
+test-build: dealsearch $(UNIT_BIN)
+
+# The whole suite, then again under AddressSanitizer + UBSan.
+test: test-deps
+	@$(MAKE) --no-print-directory test-build
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	    SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" build/asan/dealsearch asan-unit
+	@tests/run.sh
+
+asan-unit: $(UNIT_BIN)
+
+install: dealsearch
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 dealsearch $(DESTDIR)$(PREFIX)/bin/dealsearch
+
+clean:
+	rm -rf build dealsearch
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

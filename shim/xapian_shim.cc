@@ -1,0 +1,558 @@
+/*
+ * xapian_shim.cc — C API over Xapian.  See xapian_shim.h for the contract.
+ *
+ * Every extern "C" function body runs inside GUARD(...), which catches every
+ * exception and maps it to a dsx_status and a message stored in the handle.
+ * Nothing C++ (exceptions, std::string, Xapian types) crosses into C.
+ */
+#include "xapian_shim.h"
+
+#include <xapian.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+/* Map the exception being handled to a status and fill `msg`.  Must be
+ * called from inside a catch block (it rethrows to inspect the type). */
+dsx_status classify_current_exception(std::string &msg)
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        msg = e.get_description();
+        return DSX_ERR_CORRUPT;
+    } catch (const Xapian::DatabaseVersionError &e) {
+        msg = e.get_description();
+        return DSX_ERR_VERSION;
+    } catch (const Xapian::DatabaseLockError &e) {
+        msg = e.get_description();
+        return DSX_ERR_LOCK;
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        msg = e.get_description();
+        return DSX_ERR_OPEN;
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        msg = e.get_description();
+        return DSX_ERR_OPEN;
+    } catch (const Xapian::QueryParserError &e) {
+        msg = e.get_description();
+        return DSX_ERR_QUERY;
+    } catch (const Xapian::Error &e) {
+        msg = e.get_description();
+        return DSX_ERR_XAPIAN;
+    } catch (const std::bad_alloc &) {
+        msg = "out of memory";
+        return DSX_ERR_NOMEM;
+    } catch (const std::exception &e) {
+        msg = e.what();
+        return DSX_ERR_INTERNAL;
+    } catch (...) {
+        msg = "unknown C++ exception";
+        return DSX_ERR_INTERNAL;
+    }
+}
+
+/* Copy a message into malloc'd memory for constructors' `char **err`. */
+char *malloc_message(const std::string &msg)
+{
+    char *copy = static_cast<char *>(std::malloc(msg.size() + 1));
+    if (copy) std::memcpy(copy, msg.c_str(), msg.size() + 1);
+    return copy;
+}
+
+/* Run the body (__VA_ARGS__, so commas need no parentheses) and report any exception into `handle->error`. */
+#define GUARD(handle, ...)                                      \
+    do {                                                         \
+        try {                                                    \
+            __VA_ARGS__;                                         \
+            return DSX_OK;                                       \
+        } catch (...) {                                          \
+            std::string msg_;                                    \
+            dsx_status st_ = classify_current_exception(msg_);   \
+            try {                                                \
+                (handle)->error = msg_;                          \
+            } catch (...) {                                      \
+                /* no memory even for the message */             \
+            }                                                    \
+            return st_;                                          \
+        }                                                        \
+    } while (0)
+
+/* Run the body for a constructor: report into *err instead. */
+#define GUARD_CREATE(err, ...)                                  \
+    do {                                                         \
+        if (err) *(err) = nullptr;                               \
+        try {                                                    \
+            __VA_ARGS__;                                         \
+            return DSX_OK;                                       \
+        } catch (...) {                                          \
+            std::string msg_;                                    \
+            dsx_status st_ = classify_current_exception(msg_);   \
+            if (err) *(err) = malloc_message(msg_);              \
+            return st_;                                          \
+        }                                                        \
+    } while (0)
+
+/* Xapian's stemming hook, backed by the C side's libstemmer wrapper. */
+class CallbackStemmer : public Xapian::StemImplementation {
+    const dsx_stemmer *stemmer;
+
+  public:
+    explicit CallbackStemmer(const dsx_stemmer *s) : stemmer(s) {}
+
+    std::string operator()(const std::string &word) override
+    {
+        size_t len = 0;
+        const char *stem = stemmer->stem(stemmer->ctx, word.data(),
+                                         word.size(), &len);
+        /* Copy at once: the C buffer is reused by the next call. */
+        return stem ? std::string(stem, len) : word;
+    }
+
+    std::string get_description() const override
+    {
+        return stemmer->name ? stemmer->name : "dealsearch stemmer";
+    }
+};
+
+Xapian::Stem make_stem(const dsx_stemmer *s)
+{
+    return Xapian::Stem(new CallbackStemmer(s));
+}
+
+/* Gap left between fields so that a phrase never spans two of them. */
+const Xapian::termpos FIELD_GAP = 100;
+
+/* How often a search is retried after the index was swapped under it. */
+const int MODIFIED_RETRIES = 5;
+
+} // namespace
+
+struct dsx_writer {
+    Xapian::WritableDatabase db;
+    Xapian::Stem stem;
+    std::string error;
+};
+
+struct dsx_doc {
+    dsx_writer *writer;
+    Xapian::Document doc;
+    Xapian::TermGenerator generator;
+    bool has_text = false;
+    std::string error;
+};
+
+struct dsx_db {
+    std::string path;
+    Xapian::Database db;
+    Xapian::QueryParser parser;
+    dsx_bm25 bm25 = {1.2, 0.0, 1.0, 0.5, 0.5}; /* Xapian's defaults */
+    std::string error;
+};
+
+struct dsx_query {
+    Xapian::Query query;
+    bool relaxed = false;
+    std::string description;
+};
+
+struct dsx_results {
+    unsigned long estimate = 0, lower = 0, upper = 0;
+    std::vector<double> scores;
+    std::vector<unsigned> docids;
+    std::vector<std::string> data;
+    /* Each hit's matching terms, and C pointer arrays into them. */
+    std::vector<std::vector<std::string>> terms;
+    std::vector<std::vector<const char *>> term_ptrs;
+};
+
+/* ---- Writer ------------------------------------------------------------ */
+
+extern "C" dsx_status dsx_writer_create(const char *path,
+                                        const dsx_stemmer *stemmer,
+                                        unsigned flags, dsx_writer **out,
+                                        char **err)
+{
+    *out = nullptr;
+    GUARD_CREATE(err, {
+        int db_flags = Xapian::DB_CREATE;
+        if (flags & DSX_WRITER_NO_SYNC) db_flags |= Xapian::DB_NO_SYNC;
+        dsx_writer *w = new dsx_writer{
+            Xapian::WritableDatabase(path, db_flags), make_stem(stemmer), ""};
+        *out = w;
+    });
+}
+
+extern "C" dsx_status dsx_writer_add_doc(dsx_writer *w, dsx_doc *doc)
+{
+    GUARD(w, {
+        w->db.add_document(doc->doc);
+        doc->doc = Xapian::Document();
+        doc->generator.set_document(doc->doc);
+        doc->has_text = false;
+    });
+}
+
+extern "C" dsx_status dsx_writer_set_metadata(dsx_writer *w, const char *key,
+                                              const char *value)
+{
+    GUARD(w, w->db.set_metadata(key, value));
+}
+
+extern "C" dsx_status dsx_writer_commit(dsx_writer *w)
+{
+    GUARD(w, w->db.commit());
+}
+
+extern "C" dsx_status dsx_writer_stats(dsx_writer *w, unsigned long *docs,
+                                       unsigned long *vocabulary)
+{
+    GUARD(w, {
+        *docs = w->db.get_doccount();
+        unsigned long n = 0;
+        for (auto t = w->db.allterms_begin(); t != w->db.allterms_end(); ++t) {
+            unsigned char first = static_cast<unsigned char>((*t)[0]);
+            if (!(first >= 'A' && first <= 'Z')) ++n;
+        }
+        *vocabulary = n;
+    });
+}
+
+extern "C" const char *dsx_writer_error(const dsx_writer *w)
+{
+    return w->error.c_str();
+}
+
+extern "C" void dsx_writer_destroy(dsx_writer *w)
+{
+    try {
+        delete w;
+    } catch (...) {
+        /* Destructors of Xapian objects do not throw; be safe anyway. */
+    }
+}
+
+/* ---- Document ------------------------------------------------------------ */
+
+extern "C" dsx_status dsx_doc_create(dsx_writer *w, dsx_doc **out)
+{
+    *out = nullptr;
+    GUARD(w, {
+        dsx_doc *d = new dsx_doc;
+        d->writer = w;
+        d->generator.set_stemmer(w->stem);
+        d->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+        d->generator.set_document(d->doc);
+        *out = d;
+    });
+}
+
+extern "C" dsx_status dsx_doc_index_text(dsx_doc *doc, const char *text,
+                                         size_t len, const char *prefix,
+                                         unsigned wdf_inc)
+{
+    GUARD(doc, {
+        if (doc->has_text) doc->generator.increase_termpos(FIELD_GAP);
+        doc->generator.index_text(Xapian::Utf8Iterator(text, len), wdf_inc,
+                                  prefix);
+        doc->has_text = true;
+    });
+}
+
+extern "C" dsx_status dsx_doc_add_term(dsx_doc *doc, const char *term)
+{
+    GUARD(doc, doc->doc.add_boolean_term(term));
+}
+
+extern "C" dsx_status dsx_doc_set_value(dsx_doc *doc, unsigned slot,
+                                        const char *bytes, size_t len)
+{
+    GUARD(doc, doc->doc.add_value(slot, std::string(bytes, len)));
+}
+
+extern "C" dsx_status dsx_doc_set_data(dsx_doc *doc, const char *bytes,
+                                       size_t len)
+{
+    GUARD(doc, doc->doc.set_data(std::string(bytes, len)));
+}
+
+extern "C" const char *dsx_doc_error(const dsx_doc *doc)
+{
+    return doc->error.c_str();
+}
+
+extern "C" void dsx_doc_destroy(dsx_doc *doc)
+{
+    try {
+        delete doc;
+    } catch (...) {
+    }
+}
+
+/* ---- Database -------------------------------------------------------------- */
+
+extern "C" dsx_status dsx_db_open(const char *path, const dsx_stemmer *stemmer,
+                                  dsx_db **out, char **err)
+{
+    *out = nullptr;
+    GUARD_CREATE(err, {
+        dsx_db *d = new dsx_db;
+        try {
+            d->path = path;
+            d->db = Xapian::Database(path);
+            d->parser.set_database(d->db);
+            d->parser.set_stemmer(make_stem(stemmer));
+            d->parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+        } catch (...) {
+            delete d;
+            throw;
+        }
+        *out = d;
+    });
+}
+
+extern "C" dsx_status dsx_db_get_metadata(dsx_db *db, const char *key,
+                                          char **value)
+{
+    *value = nullptr;
+    GUARD(db, {
+        std::string v = db->db.get_metadata(key);
+        *value = malloc_message(v);
+        if (!*value) throw std::bad_alloc();
+    });
+}
+
+extern "C" dsx_status dsx_db_doc_count(dsx_db *db, unsigned long *docs)
+{
+    GUARD(db, *docs = db->db.get_doccount());
+}
+
+extern "C" dsx_status dsx_db_add_prefix(dsx_db *db, const char *field,
+                                        const char *prefix)
+{
+    GUARD(db, db->parser.add_prefix(field, prefix));
+}
+
+extern "C" dsx_status dsx_db_add_boolean_prefix(dsx_db *db, const char *field,
+                                                const char *prefix)
+{
+    GUARD(db, db->parser.add_boolean_prefix(field, prefix));
+}
+
+extern "C" void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *p)
+{
+    /* Only copied here: the weight is built (and validated) per search. */
+    db->bm25 = *p;
+}
+
+extern "C" dsx_status dsx_check(const char *path, unsigned long *errors,
+                                char **report, char **err)
+{
+    *report = nullptr;
+    GUARD_CREATE(err, {
+        std::ostringstream out;
+        *errors = Xapian::Database::check(path, Xapian::DBCHECK_SHORT_TREE,
+                                          &out);
+        /* Xapian prints progress lines even for a clean index; only keep
+         * them when something is wrong. */
+        *report = malloc_message(*errors ? out.str() : std::string());
+        if (!*report) throw std::bad_alloc();
+    });
+}
+
+extern "C" const char *dsx_db_error(const dsx_db *db)
+{
+    return db->error.c_str();
+}
+
+extern "C" void dsx_db_destroy(dsx_db *db)
+{
+    try {
+        delete db;
+    } catch (...) {
+    }
+}
+
+/* ---- Query ----------------------------------------------------------------- */
+
+extern "C" dsx_status dsx_db_parse_query(dsx_db *db, const char *text,
+                                         unsigned flags, dsx_query **out)
+{
+    *out = nullptr;
+    GUARD(db, {
+        std::unique_ptr<dsx_query> q(new dsx_query);
+        db->parser.set_default_op((flags & DSX_QUERY_MATCH_ANY)
+                                      ? Xapian::Query::OP_OR
+                                      : Xapian::Query::OP_AND);
+        const unsigned syntax = Xapian::QueryParser::FLAG_PHRASE |
+                                Xapian::QueryParser::FLAG_BOOLEAN |
+                                Xapian::QueryParser::FLAG_LOVEHATE |
+                                Xapian::QueryParser::FLAG_WILDCARD;
+        if (flags & DSX_QUERY_PLAIN) {
+            q->query = db->parser.parse_query(text, 0);
+        } else {
+            try {
+                q->query = db->parser.parse_query(text, syntax);
+            } catch (const Xapian::QueryParserError &) {
+                /* "AND", an unbalanced quote, "C++ AND": read as words. */
+                q->query = db->parser.parse_query(text, 0);
+                q->relaxed = true;
+            }
+        }
+        q->description = q->query.get_description();
+        *out = q.release();
+    });
+}
+
+extern "C" int dsx_query_is_empty(const dsx_query *q)
+{
+    return q->query.empty();
+}
+
+extern "C" int dsx_query_was_relaxed(const dsx_query *q)
+{
+    return q->relaxed;
+}
+
+extern "C" const char *dsx_query_describe(const dsx_query *q)
+{
+    return q->description.c_str();
+}
+
+extern "C" void dsx_query_destroy(dsx_query *q)
+{
+    try {
+        delete q;
+    } catch (...) {
+    }
+}
+
+/* ---- Search ---------------------------------------------------------------- */
+
+namespace {
+
+void run_search(dsx_db *db, const dsx_query *q, unsigned offset,
+                unsigned limit, unsigned check_at_least, dsx_results *r)
+{
+    Xapian::Enquire enquire(db->db);
+    enquire.set_query(q->query);
+    const dsx_bm25 &p = db->bm25;
+    enquire.set_weighting_scheme(
+        Xapian::BM25Weight(p.k1, p.k2, p.k3, p.b, p.min_normlen));
+    Xapian::MSet mset = enquire.get_mset(offset, limit, check_at_least);
+    r->estimate = mset.get_matches_estimated();
+    r->lower = mset.get_matches_lower_bound();
+    r->upper = mset.get_matches_upper_bound();
+    for (auto m = mset.begin(); m != mset.end(); ++m) {
+        r->scores.push_back(m.get_weight());
+        r->docids.push_back(*m);
+        r->data.push_back(m.get_document().get_data());
+        std::vector<std::string> terms(enquire.get_matching_terms_begin(m),
+                                       enquire.get_matching_terms_end(m));
+        r->terms.push_back(std::move(terms));
+    }
+    for (auto &terms : r->terms) {
+        std::vector<const char *> ptrs;
+        for (auto &t : terms) ptrs.push_back(t.c_str());
+        r->term_ptrs.push_back(std::move(ptrs));
+    }
+}
+
+} // namespace
+
+extern "C" dsx_status dsx_db_search(dsx_db *db, const dsx_query *q,
+                                    unsigned offset, unsigned limit,
+                                    unsigned check_at_least, dsx_results **out)
+{
+    *out = nullptr;
+    GUARD(db, {
+        for (int attempt = 0;; ++attempt) {
+            std::unique_ptr<dsx_results> r(new dsx_results);
+            try {
+                run_search(db, q, offset, limit, check_at_least, r.get());
+                *out = r.release();
+                break;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt == MODIFIED_RETRIES) throw;
+            } catch (const Xapian::DatabaseOpeningError &) {
+                /* An old index generation was removed under us. */
+                if (attempt == MODIFIED_RETRIES) throw;
+            }
+            /* Open the path afresh: a rebuild swaps in a new directory. */
+            db->db = Xapian::Database(db->path);
+            db->parser.set_database(db->db);
+        }
+    });
+}
+
+extern "C" size_t dsx_results_size(const dsx_results *r)
+{
+    return r->scores.size();
+}
+
+extern "C" void dsx_results_total(const dsx_results *r,
+                                  unsigned long *estimate,
+                                  unsigned long *lower, unsigned long *upper)
+{
+    *estimate = r->estimate;
+    *lower = r->lower;
+    *upper = r->upper;
+}
+
+extern "C" void dsx_results_hit(const dsx_results *r, size_t i, dsx_hit *hit)
+{
+    hit->score = r->scores[i];
+    hit->docid = r->docids[i];
+    hit->data = r->data[i].data();
+    hit->data_len = r->data[i].size();
+    hit->terms = r->term_ptrs[i].data();
+    hit->n_terms = r->term_ptrs[i].size();
+}
+
+extern "C" void dsx_results_destroy(dsx_results *r)
+{
+    try {
+        delete r;
+    } catch (...) {
+    }
+}
+
+/* ---- Unicode -------------------------------------------------------------- */
+
+extern "C" int dsx_unicode_is_wordchar(unsigned ch)
+{
+    return Xapian::Unicode::is_wordchar(ch);
+}
+
+extern "C" int dsx_unicode_is_digit(unsigned ch)
+{
+    return Xapian::Unicode::get_category(ch) ==
+           Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
+}
+
+extern "C" unsigned dsx_unicode_tolower(unsigned ch)
+{
+    return Xapian::Unicode::tolower(ch);
+}
+
+extern "C" const char *dsx_status_name(dsx_status status)
+{
+    switch (status) {
+    case DSX_OK: return "ok";
+    case DSX_ERR_OPEN: return "cannot open database";
+    case DSX_ERR_CORRUPT: return "database is damaged";
+    case DSX_ERR_VERSION: return "database format is not supported";
+    case DSX_ERR_LOCK: return "database is locked";
+    case DSX_ERR_QUERY: return "query error";
+    case DSX_ERR_NOMEM: return "out of memory";
+    case DSX_ERR_XAPIAN: return "Xapian error";
+    case DSX_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
+}

@@ -1,0 +1,233 @@
+/*
+ * xapian_shim.h — the only door from dealsearch's C code into Xapian (C++).
+ *
+ * Everything here is plain C: opaque handles, status codes, C strings.
+ * Every entry point catches Xapian::Error, std::exception and anything
+ * else, and turns it into a dsx_status plus a message.  Where a handle
+ * exists, the message is owned by that handle and stays valid until the
+ * next call on it (dsx_*_error()).  Constructors, which have no handle yet
+ * when they fail, return a malloc'd message through `char **err` that the
+ * caller frees.
+ *
+ * The shim knows nothing of passages, prefixes or file layout: the C side
+ * decides the term scheme (src/schema.h) and hands the shim the stemmer to
+ * use, so indexing and query parsing share one analysis by construction.
+ */
+#ifndef DEALSEARCH_XAPIAN_SHIM_H
+#define DEALSEARCH_XAPIAN_SHIM_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    DSX_OK = 0,
+    DSX_ERR_OPEN,     /* database missing, unreadable or not a Xapian database */
+    DSX_ERR_CORRUPT,  /* database exists but is damaged */
+    DSX_ERR_VERSION,  /* database written by an incompatible Xapian format */
+    DSX_ERR_LOCK,     /* another writer holds the database */
+    DSX_ERR_QUERY,    /* query could not be parsed, even as plain words */
+    DSX_ERR_NOMEM,    /* std::bad_alloc */
+    DSX_ERR_XAPIAN,   /* any other Xapian::Error */
+    DSX_ERR_INTERNAL  /* std::exception or unknown exception */
+} dsx_status;
+
+/* A stemming function supplied by the C side.  It returns the stem of the
+ * (already lower-cased, UTF-8) word and its length; the returned buffer
+ * only needs to stay valid until the next call — the shim copies it at
+ * once.  Returning NULL means "leave the word unstemmed". */
+typedef const char *(*dsx_stem_fn)(void *ctx, const char *word, size_t len,
+                                   size_t *stem_len);
+
+typedef struct {
+    dsx_stem_fn stem;  /* required */
+    void *ctx;         /* passed to stem; must outlive every handle using it */
+    const char *name;  /* human-readable description, e.g. "snowball:english" */
+} dsx_stemmer;
+
+/* BM25 parameters, passed explicitly so ranking never depends on a default
+ * of the Xapian version at hand.  See Xapian::BM25Weight. */
+typedef struct {
+    double k1, k2, k3, b, min_normlen;
+} dsx_bm25;
+
+typedef struct dsx_writer dsx_writer;
+typedef struct dsx_doc dsx_doc;
+typedef struct dsx_db dsx_db;
+typedef struct dsx_query dsx_query;
+typedef struct dsx_results dsx_results;
+
+/* ---- Writer ------------------------------------------------------------ */
+
+/* Writer flags. */
+enum {
+    /* Skip fsync on commit: for an index built unpublished and swapped in
+     * only after the caller has synced it (see dsx_writer_sync_path()). */
+    DSX_WRITER_NO_SYNC = 1
+};
+
+/* Create a new, empty database at `path` (which must not hold a database
+ * yet) and return a writer for it.  `stemmer` is borrowed and must outlive
+ * the writer.  On failure *out is NULL and *err a malloc'd message. */
+dsx_status dsx_writer_create(const char *path, const dsx_stemmer *stemmer,
+                             unsigned flags, dsx_writer **out, char **err);
+
+/* Add `doc` as a new document and reset `doc` for reuse. */
+dsx_status dsx_writer_add_doc(dsx_writer *w, dsx_doc *doc);
+
+/* Store a metadata key/value pair (e.g. the analysis settings). */
+dsx_status dsx_writer_set_metadata(dsx_writer *w, const char *key,
+                                   const char *value);
+
+/* Commit everything added so far. */
+dsx_status dsx_writer_commit(dsx_writer *w);
+
+/* Number of documents and of distinct terms not starting with an upper-case
+ * ASCII letter (i.e. the vocabulary, without prefixed field terms). */
+dsx_status dsx_writer_stats(dsx_writer *w, unsigned long *docs,
+                            unsigned long *vocabulary);
+
+/* Message of the last failed call on `w`; valid until the next call. */
+const char *dsx_writer_error(const dsx_writer *w);
+
+/* Close the database without committing what was not committed, and free
+ * `w`.  Accepts NULL. */
+void dsx_writer_destroy(dsx_writer *w);
+
+/* ---- Document (one passage being built) -------------------------------- */
+
+/* A document to fill and hand to dsx_writer_add_doc().  It tokenises text
+ * with Xapian's TermGenerator using the writer's stemmer (STEM_ALL: every
+ * word indexed as its stem, with positions).  `w` must outlive `doc`. */
+dsx_status dsx_doc_create(dsx_writer *w, dsx_doc **out);
+
+/* Tokenise `text` into terms carrying `prefix` ("" for body text), each
+ * occurrence adding `wdf_inc` to the term's frequency.  Successive calls
+ * continue the word positions, leaving a gap so phrases do not span calls. */
+dsx_status dsx_doc_index_text(dsx_doc *doc, const char *text, size_t len,
+                              const char *prefix, unsigned wdf_inc);
+
+/* Add a term verbatim (no positions, no frequency): boolean filters. */
+dsx_status dsx_doc_add_term(dsx_doc *doc, const char *term);
+
+/* Store `len` bytes in value slot `slot` (sorting, ranges). */
+dsx_status dsx_doc_set_value(dsx_doc *doc, unsigned slot, const char *bytes,
+                             size_t len);
+
+/* Store the document's data blob (what a search hit returns). */
+dsx_status dsx_doc_set_data(dsx_doc *doc, const char *bytes, size_t len);
+
+const char *dsx_doc_error(const dsx_doc *doc);
+
+/* Free `doc`.  Accepts NULL. */
+void dsx_doc_destroy(dsx_doc *doc);
+
+/* ---- Database (reading) ------------------------------------------------ */
+
+/* Open the database at `path` (a directory or a Xapian stub file) for
+ * reading.  `stemmer` is borrowed, must outlive the handle, and is used to
+ * parse queries.  On failure *out is NULL and *err a malloc'd message. */
+dsx_status dsx_db_open(const char *path, const dsx_stemmer *stemmer,
+                       dsx_db **out, char **err);
+
+/* Look up metadata `key`; *value is a malloc'd string ("" when absent). */
+dsx_status dsx_db_get_metadata(dsx_db *db, const char *key, char **value);
+
+dsx_status dsx_db_doc_count(dsx_db *db, unsigned long *docs);
+
+/* Let queries say `field:words` for text indexed under `prefix`. */
+dsx_status dsx_db_add_prefix(dsx_db *db, const char *field,
+                             const char *prefix);
+
+/* Let queries say `field:value` to filter on the boolean term prefix+value. */
+dsx_status dsx_db_add_boolean_prefix(dsx_db *db, const char *field,
+                                     const char *prefix);
+
+void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *params);
+
+/* Run Xapian's own consistency checker over the database at `path`;
+ * *report is a malloc'd text of what it found (empty when clean). */
+dsx_status dsx_check(const char *path, unsigned long *errors, char **report,
+                     char **err);
+
+const char *dsx_db_error(const dsx_db *db);
+
+/* Free `db`.  Accepts NULL.  Queries and results made from it stay valid. */
+void dsx_db_destroy(dsx_db *db);
+
+/* ---- Query --------------------------------------------------------------- */
+
+enum {
+    DSX_QUERY_MATCH_ANY = 1, /* words are OR-ed (default: all must match) */
+    DSX_QUERY_PLAIN = 2      /* no syntax at all: the text is plain words */
+};
+
+/* Parse `text` with Xapian's QueryParser: phrases, AND/OR/NOT/NEAR, +/-,
+ * trailing-'*' wildcards and the prefixes added above.  Text that is not
+ * valid syntax is parsed again as plain words, and dsx_query_was_relaxed()
+ * says so; only if that also fails is DSX_ERR_QUERY returned. */
+dsx_status dsx_db_parse_query(dsx_db *db, const char *text, unsigned flags,
+                              dsx_query **out);
+
+/* True when the query holds no term at all (e.g. only punctuation). */
+int dsx_query_is_empty(const dsx_query *q);
+
+/* True when the syntax was invalid and the text was read as plain words. */
+int dsx_query_was_relaxed(const dsx_query *q);
+
+/* Xapian's description of the parsed query; owned by `q`. */
+const char *dsx_query_describe(const dsx_query *q);
+
+/* Free `q`.  Accepts NULL. */
+void dsx_query_destroy(dsx_query *q);
+
+/* ---- Search -------------------------------------------------------------- */
+
+typedef struct {
+    double score;
+    unsigned docid;
+    const char *data;           /* the document's data blob */
+    size_t data_len;
+    const char *const *terms;   /* the query terms this document matches */
+    size_t n_terms;
+} dsx_hit;
+
+/* Rank documents for `q` with BM25 and return hits offset..offset+limit-1.
+ * At least `check_at_least` documents are examined so the total estimate is
+ * exact on small indexes.  A DatabaseModifiedError (a rebuild swapped the
+ * index mid-search) reopens the database and retries a bounded number of
+ * times.  Errors are reported on `db`. */
+dsx_status dsx_db_search(dsx_db *db, const dsx_query *q, unsigned offset,
+                         unsigned limit, unsigned check_at_least,
+                         dsx_results **out);
+
+size_t dsx_results_size(const dsx_results *r);
+
+/* Estimated number of matching documents, with its bounds. */
+void dsx_results_total(const dsx_results *r, unsigned long *estimate,
+                       unsigned long *lower, unsigned long *upper);
+
+/* Hit `i` (0-based, < dsx_results_size).  Pointers in *hit stay valid until
+ * dsx_results_destroy(r). */
+void dsx_results_hit(const dsx_results *r, size_t i, dsx_hit *hit);
+
+/* Free `r`.  Accepts NULL. */
+void dsx_results_destroy(dsx_results *r);
+
+/* ---- Unicode (Xapian's own character tables; these cannot fail) --------- */
+
+/* What TermGenerator counts as part of a word. */
+int dsx_unicode_is_wordchar(unsigned codepoint);
+/* A decimal digit (for "14.3" and "1,500", which stay one word). */
+int dsx_unicode_is_digit(unsigned codepoint);
+unsigned dsx_unicode_tolower(unsigned codepoint);
+
+const char *dsx_status_name(dsx_status status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,215 @@
+/* analyzer.c — see analyzer.h. */
+#include "analyzer.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+struct ds_analyzer {
+    struct sb_stemmer *stemmer;
+    dsx_stemmer callback;
+};
+
+static const char *stem_callback(void *ctx, const char *word, size_t len,
+                                 size_t *stem_len)
+{
+    return ds_analyzer_stem(ctx, word, len, stem_len);
+}
+
+ds_analyzer *ds_analyzer_new(void)
+{
+    struct sb_stemmer *stemmer = sb_stemmer_new("english", "UTF_8");
+    if (!stemmer) return NULL;
+    ds_analyzer *a = ds_xmalloc(sizeof *a);
+    a->stemmer = stemmer;
+    a->callback.stem = stem_callback;
+    a->callback.ctx = a;
+    a->callback.name = "snowball:english (libstemmer)";
+    return a;
+}
+
+void ds_analyzer_free(ds_analyzer *a)
+{
+    if (!a) return;
+    sb_stemmer_delete(a->stemmer);
+    free(a);
+}
+
+const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a)
+{
+    return &a->callback;
+}
+
+const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
+                             size_t *stem_len)
+{
+    const sb_symbol *stem =
+        sb_stemmer_stem(a->stemmer, (const sb_symbol *)word, (int)len);
+    if (!stem) { /* out of memory inside libstemmer */
+        *stem_len = len;
+        return word;
+    }
+    *stem_len = (size_t)sb_stemmer_length(a->stemmer);
+    return (const char *)stem;
+}
+
+/* ---- Tokenizer: a C transcription of Xapian 1.4's TermGenerator rules
+ * (termgenerator_internal.cc, parse_terms), without CJK n-grams. ---- */
+
+/* Xapian's check_infix() result meaning "skip this character". */
+#define INFIX_IGNORE 0xFFFFFFFFu
+
+typedef struct {
+    const char *text;
+    size_t len;
+} cursor;
+
+/* Code point at byte `i` and its length (invalid bytes read as Latin-1). */
+static unsigned char_at(const cursor *c, size_t i, size_t *n)
+{
+    unsigned cp;
+    *n = ds_utf8_decode(c->text + i, c->len - i, &cp);
+    if (*n) return cp;
+    *n = 1;
+    return (unsigned char)c->text[i];
+}
+
+static unsigned check_wordchar(unsigned ch)
+{
+    return dsx_unicode_is_wordchar(ch) ? dsx_unicode_tolower(ch) : 0;
+}
+
+static int is_ascii_upper(unsigned ch)
+{
+    return ch >= 'A' && ch <= 'Z';
+}
+
+static int is_zero_width(unsigned ch)
+{
+    return ch >= 0x200b && (ch <= 0x200d || ch == 0x2060 || ch == 0xfeff);
+}
+
+static unsigned check_infix(unsigned ch)
+{
+    if (ch == '\'' || ch == '&' || ch == 0xb7 || ch == 0x5f4 || ch == 0x2027)
+        return ch;
+    if (ch == 0x2019 || ch == 0x201b) return '\'';
+    return is_zero_width(ch) ? INFIX_IGNORE : 0;
+}
+
+static unsigned check_infix_digit(unsigned ch)
+{
+    switch (ch) {
+    case ',': case '.': case ';': case 0x037e: case 0x0589: case 0x060d:
+    case 0x07f8: case 0x2044: case 0xfe10: case 0xfe13: case 0xfe14:
+        return ch;
+    }
+    return is_zero_width(ch) ? INFIX_IGNORE : 0;
+}
+
+static void append_cp(ds_buf *term, unsigned cp)
+{
+    char enc[4];
+    ds_buf_append(term, enc, ds_utf8_encode(cp, enc));
+}
+
+/* Try to read initials like "U.S." at `pos`; on success set *end. */
+static int read_acronym(const cursor *c, size_t pos, ds_buf *term,
+                        size_t *end)
+{
+    size_t n, p = pos;
+    ds_buf_clear(term);
+    do {
+        unsigned ch = char_at(c, p, &n);
+        append_cp(term, dsx_unicode_tolower(ch));
+        p += n;
+    } while (p < c->len && c->text[p] == '.' && ++p < c->len &&
+             is_ascii_upper((unsigned char)c->text[p]));
+    /* One letter is no acronym, and "U.S.A.x" is not one either. */
+    if (term->len > 1 &&
+        (p == c->len || !dsx_unicode_is_wordchar(char_at(c, p, &n)))) {
+        *end = p;
+        return 1;
+    }
+    ds_buf_clear(term);
+    return 0;
+}
+
+/* Read one word starting at `pos` (a word character) into `term`; returns
+ * the byte offset just past it, and sets *word_end to the end of the
+ * characters that made it into the term. */
+static size_t read_word(const cursor *c, size_t pos, ds_buf *term,
+                        size_t *word_end)
+{
+    size_t n;
+    unsigned ch = check_wordchar(char_at(c, pos, &n));
+    for (;;) {
+        unsigned prev;
+        do {
+            append_cp(term, ch);
+            prev = ch;
+            pos += n;
+            *word_end = pos;
+            if (pos == c->len) return pos;
+            ch = check_wordchar(char_at(c, pos, &n));
+        } while (ch);
+        size_t next = pos + n, n_next;
+        if (next >= c->len) break;
+        unsigned next_raw = char_at(c, next, &n_next);
+        unsigned next_ch = check_wordchar(next_raw);
+        if (!next_ch) break;
+        unsigned infix = char_at(c, pos, &n);
+        infix = (dsx_unicode_is_digit(prev) && dsx_unicode_is_digit(next_raw))
+                    ? check_infix_digit(infix)
+                    : check_infix(infix);
+        if (!infix) break;
+        if (infix != INFIX_IGNORE) append_cp(term, infix);
+        ch = next_ch;
+        pos = next;
+        n = n_next;
+    }
+    /* Up to three trailing '+' or '#' (C++, C#), unless a word follows. */
+    size_t base_len = term->len, suffix_end = pos;
+    unsigned count = 0;
+    int dropped = 0;
+    while (pos < c->len && (c->text[pos] == '+' || c->text[pos] == '#')) {
+        if (++count > 3) {
+            dropped = 1;
+            break;
+        }
+        ds_buf_putc(term, c->text[pos]);
+        suffix_end = ++pos;
+    }
+    if (dropped ||
+        (pos < c->len && dsx_unicode_is_wordchar(char_at(c, pos, &n))))
+        term->len = base_len; /* "fish+chips" is "fish" and "chips" */
+    else
+        *word_end = suffix_end;
+    term->data[term->len] = '\0';
+    return pos;
+}
+
+void ds_tokenize(const char *text, size_t len, ds_token_fn fn, void *ctx)
+{
+    cursor c = {text, len};
+    ds_buf term;
+    ds_buf_init(&term);
+    size_t pos = 0, n;
+    for (;;) {
+        while (pos < len && !check_wordchar(char_at(&c, pos, &n))) pos += n;
+        if (pos >= len) break;
+        size_t start = pos, word_end = pos;
+        if (is_ascii_upper((unsigned char)text[pos]) &&
+            read_acronym(&c, pos, &term, &pos)) {
+            word_end = pos;
+        } else {
+            ds_buf_clear(&term);
+            pos = read_word(&c, pos, &term, &word_end);
+        }
+        if (term.len == 0 || term.len > DS_MAX_WORD_BYTES) continue;
+        ds_token tok = {start, word_end, term.data, term.len};
+        if (fn(ctx, &tok)) break;
+    }
+    ds_buf_free(&term);
+}

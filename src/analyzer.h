@@ -1,0 +1,55 @@
+/*
+ * analyzer.h — the one text analysis used for indexing, querying and
+ * highlighting: Xapian's word rules and libstemmer's English (Snowball)
+ * stemmer, every word indexed as its stem (Xapian's STEM_ALL strategy).
+ *
+ * The shim gets the stemmer as a dsx_stemmer, so TermGenerator (indexing)
+ * and QueryParser (queries) call the same libstemmer code.  ds_tokenize()
+ * mirrors TermGenerator's word splitting (acronyms, infix apostrophes and
+ * digits, C++-style suffixes) so the highlighter finds exactly the words
+ * that were indexed; tests check the two agree on the whole demo corpus.
+ */
+#ifndef DEALSEARCH_ANALYZER_H
+#define DEALSEARCH_ANALYZER_H
+
+#include <stddef.h>
+
+#include "../shim/xapian_shim.h"
+
+/* TermGenerator skips words longer than this many bytes. */
+#define DS_MAX_WORD_BYTES 64
+
+/* Recorded in the index; a different value means the index must be
+ * rebuilt before it can be searched. */
+#define DS_ANALYSIS_DESCRIPTION \
+    "snowball:english via libstemmer; xapian words; stem_all; no stopwords"
+
+typedef struct ds_analyzer ds_analyzer;
+
+/* A new analyzer, or NULL when libstemmer has no English stemmer (or no
+ * memory).  Not thread-safe: use one per thread. */
+ds_analyzer *ds_analyzer_new(void);
+void ds_analyzer_free(ds_analyzer *a);
+
+/* The stemmer in the form the shim takes; valid while `a` lives. */
+const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a);
+
+/* Stem a lower-cased UTF-8 word.  The result is valid until the next call
+ * on `a`; the word itself is returned when stemming fails. */
+const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
+                             size_t *stem_len);
+
+typedef struct {
+    size_t start, end;  /* byte span of the word in the text */
+    const char *term;   /* lower-cased word as TermGenerator sees it */
+    size_t term_len;    /* (before stemming); valid during the callback */
+} ds_token;
+
+/* Return non-zero to stop tokenising. */
+typedef int (*ds_token_fn)(void *ctx, const ds_token *token);
+
+/* Call `fn` for each word of `text` that TermGenerator would index.  Bytes
+ * that are not valid UTF-8 are read as Latin-1, as Xapian does. */
+void ds_tokenize(const char *text, size_t len, ds_token_fn fn, void *ctx);
+
+#endif

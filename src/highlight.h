@@ -1,0 +1,43 @@
+/*
+ * highlight.h — finding the words of a passage that a query matched, and
+ * choosing the excerpt (snippet) that shows most of them.
+ *
+ * A word matches when its stem, produced by the same analyzer the index
+ * used, is one of the terms Xapian reports the passage matched — so "CEOs"
+ * is highlighted for the query "CEO", and wildcard expansions are too.
+ */
+#ifndef DEALSEARCH_HIGHLIGHT_H
+#define DEALSEARCH_HIGHLIGHT_H
+
+#include <stddef.h>
+
+#include "analyzer.h"
+
+typedef struct {
+    size_t start, end; /* byte offsets, end exclusive */
+} ds_span;
+
+typedef struct {
+    ds_span *items;
+    size_t count, cap;
+} ds_span_list;
+
+/* Append to `out` the spans of the words of text[0..len) whose stem is one
+ * of `terms` (terms starting with an upper-case letter are field or filter
+ * terms and never highlight body words).  Spans come out in text order. */
+void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
+                     char *const *terms, size_t n_terms, ds_span_list *out);
+
+void ds_span_list_free(ds_span_list *list);
+
+typedef struct {
+    size_t start, end;   /* byte range of text to show */
+} ds_window;
+
+/* The range of at most about `max_bytes` (cut at word boundaries) holding
+ * the most distinct matched words, preferring one that starts a sentence.
+ * The whole text when it fits. */
+ds_window ds_snippet_window(const char *text, size_t len,
+                            const ds_span_list *matches, size_t max_bytes);
+
+#endif

@@ -1,0 +1,304 @@
+/*
+ * main.c — the dealsearch command line.
+ *
+ *   dealsearch [OPTIONS] QUERY...     search (builds the index first if
+ *                                     there is none yet)
+ *   dealsearch index [OPTIONS]        rebuild the index from the corpus
+ *
+ * Exit status follows grep: 0 results, 1 none, 2 error.
+ */
+#define _DEFAULT_SOURCE /* realpath */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "indexer.h"
+#include "render.h"
+#include "search.h"
+#include "util.h"
+
+#ifndef DEALSEARCH_VERSION
+#define DEALSEARCH_VERSION "0.1.0"
+#endif
+
+static const char USAGE[] =
+    "usage: dealsearch [OPTIONS] QUERY...\n"
+    "       dealsearch index [--corpus DIR] [--index DIR] [--verbose]\n"
+    "\n"
+    "Search a folder of news articles and print the passages that answer\n"
+    "QUERY, best first.  The words after the options form one query.\n"
+    "\n"
+    "Query syntax: words (all must match; if no passage has them all,\n"
+    "passages with some are shown), \"exact phrase\", AND OR NOT, +word\n"
+    "-word, a NEAR b, prefix*, source:FILE (file name without .txt).\n"
+    "\n"
+    "Options:\n"
+    "  --corpus DIR     article folder (default ./corpus, or $DEALSEARCH_CORPUS)\n"
+    "  --index DIR      index folder (default DIR.index beside the corpus,\n"
+    "                   or $DEALSEARCH_INDEX)\n"
+    "  -n, --limit N    show at most N results (default 10)\n"
+    "  --offset N       skip the first N results\n"
+    "  --any            rank passages with any of the words\n"
+    "  --json           print one JSON object\n"
+    "  --full           show whole passages instead of snippets\n"
+    "  --color=WHEN     highlight matches: auto (default), always, never;\n"
+    "                   NO_COLOR in the environment means never for auto\n"
+    "  --verbose        (index) report each file\n"
+    "  -h, --help       show this help\n"
+    "  --version        show the version\n"
+    "\n"
+    "Exit status: 0 results found, 1 none, 2 error.\n";
+
+typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
+
+typedef struct {
+    const char *corpus;
+    const char *index;
+    unsigned limit, offset;
+    int any, json, full, verbose;
+    color_mode color;
+    int is_index_command;
+    ds_buf query;
+} cli;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("dealsearch: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see 'dealsearch --help')\n", stderr);
+    return -1;
+}
+
+static int parse_count(const char *opt, const char *s, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || errno || v > 1000000 || s[0] == '-') {
+        fputs("dealsearch: ", stderr);
+        fprintf(stderr, "%s needs a number from 0 to 1000000, not '%s'\n",
+                opt, s);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* The value of option `name` at argv[*i], as "--name=V" or "--name V". */
+static const char *option_value(int argc, char **argv, int *i,
+                                const char *name)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0) return NULL;
+    if (arg[n] == '=') return arg + n + 1;
+    if (arg[n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        usage_error("%s needs a value", name);
+        return "";
+    }
+    return argv[++*i];
+}
+
+static void add_query_word(cli *c, const char *word)
+{
+    if (c->query.len) ds_buf_putc(&c->query, ' ');
+    ds_buf_puts(&c->query, word);
+}
+
+/* Returns 0, 1 when help/version was printed, or -1 on a usage error. */
+static int parse_args(int argc, char **argv, cli *c)
+{
+    int only_words = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (only_words || a[0] != '-' || a[1] == '\0') {
+            if (!c->is_index_command && c->query.len == 0 && !only_words &&
+                strcmp(a, "index") == 0) {
+                c->is_index_command = 1;
+                continue;
+            }
+            if (c->is_index_command)
+                return usage_error("'dealsearch index' takes no words: '%s'",
+                                   a);
+            add_query_word(c, a);
+        } else if (strcmp(a, "--") == 0) {
+            only_words = 1;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(USAGE, stdout);
+            return 1;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("dealsearch %s\n", DEALSEARCH_VERSION);
+            return 1;
+        } else if ((v = option_value(argc, argv, &i, "--corpus"))) {
+            if (!*v) return -1;
+            c->corpus = v;
+        } else if ((v = option_value(argc, argv, &i, "--index"))) {
+            if (!*v) return -1;
+            c->index = v;
+        } else if ((v = option_value(argc, argv, &i, "--limit")) ||
+                   (v = option_value(argc, argv, &i, "-n"))) {
+            if (parse_count("--limit", v, &c->limit)) return -1;
+        } else if ((v = option_value(argc, argv, &i, "--offset"))) {
+            if (parse_count("--offset", v, &c->offset)) return -1;
+        } else if ((v = option_value(argc, argv, &i, "--color")) ||
+                   (v = option_value(argc, argv, &i, "--colour"))) {
+            if (strcmp(v, "auto") == 0) c->color = COLOR_AUTO;
+            else if (strcmp(v, "always") == 0) c->color = COLOR_ALWAYS;
+            else if (strcmp(v, "never") == 0) c->color = COLOR_NEVER;
+            else return usage_error("--color takes auto, always or never, "
+                                    "not '%s'", v);
+        } else if (strcmp(a, "--any") == 0) {
+            c->any = 1;
+        } else if (strcmp(a, "--json") == 0) {
+            c->json = 1;
+        } else if (strcmp(a, "--full") == 0) {
+            c->full = 1;
+        } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+            c->verbose = 1;
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+    }
+    return 0;
+}
+
+/* Default index location: beside the corpus, named CORPUS.index. */
+static char *default_index_dir(const char *corpus)
+{
+    size_t len = strlen(corpus);
+    while (len > 1 && corpus[len - 1] == '/') len--;
+    char *trimmed = ds_xstrndup(corpus, len);
+    const char *base = strrchr(trimmed, '/');
+    base = base ? base + 1 : trimmed;
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+        strcmp(trimmed, "/") == 0) {
+        char resolved[PATH_MAX];
+        if (realpath(trimmed, resolved)) {
+            free(trimmed);
+            trimmed = ds_xstrdup(resolved);
+        }
+    }
+    char *index = ds_xasprintf("%s.index", trimmed);
+    free(trimmed);
+    return index;
+}
+
+static int run_index(const cli *c, int quiet)
+{
+    ds_index_options opt = {c->corpus, c->index, c->verbose};
+    ds_index_stats stats;
+    char *err = NULL;
+    if (ds_index_build(&opt, &stats, &err) != 0) {
+        ds_warn("%s", err);
+        free(err);
+        return DS_EXIT_ERROR;
+    }
+    char *summary = ds_index_summary(&stats);
+    if (quiet)
+        ds_warn("%s", summary);
+    else
+        printf("%s\n", summary);
+    free(summary);
+    /* Like grep: the work was done, but some input could not be read. */
+    return stats.files_failed ? DS_EXIT_ERROR : DS_EXIT_MATCH;
+}
+
+static unsigned terminal_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
+}
+
+static int open_searcher(const cli *c, ds_searcher **s)
+{
+    char *err = NULL;
+    ds_search_status st = ds_searcher_open(c->index, s, &err);
+    if (st == DS_SEARCH_NO_INDEX) {
+        free(err);
+        ds_warn("no index at '%s' yet; building it from '%s' first",
+                c->index, c->corpus);
+        run_index(c, 1);
+        st = ds_searcher_open(c->index, s, &err);
+        if (st == DS_SEARCH_NO_INDEX) { /* the build said why */
+            free(err);
+            return -1;
+        }
+    }
+    if (st != DS_SEARCH_OK) {
+        ds_warn("%s", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+static int run_search(const cli *c)
+{
+    ds_searcher *s = NULL;
+    if (open_searcher(c, &s) != 0) return DS_EXIT_ERROR;
+    ds_search_options so = {c->offset, c->limit, c->any};
+    ds_results r;
+    char *err = NULL;
+    if (ds_search(s, c->query.data, &so, &r, &err) != 0) {
+        ds_warn("%s", err);
+        free(err);
+        ds_searcher_close(s);
+        return DS_EXIT_ERROR;
+    }
+    int tty = isatty(STDOUT_FILENO);
+    int color = c->color == COLOR_ALWAYS ||
+                (c->color == COLOR_AUTO && tty && !getenv("NO_COLOR"));
+    ds_render_options ro = {c->json, color, c->full,
+                            tty ? terminal_width() : 0, DS_SNIPPET_BYTES};
+    ds_buf out;
+    ds_buf_init(&out);
+    ds_render(&out, c->query.data, &r, &so, ds_searcher_analyzer(s), &ro);
+    int rc = r.count ? DS_EXIT_MATCH : DS_EXIT_NO_MATCH;
+    if (fwrite(out.data, 1, out.len, stdout) != out.len ||
+        fflush(stdout) != 0) {
+        ds_warn("writing results: %s", strerror(errno));
+        rc = DS_EXIT_ERROR;
+    }
+    ds_buf_free(&out);
+    ds_results_free(&r);
+    ds_searcher_close(s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {0};
+    c.limit = 10;
+    ds_buf_init(&c.query);
+    int parsed = parse_args(argc, argv, &c);
+    int rc = DS_EXIT_ERROR;
+    if (parsed > 0) {
+        rc = DS_EXIT_MATCH;
+        goto done;
+    }
+    if (parsed < 0) goto done;
+    if (!c.corpus) c.corpus = getenv("DEALSEARCH_CORPUS");
+    if (!c.corpus || !*c.corpus) c.corpus = "corpus";
+    if (!c.index) c.index = getenv("DEALSEARCH_INDEX");
+    char *default_index = NULL;
+    if (!c.index || !*c.index) c.index = default_index =
+        default_index_dir(c.corpus);
+    if (c.is_index_command) {
+        rc = run_index(&c, 0);
+    } else if (c.query.len == 0) {
+        ds_warn("no query given (see 'dealsearch --help')");
+    } else {
+        rc = run_search(&c);
+    }
+    free(default_index);
+done:
+    ds_buf_free(&c.query);
+    return rc;
+}

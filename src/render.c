@@ -1,0 +1,291 @@
+/* render.c — see render.h. */
+#include "render.h"
+
+#include <string.h>
+
+#include "highlight.h"
+
+#define ELLIPSIS "\xE2\x80\xA6 " /* "… " */
+#define ELLIPSIS_LEN 4
+
+#define ANSI_BOLD "\033[1m"
+#define ANSI_HEADER "\033[35m" /* like grep's file names */
+#define ANSI_DIM "\033[2m"
+#define ANSI_RESET "\033[0m"
+
+void ds_json_string(ds_buf *out, const char *s, size_t len)
+{
+    ds_buf_putc(out, '"');
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp;
+        size_t n;
+        if (c == '"' || c == '\\') {
+            ds_buf_putc(out, '\\');
+            ds_buf_putc(out, (char)c);
+            i++;
+        } else if (c == '\n') {
+            ds_buf_puts(out, "\\n"), i++;
+        } else if (c == '\t') {
+            ds_buf_puts(out, "\\t"), i++;
+        } else if (c < 0x20 || c == 0x7F) {
+            ds_buf_printf(out, "\\u%04x", c);
+            i++;
+        } else if (c < 0x80) {
+            ds_buf_putc(out, (char)c);
+            i++;
+        } else if ((n = ds_utf8_decode(s + i, len - i, &cp)) != 0) {
+            ds_buf_append(out, s + i, n);
+            i += n;
+        } else {
+            ds_buf_puts(out, "\\ufffd");
+            i++;
+        }
+    }
+    ds_buf_putc(out, '"');
+}
+
+void ds_terminal_safe(ds_buf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp;
+        size_t n;
+        if (c < 0x80) {
+            ds_buf_putc(out, c < 0x20 || c == 0x7F ? '?' : (char)c);
+            i++;
+        } else if ((n = ds_utf8_decode(s + i, len - i, &cp)) != 0) {
+            if (cp >= 0x80 && cp <= 0x9F)
+                ds_buf_putc(out, '?');
+            else
+                ds_buf_append(out, s + i, n);
+            i += n;
+        } else {
+            ds_buf_puts(out, "\xEF\xBF\xBD");
+            i++;
+        }
+    }
+}
+
+/* The excerpt of one hit and its highlights, in excerpt coordinates. */
+typedef struct {
+    ds_buf text;
+    ds_span_list highlights;
+} excerpt;
+
+static void make_excerpt(const ds_hit *h, const ds_span_list *matches,
+                         size_t max_bytes, excerpt *ex)
+{
+    ds_window w = max_bytes ? ds_snippet_window(h->text, h->text_len,
+                                                matches, max_bytes)
+                            : (ds_window){0, h->text_len};
+    size_t shift = 0;
+    if (w.start > 0) {
+        ds_buf_append(&ex->text, ELLIPSIS, ELLIPSIS_LEN);
+        shift = ELLIPSIS_LEN;
+    }
+    ds_buf_append(&ex->text, h->text + w.start, w.end - w.start);
+    if (w.end < h->text_len) ds_buf_puts(&ex->text, " \xE2\x80\xA6");
+    for (size_t i = 0; i < matches->count; i++) {
+        ds_span s = matches->items[i];
+        if (s.start < w.start || s.end > w.end) continue;
+        ds_span moved = {s.start - w.start + shift, s.end - w.start + shift};
+        if (ex->highlights.count == ex->highlights.cap) {
+            ex->highlights.cap = ex->highlights.cap * 2 + 8;
+            ex->highlights.items =
+                ds_xrealloc(ex->highlights.items,
+                            ex->highlights.cap * sizeof(ds_span));
+        }
+        ex->highlights.items[ex->highlights.count++] = moved;
+    }
+}
+
+static void excerpt_free(excerpt *ex)
+{
+    ds_buf_free(&ex->text);
+    ds_span_list_free(&ex->highlights);
+}
+
+/* ---- JSON ---- */
+
+static void json_spans(ds_buf *out, const ds_span_list *spans)
+{
+    ds_buf_putc(out, '[');
+    for (size_t i = 0; i < spans->count; i++)
+        ds_buf_printf(out, "%s[%zu,%zu]", i ? "," : "", spans->items[i].start,
+                      spans->items[i].end);
+    ds_buf_putc(out, ']');
+}
+
+static void json_hit(ds_buf *out, size_t rank, const ds_hit *h,
+                     const ds_span_list *matches, const excerpt *ex)
+{
+    ds_buf_printf(out, "{\"rank\":%zu,\"score\":%.4f,\"source\":", rank,
+                  h->score);
+    ds_json_string(out, h->source, strlen(h->source));
+    ds_buf_printf(out, ",\"passage\":%lu,\"line\":%lu,\"text\":", h->passage,
+                  h->line);
+    ds_json_string(out, h->text, h->text_len);
+    ds_buf_puts(out, ",\"snippet\":");
+    ds_json_string(out, ex->text.data, ex->text.len);
+    ds_buf_puts(out, ",\"snippet_highlights\":");
+    json_spans(out, &ex->highlights);
+    ds_buf_puts(out, ",\"text_highlights\":");
+    json_spans(out, matches);
+    ds_buf_puts(out, ",\"matched_terms\":[");
+    size_t shown = 0;
+    for (size_t t = 0; t < h->n_terms; t++) {
+        if (h->terms[t][0] >= 'A' && h->terms[t][0] <= 'Z') continue;
+        if (shown++) ds_buf_putc(out, ',');
+        ds_json_string(out, h->terms[t], strlen(h->terms[t]));
+    }
+    ds_buf_puts(out, "]}");
+}
+
+static void render_json(ds_buf *out, const char *query, const ds_results *r,
+                        const ds_search_options *so, ds_analyzer *a,
+                        const ds_render_options *ro)
+{
+    ds_buf_puts(out, "{\"query\":");
+    ds_json_string(out, query, strlen(query));
+    ds_buf_puts(out, ",\"parsed_query\":");
+    ds_json_string(out, r->parsed, strlen(r->parsed));
+    ds_buf_printf(out,
+                  ",\"match\":\"%s\",\"relaxed_syntax\":%s,\"total\":%lu,"
+                  "\"total_exact\":%s,\"offset\":%u,\"limit\":%u,"
+                  "\"results\":[",
+                  (so->match_any || r->relaxed_to_any) ? "any" : "all",
+                  r->relaxed_syntax ? "true" : "false", r->total,
+                  r->total_exact ? "true" : "false", so->offset, so->limit);
+    for (size_t i = 0; i < r->count; i++) {
+        const ds_hit *h = &r->hits[i];
+        ds_span_list matches = {0};
+        excerpt ex = {{0}, {0}};
+        ds_find_matches(a, h->text, h->text_len, h->terms, h->n_terms,
+                        &matches);
+        make_excerpt(h, &matches, ro->snippet_bytes, &ex);
+        if (i) ds_buf_putc(out, ',');
+        json_hit(out, so->offset + i + 1, h, &matches, &ex);
+        excerpt_free(&ex);
+        ds_span_list_free(&matches);
+    }
+    ds_buf_puts(out, "]}\n");
+}
+
+/* ---- Human ---- */
+
+/* Display width of a UTF-8 string, counting one column per code point. */
+static size_t columns(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
+    return n;
+}
+
+typedef struct {
+    ds_buf *out;
+    const ds_render_options *ro;
+    size_t column;
+} text_writer;
+
+#define INDENT "    "
+#define INDENT_COLUMNS 4
+
+/* Write text[0..len) word by word, wrapping at ro->width, with the bytes
+ * inside `spans` in bold when colour is on. */
+static void write_passage(text_writer *tw, const char *text, size_t len,
+                          const ds_span_list *spans)
+{
+    size_t span = 0, i = 0;
+    ds_buf_puts(tw->out, INDENT);
+    tw->column = INDENT_COLUMNS;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && text[end] != ' ') end++;
+        size_t width = columns(text + i, end - i);
+        if (tw->ro->width && tw->column > INDENT_COLUMNS &&
+            tw->column + 1 + width > tw->ro->width) {
+            ds_buf_puts(tw->out, "\n" INDENT);
+            tw->column = INDENT_COLUMNS;
+        } else if (tw->column > INDENT_COLUMNS) {
+            ds_buf_putc(tw->out, ' ');
+            tw->column++;
+        }
+        /* The word, switching bold on and off at span edges. */
+        size_t p = i;
+        while (p < end) {
+            while (span < spans->count && spans->items[span].end <= p) span++;
+            int inside = span < spans->count && spans->items[span].start <= p;
+            size_t stop = end;
+            if (span < spans->count) {
+                size_t edge = inside ? spans->items[span].end
+                                     : spans->items[span].start;
+                if (edge < stop) stop = edge;
+            }
+            if (inside && tw->ro->color) ds_buf_puts(tw->out, ANSI_BOLD);
+            ds_terminal_safe(tw->out, text + p, stop - p);
+            if (inside && tw->ro->color) ds_buf_puts(tw->out, ANSI_RESET);
+            p = stop;
+        }
+        tw->column += width;
+        i = end;
+        while (i < len && text[i] == ' ') i++;
+    }
+    ds_buf_putc(tw->out, '\n');
+}
+
+static void human_hit(ds_buf *out, size_t rank, const ds_hit *h,
+                      const excerpt *ex, const ds_render_options *ro)
+{
+    const char *on = ro->color ? ANSI_HEADER : "";
+    const char *dim = ro->color ? ANSI_DIM : "";
+    const char *off = ro->color ? ANSI_RESET : "";
+    ds_buf_printf(out, "%zu. %s", rank, on);
+    ds_terminal_safe(out, h->source, strlen(h->source));
+    ds_buf_printf(out, "%s \xC2\xB6%lu  %sline %lu, score %.2f%s\n", off,
+                  h->passage, dim, h->line, h->score, off);
+    text_writer tw = {out, ro, 0};
+    write_passage(&tw, ex->text.data, ex->text.len, &ex->highlights);
+    ds_buf_putc(out, '\n');
+}
+
+static void render_human(ds_buf *out, const ds_results *r,
+                         const ds_search_options *so, ds_analyzer *a,
+                         const ds_render_options *ro)
+{
+    if (r->relaxed_syntax)
+        ds_buf_puts(out, "(query syntax not understood; searched for the "
+                         "words as written)\n\n");
+    if (r->relaxed_to_any)
+        ds_buf_puts(out, "(no passage has all the words; showing passages "
+                         "with some of them)\n\n");
+    for (size_t i = 0; i < r->count; i++) {
+        const ds_hit *h = &r->hits[i];
+        ds_span_list matches = {0};
+        excerpt ex = {{0}, {0}};
+        ds_find_matches(a, h->text, h->text_len, h->terms, h->n_terms,
+                        &matches);
+        make_excerpt(h, &matches, ro->full ? 0 : ro->snippet_bytes, &ex);
+        human_hit(out, so->offset + i + 1, h, &ex, ro);
+        excerpt_free(&ex);
+        ds_span_list_free(&matches);
+    }
+    const char *about = r->total_exact ? "" : "about ";
+    if (r->count && (so->offset || r->count < r->total))
+        ds_buf_printf(out, "showing %u-%zu of %s%lu matches\n",
+                      so->offset + 1, so->offset + r->count, about, r->total);
+    else
+        ds_buf_printf(out, "%s%lu match%s\n", about, r->total,
+                      r->total == 1 ? "" : "es");
+}
+
+void ds_render(ds_buf *out, const char *query, const ds_results *r,
+               const ds_search_options *so, ds_analyzer *a,
+               const ds_render_options *ro)
+{
+    if (ro->json)
+        render_json(out, query, r, so, a, ro);
+    else
+        render_human(out, r, so, a, ro);
+}

@@ -1,0 +1,50 @@
+/*
+ * render.h — turning search results into what the user reads: a human
+ * listing (highlighted on a terminal) or one JSON object.
+ *
+ * JSON shape (field names and meanings are stable):
+ *   {"query": "...", "parsed_query": "...", "match": "all"|"any",
+ *    "relaxed_syntax": false, "total": N, "total_exact": true,
+ *    "offset": 0, "limit": 10,
+ *    "results": [{"rank": 1, "score": 7.31, "source": "001_x.txt",
+ *                 "passage": 5, "line": 5, "text": "<whole passage>",
+ *                 "snippet": "<excerpt>", "snippet_highlights": [[s, e]],
+ *                 "text_highlights": [[s, e]], "matched_terms": ["ceo"]}]}
+ * `passage` is 1-based.  Highlights are [start, end) byte offsets of the
+ * matched words in the UTF-8 of `snippet` and of `text`.  A snippet cut
+ * from a longer passage starts and/or ends with "… ".
+ */
+#ifndef DEALSEARCH_RENDER_H
+#define DEALSEARCH_RENDER_H
+
+#include <stddef.h>
+
+#include "analyzer.h"
+#include "search.h"
+#include "util.h"
+
+/* Default snippet length in bytes of passage text. */
+#define DS_SNIPPET_BYTES 320
+
+typedef struct {
+    int json;
+    int color;          /* bold matches and coloured headers (ANSI) */
+    int full;           /* whole passages instead of snippets */
+    unsigned width;     /* wrap text to this many columns; 0: no wrapping */
+    size_t snippet_bytes;
+} ds_render_options;
+
+/* Append the rendering of `r` (the answer to `query`) to `out`. */
+void ds_render(ds_buf *out, const char *query, const ds_results *r,
+               const ds_search_options *so, ds_analyzer *a,
+               const ds_render_options *ro);
+
+/* Append `s` as a JSON string literal: every control character escaped,
+ * invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
+void ds_json_string(ds_buf *out, const char *s, size_t len);
+
+/* Append `s` with control characters (C0, DEL, C1) replaced by '?' and
+ * invalid UTF-8 by U+FFFD, so nothing reaches a terminal as a command. */
+void ds_terminal_safe(ds_buf *out, const char *s, size_t len);
+
+#endif

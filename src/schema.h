@@ -1,0 +1,40 @@
+/*
+ * schema.h — how a passage is laid out in the Xapian index.  The writer
+ * (indexer.c) and the searcher (search.c) both follow this file; nothing
+ * else knows term prefixes or metadata keys.
+ *
+ * Terms
+ *   <stem>             every word of the passage text, stemmed (STEM_ALL),
+ *                      with positions (phrases, NEAR); wdf 1 per occurrence
+ *   XSRC<source>       boolean: the source file's path relative to the
+ *                      corpus, without ".txt"; queried as source:NAME
+ * Data
+ *   the passage record (record.h): source, passage number, line, text
+ * Metadata
+ *   dealsearch.format    DS_INDEX_FORMAT
+ *   dealsearch.analysis  DS_ANALYSIS_DESCRIPTION (analyzer.h)
+ *   dealsearch.passages  number of passages, for `dealsearch check`
+ */
+#ifndef DEALSEARCH_SCHEMA_H
+#define DEALSEARCH_SCHEMA_H
+
+#define DS_PREFIX_SOURCE "XSRC"
+#define DS_FIELD_SOURCE "source"
+
+#define DS_META_FORMAT "dealsearch.format"
+#define DS_META_ANALYSIS "dealsearch.analysis"
+#define DS_META_PASSAGES "dealsearch.passages"
+
+/* Bump when the term scheme or record layout changes. */
+#define DS_INDEX_FORMAT "1"
+
+/* BM25 as Robertson & Zaragoza describe it; k2 = 0 turns off Xapian's
+ * extra document-length correction, k3 only matters for repeated query
+ * words, and min_normlen keeps very short passages from being over-rated. */
+#define DS_BM25_K1 1.2
+#define DS_BM25_K2 0.0
+#define DS_BM25_K3 1.0
+#define DS_BM25_B 0.75
+#define DS_BM25_MIN_NORMLEN 0.5
+
+#endif

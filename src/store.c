@@ -1,0 +1,287 @@
+/* store.c — see store.h. */
+#define _DEFAULT_SOURCE
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define MARKER_NAME "dealsearch-index"
+#define MARKER_TEXT "This directory is a dealsearch index; it is rebuilt by 'dealsearch index'.\n"
+#define GEN_PREFIX "gen-"
+
+char *ds_store_current_path(const char *index_dir)
+{
+    return ds_xasprintf("%s/current", index_dir);
+}
+
+static int is_ours(const char *index_dir)
+{
+    char *marker = ds_xasprintf("%s/" MARKER_NAME, index_dir);
+    int ok = access(marker, F_OK) == 0;
+    free(marker);
+    return ok;
+}
+
+static int is_empty_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            empty = 0;
+    closedir(d);
+    return empty;
+}
+
+int ds_store_has_index(const char *index_dir, char **err)
+{
+    *err = NULL;
+    struct stat st;
+    if (stat(index_dir, &st) != 0) return 0;
+    if (!S_ISDIR(st.st_mode)) {
+        *err = ds_xasprintf("index '%s' is not a directory", index_dir);
+        return -1;
+    }
+    if (!is_ours(index_dir)) {
+        if (is_empty_dir(index_dir)) return 0;
+        *err = ds_xasprintf("index '%s' is damaged or not a dealsearch "
+                            "index: no '" MARKER_NAME "' marker — run "
+                            "'dealsearch index' to rebuild",
+                            index_dir);
+        return -1;
+    }
+    char *current = ds_store_current_path(index_dir);
+    int exists = stat(current, &st) == 0;
+    free(current);
+    return exists;
+}
+
+/* Generation number of a directory entry named gen-NNNNNN, else 0. */
+static unsigned long gen_number(const char *name)
+{
+    if (strncmp(name, GEN_PREFIX, strlen(GEN_PREFIX)) != 0) return 0;
+    char *end;
+    unsigned long n = strtoul(name + strlen(GEN_PREFIX), &end, 10);
+    return *end == '\0' ? n : 0;
+}
+
+/* Generation that `current` points at, or 0. */
+static unsigned long current_gen(const char *index_dir)
+{
+    char *link = ds_store_current_path(index_dir);
+    char target[256];
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    free(link);
+    if (n <= 0) return 0;
+    target[n] = '\0';
+    return gen_number(target);
+}
+
+/* Remove a generation directory (a flat Xapian database). */
+static void remove_generation(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.') continue;
+            char *file = ds_xasprintf("%s/%s", path, e->d_name);
+            unlink(file);
+            free(file);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+/* Remove every generation but `keep_a` and `keep_b`; return the highest
+ * generation number seen. */
+static unsigned long prune_generations(const char *index_dir,
+                                       unsigned long keep_a,
+                                       unsigned long keep_b)
+{
+    unsigned long highest = 0;
+    DIR *d = opendir(index_dir);
+    if (!d) return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned long n = gen_number(e->d_name);
+        if (!n) continue;
+        if (n > highest) highest = n;
+        if (n == keep_a || n == keep_b) continue;
+        char *path = ds_xasprintf("%s/%s", index_dir, e->d_name);
+        remove_generation(path);
+        free(path);
+    }
+    closedir(d);
+    return highest;
+}
+
+/* The generation just before `gen` that still exists, or 0. */
+static unsigned long previous_gen(const char *index_dir, unsigned long gen)
+{
+    unsigned long best = 0;
+    DIR *d = opendir(index_dir);
+    if (!d) return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned long n = gen_number(e->d_name);
+        if (n && n < gen && n > best) best = n;
+    }
+    closedir(d);
+    return best;
+}
+
+static int prepare_dir(const char *index_dir, char **err)
+{
+    if (mkdir(index_dir, 0755) != 0 && errno != EEXIST) {
+        *err = ds_xasprintf("cannot create index directory '%s': %s",
+                            index_dir, strerror(errno));
+        return -1;
+    }
+    if (is_ours(index_dir)) return 0;
+    if (!is_empty_dir(index_dir)) {
+        *err = ds_xasprintf("'%s' exists and is not a dealsearch index; "
+                            "refusing to write into it",
+                            index_dir);
+        return -1;
+    }
+    char *marker = ds_xasprintf("%s/" MARKER_NAME, index_dir);
+    FILE *f = fopen(marker, "w");
+    int ok = f && fputs(MARKER_TEXT, f) >= 0;
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok)
+        *err = ds_xasprintf("cannot write '%s': %s", marker, strerror(errno));
+    free(marker);
+    return ok ? 0 : -1;
+}
+
+int ds_rebuild_begin(const char *index_dir, ds_rebuild *rb, char **err)
+{
+    *err = NULL;
+    memset(rb, 0, sizeof *rb);
+    rb->lock_fd = -1;
+    if (prepare_dir(index_dir, err) != 0) return -1;
+    char *lock = ds_xasprintf("%s/lock", index_dir);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        *err = ds_xasprintf("cannot open '%s': %s", lock, strerror(errno));
+        free(lock);
+        return -1;
+    }
+    free(lock);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        *err = ds_xasprintf(
+            errno == EWOULDBLOCK
+                ? "another 'dealsearch index' is already rebuilding '%s'; "
+                  "try again when it has finished"
+                : "cannot lock index '%s'",
+            index_dir);
+        close(fd);
+        return -1;
+    }
+    /* We hold the lock: anything but the served generation and the one
+     * before it is an abandoned rebuild or too old for any reader. */
+    unsigned long cur = current_gen(index_dir);
+    unsigned long highest =
+        prune_generations(index_dir, cur, previous_gen(index_dir, cur));
+    rb->index_dir = ds_xstrdup(index_dir);
+    rb->gen = highest + 1;
+    rb->gen_path = ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, rb->gen);
+    rb->lock_fd = fd;
+    return 0;
+}
+
+/* fsync every file of `dir` and the directory itself. */
+static int sync_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char *file = ds_xasprintf("%s/%s", dir, e->d_name);
+        int fd = open(file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0) rc = -1;
+        if (fd >= 0) close(fd);
+        free(file);
+    }
+    closedir(d);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) rc = -1;
+    if (fd >= 0) close(fd);
+    return rc;
+}
+
+static void release(ds_rebuild *rb)
+{
+    if (rb->lock_fd >= 0) close(rb->lock_fd);
+    free(rb->index_dir);
+    free(rb->gen_path);
+    memset(rb, 0, sizeof *rb);
+    rb->lock_fd = -1;
+}
+
+int ds_rebuild_publish(ds_rebuild *rb, char **err)
+{
+    *err = NULL;
+    char *next = ds_xasprintf("%s/current.next", rb->index_dir);
+    char *current = ds_store_current_path(rb->index_dir);
+    char target[64];
+    snprintf(target, sizeof target, GEN_PREFIX "%06lu", rb->gen);
+    unsigned long old = current_gen(rb->index_dir);
+    int rc = -1;
+    unlink(next);
+    if (sync_dir(rb->gen_path) != 0) {
+        *err = ds_xasprintf("cannot sync '%s': %s", rb->gen_path,
+                            strerror(errno));
+    } else if (symlink(target, next) != 0 || rename(next, current) != 0) {
+        *err = ds_xasprintf("cannot publish '%s': %s", current,
+                            strerror(errno));
+        unlink(next);
+    } else {
+        sync_dir(rb->index_dir);
+        prune_generations(rb->index_dir, rb->gen, old);
+        rc = 0;
+    }
+    free(next);
+    free(current);
+    if (rc != 0) remove_generation(rb->gen_path);
+    release(rb);
+    return rc;
+}
+
+void ds_rebuild_abort(ds_rebuild *rb)
+{
+    if (rb->gen_path) remove_generation(rb->gen_path);
+    release(rb);
+}
+
+unsigned long long ds_dir_bytes(const char *dir)
+{
+    unsigned long long total = 0;
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char *file = ds_xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
+            total += (unsigned long long)st.st_size;
+        free(file);
+    }
+    closedir(d);
+    return total;
+}

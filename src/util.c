@@ -1,0 +1,190 @@
+/* util.c — see util.h. */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(size_t size)
+{
+    fprintf(stderr, "dealsearch: out of memory (allocating %zu bytes)\n",
+            size);
+    exit(DS_EXIT_ERROR);
+}
+
+void *ds_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p) out_of_memory(size);
+    return p;
+}
+
+void *ds_xrealloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p) out_of_memory(size);
+    return p;
+}
+
+char *ds_xstrndup(const char *s, size_t len)
+{
+    char *copy = ds_xmalloc(len + 1);
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+}
+
+char *ds_xstrdup(const char *s)
+{
+    return ds_xstrndup(s, strlen(s));
+}
+
+char *ds_xasprintf(const char *fmt, ...)
+{
+    ds_buf b;
+    va_list ap;
+    ds_buf_init(&b);
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    ds_buf_reserve(&b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b.len = (size_t)n;
+    return ds_buf_steal(&b);
+}
+
+void ds_warn(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("dealsearch: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void ds_buf_init(ds_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void ds_buf_free(ds_buf *b)
+{
+    free(b->data);
+    ds_buf_init(b);
+}
+
+void ds_buf_clear(ds_buf *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+void ds_buf_reserve(ds_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) cap *= 2;
+    b->data = ds_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void ds_buf_append(ds_buf *b, const char *bytes, size_t len)
+{
+    ds_buf_reserve(b, len);
+    if (len) memcpy(b->data + b->len, bytes, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void ds_buf_puts(ds_buf *b, const char *s)
+{
+    ds_buf_append(b, s, strlen(s));
+}
+
+void ds_buf_putc(ds_buf *b, char c)
+{
+    ds_buf_append(b, &c, 1);
+}
+
+void ds_buf_printf(ds_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0) return;
+    ds_buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+char *ds_buf_steal(ds_buf *b)
+{
+    ds_buf_reserve(b, 0);
+    b->data[b->len] = '\0';
+    char *data = b->data;
+    ds_buf_init(b);
+    return data;
+}
+
+size_t ds_utf8_decode(const char *s, size_t len, unsigned *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len == 0) return 0;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    size_t need;
+    unsigned min, c;
+    if ((u[0] & 0xE0) == 0xC0) {
+        need = 2, min = 0x80, c = u[0] & 0x1F;
+    } else if ((u[0] & 0xF0) == 0xE0) {
+        need = 3, min = 0x800, c = u[0] & 0x0F;
+    } else if ((u[0] & 0xF8) == 0xF0) {
+        need = 4, min = 0x10000, c = u[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (len < need) return 0;
+    for (size_t i = 1; i < need; i++) {
+        if ((u[i] & 0xC0) != 0x80) return 0;
+        c = (c << 6) | (u[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
+    return need;
+}
+
+size_t ds_utf8_encode(unsigned cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}

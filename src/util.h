@@ -1,0 +1,53 @@
+/*
+ * util.h — small helpers shared by every module: checked allocation, a
+ * growable byte buffer, and the one-line diagnostics format.
+ */
+#ifndef DEALSEARCH_UTIL_H
+#define DEALSEARCH_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Exit statuses, grep's convention. */
+enum { DS_EXIT_MATCH = 0, DS_EXIT_NO_MATCH = 1, DS_EXIT_ERROR = 2 };
+
+/* Allocation that never returns NULL: on failure it prints one line and
+ * exits with DS_EXIT_ERROR (there is nothing sensible to do instead). */
+void *ds_xmalloc(size_t size);
+void *ds_xrealloc(void *ptr, size_t size);
+char *ds_xstrdup(const char *s);
+char *ds_xstrndup(const char *s, size_t len);
+/* malloc'd printf. */
+char *ds_xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* "dealsearch: <message>" on stderr, one line. */
+void ds_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated. */
+typedef struct {
+    char *data;
+    size_t len;
+    size_t cap;
+} ds_buf;
+
+void ds_buf_init(ds_buf *b);
+void ds_buf_free(ds_buf *b);
+void ds_buf_clear(ds_buf *b);
+void ds_buf_reserve(ds_buf *b, size_t extra);
+void ds_buf_append(ds_buf *b, const char *bytes, size_t len);
+void ds_buf_puts(ds_buf *b, const char *s);
+void ds_buf_putc(ds_buf *b, char c);
+void ds_buf_printf(ds_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Hand the contents to the caller (malloc'd) and reset the buffer. */
+char *ds_buf_steal(ds_buf *b);
+
+/* UTF-8: decode the code point at s[0..len) into *cp and return its byte
+ * length, or 0 when the bytes there are not valid UTF-8 (overlong forms,
+ * surrogates and values past U+10FFFF are invalid). */
+size_t ds_utf8_decode(const char *s, size_t len, unsigned *cp);
+/* Encode `cp` into out (4 bytes room); returns the length. */
+size_t ds_utf8_encode(unsigned cp, char *out);
+
+#endif
