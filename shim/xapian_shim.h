@@ -190,7 +190,9 @@ typedef struct {
     unsigned docid;
     const char *data;           /* the document's data blob */
     size_t data_len;
-    const char *const *terms;   /* the query terms this document matches */
+    const char *const *terms;   /* the query's terms this document matches
+                                   (Xapian 1.4 leaves out wildcard
+                                   expansions) */
     size_t n_terms;
 } dsx_hit;
 

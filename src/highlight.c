@@ -15,6 +15,7 @@ typedef struct {
     ds_analyzer *analyzer;
     char **terms;   /* sorted body terms */
     size_t n_terms;
+    const ds_match_terms *query;
     ds_span_list *out;
 } match_ctx;
 
@@ -40,24 +41,55 @@ static int match_token(void *ctx, const ds_token *tok)
     memcpy(key, stem, stem_len);
     key[stem_len] = '\0';
     const char *k = key;
-    if (bsearch(&k, m->terms, m->n_terms, sizeof *m->terms, compare_strings))
-        push_span(m->out, tok->start, tok->end);
+    int hit = m->n_terms && bsearch(&k, m->terms, m->n_terms,
+                                    sizeof *m->terms, compare_strings);
+    for (size_t i = 0; !hit && i < m->query->n_prefixes; i++) {
+        const char *prefix = m->query->prefixes[i];
+        hit = strncmp(key, prefix, strlen(prefix)) == 0;
+    }
+    if (hit) push_span(m->out, tok->start, tok->end);
     return 0;
 }
 
 void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
-                     char *const *terms, size_t n_terms, ds_span_list *out)
+                     const ds_match_terms *q, ds_span_list *out)
 {
-    match_ctx m = {a, ds_xmalloc((n_terms ? n_terms : 1) * sizeof(char *)),
-                   0, out};
-    for (size_t i = 0; i < n_terms; i++)
-        if (!(terms[i][0] >= 'A' && terms[i][0] <= 'Z'))
-            m.terms[m.n_terms++] = terms[i];
-    if (m.n_terms) {
+    match_ctx m = {a, ds_xmalloc((q->n_terms ? q->n_terms : 1) *
+                                 sizeof(char *)),
+                   0, q, out};
+    for (size_t i = 0; i < q->n_terms; i++)
+        if (!(q->terms[i][0] >= 'A' && q->terms[i][0] <= 'Z'))
+            m.terms[m.n_terms++] = q->terms[i];
+    if (m.n_terms || q->n_prefixes) {
         qsort(m.terms, m.n_terms, sizeof *m.terms, compare_strings);
         ds_tokenize(text, len, match_token, &m);
     }
     free(m.terms);
+}
+
+typedef struct {
+    const char *query;
+    size_t len;
+    char **prefixes;
+    size_t n;
+} wildcard_ctx;
+
+static int note_wildcard(void *ctx, const ds_token *tok)
+{
+    wildcard_ctx *w = ctx;
+    if (tok->end < w->len && w->query[tok->end] == '*') {
+        w->prefixes = ds_xrealloc(w->prefixes, (w->n + 1) * sizeof(char *));
+        w->prefixes[w->n++] = ds_xstrndup(tok->term, tok->term_len);
+    }
+    return 0;
+}
+
+void ds_wildcard_prefixes(const char *query, char ***prefixes, size_t *n)
+{
+    wildcard_ctx w = {query, strlen(query), NULL, 0};
+    ds_tokenize(query, w.len, note_wildcard, &w);
+    *prefixes = w.prefixes;
+    *n = w.n;
 }
 
 void ds_span_list_free(ds_span_list *list)

@@ -4,7 +4,8 @@
  *
  * A word matches when its stem, produced by the same analyzer the index
  * used, is one of the terms Xapian reports the passage matched — so "CEOs"
- * is highlighted for the query "CEO", and wildcard expansions are too.
+ * is highlighted for the query "CEO"; wildcard matches are highlighted
+ * by their prefix.
  */
 #ifndef DEALSEARCH_HIGHLIGHT_H
 #define DEALSEARCH_HIGHLIGHT_H
@@ -22,11 +23,26 @@ typedef struct {
     size_t count, cap;
 } ds_span_list;
 
+/* What a passage matched: Xapian's matching terms for it, and the query's
+ * wildcard prefixes (whose expansions Xapian does not report). */
+typedef struct {
+    char *const *terms;
+    size_t n_terms;
+    char *const *prefixes;
+    size_t n_prefixes;
+} ds_match_terms;
+
 /* Append to `out` the spans of the words of text[0..len) whose stem is one
- * of `terms` (terms starting with an upper-case letter are field or filter
- * terms and never highlight body words).  Spans come out in text order. */
+ * of m->terms or starts with one of m->prefixes (terms starting with an
+ * upper-case letter are field or filter terms and never highlight body
+ * words).  Spans come out in text order. */
 void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
-                     char *const *terms, size_t n_terms, ds_span_list *out);
+                     const ds_match_terms *m, ds_span_list *out);
+
+/* The lower-cased prefixes of the query's trailing-'*' wildcards
+ * ("acqui*" gives "acqui"), as QueryParser reads them; malloc'd array of
+ * malloc'd strings. */
+void ds_wildcard_prefixes(const char *query, char ***prefixes, size_t *n);
 
 void ds_span_list_free(ds_span_list *list);
 

@@ -100,6 +100,13 @@ static void make_excerpt(const ds_hit *h, const ds_span_list *matches,
     }
 }
 
+static void find_matches(ds_analyzer *a, const ds_results *r,
+                         const ds_hit *h, ds_span_list *matches)
+{
+    ds_match_terms m = {h->terms, h->n_terms, r->wildcards, r->n_wildcards};
+    ds_find_matches(a, h->text, h->text_len, &m, matches);
+}
+
 static void excerpt_free(excerpt *ex)
 {
     ds_buf_free(&ex->text);
@@ -161,8 +168,7 @@ static void render_json(ds_buf *out, const char *query, const ds_results *r,
         const ds_hit *h = &r->hits[i];
         ds_span_list matches = {0};
         excerpt ex = {{0}, {0}};
-        ds_find_matches(a, h->text, h->text_len, h->terms, h->n_terms,
-                        &matches);
+        find_matches(a, r, h, &matches);
         make_excerpt(h, &matches, ro->snippet_bytes, &ex);
         if (i) ds_buf_putc(out, ',');
         json_hit(out, so->offset + i + 1, h, &matches, &ex);
@@ -264,8 +270,7 @@ static void render_human(ds_buf *out, const ds_results *r,
         const ds_hit *h = &r->hits[i];
         ds_span_list matches = {0};
         excerpt ex = {{0}, {0}};
-        ds_find_matches(a, h->text, h->text_len, h->terms, h->n_terms,
-                        &matches);
+        find_matches(a, r, h, &matches);
         make_excerpt(h, &matches, ro->full ? 0 : ro->snippet_bytes, &ex);
         human_hit(out, so->offset + i + 1, h, &ex, ro);
         excerpt_free(&ex);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "highlight.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -169,6 +170,38 @@ static int run_query(ds_searcher *s, const char *query, unsigned flags,
     return rc;
 }
 
+/* When no passage has every word, rank those with any of them instead —
+ * unless the query means the same either way (explicit operators).
+ * Replaces *res on success. */
+static int relax_to_any(ds_searcher *s, const char *query, unsigned flags,
+                        const ds_search_options *opt, dsx_results **res,
+                        ds_results *out, char **err)
+{
+    unsigned long total, lower, upper;
+    dsx_results_total(*res, &total, &lower, &upper);
+    if (upper > 0) return 0;
+    char *all_parsed = out->parsed;
+    out->parsed = NULL;
+    dsx_results *any = NULL;
+    if (run_query(s, query, flags | DSX_QUERY_MATCH_ANY, opt, &any, out,
+                  err) != 0) {
+        free(all_parsed);
+        return -1;
+    }
+    if (any) dsx_results_total(any, &total, &lower, &upper);
+    if (any && upper > 0 && strcmp(all_parsed, out->parsed) != 0) {
+        dsx_results_destroy(*res);
+        *res = any;
+        out->relaxed_to_any = 1;
+        free(all_parsed);
+    } else {
+        dsx_results_destroy(any);
+        free(out->parsed);
+        out->parsed = all_parsed;
+    }
+    return 0;
+}
+
 int ds_search(ds_searcher *s, const char *query,
               const ds_search_options *opt, ds_results *out, char **err)
 {
@@ -186,42 +219,22 @@ int ds_search(ds_searcher *s, const char *query,
     }
     unsigned flags = opt->match_any ? DSX_QUERY_MATCH_ANY : 0;
     dsx_results *res = NULL;
-    if (run_query(s, query, flags, opt, &res, out, err) != 0) return -1;
+    if (run_query(s, query, flags, opt, &res, out, err) != 0) goto fail;
     if (!res) {
         *err = ds_xasprintf("query '%s' has no searchable words", query);
-        return -1;
+        goto fail;
     }
-    unsigned long total, lower, upper;
-    dsx_results_total(res, &total, &lower, &upper);
-    if (upper == 0 && !opt->match_any) {
-        /* No passage has every word: rank those with any of them, unless
-         * the query means the same either way (explicit operators). */
-        char *all_parsed = ds_xstrdup(out->parsed);
-        dsx_results *any = NULL;
-        if (run_query(s, query, flags | DSX_QUERY_MATCH_ANY, opt, &any, out,
-                      err) != 0) {
-            free(all_parsed);
-            dsx_results_destroy(res);
-            return -1;
-        }
-        unsigned long any_total = 0, any_upper = 0;
-        if (any) dsx_results_total(any, &any_total, &lower, &any_upper);
-        if (any_upper > 0 && strcmp(all_parsed, out->parsed) != 0) {
-            dsx_results_destroy(res);
-            res = any;
-            out->relaxed_to_any = 1;
-        } else {
-            dsx_results_destroy(any);
-            free(out->parsed);
-            out->parsed = all_parsed;
-            all_parsed = NULL;
-        }
-        free(all_parsed);
-    }
-    int rc = collect_hits(s, res, out, err);
+    if (!opt->match_any && relax_to_any(s, query, flags, opt, &res, out,
+                                        err) != 0)
+        goto fail;
+    if (collect_hits(s, res, out, err) != 0) goto fail;
     dsx_results_destroy(res);
-    if (rc != 0) ds_results_free(out);
-    return rc;
+    ds_wildcard_prefixes(query, &out->wildcards, &out->n_wildcards);
+    return 0;
+fail:
+    dsx_results_destroy(res);
+    ds_results_free(out);
+    return -1;
 }
 
 void ds_results_free(ds_results *r)
@@ -235,5 +248,7 @@ void ds_results_free(ds_results *r)
     }
     free(r->hits);
     free(r->parsed);
+    for (size_t i = 0; i < r->n_wildcards; i++) free(r->wildcards[i]);
+    free(r->wildcards);
     memset(r, 0, sizeof *r);
 }

@@ -53,6 +53,8 @@ typedef struct {
     int relaxed_syntax;           /* invalid syntax read as plain words */
     int relaxed_to_any;           /* no passage had all words: OR-ed */
     char *parsed;                 /* Xapian's description of the query */
+    char **wildcards;             /* prefixes of the query's wildcards */
+    size_t n_wildcards;
 } ds_results;
 
 /* Run `query`.  Returns 0 (even with no hits), or -1 with *err a malloc'd

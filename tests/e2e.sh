@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# End-to-end tests of the dealsearch binary on the demo corpus and on
+# crafted bad input.  Prints TAP ("ok N - name" / "not ok N - name").
+#
+#   DS_BIN=build/dealsearch tests/e2e.sh
+set -u
+cd "$(dirname "$0")/.."
+BIN=$(realpath "${DS_BIN:-build/dealsearch}")
+CORPUS=$(realpath corpus)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dealsearch-e2e-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+INDEX="$WORK/demo.index"
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+    [ $# -gt 1 ] && printf '#   %s\n' "${@:2}"
+    return 0
+}
+# check NAME COMMAND...: passes when COMMAND succeeds.
+check() {
+    local name=$1; shift
+    if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+
+# ds ARGS...: run dealsearch on the demo corpus; sets $out, $err, $rc.
+ds() {
+    out=$("$BIN" --corpus "$CORPUS" --index "$INDEX" "$@" 2>"$WORK/stderr")
+    rc=$?
+    err=$(cat "$WORK/stderr")
+}
+# dsx CORPUS INDEX ARGS...: the same on another corpus and index.
+dsx() {
+    local c=$1 i=$2; shift 2
+    out=$("$BIN" --corpus "$c" --index "$i" "$@" 2>"$WORK/stderr")
+    rc=$?
+    err=$(cat "$WORK/stderr")
+}
+one_line_error() { [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [ -n "$err" ]; }
+has() { grep -qF -- "$1" <<<"$2"; }
+
+# ---- building and the first search ----
+ds "interim CEO"
+check "first search builds the index with one notice" \
+    eval '[ $rc -eq 0 ] && grep -q "building it" <<<"$err" && grep -q "indexed 5 files" <<<"$err"'
+
+ds index
+check "index prints one summary line: files, passages, terms, bytes, seconds" \
+    eval '[ $rc -eq 0 ] && [ $(wc -l <<<"$out") -eq 1 ] && grep -Eq "^indexed 5 files \(17\.6 kB\) into [0-9]+ passages, [0-9]+ distinct terms; index [0-9.]+ [kM]B; [0-9.]+ s$" <<<"$out"'
+
+# ---- the promised answers ----
+ds --json "interim CEO"
+top2=$(jq -r '.results[0:2][] | "\(.source) \(.passage)"' <<<"$out" | sort | tr '\n' ' ')
+check "interim CEO: the two Droege passages rank 1 and 2" \
+    [ "$top2" = "001_5f9e68b6a499abb5.txt 5 004_5fc44690a5b3815a.txt 4 " ]
+check "interim CEO: both top passages name Jason Droege" \
+    eval 'jq -e "[.results[0:2][].text | test(\"Jason Droege\")] | all" <<<"$out" >/dev/null'
+
+ds interim CEO
+words=$out
+ds "interim CEO"
+check "words after the options form one query" [ "$words" = "$out" ]
+
+ds "interim CEO"
+check "human output: rank, source, passage number, score, text, count" \
+    eval 'grep -q "^1\. 001_5f9e68b6a499abb5.txt ¶5  line 5, score [0-9.]*$" <<<"$out" && grep -q "Jason Droege, a former Uber" <<<"$out" && [ "$(tail -n1 <<<"$out")" = "2 matches" ]'
+check "piped output has no escape sequences" eval '! grep -q $'"'"'\e'"'"' <<<"$out"'
+
+ds --color=always "interim CEO"
+check "--color=always highlights matched words in bold" has $'\e[1mCEO\e[0m' "$out"
+ds --color=always CEOs
+check "highlighting finds stemmed forms (CEOs highlights CEO)" has $'\e[1mCEO\e[0m' "$out"
+if command -v script >/dev/null; then
+    tty_out=$(script -qec "'$BIN' --corpus '$CORPUS' --index '$INDEX' 'interim CEO'" /dev/null)
+    check "--color=auto highlights on a terminal" has $'\e[1m' "$tty_out"
+    tty_out=$(NO_COLOR=1 script -qec "'$BIN' --corpus '$CORPUS' --index '$INDEX' 'interim CEO'" /dev/null)
+    check "NO_COLOR turns off highlighting on a terminal" eval '! has $'"'"'\e[1m'"'"' "$tty_out"'
+    tty_out=$(script -qec "'$BIN' --color=never --corpus '$CORPUS' --index '$INDEX' 'interim CEO'" /dev/null)
+    check "--color=never turns off highlighting on a terminal" eval '! has $'"'"'\e[1m'"'"' "$tty_out"'
+fi
+
+# ---- query syntax ----
+count() { ds --json --limit 1000 "$@"; jq '.results | length' <<<"$out"; }
+check "phrase: \"Federal Trade Commission\" matches 3 passages" [ "$(count '"Federal Trade Commission"')" -eq 3 ]
+check "phrase: words out of order do not match" [ "$(count '"Commission Federal Trade"')" -eq 0 ]
+check "AND narrows, OR widens" [ "$(count 'Droege AND Uber')" -lt "$(count 'Droege OR Uber')" ]
+check "NOT and - exclude" [ "$(count 'Droege NOT Uber')" -eq "$(count 'Droege -Uber')" ]
+check "+ requires" [ "$(count '+Droege interim')" -eq "$(count 'Droege')" ]
+check "NEAR matches nearby words" [ "$(count 'Droege NEAR CEO')" -ge 2 ]
+check "trailing * wildcard expands" [ "$(count 'acqui*')" -gt "$(count 'acquire')" ]
+ds --json "stake source:003_608c90960be708b7"
+check "source: filter keeps only that file" \
+    eval '[ "$(jq -c "[.results[].source] | unique" <<<"$out")" = "[\"003_608c90960be708b7.txt\"]" ]'
+for q in 'AND' '"interim CEO' 'Alice & Bob' 'C++' 'OR OR NOT' '(interim' 'CEO)' 'title:' 'NEAR'; do
+    ds "$q"
+    check "invalid syntax is not an error: $q" eval '[ $rc -eq 0 ] || [ $rc -eq 1 ]'
+done
+ds AND
+check "a lone AND searches for the word" has "(query syntax not understood" "$out"
+
+# ---- JSON ----
+json_ok=1
+for q in "interim CEO" "Meta's stake" "acqui*" 'no such thing zzyzx' '"\\ \" / tab	x'; do
+    ds --json "$q"
+    jq -e '.query and (.total|type=="number") and (.results|type=="array")' <<<"$out" >/dev/null || json_ok=0
+done
+check "--json output parses for every query (jq)" [ "$json_ok" -eq 1 ]
+ds --json "interim CEO"
+# spans_text RESULT FIELD SPANS: the bytes each [start, end) span covers.
+spans_text() {
+    local text span s e
+    text=$(jq -r ".results[$1].$2" <<<"$out")
+    for span in $(jq -r ".results[$1].$3[] | \"\\(.[0]):\\(.[1])\"" <<<"$out"); do
+        s=${span%:*}; e=${span#*:}
+        printf '%s ' "$(printf '%s' "$text" | head -c "$e" | tail -c $((e - s)))"
+    done
+}
+check "JSON text_highlights are byte offsets of the matched words" \
+    [ "$(spans_text 0 text text_highlights)" = "interim CEO " ]
+check "JSON snippet_highlights are byte offsets into the snippet" \
+    [ "$(spans_text 1 snippet snippet_highlights)" = "interim CEO " ]
+
+# ---- options ----
+ds --json --limit 2 Meta
+check "--limit caps results" [ "$(jq '.results|length' <<<"$out")" -eq 2 ]
+first_at_offset=$(ds --json --offset 1 --limit 1 Meta; jq -r '.results[0] | "\(.source)\(.passage)"' <<<"$out")
+second=$(ds --json --limit 2 Meta; jq -r '.results[1] | "\(.source)\(.passage)"' <<<"$out")
+check "--offset skips results" [ "$first_at_offset" = "$second" ]
+ds "Character.AI"
+check "long passages are shown as a snippet with …" has "…" "$out"
+ds --full "Character.AI"
+check "--full shows the whole passage" eval '! has "…" "$out"'
+ds --help
+check "--help prints usage and exits 0" eval '[ $rc -eq 0 ] && grep -q "^usage: dealsearch" <<<"$out"'
+ds --version
+check "--version exits 0" eval '[ $rc -eq 0 ] && grep -q "^dealsearch [0-9]" <<<"$out"'
+
+# ---- exit codes ----
+ds zzyzxnothing
+check "no results: exit 1 and '0 matches'" eval '[ $rc -eq 1 ] && [ "$out" = "0 matches" ]'
+ds --bogus x
+check "unknown option: exit 2, one line" one_line_error
+ds --limit abc x
+check "bad --limit: exit 2, one line" one_line_error
+
+# ---- bad input ----
+ds ""
+check "empty query: exit 2, one line" one_line_error
+ds "   "
+check "blank query: exit 2, one line naming it" eval 'one_line_error && has "empty query" "$err"'
+ds '?!?'
+check "query without words: exit 2 naming the query" eval 'one_line_error && has "?!?" "$err"'
+long_query=$(for i in $(seq 1 10000); do printf 'word%d ' "$i"; done; printf Droege)
+ds "$long_query"
+check "10,000-word query is answered" [ "$rc" -eq 0 ]
+
+dsx "$WORK/nonexistent" "$WORK/none.index" index
+check "missing corpus directory: exit 2, one line naming it" \
+    eval 'one_line_error && has nonexistent "$err"'
+dsx "$WORK/nonexistent" "$WORK/none.index" "interim CEO"
+check "missing index and no corpus: exit 2, naming the corpus" \
+    eval '[ $rc -eq 2 ] && has nonexistent "$err" && [ $(wc -l <<<"$err") -le 2 ]'
+mkdir -p "$WORK/empty"
+dsx "$WORK/empty" "$WORK/empty.index" index
+check "empty corpus directory: exit 2, one line naming it" \
+    eval 'one_line_error && has "has no *.txt files" "$err"'
+
+# A corpus of awkward files.
+bad="$WORK/bad"
+mkdir -p "$bad"
+printf 'Good passage about zebras.\nA line with a bad \xff byte about giraffes.\nMore text on okapis.\n' >"$bad/latin.txt"
+printf 'Text with a NUL \0 byte about walruses.\n' >"$bad/nul.txt"
+: >"$bad/empty.txt"
+ln -s "$WORK/missing-target.txt" "$bad/dangling.txt"
+head -c 10000000 /dev/zero | tr '\0' 'x' | fold -w 9 | tr '\n' ' ' >"$bad/huge.txt"
+printf ' needle\n' >>"$bad/huge.txt"
+dsx "$bad" "$WORK/bad.index" index
+check "unreadable file is reported by name and skipped" has "dangling.txt" "$err"
+check "invalid UTF-8 is reported as file:line" has "latin.txt:2: invalid UTF-8" "$err"
+check "NUL bytes are reported as file:line" has "nul.txt:1:" "$err"
+check "an unreadable file makes index exit 2 (like grep)" [ "$rc" -eq 2 ]
+dsx "$bad" "$WORK/bad.index" giraffes
+check "the rest of a file with invalid bytes is indexed" eval '[ $rc -eq 0 ] && has giraffes "$out"'
+dsx "$bad" "$WORK/bad.index" walruses
+check "text after a NUL byte is indexed" [ "$rc" -eq 0 ]
+dsx "$bad" "$WORK/bad.index" needle
+check "a single 10 MB line is indexed and searchable" [ "$rc" -eq 0 ]
+
+# Damaged and foreign indexes.
+mkdir -p "$WORK/foreign"
+echo "precious" >"$WORK/foreign/notes.txt"
+dsx "$CORPUS" "$WORK/foreign" "interim CEO"
+check "foreign --index directory: search exits 2 saying so" \
+    eval 'one_line_error && has "not a dealsearch index" "$err"'
+dsx "$CORPUS" "$WORK/foreign" index
+check "foreign --index directory is never written" \
+    eval '[ $rc -eq 2 ] && [ "$(ls "$WORK/foreign")" = notes.txt ]'
+cp -r "$INDEX" "$WORK/damaged.index"
+gen=$(readlink "$WORK/damaged.index/current")
+for f in "$WORK/damaged.index/$gen"/*; do head -c 4096 /dev/urandom >"$f"; done
+dsx "$CORPUS" "$WORK/damaged.index" "interim CEO"
+check "garbled index: exit 2 with 'damaged' and how to rebuild" \
+    eval 'one_line_error && has "damaged or not a dealsearch index" "$err" && has "run '"'"'dealsearch index'"'"'" "$err"'
+
+# Rebuilds keep the served index safe.
+before=$(ds --json "interim CEO"; jq -c '[.results[] | [.source, .passage]]' <<<"$out")
+dsx "$WORK/nonexistent" "$INDEX" index
+after=$(ds --json "interim CEO"; jq -c '[.results[] | [.source, .passage]]' <<<"$out")
+check "a failed rebuild leaves the previous index answering" [ "$before" = "$after" ]
+if command -v flock >/dev/null; then
+    flock "$INDEX/lock" -c "'$BIN' --corpus '$CORPUS' --index '$INDEX' index" >/dev/null 2>"$WORK/lockerr"
+    lrc=$?
+    check "a second concurrent rebuild is refused with exit 2" \
+        eval '[ $lrc -eq 2 ] && grep -q "already rebuilding" "$WORK/lockerr"'
+fi
+DEALSEARCH_CORPUS="$CORPUS" DEALSEARCH_INDEX="$INDEX" "$BIN" "interim CEO" >/dev/null 2>&1
+check "DEALSEARCH_CORPUS / DEALSEARCH_INDEX select corpus and index" [ $? -eq 0 ]
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,51 @@
+/* Unit tests of the passage record codec (src/record.c). */
+#include "unit.h"
+
+#include "../../src/record.h"
+
+static void round_trips_every_field(void **state)
+{
+    (void)state;
+    ds_record in = {"sub/a.txt", 12, 40, "Text with = and\nnewline", 23};
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_record_encode(&in, &b);
+    ds_record out;
+    assert_int_equal(ds_record_decode(b.data, b.len, &out), 0);
+    assert_string_equal(out.source, "sub/a.txt");
+    assert_int_equal(out.passage, 12);
+    assert_int_equal(out.line, 40);
+    assert_int_equal(out.text_len, 23);
+    assert_memory_equal(out.text, in.text, 23);
+    ds_record_free(&out);
+    ds_buf_free(&b);
+}
+
+static void unknown_keys_are_ignored(void **state)
+{
+    (void)state;
+    const char data[] = "source=a.txt\nfuture=1\npassage=2\n\nhello";
+    ds_record r;
+    assert_int_equal(ds_record_decode(data, sizeof data - 1, &r), 0);
+    assert_string_equal(r.text, "hello");
+    ds_record_free(&r);
+}
+
+static void foreign_data_is_rejected(void **state)
+{
+    (void)state;
+    ds_record r;
+    assert_int_equal(ds_record_decode("hello world", 11, &r), -1);
+    assert_int_equal(ds_record_decode("", 0, &r), -1);
+    assert_int_equal(ds_record_decode("line=3\n\ntext", 12, &r), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(round_trips_every_field),
+        cmocka_unit_test(unknown_keys_are_ignored),
+        cmocka_unit_test(foreign_data_is_rejected),
+    };
+    return cmocka_run_group_tests_name("record", tests, NULL, NULL);
+}

@@ -1,0 +1,136 @@
+/* Unit tests of the index directory (src/store.c): atomic generations,
+ * one rebuild at a time, foreign directories left alone. */
+#include "unit.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../src/store.h"
+
+static int exists(const char *dir, const char *name)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/* Begin a rebuild, put a file in its generation, publish. */
+static void rebuild(const char *index)
+{
+    ds_rebuild rb;
+    char *err = NULL;
+    assert_int_equal(ds_rebuild_begin(index, &rb, &err), 0);
+    assert_int_equal(mkdir(rb.gen_path, 0755), 0);
+    char file[700];
+    snprintf(file, sizeof file, "%s/data", rb.gen_path);
+    FILE *f = fopen(file, "w");
+    fputs("x", f);
+    fclose(f);
+    assert_int_equal(ds_rebuild_publish(&rb, &err), 0);
+}
+
+static void publish_swaps_generations_and_prunes(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    char index[600];
+    snprintf(index, sizeof index, "%s/idx", dir);
+    char *err = NULL;
+    assert_int_equal(ds_store_has_index(index, &err), 0);
+    rebuild(index);
+    assert_int_equal(ds_store_has_index(index, &err), 1);
+    assert_true(exists(index, "gen-000001"));
+    rebuild(index);
+    rebuild(index);
+    /* The served generation and the one before it remain. */
+    assert_false(exists(index, "gen-000001"));
+    assert_true(exists(index, "gen-000002"));
+    assert_true(exists(index, "gen-000003"));
+    char target[64] = {0};
+    char link[700];
+    snprintf(link, sizeof link, "%s/current", index);
+    assert_true(readlink(link, target, sizeof target - 1) > 0);
+    assert_string_equal(target, "gen-000003");
+    unit_rmtree(dir);
+    free(dir);
+}
+
+static void second_rebuild_is_refused_while_one_runs(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    ds_rebuild first, second;
+    char *err = NULL;
+    assert_int_equal(ds_rebuild_begin(dir, &first, &err), 0);
+    assert_int_equal(ds_rebuild_begin(dir, &second, &err), -1);
+    assert_non_null(strstr(err, "already rebuilding"));
+    free(err);
+    ds_rebuild_abort(&first);
+    /* The lock went with the first rebuild. */
+    assert_int_equal(ds_rebuild_begin(dir, &second, &err), 0);
+    ds_rebuild_abort(&second);
+    unit_rmtree(dir);
+    free(dir);
+}
+
+static void abort_keeps_the_served_index(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    rebuild(dir);
+    ds_rebuild rb;
+    char *err = NULL;
+    assert_int_equal(ds_rebuild_begin(dir, &rb, &err), 0);
+    assert_int_equal(mkdir(rb.gen_path, 0755), 0);
+    ds_rebuild_abort(&rb);
+    assert_false(exists(dir, "gen-000002"));
+    assert_int_equal(ds_store_has_index(dir, &err), 1);
+    unit_rmtree(dir);
+    free(dir);
+}
+
+static void abandoned_generation_is_removed_by_next_rebuild(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    rebuild(dir);
+    /* What a killed rebuild leaves: a partial generation. */
+    char partial[700];
+    snprintf(partial, sizeof partial, "%s/gen-000002", dir);
+    assert_int_equal(mkdir(partial, 0755), 0);
+    rebuild(dir);
+    assert_false(exists(dir, "gen-000002"));
+    assert_true(exists(dir, "gen-000003"));
+    unit_rmtree(dir);
+    free(dir);
+}
+
+static void foreign_directory_is_never_written(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    UNIT_WRITE_STR(dir, "precious.txt", "user data");
+    ds_rebuild rb;
+    char *err = NULL;
+    assert_int_equal(ds_rebuild_begin(dir, &rb, &err), -1);
+    assert_non_null(strstr(err, "not a dealsearch index"));
+    free(err);
+    assert_int_equal(ds_store_has_index(dir, &err), -1);
+    assert_non_null(strstr(err, "not a dealsearch index"));
+    free(err);
+    assert_false(exists(dir, "lock"));
+    unit_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(publish_swaps_generations_and_prunes),
+        cmocka_unit_test(second_rebuild_is_refused_while_one_runs),
+        cmocka_unit_test(abort_keeps_the_served_index),
+        cmocka_unit_test(abandoned_generation_is_removed_by_next_rebuild),
+        cmocka_unit_test(foreign_directory_is_never_written),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
