@@ -199,7 +199,7 @@ check "foreign --index directory is never written" \
     eval '[ $rc -eq 2 ] && [ "$(ls "$WORK/foreign")" = notes.txt ]'
 cp -r "$INDEX" "$WORK/damaged.index"
 gen=$(readlink "$WORK/damaged.index/current")
-for f in "$WORK/damaged.index/$gen"/*; do head -c 4096 /dev/urandom >"$f"; done
+for f in "$WORK/damaged.index/$gen"/*; do yes garbage | head -c 4096 >"$f"; done
 dsx "$CORPUS" "$WORK/damaged.index" "interim CEO"
 check "garbled index: exit 2 with 'damaged' and how to rebuild" \
     eval 'one_line_error && has "damaged or not a dealsearch index" "$err" && has "run '"'"'dealsearch index'"'"'" "$err"'
