@@ -24,11 +24,12 @@ ALL_CFLAGS := -std=c11 -pedantic $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
 ALL_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS) $(SAN_FLAGS) $(XAPIAN_CFLAGS) -MMD -MP
 LDLIBS := $(XAPIAN_LIBS) -lstemmer
 
-LIB_SRC := src/util.c src/corpus.c src/passage.c src/analyzer.c \
-           src/record.c src/store.c src/indexer.c src/search.c \
-           src/highlight.c src/render.c
+LIB_SRC := src/util.c src/corpus.c src/rules.c src/dates.c src/passage.c \
+           src/analyzer.c src/record.c src/store.c src/indexer.c \
+           src/search.c src/highlight.c src/render.c
 SHIM_SRC := shim/xapian_shim.cc
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \
+           $(BUILD)/gen/news_rules.o
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -36,8 +37,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all deps test-deps demo test test-build asan-unit install clean
 all: dealsearch
 
+# Replace by rename, so a running ./dealsearch (a benchmark) is no obstacle.
 dealsearch: $(BUILD)/dealsearch
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/dealsearch: $(BUILD)/src/main.o $(LIB_OBJ)
 	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
@@ -45,6 +47,18 @@ $(BUILD)/dealsearch: $(BUILD)/src/main.o $(LIB_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The news rules are a data file compiled in as one C string.
+$(BUILD)/gen/news_rules.c: src/news_rules.conf
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from src/news_rules.conf by the Makefile. */'; \
+	  echo 'extern const char ds_builtin_rules_text[];'; \
+	  echo 'const char ds_builtin_rules_text[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } >$@
+
+$(BUILD)/gen/news_rules.o: $(BUILD)/gen/news_rules.c
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)

@@ -345,6 +345,16 @@ extern "C" dsx_status dsx_db_add_boolean_prefix(dsx_db *db, const char *field,
     GUARD(db, db->parser.add_boolean_prefix(field, prefix));
 }
 
+extern "C" dsx_status dsx_db_add_date_range(dsx_db *db, unsigned slot,
+                                            const char *prefix)
+{
+    GUARD(db, {
+        /* The parser keeps a reference; release() hands ownership over. */
+        db->parser.add_rangeprocessor(
+            (new Xapian::DateRangeProcessor(slot, prefix))->release());
+    });
+}
+
 extern "C" void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *p)
 {
     /* Only copied here: the weight is built (and validated) per search. */

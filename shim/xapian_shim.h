@@ -145,6 +145,12 @@ dsx_status dsx_db_add_prefix(dsx_db *db, const char *field,
 dsx_status dsx_db_add_boolean_prefix(dsx_db *db, const char *field,
                                      const char *prefix);
 
+/* Let queries say `PREFIXfrom..to` (either end optional) for dates stored
+ * as YYYYMMDD in value `slot`; ends may be written YYYY-MM-DD or YYYYMMDD.
+ * Documents without the value never match. */
+dsx_status dsx_db_add_date_range(dsx_db *db, unsigned slot,
+                                 const char *prefix);
+
 void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *params);
 
 /* Run Xapian's own consistency checker over the database at `path`;

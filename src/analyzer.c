@@ -90,11 +90,57 @@ static int is_zero_width(unsigned ch)
     return ch >= 0x200b && (ch <= 0x200d || ch == 0x2060 || ch == 0xfeff);
 }
 
+/* What ds_normalize() makes of a code point: 0 to remove it, or its
+ * replacement (the code point itself when unchanged). */
+static unsigned normalized_char(unsigned ch)
+{
+    switch (ch) {
+    case 0x2018: case 0x2019: case 0x201b: case 0x2032:
+        return '\'';
+    case 0x201c: case 0x201d: case 0x201e: case 0x201f: case 0x2033:
+        return '"';
+    case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+        return '-';
+    case 0x00a0: case 0x2007: case 0x2009: case 0x200a: case 0x202f:
+        return ' ';
+    case 0x00ad:
+        return 0;
+    }
+    return ch;
+}
+
+void ds_normalize(const char *s, size_t len, ds_buf *out)
+{
+    ds_buf_reserve(out, len);
+    size_t run = 0, i = 0;
+    while (i < len) {
+        unsigned cp;
+        size_t n = (unsigned char)s[i] < 0x80 ? 1
+                                               : ds_utf8_decode(s + i, len - i,
+                                                                &cp);
+        if (n <= 1) { /* ASCII, or invalid bytes kept as they are */
+            i++;
+            continue;
+        }
+        unsigned repl = normalized_char(cp);
+        if (repl != cp) {
+            ds_buf_append(out, s + run, i - run);
+            if (repl) ds_buf_putc(out, (char)repl);
+            run = i + n;
+        }
+        i += n;
+    }
+    ds_buf_append(out, s + run, len - run);
+}
+
+/* Xapian's check_infix() on normalised text: ‘ and ′ became ' there, and a
+ * soft hyphen was removed, so here they act as ' and as nothing. */
 static unsigned check_infix(unsigned ch)
 {
     if (ch == '\'' || ch == '&' || ch == 0xb7 || ch == 0x5f4 || ch == 0x2027)
         return ch;
-    if (ch == 0x2019 || ch == 0x201b) return '\'';
+    if (normalized_char(ch) == '\'') return '\'';
+    if (ch == 0x00ad) return INFIX_IGNORE;
     return is_zero_width(ch) ? INFIX_IGNORE : 0;
 }
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "../shim/xapian_shim.h"
+#include "util.h"
 
 /* TermGenerator skips words longer than this many bytes. */
 #define DS_MAX_WORD_BYTES 64
@@ -45,11 +46,19 @@ typedef struct {
     size_t term_len;    /* (before stemming); valid during the callback */
 } ds_token;
 
+/* Append to `out` the text to match for s[0..len): typographic variants
+ * made plain so "Meta’s stake" and "Meta's stake" index and query alike —
+ * curly quotes and apostrophes become ' and ", en/em dashes and minus
+ * signs become -, no-break and other fixed-width spaces become a space,
+ * and soft hyphens are removed.  Displayed text keeps the originals. */
+void ds_normalize(const char *s, size_t len, ds_buf *out);
+
 /* Return non-zero to stop tokenising. */
 typedef int (*ds_token_fn)(void *ctx, const ds_token *token);
 
-/* Call `fn` for each word of `text` that TermGenerator would index.  Bytes
- * that are not valid UTF-8 are read as Latin-1, as Xapian does. */
+/* Call `fn` for each word of `text` that TermGenerator would index in
+ * ds_normalize(text), with spans in `text` itself.  Bytes that are not
+ * valid UTF-8 are read as Latin-1, as Xapian does. */
 void ds_tokenize(const char *text, size_t len, ds_token_fn fn, void *ctx);
 
 #endif

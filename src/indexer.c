@@ -13,6 +13,7 @@
 #include "analyzer.h"
 #include "corpus.h"
 #include "passage.h"
+#include "rules.h"
 #include "record.h"
 #include "schema.h"
 #include "store.h"
@@ -53,28 +54,78 @@ typedef struct {
     dsx_writer *writer;
     dsx_doc *doc;
     ds_buf record;
+    ds_buf normalized;
     ds_index_stats *stats;
 } build_state;
 
-static int add_passage(build_state *b, const char *source,
-                       const char *source_term, unsigned long number,
-                       const ds_passage *p, char **err)
+/* Index `text` (normalised first) under `prefix`. */
+static dsx_status index_text(build_state *b, const char *text, size_t len,
+                             const char *prefix)
 {
-    ds_record rec = {(char *)source, number, p->first_line, p->text, p->len};
+    ds_buf_clear(&b->normalized);
+    ds_normalize(text, len, &b->normalized);
+    return dsx_doc_index_text(b->doc, b->normalized.data, b->normalized.len,
+                              prefix, 1);
+}
+
+/* One passage as one document; see schema.h for the term scheme. */
+static int add_passage(build_state *b, const char *source,
+                       const char *source_term, const ds_article *article,
+                       size_t i, char **err)
+{
+    const ds_passage *p = &article->items[i];
+    const char *date = article->date[0] ? article->date : NULL;
+    ds_record rec = {(char *)source, i + 1, p->first_line, p->text, p->len,
+                     article->title, (char *)date, p->heading};
     ds_record_encode(&rec, &b->record);
-    dsx_status st;
-    if ((st = dsx_doc_index_text(b->doc, p->text, p->len, "", 1)) ||
-        (st = dsx_doc_add_term(b->doc, source_term)) ||
-        (st = dsx_doc_set_data(b->doc, b->record.data, b->record.len))) {
+    char date_value[9] = "";
+    if (date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
+        snprintf(date_value, sizeof date_value, "%.4s%.2s%.2s", date,
+                 date + 5, date + 8);
+    if ((p->heading &&
+         (index_text(b, p->heading, strlen(p->heading), "") ||
+          index_text(b, p->heading, strlen(p->heading), DS_PREFIX_HEADING))) ||
+        index_text(b, p->text, p->len, "") ||
+        (article->title && index_text(b, article->title,
+                                      strlen(article->title),
+                                      DS_PREFIX_TITLE)) ||
+        (date && dsx_doc_set_value(b->doc, DS_SLOT_DATE, date_value, 8)) ||
+        dsx_doc_add_term(b->doc, source_term) ||
+        dsx_doc_set_data(b->doc, b->record.data, b->record.len)) {
         *err = ds_xasprintf("%s: %s", source, dsx_doc_error(b->doc));
         return -1;
     }
-    if ((st = dsx_writer_add_doc(b->writer, b->doc)) != DSX_OK) {
+    if (dsx_writer_add_doc(b->writer, b->doc) != DSX_OK) {
         *err = ds_xasprintf("%s: %s", source, dsx_writer_error(b->writer));
         return -1;
     }
     b->stats->passages++;
     return 0;
+}
+
+/* "12 passages; dropped: repeated 7, newsletter 1" for --verbose. */
+static void report_file(const char *path, const ds_article *a)
+{
+    ds_buf line;
+    ds_buf_init(&line);
+    ds_buf_printf(&line, "%s: %zu passages", path, a->count);
+    if (a->title) ds_buf_puts(&line, ", title");
+    if (a->date[0]) ds_buf_printf(&line, ", date %s", a->date);
+    int first = 1;
+    for (size_t i = 0; i < a->n_dropped; i++) {
+        const char *rule = a->dropped[i].rule;
+        size_t seen = 0, count = 0;
+        for (size_t j = 0; j < a->n_dropped; j++) {
+            seen += j < i && strcmp(a->dropped[j].rule, rule) == 0;
+            count += strcmp(a->dropped[j].rule, rule) == 0;
+        }
+        if (seen) continue; /* counted at its first occurrence */
+        ds_buf_printf(&line, "%s%s %zu", first ? "; dropped lines: " : ", ",
+                      rule, count);
+        first = 0;
+    }
+    ds_warn("%s", line.data);
+    ds_buf_free(&line);
 }
 
 /* Index one corpus file.  Returns -1 only for errors that must stop the
@@ -99,17 +150,16 @@ static int index_file(build_state *b, const ds_index_options *opt,
         if (report.total > MAX_BAD_LINE_REPORTS)
             ds_warn("%s: %lu more lines with invalid UTF-8", path,
                     report.total - MAX_BAD_LINE_REPORTS);
-        ds_passage_list passages = {0};
-        ds_split_passages(text->data, text->len, &passages);
+        ds_article article = {0};
+        ds_article_split(ds_rules_builtin(), text->data, text->len, &article);
         /* The source term is the relative path without ".txt". */
         char *term = ds_xasprintf(DS_PREFIX_SOURCE "%.*s",
                                   (int)(strlen(rel) - 4), rel);
-        for (size_t i = 0; i < passages.count && rc == 0; i++)
-            rc = add_passage(b, rel, term, i + 1, &passages.items[i], err);
-        if (opt->verbose)
-            ds_warn("%s: %zu passages", path, passages.count);
+        for (size_t i = 0; i < article.count && rc == 0; i++)
+            rc = add_passage(b, rel, term, &article, i, err);
+        if (opt->verbose) report_file(path, &article);
         free(term);
-        ds_passage_list_free(&passages);
+        ds_article_free(&article);
         b->stats->files++;
         b->stats->corpus_bytes += text->len;
     }
@@ -126,7 +176,7 @@ static int write_generation(const ds_index_options *opt,
         *err = ds_xstrdup("libstemmer has no English stemmer");
         return -1;
     }
-    build_state b = {NULL, NULL, {0}, stats};
+    build_state b = {NULL, NULL, {0}, {0}, stats};
     char *xerr = NULL;
     int rc = -1;
     if (dsx_writer_create(db_path, ds_analyzer_stemmer(analyzer),
@@ -164,6 +214,7 @@ done:
     dsx_doc_destroy(b.doc);
     dsx_writer_destroy(b.writer);
     ds_buf_free(&b.record);
+    ds_buf_free(&b.normalized);
     ds_analyzer_free(analyzer);
     return rc;
 }

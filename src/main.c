@@ -4,6 +4,7 @@
  *   dealsearch [OPTIONS] QUERY...     search (builds the index first if
  *                                     there is none yet)
  *   dealsearch index [OPTIONS]        rebuild the index from the corpus
+ *   dealsearch passages FILE          show how one article is split
  *
  * Exit status follows grep: 0 results, 1 none, 2 error.
  */
@@ -16,7 +17,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "corpus.h"
 #include "indexer.h"
+#include "passage.h"
 #include "render.h"
 #include "search.h"
 #include "util.h"
@@ -28,13 +31,16 @@
 static const char USAGE[] =
     "usage: dealsearch [OPTIONS] QUERY...\n"
     "       dealsearch index [--corpus DIR] [--index DIR] [--verbose]\n"
+    "       dealsearch passages FILE\n"
     "\n"
     "Search a folder of news articles and print the passages that answer\n"
     "QUERY, best first.  The words after the options form one query.\n"
     "\n"
     "Query syntax: words (all must match; if no passage has them all,\n"
     "passages with some are shown), \"exact phrase\", AND OR NOT, +word\n"
-    "-word, a NEAR b, prefix*, source:FILE (file name without .txt).\n"
+    "-word, a NEAR b, prefix*, source:FILE (file name without .txt),\n"
+    "title:WORDS, heading:WORDS, date:2025-06-01..2025-06-30 (either end\n"
+    "may be left out).\n"
     "\n"
     "Options:\n"
     "  --corpus DIR     article folder (default ./corpus, or $DEALSEARCH_CORPUS)\n"
@@ -47,13 +53,14 @@ static const char USAGE[] =
     "  --full           show whole passages instead of snippets\n"
     "  --color=WHEN     highlight matches: auto (default), always, never;\n"
     "                   NO_COLOR in the environment means never for auto\n"
-    "  --verbose        (index) report each file\n"
+    "  --verbose        (index) report each file and the lines it dropped\n"
     "  -h, --help       show this help\n"
     "  --version        show the version\n"
     "\n"
     "Exit status: 0 results found, 1 none, 2 error.\n";
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
+typedef enum { CMD_SEARCH, CMD_INDEX, CMD_PASSAGES } command;
 
 typedef struct {
     const char *corpus;
@@ -61,7 +68,8 @@ typedef struct {
     unsigned limit, offset;
     int any, json, full, verbose;
     color_mode color;
-    int is_index_command;
+    command command;
+    const char *file;  /* for CMD_PASSAGES */
     ds_buf query;
 } cli;
 
@@ -117,15 +125,19 @@ static int parse_args(int argc, char **argv, cli *c)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (only_words || a[0] != '-' || a[1] == '\0') {
-            if (!c->is_index_command && c->query.len == 0 && !only_words &&
-                strcmp(a, "index") == 0) {
-                c->is_index_command = 1;
-                continue;
+            int first = c->command == CMD_SEARCH && c->query.len == 0 &&
+                        !only_words;
+            if (first && strcmp(a, "index") == 0) {
+                c->command = CMD_INDEX;
+            } else if (first && strcmp(a, "passages") == 0) {
+                c->command = CMD_PASSAGES;
+            } else if (c->command == CMD_PASSAGES && !c->file) {
+                c->file = a;
+            } else if (c->command != CMD_SEARCH) {
+                return usage_error("unexpected argument '%s'", a);
+            } else {
+                add_query_word(c, a);
             }
-            if (c->is_index_command)
-                return usage_error("'dealsearch index' takes no words: '%s'",
-                                   a);
-            add_query_word(c, a);
         } else if (strcmp(a, "--") == 0) {
             only_words = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -206,6 +218,34 @@ static int run_index(const cli *c, int quiet)
     free(summary);
     /* Like grep: the work was done, but some input could not be read. */
     return stats.files_failed ? DS_EXIT_ERROR : DS_EXIT_MATCH;
+}
+
+/* `dealsearch passages FILE`: how the indexer reads one article. */
+static int run_passages(const char *file)
+{
+    if (!file) {
+        ds_warn("'dealsearch passages' needs a FILE (see 'dealsearch --help')");
+        return DS_EXIT_ERROR;
+    }
+    ds_buf text, out;
+    ds_buf_init(&text);
+    char *err = NULL;
+    if (ds_corpus_read(file, &text, NULL, NULL, &err) != 0) {
+        ds_warn("%s", err);
+        free(err);
+        ds_buf_free(&text);
+        return DS_EXIT_ERROR;
+    }
+    ds_article a = {0};
+    ds_article_split(ds_rules_builtin(), text.data, text.len, &a);
+    ds_buf_init(&out);
+    ds_describe_article(&out, &a);
+    fwrite(out.data, 1, out.len, stdout);
+    int rc = a.count ? DS_EXIT_MATCH : DS_EXIT_NO_MATCH;
+    ds_article_free(&a);
+    ds_buf_free(&out);
+    ds_buf_free(&text);
+    return rc;
 }
 
 static unsigned terminal_width(void)
@@ -290,8 +330,10 @@ int main(int argc, char **argv)
     char *default_index = NULL;
     if (!c.index || !*c.index) c.index = default_index =
         default_index_dir(c.corpus);
-    if (c.is_index_command) {
+    if (c.command == CMD_INDEX) {
         rc = run_index(&c, 0);
+    } else if (c.command == CMD_PASSAGES) {
+        rc = run_passages(c.file);
     } else if (c.query.len == 0) {
         ds_warn("no query given (see 'dealsearch --help')");
     } else {

@@ -7,9 +7,24 @@
 void ds_record_encode(const ds_record *r, ds_buf *out)
 {
     ds_buf_clear(out);
-    ds_buf_printf(out, "source=%s\npassage=%lu\nline=%lu\n\n", r->source,
+    ds_buf_printf(out, "source=%s\npassage=%lu\nline=%lu\n", r->source,
                   r->passage, r->line);
+    if (r->title) ds_buf_printf(out, "title=%s\n", r->title);
+    if (r->date) ds_buf_printf(out, "date=%s\n", r->date);
+    if (r->heading) ds_buf_printf(out, "heading=%s\n", r->heading);
+    ds_buf_putc(out, '\n');
     ds_buf_append(out, r->text, r->text_len);
+}
+
+static int key_is(const char *p, size_t len, const char *key)
+{
+    return len == strlen(key) && memcmp(p, key, len) == 0;
+}
+
+static void set_string(char **field, const char *value, size_t len)
+{
+    free(*field);
+    *field = ds_xstrndup(value, len);
 }
 
 static unsigned long parse_number(const char *s, size_t len)
@@ -31,14 +46,19 @@ int ds_record_decode(const char *data, size_t len, ds_record *r)
         const char *eq = memchr(p, '=', (size_t)(nl - p));
         if (!eq) goto bad;
         size_t key_len = (size_t)(eq - p), value_len = (size_t)(nl - eq - 1);
-        if (key_len == 6 && memcmp(p, "source", 6) == 0) {
-            free(r->source);
-            r->source = ds_xstrndup(eq + 1, value_len);
-        } else if (key_len == 7 && memcmp(p, "passage", 7) == 0) {
-            r->passage = parse_number(eq + 1, value_len);
-        } else if (key_len == 4 && memcmp(p, "line", 4) == 0) {
-            r->line = parse_number(eq + 1, value_len);
-        }
+        const char *value = eq + 1;
+        if (key_is(p, key_len, "source"))
+            set_string(&r->source, value, value_len);
+        else if (key_is(p, key_len, "passage"))
+            r->passage = parse_number(value, value_len);
+        else if (key_is(p, key_len, "line"))
+            r->line = parse_number(value, value_len);
+        else if (key_is(p, key_len, "title"))
+            set_string(&r->title, value, value_len);
+        else if (key_is(p, key_len, "date"))
+            set_string(&r->date, value, value_len);
+        else if (key_is(p, key_len, "heading"))
+            set_string(&r->heading, value, value_len);
         p = nl + 1;
     }
     p++;
@@ -55,5 +75,8 @@ void ds_record_free(ds_record *r)
 {
     free(r->source);
     free(r->text);
+    free(r->title);
+    free(r->date);
+    free(r->heading);
     memset(r, 0, sizeof *r);
 }

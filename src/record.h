@@ -20,6 +20,9 @@ typedef struct {
     unsigned long line;      /* 1-based line where the passage starts */
     char *text;              /* the passage as indexed */
     size_t text_len;
+    char *title;             /* the article's title, or NULL */
+    char *date;              /* the article's date "YYYY-MM-DD", or NULL */
+    char *heading;           /* the heading the passage is under, or NULL */
 } ds_record;
 
 /* Serialise `r` into `out` (cleared first). */

@@ -124,14 +124,29 @@ static void json_spans(ds_buf *out, const ds_span_list *spans)
     ds_buf_putc(out, ']');
 }
 
+/* A JSON string, or null for NULL. */
+static void json_optional(ds_buf *out, const char *s)
+{
+    if (s)
+        ds_json_string(out, s, strlen(s));
+    else
+        ds_buf_puts(out, "null");
+}
+
 static void json_hit(ds_buf *out, size_t rank, const ds_hit *h,
                      const ds_span_list *matches, const excerpt *ex)
 {
     ds_buf_printf(out, "{\"rank\":%zu,\"score\":%.4f,\"source\":", rank,
                   h->score);
     ds_json_string(out, h->source, strlen(h->source));
-    ds_buf_printf(out, ",\"passage\":%lu,\"line\":%lu,\"text\":", h->passage,
-                  h->line);
+    ds_buf_printf(out, ",\"passage\":%lu,\"line\":%lu,\"title\":",
+                  h->passage, h->line);
+    json_optional(out, h->title);
+    ds_buf_puts(out, ",\"date\":");
+    json_optional(out, h->date);
+    ds_buf_puts(out, ",\"heading\":");
+    json_optional(out, h->heading);
+    ds_buf_puts(out, ",\"text\":");
     ds_json_string(out, h->text, h->text_len);
     ds_buf_puts(out, ",\"snippet\":");
     ds_json_string(out, ex->text.data, ex->text.len);
@@ -159,11 +174,12 @@ static void render_json(ds_buf *out, const char *query, const ds_results *r,
     ds_json_string(out, r->parsed, strlen(r->parsed));
     ds_buf_printf(out,
                   ",\"match\":\"%s\",\"relaxed_syntax\":%s,\"total\":%lu,"
-                  "\"total_exact\":%s,\"offset\":%u,\"limit\":%u,"
-                  "\"results\":[",
-                  (so->match_any || r->relaxed_to_any) ? "any" : "all",
+                  "\"total_exact\":%s,\"total_if_any\":%lu,\"offset\":%u,"
+                  "\"limit\":%u,\"results\":[",
+                  so->match_any ? "any" : "all",
                   r->relaxed_syntax ? "true" : "false", r->total,
-                  r->total_exact ? "true" : "false", so->offset, so->limit);
+                  r->total_exact ? "true" : "false", r->total_if_any,
+                  so->offset, so->limit);
     for (size_t i = 0; i < r->count; i++) {
         const ds_hit *h = &r->hits[i];
         ds_span_list matches = {0};
@@ -198,23 +214,25 @@ typedef struct {
 #define INDENT "    "
 #define INDENT_COLUMNS 4
 
-/* Write text[0..len) word by word, wrapping at ro->width, with the bytes
- * inside `spans` in bold when colour is on. */
-static void write_passage(text_writer *tw, const char *text, size_t len,
+/* Write `lead` (taking `lead_columns`) and then text[0..len) word by word,
+ * wrapping at ro->width under INDENT, with the bytes inside `spans` in
+ * bold when colour is on. */
+static void write_passage(text_writer *tw, const char *lead,
+                          size_t lead_columns, const char *text, size_t len,
                           const ds_span_list *spans)
 {
     size_t span = 0, i = 0;
-    ds_buf_puts(tw->out, INDENT);
-    tw->column = INDENT_COLUMNS;
+    ds_buf_puts(tw->out, lead);
+    tw->column = lead_columns;
     while (i < len) {
         size_t end = i;
         while (end < len && text[end] != ' ') end++;
         size_t width = columns(text + i, end - i);
-        if (tw->ro->width && tw->column > INDENT_COLUMNS &&
+        if (tw->ro->width && i > 0 &&
             tw->column + 1 + width > tw->ro->width) {
             ds_buf_puts(tw->out, "\n" INDENT);
             tw->column = INDENT_COLUMNS;
-        } else if (tw->column > INDENT_COLUMNS) {
+        } else if (i > 0) {
             ds_buf_putc(tw->out, ' ');
             tw->column++;
         }
@@ -241,8 +259,23 @@ static void write_passage(text_writer *tw, const char *text, size_t len,
     ds_buf_putc(tw->out, '\n');
 }
 
+/* "Title · 2025-06-13" under the hit's header line, when known. */
+static void human_article_line(ds_buf *out, const ds_hit *h,
+                               const ds_render_options *ro)
+{
+    if (!h->title && !h->date) return;
+    ds_buf_puts(out, INDENT);
+    if (ro->color) ds_buf_puts(out, ANSI_DIM);
+    if (h->title) ds_terminal_safe(out, h->title, strlen(h->title));
+    if (h->title && h->date) ds_buf_puts(out, " \xC2\xB7 ");
+    if (h->date) ds_buf_puts(out, h->date);
+    if (ro->color) ds_buf_puts(out, ANSI_RESET);
+    ds_buf_putc(out, '\n');
+}
+
 static void human_hit(ds_buf *out, size_t rank, const ds_hit *h,
-                      const excerpt *ex, const ds_render_options *ro)
+                      const excerpt *ex, const ds_span_list *heading_matches,
+                      const ds_render_options *ro)
 {
     const char *on = ro->color ? ANSI_HEADER : "";
     const char *dim = ro->color ? ANSI_DIM : "";
@@ -251,8 +284,13 @@ static void human_hit(ds_buf *out, size_t rank, const ds_hit *h,
     ds_terminal_safe(out, h->source, strlen(h->source));
     ds_buf_printf(out, "%s \xC2\xB6%lu  %sline %lu, score %.2f%s\n", off,
                   h->passage, dim, h->line, h->score, off);
+    human_article_line(out, h, ro);
     text_writer tw = {out, ro, 0};
-    write_passage(&tw, ex->text.data, ex->text.len, &ex->highlights);
+    if (h->heading)
+        write_passage(&tw, INDENT "\xE2\x96\xB8 ", INDENT_COLUMNS + 2,
+                      h->heading, strlen(h->heading), heading_matches);
+    write_passage(&tw, INDENT, INDENT_COLUMNS, ex->text.data, ex->text.len,
+                  &ex->highlights);
     ds_buf_putc(out, '\n');
 }
 
@@ -263,19 +301,28 @@ static void render_human(ds_buf *out, const ds_results *r,
     if (r->relaxed_syntax)
         ds_buf_puts(out, "(query syntax not understood; searched for the "
                          "words as written)\n\n");
-    if (r->relaxed_to_any)
-        ds_buf_puts(out, "(no passage has all the words; showing passages "
-                         "with some of them)\n\n");
     for (size_t i = 0; i < r->count; i++) {
         const ds_hit *h = &r->hits[i];
         ds_span_list matches = {0};
         excerpt ex = {{0}, {0}};
         find_matches(a, r, h, &matches);
         make_excerpt(h, &matches, ro->full ? 0 : ro->snippet_bytes, &ex);
-        human_hit(out, so->offset + i + 1, h, &ex, ro);
+        ds_span_list heading_matches = {0};
+        if (h->heading) {
+            ds_match_terms m = {h->terms, h->n_terms, r->wildcards,
+                                r->n_wildcards};
+            ds_find_matches(a, h->heading, strlen(h->heading), &m,
+                            &heading_matches);
+        }
+        human_hit(out, so->offset + i + 1, h, &ex, &heading_matches, ro);
+        ds_span_list_free(&heading_matches);
         excerpt_free(&ex);
         ds_span_list_free(&matches);
     }
+    if (r->total_if_any)
+        ds_buf_printf(out, "(no passage has all the words; %lu ha%s some of "
+                           "them: try --any)\n",
+                      r->total_if_any, r->total_if_any == 1 ? "s" : "ve");
     const char *about = r->total_exact ? "" : "about ";
     if (r->count && (so->offset || r->count < r->total))
         ds_buf_printf(out, "showing %u-%zu of %s%lu matches\n",
@@ -293,4 +340,35 @@ void ds_render(ds_buf *out, const char *query, const ds_results *r,
         render_json(out, query, r, so, a, ro);
     else
         render_human(out, r, so, a, ro);
+}
+
+/* ---- Article description ---- */
+
+void ds_describe_article(ds_buf *out, const ds_article *a)
+{
+    ds_buf_puts(out, "title: ");
+    if (a->title)
+        ds_terminal_safe(out, a->title, strlen(a->title));
+    else
+        ds_buf_puts(out, "(none)");
+    ds_buf_printf(out, "\ndate: %s\npassages: %zu\n",
+                  a->date[0] ? a->date : "(none)", a->count);
+    for (size_t i = 0; i < a->count; i++) {
+        const ds_passage *p = &a->items[i];
+        ds_buf_printf(out, "\n\xC2\xB6%zu line %lu", i + 1, p->first_line);
+        if (p->heading) {
+            ds_buf_puts(out, " heading: ");
+            ds_terminal_safe(out, p->heading, strlen(p->heading));
+        }
+        ds_buf_puts(out, "\n" INDENT);
+        ds_terminal_safe(out, p->text, p->len);
+        ds_buf_putc(out, '\n');
+    }
+    if (a->n_dropped) ds_buf_putc(out, '\n');
+    for (size_t i = 0; i < a->n_dropped; i++) {
+        const ds_dropped_line *d = &a->dropped[i];
+        ds_buf_printf(out, "dropped line %lu (%s): ", d->line, d->rule);
+        ds_terminal_safe(out, d->text, strlen(d->text));
+        ds_buf_putc(out, '\n');
+    }
 }

@@ -5,12 +5,16 @@
  * JSON shape (field names and meanings are stable):
  *   {"query": "...", "parsed_query": "...", "match": "all"|"any",
  *    "relaxed_syntax": false, "total": N, "total_exact": true,
+ *    "total_if_any": 0,
  *    "offset": 0, "limit": 10,
  *    "results": [{"rank": 1, "score": 7.31, "source": "001_x.txt",
- *                 "passage": 5, "line": 5, "text": "<whole passage>",
+ *                 "passage": 5, "line": 5, "title": "..."|null,
+ *                 "date": "2025-06-13"|null, "heading": "..."|null,
+ *                 "text": "<whole passage>",
  *                 "snippet": "<excerpt>", "snippet_highlights": [[s, e]],
  *                 "text_highlights": [[s, e]], "matched_terms": ["ceo"]}]}
- * `passage` is 1-based.  Highlights are [start, end) byte offsets of the
+ * `total_if_any` is, when no passage has every word, how many have some
+ * (0 otherwise).  `passage` is 1-based.  Highlights are [start, end) byte offsets of the
  * matched words in the UTF-8 of `snippet` and of `text`.  A snippet cut
  * from a longer passage starts and/or ends with "… ".
  */
@@ -20,6 +24,7 @@
 #include <stddef.h>
 
 #include "analyzer.h"
+#include "passage.h"
 #include "search.h"
 #include "util.h"
 
@@ -38,6 +43,11 @@ typedef struct {
 void ds_render(ds_buf *out, const char *query, const ds_results *r,
                const ds_search_options *so, ds_analyzer *a,
                const ds_render_options *ro);
+
+/* Append a plain-text account of how an article was read (for
+ * `dealsearch passages` and its golden tests): title, date, each passage
+ * with its number, line and heading, and each dropped line with its rule. */
+void ds_describe_article(ds_buf *out, const ds_article *a);
 
 /* Append `s` as a JSON string literal: every control character escaped,
  * invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */

@@ -3,13 +3,19 @@
  * (indexer.c) and the searcher (search.c) both follow this file; nothing
  * else knows term prefixes or metadata keys.
  *
- * Terms
- *   <stem>             every word of the passage text, stemmed (STEM_ALL),
- *                      with positions (phrases, NEAR); wdf 1 per occurrence
+ * Terms (all text is matched after ds_normalize(): curly quotes, dashes,
+ * odd spaces and soft hyphens made plain)
+ *   <stem>             every word of the passage's heading and text,
+ *                      stemmed (STEM_ALL), with positions (phrases, NEAR)
+ *   XH<stem>           the heading's words; queried as heading:WORDS
+ *   S<stem>            the article title's words; queried as title:WORDS
  *   XSRC<source>       boolean: the source file's path relative to the
  *                      corpus, without ".txt"; queried as source:NAME
+ * Values
+ *   0  the article's date as YYYYMMDD; queried as date:FROM..TO
  * Data
- *   the passage record (record.h): source, passage number, line, text
+ *   the passage record (record.h): source, passage number, line, title,
+ *   date, heading, text
  * Metadata
  *   dealsearch.format    DS_INDEX_FORMAT
  *   dealsearch.analysis  DS_ANALYSIS_DESCRIPTION (analyzer.h)
@@ -20,13 +26,19 @@
 
 #define DS_PREFIX_SOURCE "XSRC"
 #define DS_FIELD_SOURCE "source"
+#define DS_PREFIX_TITLE "S"
+#define DS_FIELD_TITLE "title"
+#define DS_PREFIX_HEADING "XH"
+#define DS_FIELD_HEADING "heading"
+#define DS_SLOT_DATE 0
+#define DS_FIELD_DATE "date:"
 
 #define DS_META_FORMAT "dealsearch.format"
 #define DS_META_ANALYSIS "dealsearch.analysis"
 #define DS_META_PASSAGES "dealsearch.passages"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "1"
+#define DS_INDEX_FORMAT "2"
 
 /* BM25 as Robertson & Zaragoza describe it; k2 = 0 turns off Xapian's
  * extra document-length correction, k3 only matters for repeated query

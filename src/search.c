@@ -83,7 +83,10 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
                                   DS_BM25_B, DS_BM25_MIN_NORMLEN};
     dsx_db_set_bm25(s->db, &bm25);
     if ((*err = check_compatible(s)) != NULL ||
-        dsx_db_add_boolean_prefix(s->db, DS_FIELD_SOURCE, DS_PREFIX_SOURCE)) {
+        dsx_db_add_boolean_prefix(s->db, DS_FIELD_SOURCE, DS_PREFIX_SOURCE) ||
+        dsx_db_add_prefix(s->db, DS_FIELD_TITLE, DS_PREFIX_TITLE) ||
+        dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING) ||
+        dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE)) {
         if (!*err) *err = damaged(index_dir, dsx_db_error(s->db));
         ds_searcher_close(s);
         return DS_SEARCH_ERROR;
@@ -134,6 +137,9 @@ static int collect_hits(ds_searcher *s, const dsx_results *res,
         hit->line = rec.line;
         hit->text = rec.text;
         hit->text_len = rec.text_len;
+        hit->title = rec.title;
+        hit->date = rec.date;
+        hit->heading = rec.heading;
         hit->terms = ds_xmalloc((h.n_terms ? h.n_terms : 1) * sizeof(char *));
         hit->n_terms = h.n_terms;
         for (size_t t = 0; t < h.n_terms; t++)
@@ -170,36 +176,29 @@ static int run_query(ds_searcher *s, const char *query, unsigned flags,
     return rc;
 }
 
-/* When no passage has every word, rank those with any of them instead —
- * unless the query means the same either way (explicit operators).
- * Replaces *res on success. */
-static int relax_to_any(ds_searcher *s, const char *query, unsigned flags,
-                        const ds_search_options *opt, dsx_results **res,
-                        ds_results *out, char **err)
+/* When no passage has every word, count those with any of them, so the
+ * user can be told to try --any — unless the query means the same either
+ * way (a single word, explicit operators). */
+static int count_any(ds_searcher *s, const char *query, unsigned flags,
+                     const dsx_results *res, ds_results *out, char **err)
 {
     unsigned long total, lower, upper;
-    dsx_results_total(*res, &total, &lower, &upper);
+    dsx_results_total(res, &total, &lower, &upper);
     if (upper > 0) return 0;
     char *all_parsed = out->parsed;
     out->parsed = NULL;
     dsx_results *any = NULL;
-    if (run_query(s, query, flags | DSX_QUERY_MATCH_ANY, opt, &any, out,
-                  err) != 0) {
-        free(all_parsed);
-        return -1;
+    ds_search_options count_only = {0, 0, 1};
+    int rc = run_query(s, query, flags | DSX_QUERY_MATCH_ANY, &count_only,
+                       &any, out, err);
+    if (rc == 0 && any && strcmp(all_parsed, out->parsed) != 0) {
+        dsx_results_total(any, &total, &lower, &upper);
+        out->total_if_any = total;
     }
-    if (any) dsx_results_total(any, &total, &lower, &upper);
-    if (any && upper > 0 && strcmp(all_parsed, out->parsed) != 0) {
-        dsx_results_destroy(*res);
-        *res = any;
-        out->relaxed_to_any = 1;
-        free(all_parsed);
-    } else {
-        dsx_results_destroy(any);
-        free(out->parsed);
-        out->parsed = all_parsed;
-    }
-    return 0;
+    dsx_results_destroy(any);
+    free(out->parsed);
+    out->parsed = all_parsed;
+    return rc;
 }
 
 int ds_search(ds_searcher *s, const char *query,
@@ -217,23 +216,31 @@ int ds_search(ds_searcher *s, const char *query,
         *err = ds_xstrdup("empty query");
         return -1;
     }
+    /* Match typographic variants as the index does: “Meta’s stake” is a
+     * phrase, like "Meta's stake". */
+    ds_buf normalized;
+    ds_buf_init(&normalized);
+    ds_normalize(query, len, &normalized);
+    const char *text = normalized.data;
     unsigned flags = opt->match_any ? DSX_QUERY_MATCH_ANY : 0;
     dsx_results *res = NULL;
-    if (run_query(s, query, flags, opt, &res, out, err) != 0) goto fail;
+    if (run_query(s, text, flags, opt, &res, out, err) != 0) goto fail;
     if (!res) {
         *err = ds_xasprintf("query '%s' has no searchable words", query);
         goto fail;
     }
-    if (!opt->match_any && relax_to_any(s, query, flags, opt, &res, out,
-                                        err) != 0)
+    if (!opt->match_any &&
+        count_any(s, text, flags, res, out, err) != 0)
         goto fail;
     if (collect_hits(s, res, out, err) != 0) goto fail;
     dsx_results_destroy(res);
-    ds_wildcard_prefixes(query, &out->wildcards, &out->n_wildcards);
+    ds_wildcard_prefixes(text, &out->wildcards, &out->n_wildcards);
+    ds_buf_free(&normalized);
     return 0;
 fail:
     dsx_results_destroy(res);
     ds_results_free(out);
+    ds_buf_free(&normalized);
     return -1;
 }
 
@@ -243,6 +250,9 @@ void ds_results_free(ds_results *r)
         ds_hit *h = &r->hits[i];
         free(h->source);
         free(h->text);
+        free(h->title);
+        free(h->date);
+        free(h->heading);
         for (size_t t = 0; t < h->n_terms; t++) free(h->terms[t]);
         free(h->terms);
     }

@@ -32,7 +32,8 @@ ds_analyzer *ds_searcher_analyzer(ds_searcher *s);
 
 typedef struct {
     unsigned offset, limit;
-    int match_any;  /* OR the words instead of requiring all of them */
+    int match_any;  /* rank passages with any of the words, not only those
+                       with all of them */
 } ds_search_options;
 
 typedef struct {
@@ -41,6 +42,9 @@ typedef struct {
     unsigned long passage, line;
     char *text;
     size_t text_len;
+    char *title;       /* the article's title, or NULL */
+    char *date;        /* the article's date (YYYY-MM-DD), or NULL */
+    char *heading;     /* the heading above the passage, or NULL */
     char **terms;      /* query terms (stems) this passage matched */
     size_t n_terms;
 } ds_hit;
@@ -51,7 +55,8 @@ typedef struct {
     unsigned long total;          /* estimated number of matches */
     int total_exact;              /* the estimate is exact */
     int relaxed_syntax;           /* invalid syntax read as plain words */
-    int relaxed_to_any;           /* no passage had all words: OR-ed */
+    unsigned long total_if_any;   /* when no passage has every word: how
+                                     many have some of them (else 0) */
     char *parsed;                 /* Xapian's description of the query */
     char **wildcards;             /* prefixes of the query's wildcards */
     size_t n_wildcards;

@@ -76,6 +76,28 @@ static void invalid_utf8_is_read_as_latin1(void **state)
     assert_tokens("caf\xE9 time", "caf\xC3\xA9@0-4 time@5-9");
 }
 
+static void normalizes_typographic_variants(void **state)
+{
+    (void)state;
+    const char in[] = "Meta\xE2\x80\x99s \xE2\x80\x9C" "bold\xE2\x80\x9D "
+                      "move \xE2\x80\x94 a\xC2\xA0" "data\xC2\xAD" "labelling "
+                      "\xE2\x80\x98" "deal\xE2\x80\x99 caf\xC3\xA9 \xff";
+    ds_buf out;
+    ds_buf_init(&out);
+    ds_normalize(in, sizeof in - 1, &out);
+    assert_string_equal(out.data, "Meta's \"bold\" move - a datalabelling "
+                                  "'deal' caf\xC3\xA9 \xff");
+    ds_buf_free(&out);
+}
+
+static void tokenizes_display_text_as_the_index_sees_it(void **state)
+{
+    (void)state;
+    /* Soft hyphen: ignored inside a word; left quote as apostrophe. */
+    assert_tokens("data\xC2\xAD" "labelling company\xE2\x80\x98s",
+                  "datalabelling@0-15 company's@16-27");
+}
+
 static void stems_with_snowball_english(void **state)
 {
     (void)state;
@@ -106,6 +128,8 @@ int main(void)
         cmocka_unit_test(programming_suffixes),
         cmocka_unit_test(long_words_are_skipped_like_termgenerator),
         cmocka_unit_test(invalid_utf8_is_read_as_latin1),
+        cmocka_unit_test(normalizes_typographic_variants),
+        cmocka_unit_test(tokenizes_display_text_as_the_index_sees_it),
         cmocka_unit_test(stems_with_snowball_english),
     };
     return cmocka_run_group_tests_name("analyzer", tests, NULL, NULL);

@@ -6,7 +6,8 @@
 static void round_trips_every_field(void **state)
 {
     (void)state;
-    ds_record in = {"sub/a.txt", 12, 40, "Text with = and\nnewline", 23};
+    ds_record in = {"sub/a.txt", 12,   40, "Text with = and\nnewline", 23,
+                    "A Title",   NULL, "What Next?"};
     ds_buf b;
     ds_buf_init(&b);
     ds_record_encode(&in, &b);
@@ -17,6 +18,9 @@ static void round_trips_every_field(void **state)
     assert_int_equal(out.line, 40);
     assert_int_equal(out.text_len, 23);
     assert_memory_equal(out.text, in.text, 23);
+    assert_string_equal(out.title, "A Title");
+    assert_null(out.date); /* absent fields stay NULL */
+    assert_string_equal(out.heading, "What Next?");
     ds_record_free(&out);
     ds_buf_free(&b);
 }

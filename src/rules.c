@@ -1,0 +1,164 @@
+/* rules.c — see rules.h. */
+#include "rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static int compile(ds_pattern *p, const char *name, const char *re,
+                   unsigned long line, char **err)
+{
+    int rc = regcomp(&p->re, re, REG_EXTENDED | REG_ICASE);
+    if (rc != 0) {
+        char msg[200];
+        regerror(rc, &p->re, msg, sizeof msg);
+        *err = ds_xasprintf("rules line %lu: bad pattern '%s': %s", line, re,
+                            msg);
+        return -1;
+    }
+    p->name = ds_xstrdup(name);
+    return 0;
+}
+
+static int add_pattern(ds_pattern **list, size_t *n, const char *name,
+                       const char *re, unsigned long line, char **err)
+{
+    *list = ds_xrealloc(*list, (*n + 1) * sizeof **list);
+    if (compile(&(*list)[*n], name, re, line, err) != 0) return -1;
+    (*n)++;
+    return 0;
+}
+
+static int set_value(ds_rules *r, const char *key, const char *value,
+                     unsigned long line, char **err)
+{
+    char *end;
+    unsigned long v = strtoul(value, &end, 10);
+    if (*value == '\0' || *end != '\0' || v > 100000) {
+        *err = ds_xasprintf("rules line %lu: '%s' needs a number", line, key);
+        return -1;
+    }
+    if (strcmp(key, "heading.max_words") == 0) r->heading_max_words = v;
+    else if (strcmp(key, "heading.max_bytes") == 0) r->heading_max_bytes = v;
+    else if (strcmp(key, "title.max_words") == 0) r->title_max_words = v;
+    else if (strcmp(key, "date.scan_lines") == 0) r->date_scan_lines = v;
+    else {
+        *err = ds_xasprintf("rules line %lu: unknown setting '%s'", line, key);
+        return -1;
+    }
+    return 0;
+}
+
+/* Split off the next whitespace-separated word of *s. */
+static char *next_word(char **s)
+{
+    char *p = *s;
+    while (*p == ' ' || *p == '\t') p++;
+    char *word = p;
+    while (*p && *p != ' ' && *p != '\t') p++;
+    if (*p) *p++ = '\0';
+    while (*p == ' ' || *p == '\t') p++;
+    *s = p;
+    return word;
+}
+
+static int parse_line(ds_rules *r, char *line, unsigned long n, char **err)
+{
+    char *rest = line;
+    char *verb = next_word(&rest);
+    if (*verb == '\0' || *verb == '#') return 0;
+    if (strcmp(verb, "set") == 0) {
+        char *key = next_word(&rest);
+        return set_value(r, key, next_word(&rest), n, err);
+    }
+    if (strcmp(verb, "drop") == 0) {
+        char *name = next_word(&rest);
+        return add_pattern(&r->drops, &r->n_drops, name, rest, n, err);
+    }
+    if (strcmp(verb, "date-label") == 0)
+        return add_pattern(&r->date_labels, &r->n_date_labels, "date-label",
+                           rest, n, err);
+    if (strcmp(verb, "question") == 0 && !r->question.name)
+        return compile(&r->question, "question", rest, n, err);
+    if (strcmp(verb, "answer") == 0 && !r->answer.name)
+        return compile(&r->answer, "answer", rest, n, err);
+    *err = ds_xasprintf("rules line %lu: unknown rule '%s'", n, verb);
+    return -1;
+}
+
+ds_rules *ds_rules_parse(const char *text, char **err)
+{
+    *err = NULL;
+    ds_rules *r = ds_xmalloc(sizeof *r);
+    memset(r, 0, sizeof *r);
+    char *copy = ds_xstrdup(text), *p = copy;
+    unsigned long n = 0;
+    while (p && *p) {
+        char *nl = strchr(p, '\n');
+        if (nl) *nl = '\0';
+        n++;
+        if (parse_line(r, p, n, err) != 0) break;
+        p = nl ? nl + 1 : NULL;
+    }
+    free(copy);
+    if (!*err && (!r->question.name || !r->answer.name))
+        *err = ds_xstrdup("rules: 'question' and 'answer' are required");
+    if (*err) {
+        ds_rules_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void free_pattern(ds_pattern *p)
+{
+    if (!p->name) return;
+    regfree(&p->re);
+    free(p->name);
+}
+
+void ds_rules_free(ds_rules *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->n_drops; i++) free_pattern(&r->drops[i]);
+    for (size_t i = 0; i < r->n_date_labels; i++)
+        free_pattern(&r->date_labels[i]);
+    free(r->drops);
+    free(r->date_labels);
+    free_pattern(&r->question);
+    free_pattern(&r->answer);
+    free(r);
+}
+
+static ds_rules *builtin;
+
+static void free_builtin(void)
+{
+    ds_rules_free(builtin);
+}
+
+const ds_rules *ds_rules_builtin(void)
+{
+    if (!builtin) {
+        char *err = NULL;
+        builtin = ds_rules_parse(ds_builtin_rules_text, &err);
+        if (!builtin) {
+            ds_warn("built-in news rules: %s", err);
+            abort();
+        }
+        atexit(free_builtin);
+    }
+    return builtin;
+}
+
+int ds_pattern_match(const ds_pattern *p, const char *s, size_t *end)
+{
+    regmatch_t m;
+    if (regexec(&p->re, s, 1, &m, 0) != 0) return 0;
+    if (!end) return 1;
+    if (m.rm_so != 0) return 0;
+    *end = (size_t)m.rm_eo;
+    return 1;
+}

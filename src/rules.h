@@ -1,0 +1,45 @@
+/*
+ * rules.h — the rules that say how a news article is read: boilerplate
+ * patterns, heading/title/date thresholds, Q&A markers.  They live in
+ * src/news_rules.conf (format described there), compiled into the binary.
+ */
+#ifndef DEALSEARCH_RULES_H
+#define DEALSEARCH_RULES_H
+
+#include <regex.h>
+#include <stddef.h>
+
+typedef struct {
+    char *name;
+    regex_t re;
+} ds_pattern;
+
+typedef struct {
+    unsigned heading_max_words, heading_max_bytes;
+    unsigned title_max_words;
+    unsigned date_scan_lines;
+    ds_pattern *drops;
+    size_t n_drops;
+    ds_pattern *date_labels;
+    size_t n_date_labels;
+    ds_pattern question, answer;
+} ds_rules;
+
+/* Parse rules from `text`.  Returns NULL with *err a malloc'd message
+ * naming the offending line when the text is not valid. */
+ds_rules *ds_rules_parse(const char *text, char **err);
+void ds_rules_free(ds_rules *rules);
+
+/* The built-in rules, parsed on first use and kept for the process.  A
+ * broken built-in file is a build defect: it aborts with a message (and
+ * the unit tests catch it first). */
+const ds_rules *ds_rules_builtin(void);
+
+/* The text of src/news_rules.conf (generated into the build). */
+extern const char ds_builtin_rules_text[];
+
+/* True when `re` matches the NUL-terminated `s`; with `end`, the match
+ * must start at 0 and *end receives where it stops. */
+int ds_pattern_match(const ds_pattern *p, const char *s, size_t *end);
+
+#endif

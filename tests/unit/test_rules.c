@@ -1,0 +1,91 @@
+/* Unit tests of the rules file parser (src/rules.c) and the date reader
+ * (src/dates.c). */
+#include "unit.h"
+
+#include "../../src/dates.h"
+#include "../../src/rules.h"
+
+static void builtin_rules_parse(void **state)
+{
+    (void)state;
+    const ds_rules *r = ds_rules_builtin();
+    assert_non_null(r);
+    assert_true(r->n_drops >= 4);
+    assert_true(r->heading_max_words > 0 && r->title_max_words > 0);
+}
+
+static void bad_rules_name_their_line(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    assert_null(ds_rules_parse("set heading.max_words 12\nfrobnicate x\n",
+                               &err));
+    assert_non_null(strstr(err, "line 2"));
+    free(err);
+    assert_null(ds_rules_parse("drop broken (unclosed\n", &err));
+    assert_non_null(strstr(err, "line 1"));
+    free(err);
+    assert_null(ds_rules_parse("set title.max_words many\n", &err));
+    free(err);
+}
+
+static void assert_date(const char *text, const char *iso, size_t used)
+{
+    char out[11];
+    size_t consumed = 0;
+    assert_true(ds_parse_date(text, out, &consumed));
+    assert_string_equal(out, iso);
+    assert_int_equal(consumed, used);
+}
+
+static void assert_not_date(const char *text)
+{
+    char out[11];
+    size_t consumed;
+    assert_false(ds_parse_date(text, out, &consumed));
+}
+
+static void reads_the_formats_news_sites_use(void **state)
+{
+    (void)state;
+    assert_date("2025-06-13 AI Startup", "2025-06-13", 10);
+    assert_date("2025/06/13", "2025-06-13", 10);
+    assert_date("June 13, 2025", "2025-06-13", 13);
+    assert_date("Jun. 13 2025", "2025-06-13", 12);
+    assert_date("Dec.02 2025", "2025-12-02", 11);
+    assert_date("13 June 2025", "2025-06-13", 12);
+    assert_date("3 Sept 2024", "2024-09-03", 11);
+}
+
+static void numeric_dates_are_day_first_unless_impossible(void **state)
+{
+    (void)state;
+    assert_date("11/06/2025", "2025-06-11", 10); /* day first */
+    assert_date("06/13/2025", "2025-06-13", 10); /* 13 is no month */
+    assert_date("1.2.2025", "2025-02-01", 8);
+    assert_not_date("13/13/2025");
+}
+
+static void impossible_dates_are_not_dates(void **state)
+{
+    (void)state;
+    assert_not_date("2025-02-30");
+    assert_not_date("February 29, 2025");
+    assert_date("February 29, 2024", "2024-02-29", 17);
+    assert_not_date("June 2025");
+    assert_not_date("2025-06-13x");
+    assert_not_date("Marching 13 2025");
+    assert_not_date("");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(builtin_rules_parse),
+        cmocka_unit_test(bad_rules_name_their_line),
+        cmocka_unit_test(reads_the_formats_news_sites_use),
+        cmocka_unit_test(numeric_dates_are_day_first_unless_impossible),
+        cmocka_unit_test(impossible_dates_are_not_dates),
+    };
+    return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}
