@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -137,6 +138,7 @@ const int MODIFIED_RETRIES = 5;
 struct dsx_writer {
     Xapian::WritableDatabase db;
     Xapian::Stem stem;
+    bool spelling;
     std::string error;
 };
 
@@ -160,16 +162,21 @@ struct dsx_query {
     Xapian::Query query;
     bool relaxed = false;
     std::string description;
+    std::string stopped;
 };
 
 struct dsx_results {
     unsigned long estimate = 0, lower = 0, upper = 0;
     std::vector<double> scores;
     std::vector<unsigned> docids;
+    std::vector<unsigned> collapsed;
     std::vector<std::string> data;
     /* Each hit's matching terms, and C pointer arrays into them. */
     std::vector<std::vector<std::string>> terms;
     std::vector<std::vector<const char *>> term_ptrs;
+    /* With explain: each hit's score parts, and C views of them. */
+    std::vector<std::vector<std::pair<std::string, double>>> parts;
+    std::vector<std::vector<dsx_part>> part_views;
 };
 
 /* ---- Writer ------------------------------------------------------------ */
@@ -184,7 +191,8 @@ extern "C" dsx_status dsx_writer_create(const char *path,
         int db_flags = Xapian::DB_CREATE;
         if (flags & DSX_WRITER_NO_SYNC) db_flags |= Xapian::DB_NO_SYNC;
         dsx_writer *w = new dsx_writer{
-            Xapian::WritableDatabase(path, db_flags), make_stem(stemmer), ""};
+            Xapian::WritableDatabase(path, db_flags), make_stem(stemmer),
+            (flags & DSX_WRITER_SPELLING) != 0, ""};
         *out = w;
     });
 }
@@ -203,6 +211,12 @@ extern "C" dsx_status dsx_writer_set_metadata(dsx_writer *w, const char *key,
                                               const char *value)
 {
     GUARD(w, w->db.set_metadata(key, value));
+}
+
+extern "C" dsx_status dsx_writer_add_synonym(dsx_writer *w, const char *key,
+                                             const char *value)
+{
+    GUARD(w, w->db.add_synonym(key, value));
 }
 
 extern "C" dsx_status dsx_writer_commit(dsx_writer *w)
@@ -249,6 +263,10 @@ extern "C" dsx_status dsx_doc_create(dsx_writer *w, dsx_doc **out)
         d->generator.set_stemmer(w->stem);
         d->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
         d->generator.set_document(d->doc);
+        if (w->spelling) {
+            d->generator.set_database(w->db);
+            d->generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+        }
         *out = d;
     });
 }
@@ -268,6 +286,12 @@ extern "C" dsx_status dsx_doc_index_text(dsx_doc *doc, const char *text,
 extern "C" dsx_status dsx_doc_add_term(dsx_doc *doc, const char *term)
 {
     GUARD(doc, doc->doc.add_boolean_term(term));
+}
+
+extern "C" dsx_status dsx_doc_add_weighted_term(dsx_doc *doc,
+                                                const char *term, unsigned wdf)
+{
+    GUARD(doc, doc->doc.add_term(term, wdf));
 }
 
 extern "C" dsx_status dsx_doc_set_value(dsx_doc *doc, unsigned slot,
@@ -361,6 +385,33 @@ extern "C" void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *p)
     db->bm25 = *p;
 }
 
+extern "C" dsx_status dsx_db_set_stopwords(dsx_db *db,
+                                           const char *const *words, size_t n)
+{
+    GUARD(db, {
+        /* The parser keeps a reference; release() hands ownership over. */
+        db->parser.set_stopper(
+            n ? (new Xapian::SimpleStopper(words, words + n))->release()
+              : nullptr);
+    });
+}
+
+extern "C" dsx_status dsx_db_term_exists(dsx_db *db, const char *term,
+                                         int *exists)
+{
+    GUARD(db, *exists = db->db.term_exists(term));
+}
+
+extern "C" dsx_status dsx_db_spelling_suggestion(dsx_db *db, const char *word,
+                                                 char **suggestion)
+{
+    *suggestion = nullptr;
+    GUARD(db, {
+        *suggestion = malloc_message(db->db.get_spelling_suggestion(word));
+        if (!*suggestion) throw std::bad_alloc();
+    });
+}
+
 extern "C" dsx_status dsx_check(const char *path, unsigned long *errors,
                                 char **report, char **err)
 {
@@ -400,22 +451,32 @@ extern "C" dsx_status dsx_db_parse_query(dsx_db *db, const char *text,
         db->parser.set_default_op((flags & DSX_QUERY_MATCH_ANY)
                                       ? Xapian::Query::OP_OR
                                       : Xapian::Query::OP_AND);
+        const unsigned synonyms =
+            (flags & DSX_QUERY_SYNONYMS)
+                ? Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
+                      Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS
+                : 0;
         const unsigned syntax = Xapian::QueryParser::FLAG_PHRASE |
                                 Xapian::QueryParser::FLAG_BOOLEAN |
                                 Xapian::QueryParser::FLAG_LOVEHATE |
                                 Xapian::QueryParser::FLAG_WILDCARD;
         if (flags & DSX_QUERY_PLAIN) {
-            q->query = db->parser.parse_query(text, 0);
+            q->query = db->parser.parse_query(text, synonyms);
         } else {
             try {
-                q->query = db->parser.parse_query(text, syntax);
+                q->query = db->parser.parse_query(text, syntax | synonyms);
             } catch (const Xapian::QueryParserError &) {
                 /* "AND", an unbalanced quote, "C++ AND": read as words. */
-                q->query = db->parser.parse_query(text, 0);
+                q->query = db->parser.parse_query(text, synonyms);
                 q->relaxed = true;
             }
         }
         q->description = q->query.get_description();
+        for (auto t = db->parser.stoplist_begin();
+             t != db->parser.stoplist_end(); ++t) {
+            if (!q->stopped.empty()) q->stopped += ' ';
+            q->stopped += *t;
+        }
         *out = q.release();
     });
 }
@@ -435,6 +496,11 @@ extern "C" const char *dsx_query_describe(const dsx_query *q)
     return q->description.c_str();
 }
 
+extern "C" const char *dsx_query_stopped(const dsx_query *q)
+{
+    return q->stopped.c_str();
+}
+
 extern "C" void dsx_query_destroy(dsx_query *q)
 {
     try {
@@ -447,45 +513,163 @@ extern "C" void dsx_query_destroy(dsx_query *q)
 
 namespace {
 
-void run_search(dsx_db *db, const dsx_query *q, unsigned offset,
-                unsigned limit, unsigned check_at_least, dsx_results *r)
+/* Accepts one document only: to weigh part of a query for that hit. */
+class OnlyDocument : public Xapian::MatchDecider {
+    Xapian::docid did;
+
+  public:
+    explicit OnlyDocument(Xapian::docid d) : did(d) {}
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        return doc.get_docid() == did;
+    }
+};
+
+Xapian::Weight *make_weight(const dsx_db *db)
+{
+    const dsx_bm25 &p = db->bm25;
+    return new Xapian::BM25Weight(p.k1, p.k2, p.k3, p.b, p.min_normlen);
+}
+
+/* "Query((ceo@2 SYNONYM XSYN1@2))" -> "(ceo SYNONYM XSYN1)" */
+std::string label_of(const Xapian::Query &q)
+{
+    std::string d = q.get_description(), out;
+    if (d.compare(0, 6, "Query(") == 0 && d.back() == ')')
+        d = d.substr(6, d.size() - 7);
+    for (size_t i = 0; i < d.size(); ++i) {
+        if (d[i] == '@' && i + 1 < d.size() && isdigit((unsigned char)d[i + 1])) {
+            while (i + 1 < d.size() && isdigit((unsigned char)d[i + 1])) ++i;
+            continue; /* query positions mean nothing to a reader */
+        }
+        out += d[i];
+    }
+    return out;
+}
+
+/* Split `q` into the parts whose weights add up to its weight: the
+ * children of AND/OR-like nodes, the left side of filters; anything else
+ * (a term, phrase, synonym group, wildcard) is weighed as a unit. */
+void explain_node(dsx_db *db, const Xapian::Query &q, Xapian::docid did,
+                  std::vector<std::pair<std::string, double>> &parts)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_XOR:
+        for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+            explain_node(db, q.get_subquery(i), did, parts);
+        return;
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+        explain_node(db, q.get_subquery(0), did, parts);
+        return;
+    default:
+        break;
+    }
+    Xapian::Enquire enquire(db->db);
+    enquire.set_query(q);
+    std::unique_ptr<Xapian::Weight> weight(make_weight(db));
+    enquire.set_weighting_scheme(*weight);
+    OnlyDocument only(did);
+    Xapian::MSet m = enquire.get_mset(0, 1, 0, nullptr, &only);
+    if (!m.empty() && m.begin().get_weight() > 0)
+        parts.emplace_back(label_of(q), m.begin().get_weight());
+}
+
+/* Expansion terms: plain words, not field or filter terms. */
+class WordsOnly : public Xapian::ExpandDecider {
+  public:
+    bool operator()(const std::string &term) const override
+    {
+        return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+    }
+};
+
+/* The query plus the best terms of its top documents (see
+ * dsx_search_params). */
+Xapian::Query expand_query(Xapian::Enquire &enquire, const Xapian::Query &q,
+                           const dsx_search_params *sp)
+{
+    Xapian::MSet top = enquire.get_mset(0, sp->expand_docs);
+    /* Fewer matches than that: too little evidence to learn words from. */
+    if (top.size() < sp->expand_docs) return q;
+    Xapian::RSet rset;
+    for (auto m = top.begin(); m != top.end(); ++m) rset.add_document(*m);
+    if (rset.empty()) return q;
+    WordsOnly decider;
+    Xapian::ESet eset = enquire.get_eset(sp->expand_terms, rset, &decider);
+    if (eset.empty()) return q;
+    double strongest = eset.begin().get_weight();
+    std::vector<Xapian::Query> extra;
+    for (auto t = eset.begin(); t != eset.end(); ++t)
+        extra.push_back(Xapian::Query(
+            Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t),
+            sp->expand_weight * t.get_weight() / strongest));
+    return Xapian::Query(Xapian::Query::OP_OR, q,
+                         Xapian::Query(Xapian::Query::OP_OR, extra.begin(),
+                                       extra.end()));
+}
+
+void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
+                dsx_results *r)
 {
     Xapian::Enquire enquire(db->db);
-    enquire.set_query(q->query);
-    const dsx_bm25 &p = db->bm25;
-    enquire.set_weighting_scheme(
-        Xapian::BM25Weight(p.k1, p.k2, p.k3, p.b, p.min_normlen));
-    Xapian::MSet mset = enquire.get_mset(offset, limit, check_at_least);
+    Xapian::Query query = q->query;
+    if (sp->match_slot >= 0)
+        query = Xapian::Query(
+            Xapian::Query::OP_FILTER, query,
+            Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
+                          static_cast<Xapian::valueno>(sp->match_slot),
+                          sp->match_value, sp->match_value));
+    enquire.set_query(query);
+    std::unique_ptr<Xapian::Weight> weight(make_weight(db));
+    enquire.set_weighting_scheme(*weight);
+    if (sp->expand_docs) enquire.set_query(expand_query(enquire, query, sp));
+    if (sp->collapse_slot >= 0)
+        enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
+    Xapian::MSet mset =
+        enquire.get_mset(sp->offset, sp->limit, sp->check_at_least);
     r->estimate = mset.get_matches_estimated();
     r->lower = mset.get_matches_lower_bound();
     r->upper = mset.get_matches_upper_bound();
     for (auto m = mset.begin(); m != mset.end(); ++m) {
         r->scores.push_back(m.get_weight());
         r->docids.push_back(*m);
+        r->collapsed.push_back(m.get_collapse_count());
         r->data.push_back(m.get_document().get_data());
         std::vector<std::string> terms(enquire.get_matching_terms_begin(m),
                                        enquire.get_matching_terms_end(m));
         r->terms.push_back(std::move(terms));
+        r->parts.emplace_back();
+        if (sp->explain)
+            explain_node(db, enquire.get_query(), *m, r->parts.back());
     }
     for (auto &terms : r->terms) {
         std::vector<const char *> ptrs;
         for (auto &t : terms) ptrs.push_back(t.c_str());
         r->term_ptrs.push_back(std::move(ptrs));
     }
+    for (auto &parts : r->parts) {
+        std::vector<dsx_part> views;
+        for (auto &p : parts) views.push_back({p.first.c_str(), p.second});
+        r->part_views.push_back(std::move(views));
+    }
 }
 
 } // namespace
 
 extern "C" dsx_status dsx_db_search(dsx_db *db, const dsx_query *q,
-                                    unsigned offset, unsigned limit,
-                                    unsigned check_at_least, dsx_results **out)
+                                    const dsx_search_params *params,
+                                    dsx_results **out)
 {
     *out = nullptr;
     GUARD(db, {
         for (int attempt = 0;; ++attempt) {
             std::unique_ptr<dsx_results> r(new dsx_results);
             try {
-                run_search(db, q, offset, limit, check_at_least, r.get());
+                run_search(db, q, params, r.get());
                 *out = r.release();
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
@@ -519,10 +703,13 @@ extern "C" void dsx_results_hit(const dsx_results *r, size_t i, dsx_hit *hit)
 {
     hit->score = r->scores[i];
     hit->docid = r->docids[i];
+    hit->collapsed = r->collapsed[i];
     hit->data = r->data[i].data();
     hit->data_len = r->data[i].size();
     hit->terms = r->term_ptrs[i].data();
     hit->n_terms = r->term_ptrs[i].size();
+    hit->parts = r->part_views[i].data();
+    hit->n_parts = r->part_views[i].size();
 }
 
 extern "C" void dsx_results_destroy(dsx_results *r)

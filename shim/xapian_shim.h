@@ -64,8 +64,11 @@ typedef struct dsx_results dsx_results;
 /* Writer flags. */
 enum {
     /* Skip fsync on commit: for an index built unpublished and swapped in
-     * only after the caller has synced it (see dsx_writer_sync_path()). */
-    DSX_WRITER_NO_SYNC = 1
+     * only after the caller has synced it. */
+    DSX_WRITER_NO_SYNC = 1,
+    /* Record every unprefixed word in the spelling table, for
+     * dsx_db_spelling_suggestion(). */
+    DSX_WRITER_SPELLING = 2
 };
 
 /* Create a new, empty database at `path` (which must not hold a database
@@ -80,6 +83,12 @@ dsx_status dsx_writer_add_doc(dsx_writer *w, dsx_doc *doc);
 /* Store a metadata key/value pair (e.g. the analysis settings). */
 dsx_status dsx_writer_set_metadata(dsx_writer *w, const char *key,
                                    const char *value);
+
+/* Add `value` (an index term) to the synonyms of `key`: a lower-cased
+ * word, "Z" + a stem, or lower-cased words joined by single spaces.
+ * Queries parsed with DSX_QUERY_SYNONYMS expand keys to their values. */
+dsx_status dsx_writer_add_synonym(dsx_writer *w, const char *key,
+                                  const char *value);
 
 /* Commit everything added so far. */
 dsx_status dsx_writer_commit(dsx_writer *w);
@@ -111,6 +120,10 @@ dsx_status dsx_doc_index_text(dsx_doc *doc, const char *text, size_t len,
 
 /* Add a term verbatim (no positions, no frequency): boolean filters. */
 dsx_status dsx_doc_add_term(dsx_doc *doc, const char *term);
+
+/* Add `wdf` occurrences of a term without positions (ranked like words). */
+dsx_status dsx_doc_add_weighted_term(dsx_doc *doc, const char *term,
+                                     unsigned wdf);
 
 /* Store `len` bytes in value slot `slot` (sorting, ranges). */
 dsx_status dsx_doc_set_value(dsx_doc *doc, unsigned slot, const char *bytes,
@@ -153,6 +166,19 @@ dsx_status dsx_db_add_date_range(dsx_db *db, unsigned slot,
 
 void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *params);
 
+/* Words the query parser leaves out of queries (when other words remain).
+ * The array and strings are copied. */
+dsx_status dsx_db_set_stopwords(dsx_db *db, const char *const *words,
+                                size_t n);
+
+/* Does `term` index any document? */
+dsx_status dsx_db_term_exists(dsx_db *db, const char *term, int *exists);
+
+/* The indexed word closest in spelling to `word` (lower-case), or "" when
+ * none is within two edits; *suggestion is malloc'd. */
+dsx_status dsx_db_spelling_suggestion(dsx_db *db, const char *word,
+                                      char **suggestion);
+
 /* Run Xapian's own consistency checker over the database at `path`;
  * *report is a malloc'd text of what it found (empty when clean). */
 dsx_status dsx_check(const char *path, unsigned long *errors, char **report,
@@ -167,7 +193,8 @@ void dsx_db_destroy(dsx_db *db);
 
 enum {
     DSX_QUERY_MATCH_ANY = 1, /* words are OR-ed (default: all must match) */
-    DSX_QUERY_PLAIN = 2      /* no syntax at all: the text is plain words */
+    DSX_QUERY_PLAIN = 2,     /* no syntax at all: the text is plain words */
+    DSX_QUERY_SYNONYMS = 4   /* expand words and word groups to synonyms */
 };
 
 /* Parse `text` with Xapian's QueryParser: phrases, AND/OR/NOT/NEAR, +/-,
@@ -186,30 +213,61 @@ int dsx_query_was_relaxed(const dsx_query *q);
 /* Xapian's description of the parsed query; owned by `q`. */
 const char *dsx_query_describe(const dsx_query *q);
 
+/* The stopwords left out of the query, space-separated; owned by `q`. */
+const char *dsx_query_stopped(const dsx_query *q);
+
 /* Free `q`.  Accepts NULL. */
 void dsx_query_destroy(dsx_query *q);
 
 /* ---- Search -------------------------------------------------------------- */
 
 typedef struct {
+    unsigned offset, limit;     /* which ranks to return */
+    unsigned check_at_least;    /* examine at least this many documents,
+                                   so small indexes get exact totals */
+    int collapse_slot;          /* keep the best document per value in this
+                                   slot; -1 keeps all */
+    /* Pseudo-relevance feedback: when expand_docs > 0, the best
+     * expand_terms terms of the top expand_docs documents (Xapian's
+     * expand set) are added to the query, their weights scaled so the
+     * strongest counts expand_weight of an original word.  Queries with
+     * fewer than expand_docs matches are left as they are. */
+    unsigned expand_docs, expand_terms;
+    double expand_weight;
+    int explain;                /* fill dsx_hit.parts */
+    int match_slot;             /* >= 0: only documents whose value in this */
+    const char *match_value;    /* slot equals match_value */
+} dsx_search_params;
+
+/* One part of a hit's score: a term, or a phrase, synonym group or
+ * wildcard weighted as a unit.  A hit's parts sum to its score. */
+typedef struct {
+    const char *label;          /* e.g. "interim", "(ceo SYNONYM XSYN1)" */
+    double weight;
+} dsx_part;
+
+typedef struct {
     double score;
     unsigned docid;
+    unsigned collapsed;         /* documents hidden behind this one (with
+                                   the same collapse value), at least */
     const char *data;           /* the document's data blob */
     size_t data_len;
     const char *const *terms;   /* the query's terms this document matches
                                    (Xapian 1.4 leaves out wildcard
                                    expansions) */
     size_t n_terms;
+    const dsx_part *parts;      /* with params->explain: the score's parts
+                                   that are not zero */
+    size_t n_parts;
 } dsx_hit;
 
-/* Rank documents for `q` with BM25 and return hits offset..offset+limit-1.
- * At least `check_at_least` documents are examined so the total estimate is
- * exact on small indexes.  A DatabaseModifiedError (a rebuild swapped the
- * index mid-search) reopens the database and retries a bounded number of
- * times.  Errors are reported on `db`. */
-dsx_status dsx_db_search(dsx_db *db, const dsx_query *q, unsigned offset,
-                         unsigned limit, unsigned check_at_least,
-                         dsx_results **out);
+/* Rank documents for `q` with BM25 as `params` says.  A
+ * DatabaseModifiedError (a rebuild swapped the index mid-search) reopens
+ * the database and retries a bounded number of times.  Errors are reported
+ * on `db`. */
+dsx_status dsx_db_search(dsx_db *db, const dsx_query *q,
+                         const dsx_search_params *params, dsx_results **out);
 
 size_t dsx_results_size(const dsx_results *r);
 

@@ -11,14 +11,6 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-typedef struct {
-    ds_analyzer *analyzer;
-    char **terms;   /* sorted body terms */
-    size_t n_terms;
-    const ds_match_terms *query;
-    ds_span_list *out;
-} match_ctx;
-
 static void push_span(ds_span_list *list, size_t start, size_t end)
 {
     if (list->count == list->cap) {
@@ -30,41 +22,124 @@ static void push_span(ds_span_list *list, size_t start, size_t end)
     list->count++;
 }
 
-static int match_token(void *ctx, const ds_token *tok)
+typedef struct {
+    size_t start, end;
+    char *stem;
+} word;
+
+typedef struct {
+    ds_analyzer *analyzer;
+    word *words;
+    size_t n, cap;
+} word_list;
+
+static int collect_word(void *ctx, const ds_token *tok)
 {
-    match_ctx *m = ctx;
-    size_t stem_len;
+    word_list *l = ctx;
+    size_t len;
     const char *stem =
-        ds_analyzer_stem(m->analyzer, tok->term, tok->term_len, &stem_len);
-    char key[DS_MAX_WORD_BYTES * 2 + 1];
-    if (stem_len >= sizeof key) return 0;
-    memcpy(key, stem, stem_len);
-    key[stem_len] = '\0';
-    const char *k = key;
-    int hit = m->n_terms && bsearch(&k, m->terms, m->n_terms,
-                                    sizeof *m->terms, compare_strings);
-    for (size_t i = 0; !hit && i < m->query->n_prefixes; i++) {
-        const char *prefix = m->query->prefixes[i];
-        hit = strncmp(key, prefix, strlen(prefix)) == 0;
+        ds_analyzer_stem(l->analyzer, tok->term, tok->term_len, &len);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->words = ds_xrealloc(l->words, l->cap * sizeof *l->words);
     }
-    if (hit) push_span(m->out, tok->start, tok->end);
+    word *w = &l->words[l->n++];
+    w->start = tok->start;
+    w->end = tok->end;
+    w->stem = ds_xstrndup(stem, len);
     return 0;
 }
 
-void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
-                     const ds_match_terms *q, ds_span_list *out)
+static int is_field_term(const char *term)
 {
-    match_ctx m = {a, ds_xmalloc((q->n_terms ? q->n_terms : 1) *
-                                 sizeof(char *)),
-                   0, q, out};
-    for (size_t i = 0; i < q->n_terms; i++)
-        if (!(q->terms[i][0] >= 'A' && q->terms[i][0] <= 'Z'))
-            m.terms[m.n_terms++] = q->terms[i];
-    if (m.n_terms || q->n_prefixes) {
-        qsort(m.terms, m.n_terms, sizeof *m.terms, compare_strings);
-        ds_tokenize(text, len, match_token, &m);
+    return term[0] >= 'A' && term[0] <= 'Z';
+}
+
+/* Does the word match a body term or a wildcard prefix? */
+static int word_matches(const word *w, char **sorted, size_t n_sorted,
+                        const ds_match_terms *m)
+{
+    const char *key = w->stem;
+    if (n_sorted &&
+        bsearch(&key, sorted, n_sorted, sizeof *sorted, compare_strings))
+        return 1;
+    for (size_t i = 0; i < m->n_prefixes; i++)
+        if (strncmp(key, m->prefixes[i], strlen(m->prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Spans of the group's multi-word entries among `l`. */
+static void match_phrases(const word_list *l, const ds_syn_group *g,
+                          ds_span_list *out)
+{
+    for (size_t e = 0; e < g->n; e++) {
+        const ds_syn_entry *entry = &g->entries[e];
+        if (entry->n < 2) continue;
+        for (size_t at = 0; at + entry->n <= l->n; at++) {
+            size_t k = 0;
+            while (k < entry->n &&
+                   strcmp(l->words[at + k].stem, entry->stems[k]) == 0)
+                k++;
+            if (k == entry->n)
+                push_span(out, l->words[at].start,
+                          l->words[at + entry->n - 1].end);
+        }
     }
-    free(m.terms);
+}
+
+static int compare_spans(const void *a, const void *b)
+{
+    const ds_span *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Sort spans and merge overlapping ones. */
+static void normalise_spans(ds_span_list *l, size_t from)
+{
+    size_t n = l->count - from;
+    if (n < 2) return;
+    ds_span *s = l->items + from;
+    qsort(s, n, sizeof *s, compare_spans);
+    size_t out = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (s[i].start <= s[out].end) {
+            if (s[i].end > s[out].end) s[out].end = s[i].end;
+        } else {
+            s[++out] = s[i];
+        }
+    }
+    l->count = from + out + 1;
+}
+
+void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
+                     const ds_match_terms *m, ds_span_list *out)
+{
+    char **sorted = ds_xmalloc((m->n_terms ? m->n_terms : 1) * sizeof *sorted);
+    size_t n_sorted = 0, n_groups = 0;
+    for (size_t i = 0; i < m->n_terms; i++) {
+        if (!is_field_term(m->terms[i]))
+            sorted[n_sorted++] = m->terms[i];
+        else if (ds_synonyms_group(m->synonyms, m->terms[i]))
+            n_groups++;
+    }
+    if (n_sorted || n_groups || m->n_prefixes) {
+        qsort(sorted, n_sorted, sizeof *sorted, compare_strings);
+        word_list l = {a, NULL, 0, 0};
+        ds_tokenize(text, len, collect_word, &l);
+        size_t from = out->count;
+        for (size_t i = 0; i < l.n; i++)
+            if (word_matches(&l.words[i], sorted, n_sorted, m))
+                push_span(out, l.words[i].start, l.words[i].end);
+        for (size_t i = 0; n_groups && i < m->n_terms; i++) {
+            const ds_syn_group *g = ds_synonyms_group(m->synonyms, m->terms[i]);
+            if (g) match_phrases(&l, g, out);
+        }
+        normalise_spans(out, from);
+        for (size_t i = 0; i < l.n; i++) free(l.words[i].stem);
+        free(l.words);
+    }
+    free(sorted);
 }
 
 typedef struct {

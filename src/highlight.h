@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "analyzer.h"
+#include "synonyms.h"
 
 typedef struct {
     size_t start, end; /* byte offsets, end exclusive */
@@ -30,12 +31,14 @@ typedef struct {
     size_t n_terms;
     char *const *prefixes;
     size_t n_prefixes;
+    const ds_synonyms *synonyms;  /* for synonym group terms; may be NULL */
 } ds_match_terms;
 
 /* Append to `out` the spans of the words of text[0..len) whose stem is one
- * of m->terms or starts with one of m->prefixes (terms starting with an
- * upper-case letter are field or filter terms and never highlight body
- * words).  Spans come out in text order. */
+ * of m->terms or starts with one of m->prefixes, and of the phrases of the
+ * synonym groups among m->terms (other terms starting with an upper-case
+ * letter are field or filter terms and never highlight body words).  Spans
+ * come out in text order, overlaps merged. */
 void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
                      const ds_match_terms *m, ds_span_list *out);
 

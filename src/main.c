@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "corpus.h"
 #include "indexer.h"
 #include "passage.h"
@@ -30,14 +31,15 @@
 
 static const char USAGE[] =
     "usage: dealsearch [OPTIONS] QUERY...\n"
-    "       dealsearch index [--corpus DIR] [--index DIR] [--verbose]\n"
+    "       dealsearch index [--corpus DIR | --jsonl FILE [--split]]\n"
+    "                        [--index DIR] [--synonyms FILE] [--verbose]\n"
+    "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
     "       dealsearch passages FILE\n"
     "\n"
     "Search a folder of news articles and print the passages that answer\n"
     "QUERY, best first.  The words after the options form one query.\n"
     "\n"
-    "Query syntax: words (all must match; if no passage has them all,\n"
-    "passages with some are shown), \"exact phrase\", AND OR NOT, +word\n"
+    "Query syntax: words (all must match), \"exact phrase\", AND OR NOT, +word\n"
     "-word, a NEAR b, prefix*, source:FILE (file name without .txt),\n"
     "title:WORDS, heading:WORDS, date:2025-06-01..2025-06-30 (either end\n"
     "may be left out).\n"
@@ -49,27 +51,48 @@ static const char USAGE[] =
     "  -n, --limit N    show at most N results (default 10)\n"
     "  --offset N       skip the first N results\n"
     "  --any            rank passages with any of the words\n"
+    "  --exact          no spelling correction\n"
+    "  --no-synonyms    no synonym expansion\n"
+    "  --feedback       add the best words of the top passages to the query\n"
+    "                   (pseudo-relevance feedback; on for 'run', where\n"
+    "                   --no-feedback turns it off)\n"
+    "  --explain        show how the query was read and each hit's score\n"
+    "                   broken down by term (BM25)\n"
     "  --json           print one JSON object\n"
     "  --full           show whole passages instead of snippets\n"
+    "  --all            list near-copies of a passage (the same report in\n"
+    "                   other sources) as hits of their own\n"
     "  --color=WHEN     highlight matches: auto (default), always, never;\n"
     "                   NO_COLOR in the environment means never for auto\n"
     "  --verbose        (index) report each file and the lines it dropped\n"
+    "  --jsonl FILE     (index) index {\"id\",\"title\",\"text\"} lines instead\n"
+    "                   of a folder; --split cuts texts into passages\n"
+    "  --synonyms FILE  (index) synonym groups (default CORPUS/synonyms.conf)\n"
+    "  --queries FILE   (run) answer each \"qid<TAB>query\" line; prints a\n"
+    "                   TREC run (qid Q0 docid rank score tag), words OR-ed,\n"
+    "                   one line per document\n"
     "  -h, --help       show this help\n"
     "  --version        show the version\n"
     "\n"
     "Exit status: 0 results found, 1 none, 2 error.\n";
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
-typedef enum { CMD_SEARCH, CMD_INDEX, CMD_PASSAGES } command;
+typedef enum { CMD_SEARCH, CMD_INDEX, CMD_PASSAGES, CMD_RUN } command;
 
 typedef struct {
     const char *corpus;
     const char *index;
     unsigned limit, offset;
-    int any, json, full, verbose;
+    int limit_given;
+    int any, json, full, verbose, exact, no_synonyms, split, explain,
+        feedback, no_feedback, all;
     color_mode color;
     command command;
-    const char *file;  /* for CMD_PASSAGES */
+    const char *file;      /* for CMD_PASSAGES */
+    const char *jsonl;     /* for CMD_INDEX */
+    const char *synonyms;  /* for CMD_INDEX */
+    const char *queries;   /* for CMD_RUN */
+    const char *format;    /* for CMD_RUN */
     ds_buf query;
 } cli;
 
@@ -129,6 +152,8 @@ static int parse_args(int argc, char **argv, cli *c)
                         !only_words;
             if (first && strcmp(a, "index") == 0) {
                 c->command = CMD_INDEX;
+            } else if (first && strcmp(a, "run") == 0) {
+                c->command = CMD_RUN;
             } else if (first && strcmp(a, "passages") == 0) {
                 c->command = CMD_PASSAGES;
             } else if (c->command == CMD_PASSAGES && !c->file) {
@@ -155,6 +180,19 @@ static int parse_args(int argc, char **argv, cli *c)
         } else if ((v = option_value(argc, argv, &i, "--limit")) ||
                    (v = option_value(argc, argv, &i, "-n"))) {
             if (parse_count("--limit", v, &c->limit)) return -1;
+            c->limit_given = 1;
+        } else if ((v = option_value(argc, argv, &i, "--jsonl"))) {
+            if (!*v) return -1;
+            c->jsonl = v;
+        } else if ((v = option_value(argc, argv, &i, "--synonyms"))) {
+            c->synonyms = v;
+        } else if ((v = option_value(argc, argv, &i, "--queries"))) {
+            if (!*v) return -1;
+            c->queries = v;
+        } else if ((v = option_value(argc, argv, &i, "--format"))) {
+            if (strcmp(v, "trec") != 0)
+                return usage_error("--format takes trec, not '%s'", v);
+            c->format = v;
         } else if ((v = option_value(argc, argv, &i, "--offset"))) {
             if (parse_count("--offset", v, &c->offset)) return -1;
         } else if ((v = option_value(argc, argv, &i, "--color")) ||
@@ -166,6 +204,20 @@ static int parse_args(int argc, char **argv, cli *c)
                                     "not '%s'", v);
         } else if (strcmp(a, "--any") == 0) {
             c->any = 1;
+        } else if (strcmp(a, "--exact") == 0) {
+            c->exact = 1;
+        } else if (strcmp(a, "--no-synonyms") == 0) {
+            c->no_synonyms = 1;
+        } else if (strcmp(a, "--split") == 0) {
+            c->split = 1;
+        } else if (strcmp(a, "--explain") == 0) {
+            c->explain = 1;
+        } else if (strcmp(a, "--feedback") == 0) {
+            c->feedback = 1;
+        } else if (strcmp(a, "--no-feedback") == 0) {
+            c->no_feedback = 1;
+        } else if (strcmp(a, "--all") == 0) {
+            c->all = 1;
         } else if (strcmp(a, "--json") == 0) {
             c->json = 1;
         } else if (strcmp(a, "--full") == 0) {
@@ -202,7 +254,8 @@ static char *default_index_dir(const char *corpus)
 
 static int run_index(const cli *c, int quiet)
 {
-    ds_index_options opt = {c->corpus, c->index, c->verbose};
+    ds_index_options opt = {c->corpus, c->index, c->verbose, c->jsonl,
+                            c->split, c->synonyms};
     ds_index_stats stats;
     char *err = NULL;
     if (ds_index_build(&opt, &stats, &err) != 0) {
@@ -248,6 +301,36 @@ static int run_passages(const char *file)
     return rc;
 }
 
+/* `dealsearch run --queries FILE`: a TREC run for evaluation. */
+static int run_batch(const cli *c)
+{
+    if (!c->queries) {
+        ds_warn("'dealsearch run' needs --queries FILE (see 'dealsearch "
+                "--help')");
+        return DS_EXIT_ERROR;
+    }
+    ds_searcher *s = NULL;
+    char *err = NULL;
+    if (ds_searcher_open(c->index, &s, &err) != DS_SEARCH_OK) {
+        ds_warn("%s", err);
+        free(err);
+        return DS_EXIT_ERROR;
+    }
+    ds_search_options so = {.limit = c->limit_given ? c->limit : 100,
+                            .match_any = 1,
+                            .exact = c->exact,
+                            .no_synonyms = c->no_synonyms,
+                            .plain = 1,
+                            .feedback = !c->no_feedback};
+    int rc = ds_run_queries(s, c->queries, &so, stdout, &err);
+    if (rc == DS_EXIT_ERROR) {
+        ds_warn("%s", err);
+        free(err);
+    }
+    ds_searcher_close(s);
+    return rc;
+}
+
 static unsigned terminal_width(void)
 {
     struct winsize ws;
@@ -283,7 +366,14 @@ static int run_search(const cli *c)
 {
     ds_searcher *s = NULL;
     if (open_searcher(c, &s) != 0) return DS_EXIT_ERROR;
-    ds_search_options so = {c->offset, c->limit, c->any};
+    ds_search_options so = {.offset = c->offset,
+                            .limit = c->limit,
+                            .match_any = c->any,
+                            .exact = c->exact,
+                            .no_synonyms = c->no_synonyms,
+                            .explain = c->explain,
+                            .all = c->all,
+                            .feedback = c->feedback};
     ds_results r;
     char *err = NULL;
     if (ds_search(s, c->query.data, &so, &r, &err) != 0) {
@@ -334,6 +424,8 @@ int main(int argc, char **argv)
         rc = run_index(&c, 0);
     } else if (c.command == CMD_PASSAGES) {
         rc = run_passages(c.file);
+    } else if (c.command == CMD_RUN) {
+        rc = run_batch(&c);
     } else if (c.query.len == 0) {
         ds_warn("no query given (see 'dealsearch --help')");
     } else {

@@ -12,6 +12,7 @@ void ds_record_encode(const ds_record *r, ds_buf *out)
     if (r->title) ds_buf_printf(out, "title=%s\n", r->title);
     if (r->date) ds_buf_printf(out, "date=%s\n", r->date);
     if (r->heading) ds_buf_printf(out, "heading=%s\n", r->heading);
+    if (r->group) ds_buf_printf(out, "group=%lu\n", r->group);
     ds_buf_putc(out, '\n');
     ds_buf_append(out, r->text, r->text_len);
 }
@@ -59,6 +60,8 @@ int ds_record_decode(const char *data, size_t len, ds_record *r)
             set_string(&r->date, value, value_len);
         else if (key_is(p, key_len, "heading"))
             set_string(&r->heading, value, value_len);
+        else if (key_is(p, key_len, "group"))
+            r->group = parse_number(value, value_len);
         p = nl + 1;
     }
     p++;

@@ -23,6 +23,7 @@ typedef struct {
     char *title;             /* the article's title, or NULL */
     char *date;              /* the article's date "YYYY-MM-DD", or NULL */
     char *heading;           /* the heading the passage is under, or NULL */
+    unsigned long group;     /* near-duplicate group (neardup.h), or 0 */
 } ds_record;
 
 /* Serialise `r` into `out` (cleared first). */

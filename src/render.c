@@ -100,10 +100,18 @@ static void make_excerpt(const ds_hit *h, const ds_span_list *matches,
     }
 }
 
+/* What the hit matched, for the highlighter. */
+static ds_match_terms hit_terms(const ds_results *r, const ds_hit *h)
+{
+    ds_match_terms m = {h->terms, h->n_terms, r->wildcards, r->n_wildcards,
+                        r->synonyms};
+    return m;
+}
+
 static void find_matches(ds_analyzer *a, const ds_results *r,
                          const ds_hit *h, ds_span_list *matches)
 {
-    ds_match_terms m = {h->terms, h->n_terms, r->wildcards, r->n_wildcards};
+    ds_match_terms m = hit_terms(r, h);
     ds_find_matches(a, h->text, h->text_len, &m, matches);
 }
 
@@ -133,8 +141,20 @@ static void json_optional(ds_buf *out, const char *s)
         ds_buf_puts(out, "null");
 }
 
+static void json_parts(ds_buf *out, const ds_hit *h)
+{
+    ds_buf_puts(out, ",\"explain\":[");
+    for (size_t i = 0; i < h->n_parts; i++) {
+        ds_buf_puts(out, i ? ",{\"part\":" : "{\"part\":");
+        ds_json_string(out, h->parts[i].label, strlen(h->parts[i].label));
+        ds_buf_printf(out, ",\"weight\":%.4f}", h->parts[i].weight);
+    }
+    ds_buf_putc(out, ']');
+}
+
 static void json_hit(ds_buf *out, size_t rank, const ds_hit *h,
-                     const ds_span_list *matches, const excerpt *ex)
+                     const ds_span_list *matches, const excerpt *ex,
+                     int explain)
 {
     ds_buf_printf(out, "{\"rank\":%zu,\"score\":%.4f,\"source\":", rank,
                   h->score);
@@ -161,6 +181,14 @@ static void json_hit(ds_buf *out, size_t rank, const ds_hit *h,
         if (shown++) ds_buf_putc(out, ',');
         ds_json_string(out, h->terms[t], strlen(h->terms[t]));
     }
+    ds_buf_putc(out, ']');
+    if (explain) json_parts(out, h);
+    ds_buf_puts(out, ",\"also\":[");
+    for (size_t i = 0; i < h->n_also; i++) {
+        ds_buf_puts(out, i ? ",{\"source\":" : "{\"source\":");
+        ds_json_string(out, h->also[i].source, strlen(h->also[i].source));
+        ds_buf_printf(out, ",\"passage\":%lu}", h->also[i].passage);
+    }
     ds_buf_puts(out, "]}");
 }
 
@@ -170,16 +198,28 @@ static void render_json(ds_buf *out, const char *query, const ds_results *r,
 {
     ds_buf_puts(out, "{\"query\":");
     ds_json_string(out, query, strlen(query));
+    ds_buf_puts(out, ",\"corrected_query\":");
+    json_optional(out, r->corrected);
     ds_buf_puts(out, ",\"parsed_query\":");
     ds_json_string(out, r->parsed, strlen(r->parsed));
     ds_buf_printf(out,
                   ",\"match\":\"%s\",\"relaxed_syntax\":%s,\"total\":%lu,"
                   "\"total_exact\":%s,\"total_if_any\":%lu,\"offset\":%u,"
-                  "\"limit\":%u,\"results\":[",
+                  "\"limit\":%u,",
                   so->match_any ? "any" : "all",
                   r->relaxed_syntax ? "true" : "false", r->total,
                   r->total_exact ? "true" : "false", r->total_if_any,
                   so->offset, so->limit);
+    if (so->explain) {
+        ds_buf_puts(out, "\"stopped\":");
+        ds_json_string(out, r->stopped, strlen(r->stopped));
+        ds_buf_printf(out,
+                      ",\"bm25\":{\"k1\":%g,\"k2\":%g,\"k3\":%g,\"b\":%g,"
+                      "\"min_normlen\":%g},",
+                      r->bm25.k1, r->bm25.k2, r->bm25.k3, r->bm25.b,
+                      r->bm25.min_normlen);
+    }
+    ds_buf_puts(out, "\"results\":[");
     for (size_t i = 0; i < r->count; i++) {
         const ds_hit *h = &r->hits[i];
         ds_span_list matches = {0};
@@ -187,7 +227,7 @@ static void render_json(ds_buf *out, const char *query, const ds_results *r,
         find_matches(a, r, h, &matches);
         make_excerpt(h, &matches, ro->snippet_bytes, &ex);
         if (i) ds_buf_putc(out, ',');
-        json_hit(out, so->offset + i + 1, h, &matches, &ex);
+        json_hit(out, so->offset + i + 1, h, &matches, &ex, so->explain);
         excerpt_free(&ex);
         ds_span_list_free(&matches);
     }
@@ -273,9 +313,53 @@ static void human_article_line(ds_buf *out, const ds_hit *h,
     ds_buf_putc(out, '\n');
 }
 
+/* "    why: interim 3.12 + (ceo SYNONYM XSYN1) 2.33 = 5.45" */
+static void human_parts(ds_buf *out, const ds_hit *h)
+{
+    ds_buf_puts(out, INDENT "why:");
+    for (size_t i = 0; i < h->n_parts; i++) {
+        ds_buf_puts(out, i ? " + " : " ");
+        ds_terminal_safe(out, h->parts[i].label, strlen(h->parts[i].label));
+        ds_buf_printf(out, " %.2f", h->parts[i].weight);
+    }
+    ds_buf_printf(out, " = %.2f\n", h->score);
+}
+
+/* "    also reported in: 000_x.txt ¶5, 002_y.txt ¶5" */
+static void human_also(ds_buf *out, const ds_hit *h,
+                       const ds_render_options *ro)
+{
+    ds_buf_puts(out, INDENT);
+    if (ro->color) ds_buf_puts(out, ANSI_DIM);
+    ds_buf_puts(out, "also reported in:");
+    for (size_t i = 0; i < h->n_also; i++) {
+        ds_buf_puts(out, i ? ", " : " ");
+        ds_terminal_safe(out, h->also[i].source, strlen(h->also[i].source));
+        ds_buf_printf(out, " \xC2\xB6%lu", h->also[i].passage);
+    }
+    if (ro->color) ds_buf_puts(out, ANSI_RESET);
+    ds_buf_putc(out, '\n');
+}
+
+/* How the query was read and ranked. */
+static void human_query_explanation(ds_buf *out, const ds_results *r)
+{
+    ds_buf_puts(out, "query: ");
+    ds_terminal_safe(out, r->parsed, strlen(r->parsed));
+    if (r->stopped[0]) {
+        ds_buf_puts(out, "\nstopwords left out: ");
+        ds_terminal_safe(out, r->stopped, strlen(r->stopped));
+    }
+    ds_buf_printf(out,
+                  "\nranking: BM25 k1=%g k2=%g k3=%g b=%g min_normlen=%g; "
+                  "score = sum of the parts below\n\n",
+                  r->bm25.k1, r->bm25.k2, r->bm25.k3, r->bm25.b,
+                  r->bm25.min_normlen);
+}
+
 static void human_hit(ds_buf *out, size_t rank, const ds_hit *h,
                       const excerpt *ex, const ds_span_list *heading_matches,
-                      const ds_render_options *ro)
+                      const ds_render_options *ro, int explain)
 {
     const char *on = ro->color ? ANSI_HEADER : "";
     const char *dim = ro->color ? ANSI_DIM : "";
@@ -291,6 +375,8 @@ static void human_hit(ds_buf *out, size_t rank, const ds_hit *h,
                       h->heading, strlen(h->heading), heading_matches);
     write_passage(&tw, INDENT, INDENT_COLUMNS, ex->text.data, ex->text.len,
                   &ex->highlights);
+    if (explain) human_parts(out, h);
+    if (h->n_also) human_also(out, h, ro);
     ds_buf_putc(out, '\n');
 }
 
@@ -298,9 +384,15 @@ static void render_human(ds_buf *out, const ds_results *r,
                          const ds_search_options *so, ds_analyzer *a,
                          const ds_render_options *ro)
 {
+    if (r->corrected) {
+        ds_buf_puts(out, "showing results for: ");
+        ds_terminal_safe(out, r->corrected, strlen(r->corrected));
+        ds_buf_puts(out, "\n\n");
+    }
     if (r->relaxed_syntax)
         ds_buf_puts(out, "(query syntax not understood; searched for the "
                          "words as written)\n\n");
+    if (so->explain) human_query_explanation(out, r);
     for (size_t i = 0; i < r->count; i++) {
         const ds_hit *h = &r->hits[i];
         ds_span_list matches = {0};
@@ -309,12 +401,12 @@ static void render_human(ds_buf *out, const ds_results *r,
         make_excerpt(h, &matches, ro->full ? 0 : ro->snippet_bytes, &ex);
         ds_span_list heading_matches = {0};
         if (h->heading) {
-            ds_match_terms m = {h->terms, h->n_terms, r->wildcards,
-                                r->n_wildcards};
+            ds_match_terms m = hit_terms(r, h);
             ds_find_matches(a, h->heading, strlen(h->heading), &m,
                             &heading_matches);
         }
-        human_hit(out, so->offset + i + 1, h, &ex, &heading_matches, ro);
+        human_hit(out, so->offset + i + 1, h, &ex, &heading_matches, ro,
+                  so->explain);
         ds_span_list_free(&heading_matches);
         excerpt_free(&ex);
         ds_span_list_free(&matches);

@@ -3,7 +3,8 @@
  * listing (highlighted on a terminal) or one JSON object.
  *
  * JSON shape (field names and meanings are stable):
- *   {"query": "...", "parsed_query": "...", "match": "all"|"any",
+ *   {"query": "...", "corrected_query": "..."|null, "parsed_query": "...",
+ *    "match": "all"|"any",
  *    "relaxed_syntax": false, "total": N, "total_exact": true,
  *    "total_if_any": 0,
  *    "offset": 0, "limit": 10,
@@ -12,8 +13,12 @@
  *                 "date": "2025-06-13"|null, "heading": "..."|null,
  *                 "text": "<whole passage>",
  *                 "snippet": "<excerpt>", "snippet_highlights": [[s, e]],
- *                 "text_highlights": [[s, e]], "matched_terms": ["ceo"]}]}
- * `total_if_any` is, when no passage has every word, how many have some
+ *                 "text_highlights": [[s, e]], "matched_terms": ["ceo"],
+ *                 "also": [{"source": "002_y.txt", "passage": 5}]}]}
+ * `also` lists the near-copies of the passage (same report, other
+ * sources) that also match, hidden from the results unless --all.
+ * `corrected_query` is the spelling-corrected query that was run instead
+ * of `query` (null when none was needed).  `total_if_any` is, when no passage has every word, how many have some
  * (0 otherwise).  `passage` is 1-based.  Highlights are [start, end) byte offsets of the
  * matched words in the UTF-8 of `snippet` and of `text`.  A snippet cut
  * from a longer passage starts and/or ends with "… ".

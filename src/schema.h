@@ -11,8 +11,15 @@
  *   S<stem>            the article title's words; queried as title:WORDS
  *   XSRC<source>       boolean: the source file's path relative to the
  *                      corpus, without ".txt"; queried as source:NAME
+ *   XSYN<n>            synonym group n, wherever one of its multi-word
+ *                      entries occurs (synonyms.h)
+ * Spelling table: every word of heading and text (spelling correction)
+ * Synonym table: the synonym groups (synonyms.h)
  * Values
  *   0  the article's date as YYYYMMDD; queried as date:FROM..TO
+ *   1  the source name (as in XSRC), to keep one hit per source
+ *   2  the near-duplicate group (neardup.h), decimal; hits are collapsed
+ *      on it so a fact reported by several sources shows once
  * Data
  *   the passage record (record.h): source, passage number, line, title,
  *   date, heading, text
@@ -20,6 +27,7 @@
  *   dealsearch.format    DS_INDEX_FORMAT
  *   dealsearch.analysis  DS_ANALYSIS_DESCRIPTION (analyzer.h)
  *   dealsearch.passages  number of passages, for `dealsearch check`
+ *   dealsearch.synonyms  the synonyms file the index was built with
  */
 #ifndef DEALSEARCH_SCHEMA_H
 #define DEALSEARCH_SCHEMA_H
@@ -31,14 +39,17 @@
 #define DS_PREFIX_HEADING "XH"
 #define DS_FIELD_HEADING "heading"
 #define DS_SLOT_DATE 0
+#define DS_SLOT_SOURCE 1
+#define DS_SLOT_GROUP 2
 #define DS_FIELD_DATE "date:"
 
 #define DS_META_FORMAT "dealsearch.format"
 #define DS_META_ANALYSIS "dealsearch.analysis"
 #define DS_META_PASSAGES "dealsearch.passages"
+#define DS_META_SYNONYMS "dealsearch.synonyms"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "2"
+#define DS_INDEX_FORMAT "3"
 
 /* BM25 as Robertson & Zaragoza describe it; k2 = 0 turns off Xapian's
  * extra document-length correction, k3 only matters for repeated query

@@ -2,12 +2,14 @@
  * so queries are analysed exactly as the index was built. */
 #include "search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "highlight.h"
 #include "record.h"
 #include "schema.h"
+#include "stopwords.h"
 #include "store.h"
 #include "util.h"
 
@@ -17,6 +19,8 @@
 struct ds_searcher {
     char *index_dir;
     ds_analyzer *analyzer;
+    ds_synonyms *synonyms;
+    dsx_bm25 bm25;
     dsx_db *db;
 };
 
@@ -48,6 +52,48 @@ static char *check_compatible(ds_searcher *s)
     return err;
 }
 
+/* For relevance experiments (bench/RELEVANCE.md): DEALSEARCH_BM25 =
+ * "k1,k2,k3,b,min_normlen" replaces the shipped parameters. */
+static void bm25_from_environment(dsx_bm25 *p)
+{
+    const char *env = getenv("DEALSEARCH_BM25");
+    dsx_bm25 v;
+    if (env && sscanf(env, "%lf,%lf,%lf,%lf,%lf", &v.k1, &v.k2, &v.k3, &v.b,
+                      &v.min_normlen) == 5)
+        *p = v;
+}
+
+/* Feedback settings: the shipped ones, or for relevance experiments
+ * DEALSEARCH_FEEDBACK = "docs,terms,weight". */
+static void set_feedback(dsx_search_params *p, int on)
+{
+    const char *env = getenv("DEALSEARCH_FEEDBACK");
+    if (on) {
+        p->expand_docs = DS_FEEDBACK_DOCS;
+        p->expand_terms = DS_FEEDBACK_TERMS;
+        p->expand_weight = DS_FEEDBACK_WEIGHT;
+    }
+    if (env)
+        sscanf(env, "%u,%u,%lf", &p->expand_docs, &p->expand_terms,
+               &p->expand_weight);
+}
+
+/* The synonym groups the index was built with, for highlighting. */
+static char *load_synonyms(ds_searcher *s)
+{
+    char *text = NULL, *err = NULL;
+    if (dsx_db_get_metadata(s->db, DS_META_SYNONYMS, &text) != DSX_OK)
+        return damaged(s->index_dir, dsx_db_error(s->db));
+    if (text[0]) {
+        char *perr = NULL;
+        s->synonyms = ds_synonyms_parse(s->analyzer, text, "synonyms", &perr);
+        if (!s->synonyms) err = damaged(s->index_dir, perr);
+        free(perr);
+    }
+    free(text);
+    return err;
+}
+
 ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
                                   char **err)
 {
@@ -63,6 +109,7 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     ds_searcher *s = ds_xmalloc(sizeof *s);
     s->index_dir = ds_xstrdup(index_dir);
     s->analyzer = ds_analyzer_new();
+    s->synonyms = NULL;
     s->db = NULL;
     if (!s->analyzer) {
         *err = ds_xstrdup("libstemmer has no English stemmer");
@@ -79,14 +126,19 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
         ds_searcher_close(s);
         return DS_SEARCH_ERROR;
     }
-    static const dsx_bm25 bm25 = {DS_BM25_K1, DS_BM25_K2, DS_BM25_K3,
-                                  DS_BM25_B, DS_BM25_MIN_NORMLEN};
+    dsx_bm25 bm25 = {DS_BM25_K1, DS_BM25_K2, DS_BM25_K3, DS_BM25_B,
+                     DS_BM25_MIN_NORMLEN};
+    bm25_from_environment(&bm25);
+    s->bm25 = bm25;
     dsx_db_set_bm25(s->db, &bm25);
+    if (!getenv("DEALSEARCH_NO_STOPWORDS"))
+        dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords);
     if ((*err = check_compatible(s)) != NULL ||
         dsx_db_add_boolean_prefix(s->db, DS_FIELD_SOURCE, DS_PREFIX_SOURCE) ||
         dsx_db_add_prefix(s->db, DS_FIELD_TITLE, DS_PREFIX_TITLE) ||
         dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING) ||
-        dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE)) {
+        dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE) ||
+        (*err = load_synonyms(s)) != NULL) {
         if (!*err) *err = damaged(index_dir, dsx_db_error(s->db));
         ds_searcher_close(s);
         return DS_SEARCH_ERROR;
@@ -99,6 +151,7 @@ void ds_searcher_close(ds_searcher *s)
 {
     if (!s) return;
     dsx_db_destroy(s->db);
+    ds_synonyms_free(s->synonyms);
     ds_analyzer_free(s->analyzer);
     free(s->index_dir);
     free(s);
@@ -109,11 +162,94 @@ ds_analyzer *ds_searcher_analyzer(ds_searcher *s)
     return s->analyzer;
 }
 
+const ds_synonyms *ds_searcher_synonyms(ds_searcher *s)
+{
+    return s->synonyms;
+}
+
 static int is_blank_query(const char *q)
 {
     for (; *q; q++)
         if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') return 0;
     return 1;
+}
+
+/* ---- Spelling correction ---- */
+
+typedef struct {
+    ds_searcher *searcher;
+    const char *query;
+    size_t len;
+    ds_buf out;      /* the corrected query so far */
+    size_t copied;   /* bytes of `query` already in `out` */
+    int changed;
+} correction;
+
+static int is_operator(const char *s, size_t len)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR",
+                                      "ADJ"};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (len == strlen(ops[i]) && memcmp(s, ops[i], len) == 0) return 1;
+    return 0;
+}
+
+/* Words to leave alone: operators, field names and values, wildcards,
+ * numbers. */
+static int skip_word(const correction *c, const ds_token *tok)
+{
+    const char *q = c->query;
+    if (is_operator(q + tok->start, tok->end - tok->start)) return 1;
+    if (tok->end < c->len && (q[tok->end] == ':' || q[tok->end] == '*'))
+        return 1;
+    if (tok->start > 0 && q[tok->start - 1] == ':') return 1;
+    for (size_t i = 0; i < tok->term_len; i++)
+        if (tok->term[i] >= '0' && tok->term[i] <= '9') return 1;
+    return 0;
+}
+
+static int stem_exists(ds_searcher *s, const char *word, size_t len)
+{
+    size_t stem_len;
+    const char *stem = ds_analyzer_stem(s->analyzer, word, len, &stem_len);
+    char *term = ds_xstrndup(stem, stem_len);
+    int exists = 1;
+    dsx_db_term_exists(s->db, term, &exists);
+    free(term);
+    return exists;
+}
+
+static int correct_word(void *ctx, const ds_token *tok)
+{
+    correction *c = ctx;
+    ds_searcher *s = c->searcher;
+    if (skip_word(c, tok) || stem_exists(s, tok->term, tok->term_len))
+        return 0;
+    char *word = ds_xstrndup(tok->term, tok->term_len), *suggestion = NULL;
+    if (dsx_db_spelling_suggestion(s->db, word, &suggestion) == DSX_OK &&
+        suggestion[0] && stem_exists(s, suggestion, strlen(suggestion))) {
+        ds_buf_append(&c->out, c->query + c->copied, tok->start - c->copied);
+        ds_buf_puts(&c->out, suggestion);
+        c->copied = tok->end;
+        c->changed = 1;
+    }
+    free(suggestion);
+    free(word);
+    return 0;
+}
+
+/* The query with each word that the index lacks, but that is close to an
+ * indexed word, replaced by that word; NULL when nothing changed. */
+static char *correct_spelling(ds_searcher *s, const char *query)
+{
+    correction c = {s, query, strlen(query), {0}, 0, 0};
+    ds_tokenize(query, c.len, correct_word, &c);
+    if (!c.changed) {
+        ds_buf_free(&c.out);
+        return NULL;
+    }
+    ds_buf_append(&c.out, query + c.copied, c.len - c.copied);
+    return ds_buf_steal(&c.out);
 }
 
 /* Decode the hits of `res` into `out`. */
@@ -140,10 +276,21 @@ static int collect_hits(ds_searcher *s, const dsx_results *res,
         hit->title = rec.title;
         hit->date = rec.date;
         hit->heading = rec.heading;
+        hit->group = rec.group;
+        hit->collapsed = h.collapsed;
+        hit->also = NULL;
+        hit->n_also = 0;
         hit->terms = ds_xmalloc((h.n_terms ? h.n_terms : 1) * sizeof(char *));
         hit->n_terms = h.n_terms;
         for (size_t t = 0; t < h.n_terms; t++)
             hit->terms[t] = ds_xstrdup(h.terms[t]);
+        hit->parts = ds_xmalloc((h.n_parts ? h.n_parts : 1) *
+                                sizeof *hit->parts);
+        hit->n_parts = h.n_parts;
+        for (size_t p = 0; p < h.n_parts; p++) {
+            hit->parts[p].label = ds_xstrdup(h.parts[p].label);
+            hit->parts[p].weight = h.parts[p].weight;
+        }
     }
     unsigned long lower, upper;
     dsx_results_total(res, &out->total, &lower, &upper);
@@ -151,54 +298,98 @@ static int collect_hits(ds_searcher *s, const dsx_results *res,
     return 0;
 }
 
-/* Parse and run once; *res is NULL when the query has no terms. */
-static int run_query(ds_searcher *s, const char *query, unsigned flags,
-                     const ds_search_options *opt, dsx_results **res,
-                     ds_results *out, char **err)
+/* Parse `query`, noting in `out` how it was read.  NULL with *err set
+ * when even plain words cannot be parsed. */
+static dsx_query *parse(ds_searcher *s, const char *query, unsigned flags,
+                        ds_results *out, char **err)
 {
     dsx_query *q = NULL;
-    *res = NULL;
     if (dsx_db_parse_query(s->db, query, flags, &q) != DSX_OK) {
         *err = ds_xasprintf("query '%s': %s", query, dsx_db_error(s->db));
-        return -1;
+        return NULL;
     }
     free(out->parsed);
     out->parsed = ds_xstrdup(dsx_query_describe(q));
     out->relaxed_syntax = dsx_query_was_relaxed(q);
-    int rc = 0;
-    if (!dsx_query_is_empty(q) &&
-        dsx_db_search(s->db, q, opt->offset, opt->limit, CHECK_AT_LEAST,
-                      res) != DSX_OK) {
-        *err = damaged(s->index_dir, dsx_db_error(s->db));
-        rc = -1;
-    }
-    dsx_query_destroy(q);
-    return rc;
+    free(out->stopped);
+    out->stopped = ds_xstrdup(dsx_query_stopped(q));
+    return q;
+}
+
+static int run(ds_searcher *s, const dsx_query *q,
+               const dsx_search_params *params, dsx_results **res, char **err)
+{
+    if (dsx_db_search(s->db, q, params, res) == DSX_OK) return 0;
+    *err = damaged(s->index_dir, dsx_db_error(s->db));
+    return -1;
+}
+
+/* The search parameters for `opt`: one hit per near-copy group (or per
+ * source), unless every passage is asked for. */
+static dsx_search_params params_for(const ds_search_options *opt)
+{
+    dsx_search_params p = {opt->offset, opt->limit, CHECK_AT_LEAST,
+                           opt->one_per_source ? DS_SLOT_SOURCE
+                           : opt->all          ? -1
+                                               : DS_SLOT_GROUP,
+                           0, 0, 0.0, opt->explain, -1, NULL};
+    set_feedback(&p, opt->feedback);
+    return p;
 }
 
 /* When no passage has every word, count those with any of them, so the
  * user can be told to try --any — unless the query means the same either
  * way (a single word, explicit operators). */
 static int count_any(ds_searcher *s, const char *query, unsigned flags,
-                     const dsx_results *res, ds_results *out, char **err)
+                     ds_results *out, char **err)
 {
-    unsigned long total, lower, upper;
-    dsx_results_total(res, &total, &lower, &upper);
-    if (upper > 0) return 0;
     char *all_parsed = out->parsed;
     out->parsed = NULL;
+    dsx_query *q = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, err);
+    dsx_search_params count_only = {0, 0, CHECK_AT_LEAST, DS_SLOT_GROUP,
+                                    0, 0, 0.0, 0, -1, NULL};
     dsx_results *any = NULL;
-    ds_search_options count_only = {0, 0, 1};
-    int rc = run_query(s, query, flags | DSX_QUERY_MATCH_ANY, &count_only,
-                       &any, out, err);
-    if (rc == 0 && any && strcmp(all_parsed, out->parsed) != 0) {
-        dsx_results_total(any, &total, &lower, &upper);
-        out->total_if_any = total;
+    int rc = q ? 0 : -1;
+    if (q && !dsx_query_is_empty(q) && strcmp(all_parsed, out->parsed) != 0 &&
+        (rc = run(s, q, &count_only, &any, err)) == 0) {
+        unsigned long lower, upper;
+        dsx_results_total(any, &out->total_if_any, &lower, &upper);
     }
     dsx_results_destroy(any);
+    dsx_query_destroy(q);
     free(out->parsed);
     out->parsed = all_parsed;
     return rc;
+}
+
+/* Where else the hit's report appears: the other matching passages of its
+ * near-copy group. */
+static int find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
+                     char **err)
+{
+    char group[24];
+    snprintf(group, sizeof group, "%lu", hit->group);
+    dsx_search_params p = {0, DS_MAX_ALSO + 1, 0, -1, 0, 0, 0.0, 0,
+                           DS_SLOT_GROUP, group};
+    dsx_results *res = NULL;
+    if (run(s, q, &p, &res, err) != 0) return -1;
+    hit->also = ds_xmalloc((dsx_results_size(res) + 1) * sizeof *hit->also);
+    for (size_t i = 0; i < dsx_results_size(res); i++) {
+        dsx_hit h;
+        dsx_results_hit(res, i, &h);
+        ds_record rec;
+        if (ds_record_decode(h.data, h.data_len, &rec) != 0) continue;
+        if (strcmp(rec.source, hit->source) != 0 ||
+            rec.passage != hit->passage) {
+            ds_also *a = &hit->also[hit->n_also++];
+            a->source = rec.source;
+            a->passage = rec.passage;
+            rec.source = NULL;
+        }
+        ds_record_free(&rec);
+    }
+    dsx_results_destroy(res);
+    return 0;
 }
 
 int ds_search(ds_searcher *s, const char *query,
@@ -222,23 +413,38 @@ int ds_search(ds_searcher *s, const char *query,
     ds_buf_init(&normalized);
     ds_normalize(query, len, &normalized);
     const char *text = normalized.data;
-    unsigned flags = opt->match_any ? DSX_QUERY_MATCH_ANY : 0;
+    if (!opt->exact && (out->corrected = correct_spelling(s, text)) != NULL)
+        text = out->corrected;
+    unsigned flags = (opt->match_any ? DSX_QUERY_MATCH_ANY : 0) |
+                     (opt->plain ? DSX_QUERY_PLAIN : 0) |
+                     (opt->no_synonyms ? 0 : DSX_QUERY_SYNONYMS);
     dsx_results *res = NULL;
-    if (run_query(s, text, flags, opt, &res, out, err) != 0) goto fail;
-    if (!res) {
+    dsx_query *q = parse(s, text, flags, out, err);
+    if (!q) goto fail;
+    if (dsx_query_is_empty(q)) {
         *err = ds_xasprintf("query '%s' has no searchable words", query);
         goto fail;
     }
-    if (!opt->match_any &&
-        count_any(s, text, flags, res, out, err) != 0)
+    dsx_search_params params = params_for(opt);
+    if (run(s, q, &params, &res, err) != 0 ||
+        collect_hits(s, res, out, err) != 0)
         goto fail;
-    if (collect_hits(s, res, out, err) != 0) goto fail;
+    if (out->total == 0 && !opt->match_any &&
+        count_any(s, text, flags, out, err) != 0)
+        goto fail;
+    for (size_t i = 0; i < out->count; i++)
+        if (out->hits[i].collapsed && find_also(s, q, &out->hits[i], err))
+            goto fail;
     dsx_results_destroy(res);
+    dsx_query_destroy(q);
     ds_wildcard_prefixes(text, &out->wildcards, &out->n_wildcards);
+    out->synonyms = s->synonyms;
+    out->bm25 = s->bm25;
     ds_buf_free(&normalized);
     return 0;
 fail:
     dsx_results_destroy(res);
+    dsx_query_destroy(q);
     ds_results_free(out);
     ds_buf_free(&normalized);
     return -1;
@@ -255,9 +461,15 @@ void ds_results_free(ds_results *r)
         free(h->heading);
         for (size_t t = 0; t < h->n_terms; t++) free(h->terms[t]);
         free(h->terms);
+        for (size_t p = 0; p < h->n_parts; p++) free(h->parts[p].label);
+        free(h->parts);
+        for (size_t a = 0; a < h->n_also; a++) free(h->also[a].source);
+        free(h->also);
     }
     free(r->hits);
     free(r->parsed);
+    free(r->corrected);
+    free(r->stopped);
     for (size_t i = 0; i < r->n_wildcards; i++) free(r->wildcards[i]);
     free(r->wildcards);
     memset(r, 0, sizeof *r);

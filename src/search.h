@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "analyzer.h"
+#include "synonyms.h"
 
 /* Queries longer than this are refused (documented in the README). */
 #define DS_MAX_QUERY_BYTES (256 * 1024)
@@ -30,11 +31,43 @@ void ds_searcher_close(ds_searcher *s);
 /* The analyzer the searcher parses with (for highlighting). */
 ds_analyzer *ds_searcher_analyzer(ds_searcher *s);
 
+/* The index's synonym groups (for highlighting), or NULL when none. */
+const ds_synonyms *ds_searcher_synonyms(ds_searcher *s);
+
 typedef struct {
     unsigned offset, limit;
-    int match_any;  /* rank passages with any of the words, not only those
-                       with all of them */
+    int match_any;    /* rank passages with any of the words, not only
+                         those with all of them */
+    int exact;        /* no spelling correction */
+    int no_synonyms;  /* no synonym expansion */
+    int plain;        /* no query syntax: the text is just words */
+    int one_per_source; /* the best passage of each source only */
+    int explain;      /* fill ds_hit.parts and ds_results.bm25 */
+    int all;          /* every passage, near-copies too (no grouping) */
+    int feedback;     /* pseudo-relevance feedback (see DS_FEEDBACK_*) */
 } ds_search_options;
+
+/* Feedback: the best DS_FEEDBACK_TERMS words of the top DS_FEEDBACK_DOCS
+ * passages join the query at up to DS_FEEDBACK_WEIGHT of a query word
+ * (RM3-style; measured in bench/RELEVANCE.md).  On by default only for
+ * `dealsearch run`, whose OR-ed queries rank whole documents: added words
+ * would widen an interactive all-words search beyond what was asked. */
+#define DS_FEEDBACK_DOCS 10
+#define DS_FEEDBACK_TERMS 20
+#define DS_FEEDBACK_WEIGHT 0.5
+
+/* Other passages reported in a hit's near-copy group, at most this many. */
+#define DS_MAX_ALSO 20
+
+typedef struct {
+    char *source;
+    unsigned long passage;
+} ds_also;
+
+typedef struct {
+    char *label;       /* a term, or a phrase/synonym group weighed whole */
+    double weight;     /* its share of the score */
+} ds_score_part;
 
 typedef struct {
     double score;
@@ -47,6 +80,12 @@ typedef struct {
     char *heading;     /* the heading above the passage, or NULL */
     char **terms;      /* query terms (stems) this passage matched */
     size_t n_terms;
+    ds_score_part *parts;  /* with opt->explain: the score's parts */
+    size_t n_parts;
+    unsigned long group;   /* near-copy group (neardup.h) */
+    unsigned collapsed;    /* matching near-copies hidden behind this hit */
+    ds_also *also;         /* where they are (collapsed > 0), best first */
+    size_t n_also;
 } ds_hit;
 
 typedef struct {
@@ -58,8 +97,14 @@ typedef struct {
     unsigned long total_if_any;   /* when no passage has every word: how
                                      many have some of them (else 0) */
     char *parsed;                 /* Xapian's description of the query */
+    char *corrected;              /* the query as spelling-corrected and
+                                     run, or NULL when nothing was */
     char **wildcards;             /* prefixes of the query's wildcards */
     size_t n_wildcards;
+    const ds_synonyms *synonyms;  /* the index's synonym groups (borrowed
+                                     from the searcher), or NULL */
+    char *stopped;                /* stopwords left out of the query */
+    dsx_bm25 bm25;                /* the ranking parameters in force */
 } ds_results;
 
 /* Run `query`.  Returns 0 (even with no hits), or -1 with *err a malloc'd

@@ -48,7 +48,7 @@ check "first search builds the index with one notice" \
 
 ds index
 check "index prints one summary line: files, passages, terms, bytes, seconds" \
-    eval '[ $rc -eq 0 ] && [ $(wc -l <<<"$out") -eq 1 ] && grep -Eq "^indexed 5 files \(17\.6 kB\) into [0-9]+ passages, [0-9]+ distinct terms; index [0-9.]+ [kM]B; [0-9.]+ s$" <<<"$out"'
+    eval '[ $rc -eq 0 ] && [ $(wc -l <<<"$out") -eq 1 ] && grep -Eq "^indexed 5 files \(17\.6 kB\) into [0-9]+ passages \(0 near-copy groups\), [0-9]+ distinct terms; index [0-9.]+ [kM]B; [0-9.]+ s$" <<<"$out"'
 
 # ---- the promised answers ----
 ds --json "interim CEO"
@@ -287,6 +287,66 @@ check "crafted: Q&A answer found with its question" \
     eval 'jq -e ".results[0].text | startswith(\"Q: Who runs Widget Works? A:\")" <<<"$out" >/dev/null'
 "$BIN" passages "$WORK/no-such-file.txt" >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
 check "passages on a missing file: exit 2, one line" one_line_error
+
+# ---- search quality: spelling, synonyms, explain, near-copies ----
+ds index >/dev/null
+ds --json Droge
+check "a misspelt word is corrected: Droge finds Droege" \
+    eval 'jq -e ".corrected_query == \"droege\" and .total == 2" <<<"$out" >/dev/null'
+ds Droge
+check "the output says what was searched instead" has "showing results for: droege" "$out"
+ds --exact Droge
+check "--exact turns spelling correction off" [ "$rc" -eq 1 ]
+ds --json "interim CEO"
+check "a correctly spelt query is not corrected" eval 'jq -e ".corrected_query == null" <<<"$out" >/dev/null'
+ds --json --limit 50 FTC
+with=$(jq .total <<<"$out")
+ds --json --limit 50 --no-synonyms FTC
+without=$(jq .total <<<"$out")
+check "synonyms: FTC also finds Federal Trade Commission" [ "$with" -gt "$without" ]
+ds --json --limit 50 FTC
+check "a multi-word synonym is highlighted whole" \
+    eval 'jq -e "[.results[] | .text as \$t | .text_highlights[] | \$t[.[0]:.[1]]] | index(\"Federal Trade Commission\")" <<<"$out" >/dev/null'
+ds --json "chief executive"
+check "synonyms: chief executive finds CEO" eval 'jq -e "[.results[].text | test(\"CEO\")] | any" <<<"$out" >/dev/null'
+ds --json --limit 50 CEOs
+ceos=$(jq .total <<<"$out")
+ds --json --limit 50 --no-synonyms CEO
+check "capitalised inflected words match: CEOs finds CEO" [ "$ceos" -ge "$(jq .total <<<"$out")" ]
+ds --json --explain "interim CEO"
+check "--explain: each hit's parts add up to its score" \
+    eval 'jq -e "[.results[] | ((.explain | map(.weight) | add) - .score) | fabs < 0.001] | all" <<<"$out" >/dev/null'
+check "--explain: BM25 parameters are reported" eval 'jq -e ".bm25.k1 == 1.2 and .bm25.b == 0.75" <<<"$out" >/dev/null'
+ds --explain "What is Scale AI?"
+check "--explain: human output shows the parsed query and stopwords" \
+    eval 'has "query: " "$out" && has "stopwords left out: what is" "$out" && has "why: " "$out"'
+nd=$(realpath tests/neardup)
+dsx "$nd" "$WORK/nd.index" --json "Widget Works billion"
+check "near-copies show once, with where else they were reported" \
+    eval 'jq -e ".total == 1 and .results[0].also == [{\"source\": \"wire2.txt\", \"passage\": 1}]" <<<"$out" >/dev/null'
+dsx "$nd" "$WORK/nd.index" "Widget Works billion"
+check "human output says 'also reported in'" has "also reported in: wire2.txt ¶1" "$out"
+dsx "$nd" "$WORK/nd.index" --json --all "Widget Works billion"
+check "--all lists every near-copy" [ "$(jq .total <<<"$out")" -eq 2 ]
+dsx "$nd" "$WORK/nd.index" --json --limit 20 "Acme"
+check "a passage on the same topic is not grouped" \
+    eval 'jq -e "[.results[].source] | index(\"other.txt\")" <<<"$out" >/dev/null'
+
+# ---- collections in JSON lines, TREC runs ----
+printf '%s\n' '{"id": "d1", "title": "Widgets", "text": "Widgets are small devices."}' \
+    '{"id": "d2", "title": "Gadgets", "text": "Gadgets and widgets compared."}' \
+    'not json' '{"id": "d3", "text": "Sprockets only."}' >"$WORK/docs.jsonl"
+"$BIN" index --jsonl "$WORK/docs.jsonl" --index "$WORK/jsonl.index" >"$WORK/out" 2>"$WORK/stderr"; rc=$?
+check "index --jsonl reports a bad line as file:line and indexes the rest" \
+    eval '[ $rc -eq 2 ] && grep -q "docs.jsonl:3: not a JSON object" "$WORK/stderr" && grep -q "^indexed 3 files" "$WORK/out"'
+printf 'q1\twidgets\nq2\tsprockets gadgets\n' >"$WORK/queries.tsv"
+"$BIN" run --index "$WORK/jsonl.index" --queries "$WORK/queries.tsv" --format trec --limit 100 >"$WORK/run" 2>/dev/null; rc=$?
+check "run --format trec prints 'qid Q0 docid rank score tag'" \
+    eval '[ $rc -eq 0 ] && awk "NF != 6 || \$2 != \"Q0\" || \$6 != \"dealsearch\" { bad = 1 } END { exit bad }" "$WORK/run" && grep -q "^q1 Q0 d1 1 " "$WORK/run"'
+check "run ranks each document once" [ "$(awk '{print $1, $3}' "$WORK/run" | sort | uniq -d | wc -l)" -eq 0 ]
+printf 'no tab here\n' >"$WORK/bad.tsv"
+"$BIN" run --index "$WORK/jsonl.index" --queries "$WORK/bad.tsv" >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+check "run names the bad line of a queries file" eval 'one_line_error && has "bad.tsv:1:" "$err"'
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -47,6 +47,8 @@ for build in build build/asan; do
     tally "$build/e2e" env DS_BIN="$build/dealsearch" tests/e2e.sh
 done
 
+tally "build/eval" env EVAL_BIN=build/bench/eval tests/eval/test_eval.sh
+
 # gcc built everything above with -Werror; clang must agree.
 clang_build() {
     if make --no-print-directory BUILD=build/clang CC=clang CXX=clang++ \

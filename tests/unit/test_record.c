@@ -6,8 +6,14 @@
 static void round_trips_every_field(void **state)
 {
     (void)state;
-    ds_record in = {"sub/a.txt", 12,   40, "Text with = and\nnewline", 23,
-                    "A Title",   NULL, "What Next?"};
+    ds_record in = {.source = "sub/a.txt",
+                    .passage = 12,
+                    .line = 40,
+                    .text = "Text with = and\nnewline",
+                    .text_len = 23,
+                    .title = "A Title",
+                    .heading = "What Next?",
+                    .group = 7};
     ds_buf b;
     ds_buf_init(&b);
     ds_record_encode(&in, &b);
@@ -21,6 +27,7 @@ static void round_trips_every_field(void **state)
     assert_string_equal(out.title, "A Title");
     assert_null(out.date); /* absent fields stay NULL */
     assert_string_equal(out.heading, "What Next?");
+    assert_int_equal(out.group, 7);
     ds_record_free(&out);
     ds_buf_free(&b);
 }

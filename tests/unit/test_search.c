@@ -20,7 +20,7 @@ static int setup(void **state)
     (void)state;
     tmp = unit_tempdir();
     snprintf(index_dir, sizeof index_dir, "%s/index", tmp);
-    ds_index_options opt = {"corpus", index_dir, 0};
+    ds_index_options opt = {.corpus_dir = "corpus", .index_dir = index_dir};
     ds_index_stats stats;
     char *err = NULL;
     if (ds_index_build(&opt, &stats, &err) != 0) {
@@ -43,7 +43,7 @@ static int teardown(void **state)
 
 static ds_results search_with(const char *q, unsigned limit, int any)
 {
-    ds_search_options opt = {0, limit, any};
+    ds_search_options opt = {.limit = limit, .match_any = any};
     ds_results r;
     char *err = NULL;
     if (ds_search(searcher, q, &opt, &r, &err) != 0) {
@@ -133,7 +133,7 @@ static void no_common_passage_counts_those_with_any_word(void **state)
 static void bad_queries_are_errors_naming_the_query(void **state)
 {
     (void)state;
-    ds_search_options opt = {0, 10, 0};
+    ds_search_options opt = {.limit = 10};
     ds_results r;
     char *err = NULL;
     assert_int_equal(ds_search(searcher, "  ", &opt, &r, &err), -1);
@@ -192,7 +192,7 @@ static int word_finds_its_passage(void *ctx, const ds_token *tok)
         fail_msg("'%s' does not find %s passage %lu", word, p->source,
                  p->passage);
     ds_span_list spans = {0};
-    ds_match_terms m = {found->terms, found->n_terms, NULL, 0};
+    ds_match_terms m = {found->terms, found->n_terms, NULL, 0, r.synonyms};
     ds_find_matches(ds_searcher_analyzer(searcher), found->text,
                     found->text_len, &m, &spans);
     int highlighted = 0;

@@ -71,12 +71,17 @@ static dsx_db *open_db(const char *path)
 }
 
 /* Number of hits for `text`, and the data of the first in *first. */
+static const dsx_search_params params = {.limit = 10,
+                                         .check_at_least = 10,
+                                         .collapse_slot = -1,
+                                         .match_slot = -1};
+
 static size_t count_hits(dsx_db *db, const char *text, char **first)
 {
     dsx_query *q = NULL;
     assert_int_equal(dsx_db_parse_query(db, text, 0, &q), DSX_OK);
     dsx_results *r = NULL;
-    assert_int_equal(dsx_db_search(db, q, 0, 10, 10, &r), DSX_OK);
+    assert_int_equal(dsx_db_search(db, q, &params, &r), DSX_OK);
     size_t n = dsx_results_size(r);
     if (first && n) {
         dsx_hit h;
@@ -125,7 +130,7 @@ static void matching_terms_are_reported_per_hit(void **state)
     assert_int_equal(dsx_db_parse_query(db, "interim OR invest*", 0, &q),
                      DSX_OK);
     dsx_results *r = NULL;
-    assert_int_equal(dsx_db_search(db, q, 0, 10, 10, &r), DSX_OK);
+    assert_int_equal(dsx_db_search(db, q, &params, &r), DSX_OK);
     assert_int_equal(dsx_results_size(r), 2);
     /* Plain terms are reported; wildcard expansions are not (Xapian 1.4),
      * which is why the highlighter matches wildcard prefixes itself. */
@@ -233,7 +238,7 @@ static void damaged_tables_give_errors_not_crashes(void **state)
             dsx_query *q = NULL;
             st = dsx_db_parse_query(db, "interim OR meta OR invest", 0, &q);
             dsx_results *r = NULL;
-            if (st == DSX_OK) st = dsx_db_search(db, q, 0, 10, 10, &r);
+            if (st == DSX_OK) st = dsx_db_search(db, q, &params, &r);
             if (st != DSX_OK) assert_true(strlen(dsx_db_error(db)) > 0);
             dsx_results_destroy(r);
             dsx_query_destroy(q);

@@ -1,0 +1,211 @@
+/* neardup.c — see neardup.h. */
+#include "neardup.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define BANDS DS_NEARDUP_BANDS
+
+typedef struct {
+    uint16_t min[DS_NEARDUP_HASHES];
+    int valid;  /* long enough to be compared */
+} signature;
+
+struct ds_neardup {
+    signature *sigs;        /* per passage, in order */
+    uint32_t *group;        /* per passage */
+    unsigned char *shared;  /* per group: has more than one passage */
+    size_t n, cap;
+    unsigned long groups, shared_groups;
+    /* LSH buckets: open addressing on (band key) -> passage index + 1. */
+    uint32_t *keys;
+    uint32_t *slots;
+    size_t table_cap, table_used;
+};
+
+/* ---- Hashing ---- */
+
+static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t mix(uint64_t x) /* splitmix64's finaliser */
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+typedef struct {
+    ds_analyzer *analyzer;
+    uint64_t words[3];   /* hashes of the last three stems */
+    size_t seen;
+    signature *sig;
+} shingler;
+
+static void add_shingle(signature *sig, uint64_t shingle)
+{
+    for (unsigned i = 0; i < DS_NEARDUP_HASHES; i++) {
+        uint16_t h = (uint16_t)(mix(shingle + 0x9e3779b97f4a7c15ULL * (i + 1)) >> 48);
+        if (h < sig->min[i]) sig->min[i] = h;
+    }
+}
+
+static int add_word(void *ctx, const ds_token *tok)
+{
+    shingler *s = ctx;
+    size_t len;
+    const char *stem = ds_analyzer_stem(s->analyzer, tok->term, tok->term_len,
+                                        &len);
+    s->words[0] = s->words[1];
+    s->words[1] = s->words[2];
+    s->words[2] = fnv1a(stem, len, 0xcbf29ce484222325ULL);
+    if (++s->seen >= 3)
+        add_shingle(s->sig, fnv1a(s->words, sizeof s->words, 0xcbf29ce484222325ULL));
+    return 0;
+}
+
+static void sign(ds_analyzer *a, const char *text, size_t len, signature *sig)
+{
+    memset(sig->min, 0xff, sizeof sig->min);
+    shingler s = {a, {0, 0, 0}, 0, sig};
+    ds_tokenize(text, len, add_word, &s);
+    sig->valid = s.seen >= DS_NEARDUP_MIN_WORDS;
+}
+
+static double agreement(const signature *x, const signature *y)
+{
+    unsigned same = 0;
+    for (unsigned i = 0; i < DS_NEARDUP_HASHES; i++)
+        same += x->min[i] == y->min[i];
+    return (double)same / DS_NEARDUP_HASHES;
+}
+
+double ds_neardup_similarity(ds_analyzer *a, const char *x, size_t x_len,
+                             const char *y, size_t y_len)
+{
+    signature sx, sy;
+    sign(a, x, x_len, &sx);
+    sign(a, y, y_len, &sy);
+    return agreement(&sx, &sy);
+}
+
+/* ---- LSH table ---- */
+
+static uint32_t band_key(const signature *sig, unsigned band)
+{
+    uint32_t key = (uint32_t)fnv1a(&sig->min[band * DS_NEARDUP_ROWS],
+                                   DS_NEARDUP_ROWS * sizeof sig->min[0],
+                                   band + 1);
+    return key ? key : 1; /* 0 marks an empty slot */
+}
+
+static void table_grow(ds_neardup *d)
+{
+    size_t cap = d->table_cap ? d->table_cap * 2 : 1024;
+    uint32_t *keys = ds_xmalloc(cap * sizeof *keys);
+    uint32_t *slots = ds_xmalloc(cap * sizeof *slots);
+    memset(keys, 0, cap * sizeof *keys);
+    for (size_t i = 0; i < d->table_cap; i++) {
+        if (!d->keys[i]) continue;
+        size_t j = d->keys[i] & (cap - 1);
+        while (keys[j]) j = (j + 1) & (cap - 1);
+        keys[j] = d->keys[i];
+        slots[j] = d->slots[i];
+    }
+    free(d->keys);
+    free(d->slots);
+    d->keys = keys;
+    d->slots = slots;
+    d->table_cap = cap;
+}
+
+/* The passage (index + 1) first filed under `key`, or 0 after filing
+ * `passage` under it. */
+static uint32_t table_find_or_add(ds_neardup *d, uint32_t key,
+                                  uint32_t passage)
+{
+    if ((d->table_used + 1) * 2 > d->table_cap) table_grow(d);
+    size_t j = key & (d->table_cap - 1);
+    while (d->keys[j]) {
+        if (d->keys[j] == key) return d->slots[j];
+        j = (j + 1) & (d->table_cap - 1);
+    }
+    d->keys[j] = key;
+    d->slots[j] = passage;
+    d->table_used++;
+    return 0;
+}
+
+/* ---- Groups ---- */
+
+ds_neardup *ds_neardup_new(void)
+{
+    ds_neardup *d = ds_xmalloc(sizeof *d);
+    memset(d, 0, sizeof *d);
+    return d;
+}
+
+void ds_neardup_free(ds_neardup *d)
+{
+    if (!d) return;
+    free(d->sigs);
+    free(d->group);
+    free(d->shared);
+    free(d->keys);
+    free(d->slots);
+    free(d);
+}
+
+static uint32_t new_group(ds_neardup *d)
+{
+    d->groups++;
+    d->shared = ds_xrealloc(d->shared, d->groups);
+    d->shared[d->groups - 1] = 0;
+    return (uint32_t)d->groups;
+}
+
+unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
+                             size_t len)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 256;
+        d->sigs = ds_xrealloc(d->sigs, d->cap * sizeof *d->sigs);
+        d->group = ds_xrealloc(d->group, d->cap * sizeof *d->group);
+    }
+    size_t me = d->n++;
+    signature *sig = &d->sigs[me];
+    sign(a, text, len, sig);
+    uint32_t group = 0;
+    for (unsigned band = 0; sig->valid && band < BANDS; band++) {
+        uint32_t other = table_find_or_add(d, band_key(sig, band),
+                                           (uint32_t)me + 1);
+        if (!group && other &&
+            agreement(sig, &d->sigs[other - 1]) >= DS_NEARDUP_THRESHOLD)
+            group = d->group[other - 1];
+    }
+    if (group) {
+        if (!d->shared[group - 1]) d->shared_groups++;
+        d->shared[group - 1] = 1;
+    } else {
+        group = new_group(d);
+    }
+    d->group[me] = group;
+    return group;
+}
+
+unsigned long ds_neardup_shared_groups(const ds_neardup *d)
+{
+    return d->shared_groups;
+}

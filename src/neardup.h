@@ -1,0 +1,55 @@
+/*
+ * neardup.h — grouping passages that report the same thing, at index time.
+ *
+ * News about one event is syndicated and copied: the same paragraph
+ * appears, lightly edited, in several articles.  Each passage gets a
+ * MinHash signature of its word 3-shingles (stemmed words, so inflection
+ * does not matter): DS_NEARDUP_HASHES 16-bit minimums of independent
+ * hashes.  Locality-sensitive hashing (DS_NEARDUP_BANDS bands of
+ * DS_NEARDUP_ROWS hashes: a pair with similarity 0.5 shares a band with
+ * probability 0.82, at 0.7 with 0.98) finds earlier passages that may be
+ * similar; one whose signature agrees
+ * on at least DS_NEARDUP_THRESHOLD of the hashes (an estimated Jaccard
+ * similarity of the shingle sets) is a near-copy, and the new passage joins
+ * its group.  Passages shorter than DS_NEARDUP_MIN_WORDS words are never
+ * grouped: a shared stock phrase is not a shared report.
+ *
+ * Measured (bench/RELEVANCE.md): on the demo corpus the most similar
+ * passages of different articles reach an estimated 0.15, so none are
+ * grouped; crafted near-copies (a sentence reworded, a clause added) reach
+ * 0.6-0.9.  Memory: about 100 bytes per passage (signature, group, six
+ * bucket entries).
+ */
+#ifndef DEALSEARCH_NEARDUP_H
+#define DEALSEARCH_NEARDUP_H
+
+#include <stddef.h>
+
+#include "analyzer.h"
+
+#define DS_NEARDUP_HASHES 24
+#define DS_NEARDUP_ROWS 2
+#define DS_NEARDUP_BANDS 6
+#define DS_NEARDUP_THRESHOLD 0.5
+#define DS_NEARDUP_MIN_WORDS 12
+
+typedef struct ds_neardup ds_neardup;
+
+ds_neardup *ds_neardup_new(void);
+void ds_neardup_free(ds_neardup *d);
+
+/* Add the next passage (normalised text) and return its group: the group
+ * of the earlier passage it nearly copies, or a new group.  Groups are
+ * numbered from 1 in order of appearance. */
+unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
+                             size_t len);
+
+/* Groups with more than one passage so far. */
+unsigned long ds_neardup_shared_groups(const ds_neardup *d);
+
+/* The estimated Jaccard similarity of two texts' shingle sets (for tests
+ * and for measuring the threshold). */
+double ds_neardup_similarity(ds_analyzer *a, const char *x, size_t x_len,
+                             const char *y, size_t y_len);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * stopwords.h — English words too common to help rank a passage.  The
+ * query parser leaves them out of free-text queries (not out of phrases,
+ * and not when a query has nothing else); the index keeps every word, so
+ * "Q: What is Scale AI?" still matches as a phrase.
+ */
+#ifndef DEALSEARCH_STOPWORDS_H
+#define DEALSEARCH_STOPWORDS_H
+
+#include <stddef.h>
+
+extern const char *const ds_stopwords[];
+extern const size_t ds_n_stopwords;
+
+#endif

@@ -1,0 +1,271 @@
+/* synonyms.c — see synonyms.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "synonyms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "util.h"
+
+/* ---- Parsing ---- */
+
+typedef struct {
+    ds_analyzer *analyzer;
+    ds_syn_entry *entry;
+} entry_ctx;
+
+static int add_word(void *ctx, const ds_token *tok)
+{
+    entry_ctx *c = ctx;
+    ds_syn_entry *e = c->entry;
+    size_t stem_len;
+    const char *stem =
+        ds_analyzer_stem(c->analyzer, tok->term, tok->term_len, &stem_len);
+    e->words = ds_xrealloc(e->words, (e->n + 1) * sizeof *e->words);
+    e->stems = ds_xrealloc(e->stems, (e->n + 1) * sizeof *e->stems);
+    e->words[e->n] = ds_xstrndup(tok->term, tok->term_len);
+    e->stems[e->n] = ds_xstrndup(stem, stem_len);
+    e->n++;
+    return 0;
+}
+
+static void free_entry(ds_syn_entry *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->words[i]);
+        free(e->stems[i]);
+    }
+    free(e->words);
+    free(e->stems);
+}
+
+static void free_group(ds_syn_group *g)
+{
+    for (size_t i = 0; i < g->n; i++) free_entry(&g->entries[i]);
+    free(g->entries);
+}
+
+/* Parse one line into `g`; returns 0, 1 for a blank line, -1 on error. */
+static int parse_group(ds_analyzer *a, char *line, ds_syn_group *g,
+                       const char **problem)
+{
+    char *hash = strchr(line, '#');
+    if (hash) *hash = '\0';
+    memset(g, 0, sizeof *g);
+    ds_buf norm;
+    ds_buf_init(&norm);
+    for (char *p = line, *comma; p; p = comma ? comma + 1 : NULL) {
+        comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        ds_syn_entry e = {NULL, NULL, 0};
+        ds_buf_clear(&norm);
+        ds_normalize(p, len, &norm);
+        entry_ctx c = {a, &e};
+        ds_tokenize(norm.data, norm.len, add_word, &c);
+        if (e.n == 0) {
+            if (!comma && g->n == 0) break; /* blank or comment line */
+            *problem = "an entry has no words";
+            free_group(g);
+            ds_buf_free(&norm);
+            return -1;
+        }
+        g->entries = ds_xrealloc(g->entries, (g->n + 1) * sizeof *g->entries);
+        g->entries[g->n++] = e;
+        g->has_phrase |= e.n > 1;
+    }
+    ds_buf_free(&norm);
+    if (g->n == 0) return 1;
+    if (g->n == 1) {
+        *problem = "a group needs at least two entries";
+        free_group(g);
+        return -1;
+    }
+    return 0;
+}
+
+ds_synonyms *ds_synonyms_parse(ds_analyzer *a, const char *text,
+                               const char *name, char **err)
+{
+    *err = NULL;
+    ds_synonyms *s = ds_xmalloc(sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->text = ds_xstrdup(text);
+    char *copy = ds_xstrdup(text);
+    unsigned long n = 0;
+    for (char *line = copy, *nl; line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        if (nl) *nl = '\0';
+        n++;
+        ds_syn_group g;
+        const char *problem = NULL;
+        int rc = parse_group(a, line, &g, &problem);
+        if (rc < 0) {
+            *err = ds_xasprintf("%s:%lu: %s", name, n, problem);
+            break;
+        }
+        if (rc == 0) {
+            s->groups = ds_xrealloc(s->groups, (s->n + 1) * sizeof *s->groups);
+            s->groups[s->n++] = g;
+        }
+    }
+    free(copy);
+    if (*err) {
+        ds_synonyms_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+ds_synonyms *ds_synonyms_load(ds_analyzer *a, const char *path, char **err)
+{
+    ds_buf text;
+    ds_buf_init(&text);
+    if (ds_corpus_read(path, &text, NULL, NULL, err) != 0) {
+        ds_buf_free(&text);
+        return NULL;
+    }
+    ds_synonyms *s = ds_synonyms_parse(a, text.data, path, err);
+    ds_buf_free(&text);
+    return s;
+}
+
+void ds_synonyms_free(ds_synonyms *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) free_group(&s->groups[i]);
+    free(s->groups);
+    free(s->text);
+    free(s);
+}
+
+/* ---- The synonym table ---- */
+
+static char *group_term(size_t g)
+{
+    return ds_xasprintf(DS_SYNONYM_PREFIX "%zu", g + 1);
+}
+
+/* Add every term of group `g` except `self` as a synonym of `key`. */
+static dsx_status add_values(dsx_writer *w, const ds_syn_group *g,
+                             const char *group, const char *key,
+                             const char *self)
+{
+    dsx_status st = DSX_OK;
+    for (size_t i = 0; i < g->n && st == DSX_OK; i++) {
+        const ds_syn_entry *e = &g->entries[i];
+        if (e->n == 1 && (!self || strcmp(e->stems[0], self) != 0))
+            st = dsx_writer_add_synonym(w, key, e->stems[0]);
+    }
+    if (st == DSX_OK && g->has_phrase)
+        st = dsx_writer_add_synonym(w, key, group);
+    return st;
+}
+
+/* The key Xapian looks up for a run of query words: "chief executive". */
+static char *phrase_key(const ds_syn_entry *e)
+{
+    ds_buf key;
+    ds_buf_init(&key);
+    for (size_t i = 0; i < e->n; i++) {
+        if (i) ds_buf_putc(&key, ' ');
+        ds_buf_puts(&key, e->words[i]);
+    }
+    return ds_buf_steal(&key);
+}
+
+int ds_synonyms_install(const ds_synonyms *s, dsx_writer *w, char **err)
+{
+    dsx_status st = DSX_OK;
+    for (size_t gi = 0; gi < s->n && st == DSX_OK; gi++) {
+        const ds_syn_group *g = &s->groups[gi];
+        char *group = group_term(gi);
+        for (size_t i = 0; i < g->n && st == DSX_OK; i++) {
+            const ds_syn_entry *e = &g->entries[i];
+            if (e->n == 1) {
+                /* Xapian tries the word as typed, then "Z" + its stem. */
+                char *zkey = ds_xasprintf("Z%s", e->stems[0]);
+                st = add_values(w, g, group, e->words[0], e->stems[0]);
+                if (st == DSX_OK) st = add_values(w, g, group, zkey, e->stems[0]);
+                free(zkey);
+            } else {
+                char *key = phrase_key(e);
+                st = add_values(w, g, group, key, NULL);
+                free(key);
+            }
+        }
+        free(group);
+    }
+    if (st != DSX_OK) {
+        *err = ds_xasprintf("synonyms: %s", dsx_writer_error(w));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- Indexing phrases ---- */
+
+typedef struct {
+    ds_analyzer *analyzer;
+    char **stems;
+    size_t n, cap;
+} stem_list;
+
+static int collect_stem(void *ctx, const ds_token *tok)
+{
+    stem_list *l = ctx;
+    size_t len;
+    const char *stem =
+        ds_analyzer_stem(l->analyzer, tok->term, tok->term_len, &len);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->stems = ds_xrealloc(l->stems, l->cap * sizeof *l->stems);
+    }
+    l->stems[l->n++] = ds_xstrndup(stem, len);
+    return 0;
+}
+
+static int phrase_at(char *const *stems, size_t n, size_t at,
+                     const ds_syn_entry *e)
+{
+    if (at + e->n > n) return 0;
+    for (size_t k = 0; k < e->n; k++)
+        if (strcmp(stems[at + k], e->stems[k]) != 0) return 0;
+    return 1;
+}
+
+dsx_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
+                             const char *text, size_t len, dsx_doc *doc)
+{
+    int any_phrase = 0;
+    for (size_t g = 0; g < s->n; g++) any_phrase |= s->groups[g].has_phrase;
+    if (!any_phrase) return DSX_OK;
+    stem_list l = {a, NULL, 0, 0};
+    ds_tokenize(text, len, collect_stem, &l);
+    dsx_status st = DSX_OK;
+    for (size_t gi = 0; gi < s->n && st == DSX_OK; gi++) {
+        const ds_syn_group *g = &s->groups[gi];
+        unsigned count = 0;
+        for (size_t i = 0; g->has_phrase && i < g->n; i++)
+            for (size_t at = 0; g->entries[i].n > 1 && at < l.n; at++)
+                count += phrase_at(l.stems, l.n, at, &g->entries[i]);
+        if (count) {
+            char *term = group_term(gi);
+            st = dsx_doc_add_weighted_term(doc, term, count);
+            free(term);
+        }
+    }
+    for (size_t i = 0; i < l.n; i++) free(l.stems[i]);
+    free(l.stems);
+    return st;
+}
+
+const ds_syn_group *ds_synonyms_group(const ds_synonyms *s, const char *term)
+{
+    size_t n = strlen(DS_SYNONYM_PREFIX);
+    if (!s || strncmp(term, DS_SYNONYM_PREFIX, n) != 0) return NULL;
+    char *end;
+    unsigned long g = strtoul(term + n, &end, 10);
+    return (*end == '\0' && g >= 1 && g <= s->n) ? &s->groups[g - 1] : NULL;
+}
