@@ -14,8 +14,9 @@
 
 #include "util.h"
 
-/* Files larger than this are skipped with a message, not read. */
-#define DS_MAX_FILE_BYTES ((size_t)256 * 1024 * 1024)
+/* Files larger than this are skipped with a message, not read: reading
+ * one takes a few times its size in memory, and no article is this big. */
+#define DS_MAX_FILE_BYTES ((size_t)64 * 1024 * 1024)
 
 typedef struct {
     char **paths;  /* relative to the corpus directory, malloc'd */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "check.h"
 #include "corpus.h"
 #include "indexer.h"
 #include "passage.h"
@@ -35,6 +36,7 @@ static const char USAGE[] =
     "                        [--index DIR] [--synonyms FILE] [--verbose]\n"
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
     "       dealsearch passages FILE\n"
+    "       dealsearch check [--corpus DIR] [--index DIR]\n"
     "\n"
     "Search a folder of news articles and print the passages that answer\n"
     "QUERY, best first.  The words after the options form one query.\n"
@@ -77,7 +79,7 @@ static const char USAGE[] =
     "Exit status: 0 results found, 1 none, 2 error.\n";
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
-typedef enum { CMD_SEARCH, CMD_INDEX, CMD_PASSAGES, CMD_RUN } command;
+typedef enum { CMD_SEARCH, CMD_INDEX, CMD_PASSAGES, CMD_RUN, CMD_CHECK } command;
 
 typedef struct {
     const char *corpus;
@@ -154,6 +156,8 @@ static int parse_args(int argc, char **argv, cli *c)
                 c->command = CMD_INDEX;
             } else if (first && strcmp(a, "run") == 0) {
                 c->command = CMD_RUN;
+            } else if (first && strcmp(a, "check") == 0) {
+                c->command = CMD_CHECK;
             } else if (first && strcmp(a, "passages") == 0) {
                 c->command = CMD_PASSAGES;
             } else if (c->command == CMD_PASSAGES && !c->file) {
@@ -301,6 +305,17 @@ static int run_passages(const char *file)
     return rc;
 }
 
+/* `dealsearch check`: exit 0 sound and current, 1 out of date, 2 damaged. */
+static int run_check(const cli *c)
+{
+    ds_buf report;
+    ds_buf_init(&report);
+    int rc = ds_index_check(c->index, c->jsonl ? NULL : c->corpus, &report);
+    fputs(report.data, stdout);
+    ds_buf_free(&report);
+    return rc;
+}
+
 /* `dealsearch run --queries FILE`: a TREC run for evaluation. */
 static int run_batch(const cli *c)
 {
@@ -426,6 +441,8 @@ int main(int argc, char **argv)
         rc = run_passages(c.file);
     } else if (c.command == CMD_RUN) {
         rc = run_batch(&c);
+    } else if (c.command == CMD_CHECK) {
+        rc = run_check(&c);
     } else if (c.query.len == 0) {
         ds_warn("no query given (see 'dealsearch --help')");
     } else {

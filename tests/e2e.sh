@@ -332,6 +332,17 @@ dsx "$nd" "$WORK/nd.index" --json --limit 20 "Acme"
 check "a passage on the same topic is not grouped" \
     eval 'jq -e "[.results[].source] | index(\"other.txt\")" <<<"$out" >/dev/null'
 
+# ---- dealsearch check ----
+ds check
+check "check: a fresh index is sound and current (exit 0)" eval '[ $rc -eq 0 ] && has "ok" "$(tail -n1 <<<"$out")"'
+cp -r "$CORPUS" "$WORK/changed"
+printf '\nA brand new paragraph about zebras.\n' >>"$WORK/changed/000_33a34f6b5913d187.txt"
+dsx "$WORK/changed" "$INDEX" check
+check "check: a changed corpus makes the index out of date (exit 1)" \
+    eval '[ $rc -eq 1 ] && has "now splits into" "$out"'
+dsx "$CORPUS" "$WORK/damaged.index" check
+check "check: a garbled index is damaged (exit 2)" eval '[ $rc -eq 2 ] && has "damaged" "$out"'
+
 # ---- collections in JSON lines, TREC runs ----
 printf '%s\n' '{"id": "d1", "title": "Widgets", "text": "Widgets are small devices."}' \
     '{"id": "d2", "title": "Gadgets", "text": "Gadgets and widgets compared."}' \
