@@ -259,3 +259,43 @@ void ds_tokenize(const char *text, size_t len, ds_token_fn fn, void *ctx)
     }
     ds_buf_free(&term);
 }
+
+/* ---- Words with their stems ---- */
+
+typedef struct {
+    ds_analyzer *analyzer;
+    ds_stemmed_words *out;
+} stem_ctx;
+
+static int stem_word(void *ctx, const ds_token *tok)
+{
+    stem_ctx *c = ctx;
+    ds_stemmed_words *w = c->out;
+    size_t len;
+    const char *stem = ds_analyzer_stem(c->analyzer, tok->term, tok->term_len,
+                                        &len);
+    if (w->count == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 64;
+        w->items = ds_xrealloc(w->items, w->cap * sizeof *w->items);
+    }
+    ds_stemmed_word *word = &w->items[w->count++];
+    word->start = tok->start;
+    word->end = tok->end;
+    word->stem = ds_xstrndup(stem, len);
+    return 0;
+}
+
+void ds_stem_words(ds_analyzer *a, const char *text, size_t len,
+                   ds_stemmed_words *out)
+{
+    stem_ctx c = {a, out};
+    ds_tokenize(text, len, stem_word, &c);
+}
+
+void ds_stemmed_words_free(ds_stemmed_words *w)
+{
+    for (size_t i = 0; i < w->count; i++) free(w->items[i].stem);
+    free(w->items);
+    w->items = NULL;
+    w->count = w->cap = 0;
+}

@@ -61,4 +61,21 @@ typedef int (*ds_token_fn)(void *ctx, const ds_token *token);
  * valid UTF-8 are read as Latin-1, as Xapian does. */
 void ds_tokenize(const char *text, size_t len, ds_token_fn fn, void *ctx);
 
+typedef struct {
+    size_t start, end;  /* byte span of the word in the text */
+    char *stem;         /* malloc'd */
+} ds_stemmed_word;
+
+typedef struct {
+    ds_stemmed_word *items;
+    size_t count, cap;
+} ds_stemmed_words;
+
+/* Append the words of `text` (as ds_tokenize finds them) with their stems
+ * to `out`, which the caller zero-initialises and frees with
+ * ds_stemmed_words_free(). */
+void ds_stem_words(ds_analyzer *a, const char *text, size_t len,
+                   ds_stemmed_words *out);
+void ds_stemmed_words_free(ds_stemmed_words *w);
+
 #endif

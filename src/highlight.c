@@ -22,41 +22,14 @@ static void push_span(ds_span_list *list, size_t start, size_t end)
     list->count++;
 }
 
-typedef struct {
-    size_t start, end;
-    char *stem;
-} word;
-
-typedef struct {
-    ds_analyzer *analyzer;
-    word *words;
-    size_t n, cap;
-} word_list;
-
-static int collect_word(void *ctx, const ds_token *tok)
-{
-    word_list *l = ctx;
-    size_t len;
-    const char *stem =
-        ds_analyzer_stem(l->analyzer, tok->term, tok->term_len, &len);
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->words = ds_xrealloc(l->words, l->cap * sizeof *l->words);
-    }
-    word *w = &l->words[l->n++];
-    w->start = tok->start;
-    w->end = tok->end;
-    w->stem = ds_xstrndup(stem, len);
-    return 0;
-}
-
 static int is_field_term(const char *term)
 {
     return term[0] >= 'A' && term[0] <= 'Z';
 }
 
 /* Does the word match a body term or a wildcard prefix? */
-static int word_matches(const word *w, char **sorted, size_t n_sorted,
+static int word_matches(const ds_stemmed_word *w, char **sorted,
+                        size_t n_sorted,
                         const ds_match_terms *m)
 {
     const char *key = w->stem;
@@ -70,21 +43,16 @@ static int word_matches(const word *w, char **sorted, size_t n_sorted,
 }
 
 /* Spans of the group's multi-word entries among `l`. */
-static void match_phrases(const word_list *l, const ds_syn_group *g,
-                          ds_span_list *out)
+static void match_phrases(const ds_stemmed_words *words,
+                          const ds_syn_group *g, ds_span_list *out)
 {
     for (size_t e = 0; e < g->n; e++) {
         const ds_syn_entry *entry = &g->entries[e];
         if (entry->n < 2) continue;
-        for (size_t at = 0; at + entry->n <= l->n; at++) {
-            size_t k = 0;
-            while (k < entry->n &&
-                   strcmp(l->words[at + k].stem, entry->stems[k]) == 0)
-                k++;
-            if (k == entry->n)
-                push_span(out, l->words[at].start,
-                          l->words[at + entry->n - 1].end);
-        }
+        for (size_t at = 0; at < words->count; at++)
+            if (ds_synonyms_phrase_at(words, at, entry))
+                push_span(out, words->items[at].start,
+                          words->items[at + entry->n - 1].end);
     }
 }
 
@@ -125,19 +93,18 @@ void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
     }
     if (n_sorted || n_groups || m->n_prefixes) {
         qsort(sorted, n_sorted, sizeof *sorted, compare_strings);
-        word_list l = {a, NULL, 0, 0};
-        ds_tokenize(text, len, collect_word, &l);
+        ds_stemmed_words words = {0};
+        ds_stem_words(a, text, len, &words);
         size_t from = out->count;
-        for (size_t i = 0; i < l.n; i++)
-            if (word_matches(&l.words[i], sorted, n_sorted, m))
-                push_span(out, l.words[i].start, l.words[i].end);
+        for (size_t i = 0; i < words.count; i++)
+            if (word_matches(&words.items[i], sorted, n_sorted, m))
+                push_span(out, words.items[i].start, words.items[i].end);
         for (size_t i = 0; n_groups && i < m->n_terms; i++) {
             const ds_syn_group *g = ds_synonyms_group(m->synonyms, m->terms[i]);
-            if (g) match_phrases(&l, g, out);
+            if (g) match_phrases(&words, g, out);
         }
         normalise_spans(out, from);
-        for (size_t i = 0; i < l.n; i++) free(l.words[i].stem);
-        free(l.words);
+        ds_stemmed_words_free(&words);
     }
     free(sorted);
 }

@@ -206,32 +206,12 @@ int ds_synonyms_install(const ds_synonyms *s, dsx_writer *w, char **err)
 
 /* ---- Indexing phrases ---- */
 
-typedef struct {
-    ds_analyzer *analyzer;
-    char **stems;
-    size_t n, cap;
-} stem_list;
-
-static int collect_stem(void *ctx, const ds_token *tok)
+int ds_synonyms_phrase_at(const ds_stemmed_words *words, size_t at,
+                          const ds_syn_entry *e)
 {
-    stem_list *l = ctx;
-    size_t len;
-    const char *stem =
-        ds_analyzer_stem(l->analyzer, tok->term, tok->term_len, &len);
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->stems = ds_xrealloc(l->stems, l->cap * sizeof *l->stems);
-    }
-    l->stems[l->n++] = ds_xstrndup(stem, len);
-    return 0;
-}
-
-static int phrase_at(char *const *stems, size_t n, size_t at,
-                     const ds_syn_entry *e)
-{
-    if (at + e->n > n) return 0;
+    if (at + e->n > words->count) return 0;
     for (size_t k = 0; k < e->n; k++)
-        if (strcmp(stems[at + k], e->stems[k]) != 0) return 0;
+        if (strcmp(words->items[at + k].stem, e->stems[k]) != 0) return 0;
     return 1;
 }
 
@@ -241,23 +221,22 @@ dsx_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
     int any_phrase = 0;
     for (size_t g = 0; g < s->n; g++) any_phrase |= s->groups[g].has_phrase;
     if (!any_phrase) return DSX_OK;
-    stem_list l = {a, NULL, 0, 0};
-    ds_tokenize(text, len, collect_stem, &l);
+    ds_stemmed_words words = {0};
+    ds_stem_words(a, text, len, &words);
     dsx_status st = DSX_OK;
     for (size_t gi = 0; gi < s->n && st == DSX_OK; gi++) {
         const ds_syn_group *g = &s->groups[gi];
         unsigned count = 0;
         for (size_t i = 0; g->has_phrase && i < g->n; i++)
-            for (size_t at = 0; g->entries[i].n > 1 && at < l.n; at++)
-                count += phrase_at(l.stems, l.n, at, &g->entries[i]);
+            for (size_t at = 0; g->entries[i].n > 1 && at < words.count; at++)
+                count += ds_synonyms_phrase_at(&words, at, &g->entries[i]);
         if (count) {
             char *term = group_term(gi);
             st = dsx_doc_add_weighted_term(doc, term, count);
             free(term);
         }
     }
-    for (size_t i = 0; i < l.n; i++) free(l.stems[i]);
-    free(l.stems);
+    ds_stemmed_words_free(&words);
     return st;
 }
 

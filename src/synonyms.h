@@ -60,6 +60,10 @@ int ds_synonyms_install(const ds_synonyms *s, dsx_writer *w, char **err);
 dsx_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
                              const char *text, size_t len, dsx_doc *doc);
 
+/* Does entry `e` (several words) occur in `words` at index `at`? */
+int ds_synonyms_phrase_at(const ds_stemmed_words *words, size_t at,
+                          const ds_syn_entry *e);
+
 /* The group a DS_SYNONYM_PREFIX term stands for, or NULL. */
 const ds_syn_group *ds_synonyms_group(const ds_synonyms *s, const char *term);
 
