@@ -127,6 +127,28 @@ Xapian::Stem make_stem(const dsx_stemmer *s)
     return Xapian::Stem(new CallbackStemmer(s));
 }
 
+/* A stopword list searched in place: the C side's sorted static array. */
+class SortedStopper : public Xapian::Stopper {
+    const char *const *words;
+    size_t n;
+
+  public:
+    SortedStopper(const char *const *w, size_t count) : words(w), n(count) {}
+
+    bool operator()(const std::string &term) const override
+    {
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = std::strcmp(words[mid], term.c_str());
+            if (c == 0) return true;
+            if (c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return false;
+    }
+};
+
 /* Gap left between fields so that a phrase never spans two of them. */
 const Xapian::termpos FIELD_GAP = 100;
 
@@ -391,8 +413,7 @@ extern "C" dsx_status dsx_db_set_stopwords(dsx_db *db,
     GUARD(db, {
         /* The parser keeps a reference; release() hands ownership over. */
         db->parser.set_stopper(
-            n ? (new Xapian::SimpleStopper(words, words + n))->release()
-              : nullptr);
+            n ? (new SortedStopper(words, n))->release() : nullptr);
     });
 }
 

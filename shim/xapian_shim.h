@@ -167,7 +167,8 @@ dsx_status dsx_db_add_date_range(dsx_db *db, unsigned slot,
 void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *params);
 
 /* Words the query parser leaves out of queries (when other words remain).
- * The array and strings are copied. */
+ * `words` must be sorted in strcmp() order; the array is borrowed and must
+ * outlive `db` (a static list: no copy is made, opening stays cheap). */
 dsx_status dsx_db_set_stopwords(dsx_db *db, const char *const *words,
                                 size_t n);
 

@@ -68,16 +68,38 @@ typedef struct {
 /* Code point at byte `i` and its length (invalid bytes read as Latin-1). */
 static unsigned char_at(const cursor *c, size_t i, size_t *n)
 {
-    unsigned cp;
+    unsigned cp = (unsigned char)c->text[i];
+    if (cp < 0x80) {
+        *n = 1;
+        return cp;
+    }
     *n = ds_utf8_decode(c->text + i, c->len - i, &cp);
     if (*n) return cp;
     *n = 1;
     return (unsigned char)c->text[i];
 }
 
+/* The lower-cased character when it is part of words, else 0.  ASCII is
+ * answered here (letters, digits and '_', as Xapian's tables say: a unit
+ * test compares them); the rest asks Xapian. */
 static unsigned check_wordchar(unsigned ch)
 {
+    if (ch < 0x80) {
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')
+            return ch;
+        return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : 0;
+    }
     return dsx_unicode_is_wordchar(ch) ? dsx_unicode_tolower(ch) : 0;
+}
+
+int ds_is_wordchar(unsigned ch)
+{
+    return check_wordchar(ch) != 0;
+}
+
+static int is_digit(unsigned ch)
+{
+    return ch < 0x80 ? ch >= '0' && ch <= '9' : dsx_unicode_is_digit(ch);
 }
 
 static int is_ascii_upper(unsigned ch)
@@ -156,6 +178,11 @@ static unsigned check_infix_digit(unsigned ch)
 
 static void append_cp(ds_buf *term, unsigned cp)
 {
+    if (cp < 0x80 && term->len + 1 < term->cap) { /* the common case */
+        term->data[term->len++] = (char)cp;
+        term->data[term->len] = '\0';
+        return;
+    }
     char enc[4];
     ds_buf_append(term, enc, ds_utf8_encode(cp, enc));
 }
@@ -173,8 +200,7 @@ static int read_acronym(const cursor *c, size_t pos, ds_buf *term,
     } while (p < c->len && c->text[p] == '.' && ++p < c->len &&
              is_ascii_upper((unsigned char)c->text[p]));
     /* One letter is no acronym, and "U.S.A.x" is not one either. */
-    if (term->len > 1 &&
-        (p == c->len || !dsx_unicode_is_wordchar(char_at(c, p, &n)))) {
+    if (term->len > 1 && (p == c->len || !check_wordchar(char_at(c, p, &n)))) {
         *end = p;
         return 1;
     }
@@ -206,7 +232,7 @@ static size_t read_word(const cursor *c, size_t pos, ds_buf *term,
         unsigned next_ch = check_wordchar(next_raw);
         if (!next_ch) break;
         unsigned infix = char_at(c, pos, &n);
-        infix = (dsx_unicode_is_digit(prev) && dsx_unicode_is_digit(next_raw))
+        infix = (is_digit(prev) && is_digit(next_raw))
                     ? check_infix_digit(infix)
                     : check_infix(infix);
         if (!infix) break;
@@ -227,8 +253,7 @@ static size_t read_word(const cursor *c, size_t pos, ds_buf *term,
         ds_buf_putc(term, c->text[pos]);
         suffix_end = ++pos;
     }
-    if (dropped ||
-        (pos < c->len && dsx_unicode_is_wordchar(char_at(c, pos, &n))))
+    if (dropped || (pos < c->len && check_wordchar(char_at(c, pos, &n))))
         term->len = base_len; /* "fish+chips" is "fish" and "chips" */
     else
         *word_end = suffix_end;
@@ -264,6 +289,8 @@ void ds_tokenize(const char *text, size_t len, ds_token_fn fn, void *ctx)
 
 typedef struct {
     ds_analyzer *analyzer;
+    ds_word_filter filter;
+    void *filter_ctx;
     ds_stemmed_words *out;
 } stem_ctx;
 
@@ -271,9 +298,6 @@ static int stem_word(void *ctx, const ds_token *tok)
 {
     stem_ctx *c = ctx;
     ds_stemmed_words *w = c->out;
-    size_t len;
-    const char *stem = ds_analyzer_stem(c->analyzer, tok->term, tok->term_len,
-                                        &len);
     if (w->count == w->cap) {
         w->cap = w->cap ? w->cap * 2 : 64;
         w->items = ds_xrealloc(w->items, w->cap * sizeof *w->items);
@@ -281,14 +305,21 @@ static int stem_word(void *ctx, const ds_token *tok)
     ds_stemmed_word *word = &w->items[w->count++];
     word->start = tok->start;
     word->end = tok->end;
-    word->stem = ds_xstrndup(stem, len);
+    word->stem = NULL;
+    if (!c->filter || c->filter(c->filter_ctx, tok->term, tok->term_len)) {
+        size_t len;
+        const char *stem = ds_analyzer_stem(c->analyzer, tok->term,
+                                            tok->term_len, &len);
+        word->stem = ds_xstrndup(stem, len);
+    }
     return 0;
 }
 
 void ds_stem_words(ds_analyzer *a, const char *text, size_t len,
+                   ds_word_filter filter, void *filter_ctx,
                    ds_stemmed_words *out)
 {
-    stem_ctx c = {a, out};
+    stem_ctx c = {a, filter, filter_ctx, out};
     ds_tokenize(text, len, stem_word, &c);
 }
 

@@ -53,6 +53,9 @@ typedef struct {
  * and soft hyphens are removed.  Displayed text keeps the originals. */
 void ds_normalize(const char *s, size_t len, ds_buf *out);
 
+/* What ds_tokenize counts as part of a word (Xapian's definition). */
+int ds_is_wordchar(unsigned codepoint);
+
 /* Return non-zero to stop tokenising. */
 typedef int (*ds_token_fn)(void *ctx, const ds_token *token);
 
@@ -71,10 +74,15 @@ typedef struct {
     size_t count, cap;
 } ds_stemmed_words;
 
+/* Decides whether a word (lower-cased) is worth stemming. */
+typedef int (*ds_word_filter)(void *ctx, const char *term, size_t len);
+
 /* Append the words of `text` (as ds_tokenize finds them) with their stems
  * to `out`, which the caller zero-initialises and frees with
- * ds_stemmed_words_free(). */
+ * ds_stemmed_words_free().  With a `filter`, words it rejects get a NULL
+ * stem (stemming is most of the cost). */
 void ds_stem_words(ds_analyzer *a, const char *text, size_t len,
+                   ds_word_filter filter, void *filter_ctx,
                    ds_stemmed_words *out);
 void ds_stemmed_words_free(ds_stemmed_words *w);
 

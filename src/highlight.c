@@ -33,6 +33,7 @@ static int word_matches(const ds_stemmed_word *w, char **sorted,
                         const ds_match_terms *m)
 {
     const char *key = w->stem;
+    if (!key) return 0;
     if (n_sorted &&
         bsearch(&key, sorted, n_sorted, sizeof *sorted, compare_strings))
         return 1;
@@ -80,6 +81,40 @@ static void normalise_spans(ds_span_list *l, size_t from)
     l->count = from + out + 1;
 }
 
+/* The first two bytes of every stem a word could have to match: English
+ * Snowball stems keep a word's first two letters, so words starting
+ * otherwise need not be stemmed at all. */
+typedef struct {
+    unsigned char seen[256][256 / 8];
+} prefix_set;
+
+static void prefix_add(prefix_set *p, const char *s)
+{
+    unsigned char a = (unsigned char)s[0], b = a ? (unsigned char)s[1] : 0;
+    p->seen[a][b / 8] |= (unsigned char)(1u << (b % 8));
+}
+
+static int prefix_filter(void *ctx, const char *term, size_t len)
+{
+    const prefix_set *p = ctx;
+    unsigned char a = (unsigned char)term[0];
+    unsigned char b = len > 1 ? (unsigned char)term[1] : 0;
+    /* A one-letter stem matches words that start with that letter. */
+    return (p->seen[a][b / 8] >> (b % 8) & 1) || (p->seen[a][0] & 1);
+}
+
+static void add_candidates(prefix_set *p, const ds_match_terms *m)
+{
+    for (size_t i = 0; i < m->n_terms; i++) {
+        const ds_syn_group *g = ds_synonyms_group(m->synonyms, m->terms[i]);
+        if (!is_field_term(m->terms[i])) prefix_add(p, m->terms[i]);
+        for (size_t e = 0; g && e < g->n; e++)
+            for (size_t k = 0; k < g->entries[e].n; k++)
+                prefix_add(p, g->entries[e].stems[k]);
+    }
+    for (size_t i = 0; i < m->n_prefixes; i++) prefix_add(p, m->prefixes[i]);
+}
+
 void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
                      const ds_match_terms *m, ds_span_list *out)
 {
@@ -93,8 +128,12 @@ void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
     }
     if (n_sorted || n_groups || m->n_prefixes) {
         qsort(sorted, n_sorted, sizeof *sorted, compare_strings);
+        prefix_set *candidates = ds_xmalloc(sizeof *candidates);
+        memset(candidates, 0, sizeof *candidates);
+        add_candidates(candidates, m);
         ds_stemmed_words words = {0};
-        ds_stem_words(a, text, len, &words);
+        ds_stem_words(a, text, len, prefix_filter, candidates, &words);
+        free(candidates);
         size_t from = out->count;
         for (size_t i = 0; i < words.count; i++)
             if (word_matches(&words.items[i], sorted, n_sorted, m))

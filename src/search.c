@@ -19,6 +19,7 @@
 struct ds_searcher {
     char *index_dir;
     ds_analyzer *analyzer;
+    char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
     dsx_bm25 bm25;
     dsx_db *db;
@@ -81,17 +82,33 @@ static void set_feedback(dsx_search_params *p, int on)
 /* The synonym groups the index was built with, for highlighting. */
 static char *load_synonyms(ds_searcher *s)
 {
-    char *text = NULL, *err = NULL;
-    if (dsx_db_get_metadata(s->db, DS_META_SYNONYMS, &text) != DSX_OK)
+    if (dsx_db_get_metadata(s->db, DS_META_SYNONYMS, &s->synonyms_text) !=
+        DSX_OK)
         return damaged(s->index_dir, dsx_db_error(s->db));
-    if (text[0]) {
-        char *perr = NULL;
-        s->synonyms = ds_synonyms_parse(s->analyzer, text, "synonyms", &perr);
-        if (!s->synonyms) err = damaged(s->index_dir, perr);
-        free(perr);
-    }
-    free(text);
+    return NULL;
+}
+
+/* Parse the synonym groups, the first time a hit matched one (analysing
+ * them costs more than most searches). */
+static char *parse_synonyms(ds_searcher *s)
+{
+    char *err = NULL, *perr = NULL;
+    if (s->synonyms || !s->synonyms_text || !s->synonyms_text[0]) return NULL;
+    s->synonyms =
+        ds_synonyms_parse(s->analyzer, s->synonyms_text, "synonyms", &perr);
+    if (!s->synonyms) err = damaged(s->index_dir, perr);
+    free(perr);
     return err;
+}
+
+static int matched_a_synonym_group(const ds_results *r)
+{
+    size_t n = strlen(DS_SYNONYM_PREFIX);
+    for (size_t i = 0; i < r->count; i++)
+        for (size_t t = 0; t < r->hits[i].n_terms; t++)
+            if (strncmp(r->hits[i].terms[t], DS_SYNONYM_PREFIX, n) == 0)
+                return 1;
+    return 0;
 }
 
 ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
@@ -109,6 +126,7 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     ds_searcher *s = ds_xmalloc(sizeof *s);
     s->index_dir = ds_xstrdup(index_dir);
     s->analyzer = ds_analyzer_new();
+    s->synonyms_text = NULL;
     s->synonyms = NULL;
     s->db = NULL;
     if (!s->analyzer) {
@@ -152,6 +170,7 @@ void ds_searcher_close(ds_searcher *s)
     if (!s) return;
     dsx_db_destroy(s->db);
     ds_synonyms_free(s->synonyms);
+    free(s->synonyms_text);
     ds_analyzer_free(s->analyzer);
     free(s->index_dir);
     free(s);
@@ -164,6 +183,8 @@ ds_analyzer *ds_searcher_analyzer(ds_searcher *s)
 
 const ds_synonyms *ds_searcher_synonyms(ds_searcher *s)
 {
+    char *err = parse_synonyms(s);
+    free(err); /* a searcher opened fine: the text was written by us */
     return s->synonyms;
 }
 
@@ -438,6 +459,8 @@ int ds_search(ds_searcher *s, const char *query,
     dsx_results_destroy(res);
     dsx_query_destroy(q);
     ds_wildcard_prefixes(text, &out->wildcards, &out->n_wildcards);
+    if (matched_a_synonym_group(out) && (*err = parse_synonyms(s)) != NULL)
+        goto fail;
     out->synonyms = s->synonyms;
     out->bm25 = s->bm25;
     ds_buf_free(&normalized);

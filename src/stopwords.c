@@ -1,29 +1,30 @@
 /* stopwords.c — see stopwords.h.  The list is the English stopword list of
  * the Snowball project (snowballstem.org), the same family as our stemmer,
- * lower-cased with apostrophes as Xapian writes them. */
+ * lower-cased with apostrophes as Xapian writes them, in strcmp() order so
+ * the query parser can binary-search it. */
 #include "stopwords.h"
 
 const char *const ds_stopwords[] = {
-    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you",
-    "your", "yours", "yourself", "yourselves", "he", "him", "his", "himself",
-    "she", "her", "hers", "herself", "it", "its", "itself", "they", "them",
-    "their", "theirs", "themselves", "what", "which", "who", "whom", "this",
-    "that", "these", "those", "am", "is", "are", "was", "were", "be", "been",
-    "being", "have", "has", "had", "having", "do", "does", "did", "doing",
-    "would", "should", "could", "ought", "i'm", "you're", "he's", "she's",
-    "it's", "we're", "they're", "i've", "you've", "we've", "they've", "i'd",
-    "you'd", "he'd", "she'd", "we'd", "they'd", "i'll", "you'll", "he'll",
-    "she'll", "we'll", "they'll", "isn't", "aren't", "wasn't", "weren't",
-    "hasn't", "haven't", "hadn't", "doesn't", "don't", "didn't", "won't",
-    "wouldn't", "shan't", "shouldn't", "can't", "cannot", "couldn't",
-    "mustn't", "let's", "that's", "who's", "what's", "here's", "there's",
-    "when's", "where's", "why's", "how's", "a", "an", "the", "and", "but",
-    "if", "or", "because", "as", "until", "while", "of", "at", "by", "for",
-    "with", "about", "against", "between", "into", "through", "during",
-    "before", "after", "above", "below", "to", "from", "up", "down", "in",
-    "out", "on", "off", "over", "under", "again", "further", "then", "once",
-    "here", "there", "when", "where", "why", "how", "all", "any", "both",
-    "each", "few", "more", "most", "other", "some", "such", "no", "nor",
-    "not", "only", "own", "same", "so", "than", "too", "very"};
+    "a", "about", "above", "after", "again", "against", "all", "am", "an",
+    "and", "any", "are", "aren't", "as", "at", "be", "because", "been",
+    "before", "being", "below", "between", "both", "but", "by", "can't",
+    "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't",
+    "doing", "don't", "down", "during", "each", "few", "for", "from",
+    "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having",
+    "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself",
+    "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm",
+    "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself",
+    "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor",
+    "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our",
+    "ours", "ourselves", "out", "over", "own", "same", "shan't", "she",
+    "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such",
+    "than", "that", "that's", "the", "their", "theirs", "them", "themselves",
+    "then", "there", "there's", "these", "they", "they'd", "they'll",
+    "they're", "they've", "this", "those", "through", "to", "too", "under",
+    "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're",
+    "we've", "were", "weren't", "what", "what's", "when", "when's", "where",
+    "where's", "which", "while", "who", "who's", "whom", "why", "why's",
+    "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're",
+    "you've", "your", "yours", "yourself", "yourselves",};
 
 const size_t ds_n_stopwords = sizeof ds_stopwords / sizeof *ds_stopwords;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+/* Sorted in strcmp() order. */
 extern const char *const ds_stopwords[];
 extern const size_t ds_n_stopwords;
 

@@ -210,8 +210,10 @@ int ds_synonyms_phrase_at(const ds_stemmed_words *words, size_t at,
                           const ds_syn_entry *e)
 {
     if (at + e->n > words->count) return 0;
-    for (size_t k = 0; k < e->n; k++)
-        if (strcmp(words->items[at + k].stem, e->stems[k]) != 0) return 0;
+    for (size_t k = 0; k < e->n; k++) {
+        const char *stem = words->items[at + k].stem;
+        if (!stem || strcmp(stem, e->stems[k]) != 0) return 0;
+    }
     return 1;
 }
 
@@ -222,7 +224,7 @@ dsx_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
     for (size_t g = 0; g < s->n; g++) any_phrase |= s->groups[g].has_phrase;
     if (!any_phrase) return DSX_OK;
     ds_stemmed_words words = {0};
-    ds_stem_words(a, text, len, &words);
+    ds_stem_words(a, text, len, NULL, NULL, &words);
     dsx_status st = DSX_OK;
     for (size_t gi = 0; gi < s->n && st == DSX_OK; gi++) {
         const ds_syn_group *g = &s->groups[gi];

@@ -98,6 +98,14 @@ static void tokenizes_display_text_as_the_index_sees_it(void **state)
                   "datalabelling@0-15 company's@16-27");
 }
 
+static void ascii_fast_path_agrees_with_xapian(void **state)
+{
+    (void)state;
+    for (unsigned c = 0; c < 0x80; c++)
+        assert_int_equal(ds_is_wordchar(c) != 0,
+                         dsx_unicode_is_wordchar(c) != 0);
+}
+
 static void stems_with_snowball_english(void **state)
 {
     (void)state;
@@ -130,6 +138,7 @@ int main(void)
         cmocka_unit_test(invalid_utf8_is_read_as_latin1),
         cmocka_unit_test(normalizes_typographic_variants),
         cmocka_unit_test(tokenizes_display_text_as_the_index_sees_it),
+        cmocka_unit_test(ascii_fast_path_agrees_with_xapian),
         cmocka_unit_test(stems_with_snowball_english),
     };
     return cmocka_run_group_tests_name("analyzer", tests, NULL, NULL);
