@@ -29,7 +29,7 @@ ALL_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -
 LDLIBS := $(PKG_LIBS) -lstemmer
 
 LIB_SRC := src/util.c src/corpus.c src/rules.c src/dates.c src/passage.c \
-           src/analyzer.c src/stopwords.c src/synonyms.c src/neardup.c src/record.c src/store.c \
+           src/analyzer.c src/wordtable.c src/stopwords.c src/synonyms.c src/neardup.c src/record.c src/store.c \
            src/indexer.c src/search.c src/batch.c src/check.c src/highlight.c src/render.c
 SHIM_SRC := shim/xapian_shim.cc
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \

@@ -160,7 +160,6 @@ const int MODIFIED_RETRIES = 5;
 struct dsx_writer {
     Xapian::WritableDatabase db;
     Xapian::Stem stem;
-    bool spelling;
     std::string error;
 };
 
@@ -213,8 +212,7 @@ extern "C" dsx_status dsx_writer_create(const char *path,
         int db_flags = Xapian::DB_CREATE;
         if (flags & DSX_WRITER_NO_SYNC) db_flags |= Xapian::DB_NO_SYNC;
         dsx_writer *w = new dsx_writer{
-            Xapian::WritableDatabase(path, db_flags), make_stem(stemmer),
-            (flags & DSX_WRITER_SPELLING) != 0, ""};
+            Xapian::WritableDatabase(path, db_flags), make_stem(stemmer), ""};
         *out = w;
     });
 }
@@ -239,6 +237,13 @@ extern "C" dsx_status dsx_writer_add_synonym(dsx_writer *w, const char *key,
                                              const char *value)
 {
     GUARD(w, w->db.add_synonym(key, value));
+}
+
+extern "C" dsx_status dsx_writer_add_spelling(dsx_writer *w, const char *word,
+                                              size_t len, unsigned long count)
+{
+    GUARD(w, w->db.add_spelling(std::string(word, len),
+                                static_cast<Xapian::termcount>(count)));
 }
 
 extern "C" dsx_status dsx_writer_commit(dsx_writer *w)
@@ -285,10 +290,6 @@ extern "C" dsx_status dsx_doc_create(dsx_writer *w, dsx_doc **out)
         d->generator.set_stemmer(w->stem);
         d->generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
         d->generator.set_document(d->doc);
-        if (w->spelling) {
-            d->generator.set_database(w->db);
-            d->generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
-        }
         *out = d;
     });
 }

@@ -65,10 +65,7 @@ typedef struct dsx_results dsx_results;
 enum {
     /* Skip fsync on commit: for an index built unpublished and swapped in
      * only after the caller has synced it. */
-    DSX_WRITER_NO_SYNC = 1,
-    /* Record every unprefixed word in the spelling table, for
-     * dsx_db_spelling_suggestion(). */
-    DSX_WRITER_SPELLING = 2
+    DSX_WRITER_NO_SYNC = 1
 };
 
 /* Create a new, empty database at `path` (which must not hold a database
@@ -89,6 +86,11 @@ dsx_status dsx_writer_set_metadata(dsx_writer *w, const char *key,
  * Queries parsed with DSX_QUERY_SYNONYMS expand keys to their values. */
 dsx_status dsx_writer_add_synonym(dsx_writer *w, const char *key,
                                   const char *value);
+
+/* Record `word` (lower-case) as occurring `count` times, for
+ * dsx_db_spelling_suggestion(). */
+dsx_status dsx_writer_add_spelling(dsx_writer *w, const char *word,
+                                   size_t len, unsigned long count);
 
 /* Commit everything added so far. */
 dsx_status dsx_writer_commit(dsx_writer *w);

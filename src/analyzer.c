@@ -6,15 +6,33 @@
 
 #include "util.h"
 
+/* Entries the stem cache holds at most when not counting words (a search
+ * needs few; an index build counts them all for the spelling table). */
+#define STEM_CACHE_MAX 65536
+
 struct ds_analyzer {
     struct sb_stemmer *stemmer;
     dsx_stemmer callback;
+    ds_word_table *words;   /* stem cache, and counts while indexing */
+    int counting;
 };
 
+static ds_word_entry *cached_stem(ds_analyzer *a, const char *word,
+                                  size_t len);
+static const char *snowball(ds_analyzer *a, const char *word, size_t len,
+                            size_t *stem_len);
+
+/* What Xapian's TermGenerator and QueryParser call: every word they index
+ * or parse passes through here, so this is where words are counted. */
 static const char *stem_callback(void *ctx, const char *word, size_t len,
                                  size_t *stem_len)
 {
-    return ds_analyzer_stem(ctx, word, len, stem_len);
+    ds_analyzer *a = ctx;
+    ds_word_entry *e = cached_stem(a, word, len);
+    if (!e) return ds_analyzer_stem(a, word, len, stem_len);
+    if (a->counting) e->count++;
+    *stem_len = e->stem_len;
+    return e->stem;
 }
 
 ds_analyzer *ds_analyzer_new(void)
@@ -26,6 +44,8 @@ ds_analyzer *ds_analyzer_new(void)
     a->callback.stem = stem_callback;
     a->callback.ctx = a;
     a->callback.name = "snowball:english (libstemmer)";
+    a->words = ds_word_table_new();
+    a->counting = 0;
     return a;
 }
 
@@ -33,7 +53,20 @@ void ds_analyzer_free(ds_analyzer *a)
 {
     if (!a) return;
     sb_stemmer_delete(a->stemmer);
+    ds_word_table_free(a->words);
     free(a);
+}
+
+void ds_analyzer_count_words(ds_analyzer *a)
+{
+    a->counting = 1;
+}
+
+int ds_analyzer_each_word(ds_analyzer *a,
+                          int (*fn)(void *ctx, const ds_word_entry *e),
+                          void *ctx)
+{
+    return ds_word_table_each(a->words, fn, ctx);
 }
 
 const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a)
@@ -41,8 +74,9 @@ const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a)
     return &a->callback;
 }
 
-const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
-                             size_t *stem_len)
+/* Stem with libstemmer, bypassing the cache. */
+static const char *snowball(ds_analyzer *a, const char *word, size_t len,
+                            size_t *stem_len)
 {
     const sb_symbol *stem =
         sb_stemmer_stem(a->stemmer, (const sb_symbol *)word, (int)len);
@@ -52,6 +86,28 @@ const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
     }
     *stem_len = (size_t)sb_stemmer_length(a->stemmer);
     return (const char *)stem;
+}
+
+/* The cache entry for `word`, stemming and adding it if needed; NULL when
+ * the cache is full (only when not counting). */
+static ds_word_entry *cached_stem(ds_analyzer *a, const char *word, size_t len)
+{
+    ds_word_entry *e = ds_word_table_find(a->words, word, len);
+    if (e) return e;
+    if (!a->counting && ds_word_table_size(a->words) >= STEM_CACHE_MAX)
+        return NULL;
+    size_t stem_len;
+    const char *stem = snowball(a, word, len, &stem_len);
+    return ds_word_table_add(a->words, word, len, stem, stem_len);
+}
+
+const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
+                             size_t *stem_len)
+{
+    ds_word_entry *e = cached_stem(a, word, len);
+    if (!e) return snowball(a, word, len, stem_len);
+    *stem_len = e->stem_len;
+    return e->stem;
 }
 
 /* ---- Tokenizer: a C transcription of Xapian 1.4's TermGenerator rules

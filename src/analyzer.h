@@ -16,6 +16,7 @@
 
 #include "../shim/xapian_shim.h"
 #include "util.h"
+#include "wordtable.h"
 
 /* TermGenerator skips words longer than this many bytes. */
 #define DS_MAX_WORD_BYTES 64
@@ -35,10 +36,21 @@ void ds_analyzer_free(ds_analyzer *a);
 /* The stemmer in the form the shim takes; valid while `a` lives. */
 const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a);
 
-/* Stem a lower-cased UTF-8 word.  The result is valid until the next call
+/* Stem a lower-cased UTF-8 word (through a cache: Snowball costs about a
+ * thousand instructions a word).  The result is valid until the next call
  * on `a`; the word itself is returned when stemming fails. */
 const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
                              size_t *stem_len);
+
+/* From now on, count each word Xapian indexes through this analyzer (the
+ * counts become the spelling table; see ds_analyzer_each_word). */
+void ds_analyzer_count_words(ds_analyzer *a);
+
+/* Call `fn` for every word seen, with its stem and count (0 for words only
+ * stemmed, never indexed); non-zero from `fn` stops. */
+int ds_analyzer_each_word(ds_analyzer *a,
+                          int (*fn)(void *ctx, const ds_word_entry *e),
+                          void *ctx);
 
 typedef struct {
     size_t start, end;  /* byte span of the word in the text */

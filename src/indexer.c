@@ -315,6 +315,16 @@ static int write_metadata(build_state *b)
                                    b->synonyms ? b->synonyms->text : "");
 }
 
+/* The spelling table: every word indexed, with how often (counted by the
+ * analyzer as Xapian stemmed it — once per distinct word here, rather
+ * than once per occurrence as TermGenerator's FLAG_SPELLING would). */
+static int add_spelling(void *ctx, const ds_word_entry *e)
+{
+    build_state *b = ctx;
+    return e->count && dsx_writer_add_spelling(b->writer, e->word,
+                                               e->word_len, e->count);
+}
+
 static int fill_generation(build_state *b, char **err)
 {
     if (b->synonyms && ds_synonyms_install(b->synonyms, b->writer, err))
@@ -322,7 +332,8 @@ static int fill_generation(build_state *b, char **err)
     if (dsx_doc_create(b->writer, &b->doc) != DSX_OK) goto writer_error;
     int rc = b->opt->jsonl_path ? index_jsonl(b, err) : index_folder(b, err);
     if (rc != 0) return -1;
-    if (write_metadata(b) || dsx_writer_commit(b->writer) ||
+    if (ds_analyzer_each_word(b->analyzer, add_spelling, b) ||
+        write_metadata(b) || dsx_writer_commit(b->writer) ||
         dsx_writer_stats(b->writer, &b->stats->passages, &b->stats->terms))
         goto writer_error;
     return 0;
@@ -341,8 +352,7 @@ static int write_generation(const ds_index_options *opt,
     char *xerr = NULL;
     int rc = -1;
     if (dsx_writer_create(db_path, ds_analyzer_stemmer(analyzer),
-                          DSX_WRITER_NO_SYNC | DSX_WRITER_SPELLING, &b.writer,
-                          &xerr) != DSX_OK) {
+                          DSX_WRITER_NO_SYNC, &b.writer, &xerr) != DSX_OK) {
         *err = ds_xasprintf("cannot create index '%s': %s", db_path,
                             xerr ? xerr : "out of memory");
         free(xerr);
@@ -413,6 +423,7 @@ int ds_index_build(const ds_index_options *opt, ds_index_stats *stats,
         *err = ds_xstrdup("libstemmer has no English stemmer");
         return -1;
     }
+    ds_analyzer_count_words(analyzer);
     ds_synonyms *synonyms = NULL;
     ds_rebuild rb;
     int rc = -1;
