@@ -660,7 +660,11 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
         r->scores.push_back(m.get_weight());
         r->docids.push_back(*m);
         r->collapsed.push_back(m.get_collapse_count());
-        r->data.push_back(m.get_document().get_data());
+        Xapian::Document doc = m.get_document();
+        r->data.push_back(sp->data_slot >= 0
+                              ? doc.get_value(static_cast<Xapian::valueno>(
+                                    sp->data_slot))
+                              : doc.get_data());
         std::vector<std::string> terms(enquire.get_matching_terms_begin(m),
                                        enquire.get_matching_terms_end(m));
         r->terms.push_back(std::move(terms));

@@ -240,6 +240,8 @@ typedef struct {
     int explain;                /* fill dsx_hit.parts */
     int match_slot;             /* >= 0: only documents whose value in this */
     const char *match_value;    /* slot equals match_value */
+    int data_slot;              /* >= 0: dsx_hit.data is this value, not
+                                   the document data */
 } dsx_search_params;
 
 /* One part of a hit's score: a term, or a phrase, synonym group or

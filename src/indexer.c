@@ -126,7 +126,8 @@ static int add_passage(build_state *b, const passage_doc *d, char **err)
         dsx_doc_set_value(b->doc, DS_SLOT_GROUP, group_value,
                           (size_t)group_len) ||
         dsx_doc_add_term(b->doc, d->source_term) ||
-        dsx_doc_set_data(b->doc, b->record.data, b->record.len)) {
+        dsx_doc_set_value(b->doc, DS_SLOT_RECORD, b->record.data,
+                          b->record.len)) {
         *err = ds_xasprintf("%s: %s", d->source, dsx_doc_error(b->doc));
         return -1;
     }

@@ -353,7 +353,7 @@ static dsx_search_params params_for(const ds_search_options *opt)
                            opt->one_per_source ? DS_SLOT_SOURCE
                            : opt->all          ? -1
                                                : DS_SLOT_GROUP,
-                           0, 0, 0.0, opt->explain, -1, NULL};
+                           0, 0, 0.0, opt->explain, -1, NULL, DS_SLOT_RECORD};
     set_feedback(&p, opt->feedback);
     return p;
 }
@@ -368,7 +368,7 @@ static int count_any(ds_searcher *s, const char *query, unsigned flags,
     out->parsed = NULL;
     dsx_query *q = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, err);
     dsx_search_params count_only = {0, 0, CHECK_AT_LEAST, DS_SLOT_GROUP,
-                                    0, 0, 0.0, 0, -1, NULL};
+                                    0, 0, 0.0, 0, -1, NULL, DS_SLOT_RECORD};
     dsx_results *any = NULL;
     int rc = q ? 0 : -1;
     if (q && !dsx_query_is_empty(q) && strcmp(all_parsed, out->parsed) != 0 &&
@@ -391,7 +391,7 @@ static int find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
     char group[24];
     snprintf(group, sizeof group, "%lu", hit->group);
     dsx_search_params p = {0, DS_MAX_ALSO + 1, 0, -1, 0, 0, 0.0, 0,
-                           DS_SLOT_GROUP, group};
+                           DS_SLOT_GROUP, group, DS_SLOT_RECORD};
     dsx_results *res = NULL;
     if (run(s, q, &p, &res, err) != 0) return -1;
     hit->also = ds_xmalloc((dsx_results_size(res) + 1) * sizeof *hit->also);
