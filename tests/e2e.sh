@@ -152,6 +152,12 @@ ds "   "
 check "blank query: exit 2, one line naming it" eval 'one_line_error && has "empty query" "$err"'
 ds '?!?'
 check "query without words: exit 2 naming the query" eval 'one_line_error && has "?!?" "$err"'
+huge_query=$(head -c 100000 /dev/zero | tr '\0' 'x' | fold -w 9 | tr '\n' ' ')
+ds --any "$huge_query Droege"
+check "a 100,000-byte query is answered" [ "$rc" -eq 0 ]
+chunk=$(head -c 100000 /dev/zero | tr '\0' 'y')
+ds "$chunk" "$chunk" "$chunk"    # one argument may hold at most 128 KiB
+check "a query over the 256 KiB limit: exit 2 naming the limit" eval 'one_line_error && has "the limit is 262144" "$err"'
 long_query=$(for i in $(seq 1 10000); do printf 'word%d ' "$i"; done; printf Droege)
 ds "$long_query"
 check "10,000-word query is answered (no passage has them all)" [ "$rc" -eq 1 ]
@@ -178,7 +184,11 @@ printf 'Text with a NUL \0 byte about walruses.\n' >"$bad/nul.txt"
 ln -s "$WORK/missing-target.txt" "$bad/dangling.txt"
 head -c 10000000 /dev/zero | tr '\0' 'x' | fold -w 9 | tr '\n' ' ' >"$bad/huge.txt"
 printf ' needle\n' >>"$bad/huge.txt"
+truncate -s 1G "$bad/gigabyte.txt"     # sparse: costs no disk
 dsx "$bad" "$WORK/bad.index" index
+check "a 1 GB file is skipped with a message naming the limit" \
+    eval 'has "gigabyte.txt: 1073741824 bytes is over the 64 MiB file limit" "$err"'
+rm -f "$bad/gigabyte.txt"
 check "unreadable file is reported by name and skipped" has "dangling.txt" "$err"
 check "invalid UTF-8 is reported as file:line" has "latin.txt:2: invalid UTF-8" "$err"
 check "NUL bytes are reported as file:line" has "nul.txt:1:" "$err"
