@@ -38,7 +38,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps demo test test-build asan-unit install clean eval
+.PHONY: all deps test-deps demo test test-build asan-unit install clean eval valgrind
 all: dealsearch
 
 # Replace by rename, so a running ./dealsearch (a benchmark) is no obstacle.
@@ -117,6 +117,12 @@ eval: dealsearch $(BUILD)/bench/eval $(EVAL_RUNS)
 	    echo "== $$run"; \
 	    $(BUILD)/bench/eval $(CISI_DIR)/qrels.txt $$run || exit 1; \
 	done
+
+# The end-to-end tests under valgrind memcheck (a few minutes).
+valgrind:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES) valgrind"
+	@$(MAKE) --no-print-directory dealsearch
+	tests/valgrind/run.sh
 
 install: dealsearch
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -62,11 +62,13 @@ void ds_analyzer_count_words(ds_analyzer *a)
     a->counting = 1;
 }
 
-int ds_analyzer_each_word(ds_analyzer *a,
-                          int (*fn)(void *ctx, const ds_word_entry *e),
-                          void *ctx)
+int ds_analyzer_flush_words(ds_analyzer *a,
+                            int (*fn)(void *ctx, const ds_word_entry *e),
+                            void *ctx)
 {
-    return ds_word_table_each(a->words, fn, ctx);
+    int rc = ds_word_table_each(a->words, fn, ctx);
+    ds_word_table_clear(a->words);
+    return rc;
 }
 
 const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a)

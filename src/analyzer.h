@@ -46,11 +46,12 @@ const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
  * counts become the spelling table; see ds_analyzer_each_word). */
 void ds_analyzer_count_words(ds_analyzer *a);
 
-/* Call `fn` for every word seen, with its stem and count (0 for words only
- * stemmed, never indexed); non-zero from `fn` stops. */
-int ds_analyzer_each_word(ds_analyzer *a,
-                          int (*fn)(void *ctx, const ds_word_entry *e),
-                          void *ctx);
+/* Call `fn` for every word counted since the last call, with its stem and
+ * count, then forget them all (so memory stays bounded however large the
+ * corpus); non-zero from `fn` stops and is returned. */
+int ds_analyzer_flush_words(ds_analyzer *a,
+                            int (*fn)(void *ctx, const ds_word_entry *e),
+                            void *ctx);
 
 typedef struct {
     size_t start, end;  /* byte span of the word in the text */

@@ -27,6 +27,11 @@
 /* Lines with invalid UTF-8 reported per file before summarising. */
 #define MAX_BAD_LINE_REPORTS 5
 
+/* Word counts go to the spelling table every this many passages (as often
+ * as Xapian flushes by default), so their memory does not grow with the
+ * corpus. */
+#define SPELLING_FLUSH_PASSAGES 10000
+
 typedef struct {
     const char *path;
     unsigned long total;
@@ -94,6 +99,23 @@ typedef struct {
                                  title is part of its text */
 } passage_doc;
 
+/* The spelling table: every word indexed, with how often (counted by the
+ * analyzer as Xapian stemmed it — once per distinct word here, rather
+ * than once per occurrence as TermGenerator's FLAG_SPELLING would). */
+static int add_spelling(void *ctx, const ds_word_entry *e)
+{
+    build_state *b = ctx;
+    return e->count && dsx_writer_add_spelling(b->writer, e->word,
+                                               e->word_len, e->count);
+}
+
+static int flush_spelling(build_state *b, char **err)
+{
+    if (ds_analyzer_flush_words(b->analyzer, add_spelling, b) == 0) return 0;
+    *err = ds_xasprintf("writing index: %s", dsx_writer_error(b->writer));
+    return -1;
+}
+
 /* One passage as one document; see schema.h for the term scheme. */
 static int add_passage(build_state *b, const passage_doc *d, char **err)
 {
@@ -135,7 +157,8 @@ static int add_passage(build_state *b, const passage_doc *d, char **err)
         *err = ds_xasprintf("%s: %s", d->source, dsx_writer_error(b->writer));
         return -1;
     }
-    b->stats->passages++;
+    if (++b->stats->passages % SPELLING_FLUSH_PASSAGES == 0)
+        return flush_spelling(b, err);
     return 0;
 }
 
@@ -316,15 +339,6 @@ static int write_metadata(build_state *b)
                                    b->synonyms ? b->synonyms->text : "");
 }
 
-/* The spelling table: every word indexed, with how often (counted by the
- * analyzer as Xapian stemmed it — once per distinct word here, rather
- * than once per occurrence as TermGenerator's FLAG_SPELLING would). */
-static int add_spelling(void *ctx, const ds_word_entry *e)
-{
-    build_state *b = ctx;
-    return e->count && dsx_writer_add_spelling(b->writer, e->word,
-                                               e->word_len, e->count);
-}
 
 static int fill_generation(build_state *b, char **err)
 {
@@ -333,8 +347,8 @@ static int fill_generation(build_state *b, char **err)
     if (dsx_doc_create(b->writer, &b->doc) != DSX_OK) goto writer_error;
     int rc = b->opt->jsonl_path ? index_jsonl(b, err) : index_folder(b, err);
     if (rc != 0) return -1;
-    if (ds_analyzer_each_word(b->analyzer, add_spelling, b) ||
-        write_metadata(b) || dsx_writer_commit(b->writer) ||
+    if (flush_spelling(b, err)) return -1;
+    if (write_metadata(b) || dsx_writer_commit(b->writer) ||
         dsx_writer_stats(b->writer, &b->stats->passages, &b->stats->terms))
         goto writer_error;
     return 0;

@@ -176,9 +176,18 @@ static uint32_t new_group(ds_neardup *d)
     return (uint32_t)d->groups;
 }
 
+/* Forget every passage seen (groups keep their numbers). */
+static void start_window(ds_neardup *d)
+{
+    d->n = 0;
+    if (d->keys) memset(d->keys, 0, d->table_cap * sizeof *d->keys);
+    d->table_used = 0;
+}
+
 unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
                              size_t len)
 {
+    if (d->n == DS_NEARDUP_WINDOW) start_window(d);
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 256;
         d->sigs = ds_xrealloc(d->sigs, d->cap * sizeof *d->sigs);

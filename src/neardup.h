@@ -18,7 +18,7 @@
  * passages of different articles reach an estimated 0.15, so none are
  * grouped; crafted near-copies (a sentence reworded, a clause added) reach
  * 0.6-0.9.  Memory: about 100 bytes per passage (signature, group, six
- * bucket entries).
+ * bucket entries), for at most DS_NEARDUP_WINDOW passages.
  */
 #ifndef DEALSEARCH_NEARDUP_H
 #define DEALSEARCH_NEARDUP_H
@@ -32,6 +32,10 @@
 #define DS_NEARDUP_BANDS 6
 #define DS_NEARDUP_THRESHOLD 0.5
 #define DS_NEARDUP_MIN_WORDS 12
+/* Passages compared at a time: memory stays bounded (about 25 MB) however
+ * large the corpus; beyond this many passages, in file order, grouping
+ * starts afresh, so copies further apart than that are not grouped. */
+#define DS_NEARDUP_WINDOW 262144
 
 typedef struct ds_neardup ds_neardup;
 

@@ -129,6 +129,22 @@ ds_word_entry *ds_word_table_add(ds_word_table *t, const char *word,
     return e;
 }
 
+void ds_word_table_clear(ds_word_table *t)
+{
+    memset(t->slots, 0, t->cap * sizeof *t->slots);
+    t->size = 0;
+    /* Keep one arena block; free the rest. */
+    arena_block *b = t->arena;
+    if (b) {
+        for (arena_block *x = b->next, *next; x; x = next) {
+            next = x->next;
+            free(x);
+        }
+        b->next = NULL;
+        b->used = 0;
+    }
+}
+
 size_t ds_word_table_size(const ds_word_table *t)
 {
     return t->size;
