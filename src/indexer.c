@@ -32,6 +32,12 @@
  * corpus. */
 #define SPELLING_FLUSH_PASSAGES 10000
 
+/* Passages Xapian buffers before writing them out, unless the user sets
+ * XAPIAN_FLUSH_THRESHOLD: Xapian's default of 10,000 documents suits long
+ * documents; for passages, 1,000 took less CPU (-10% to -30%) and less
+ * than half the memory (peak RSS 122 -> 53 MB on 10 MB of gcide). */
+#define FLUSH_PASSAGES "1000"
+
 typedef struct {
     const char *path;
     unsigned long total;
@@ -366,6 +372,7 @@ static int write_generation(const ds_index_options *opt,
                      {0}, {0},      stats};
     char *xerr = NULL;
     int rc = -1;
+    setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_PASSAGES, 0 /* keep the user's */);
     if (dsx_writer_create(db_path, ds_analyzer_stemmer(analyzer),
                           DSX_WRITER_NO_SYNC, &b.writer, &xerr) != DSX_OK) {
         *err = ds_xasprintf("cannot create index '%s': %s", db_path,
