@@ -114,8 +114,16 @@ int ds_index_check(const char *index_dir, const char *corpus_dir,
         ds_buf_puts(report, "format and analysis: ok\n");
     }
     ds_searcher_close(s);
+    char *why = NULL;
+    if (ds_store_verify(index_dir, &why) != 0) {
+        ds_buf_printf(report, "files: %s\n", why);
+        free(why);
+    } else {
+        ds_buf_puts(report, "files: as built\n");
+    }
     char *db_path = ds_store_current_path(index_dir);
     int rc = check_tables(db_path, report);
+    if (strstr(report->data, "files: as built") == NULL) rc = 2;
     int counts = rc ? 2 : check_counts(db_path, corpus_dir, report);
     free(db_path);
     if (counts > rc) rc = counts;

@@ -52,7 +52,7 @@
 #define DS_META_SYNONYMS "dealsearch.synonyms"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "4"
+#define DS_INDEX_FORMAT "5"
 
 /* BM25 as Robertson & Zaragoza describe it; k2 = 0 turns off Xapian's
  * extra document-length correction, k3 only matters for repeated query

@@ -123,6 +123,12 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
                             index_dir);
         return DS_SEARCH_NO_INDEX;
     }
+    char *why = NULL;
+    if (ds_store_verify(index_dir, &why) != 0) {
+        *err = damaged(index_dir, why);
+        free(why);
+        return DS_SEARCH_ERROR;
+    }
     ds_searcher *s = ds_xmalloc(sizeof *s);
     s->index_dir = ds_xstrdup(index_dir);
     s->analyzer = ds_analyzer_new();

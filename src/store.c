@@ -17,6 +17,7 @@
 #define MARKER_NAME "dealsearch-index"
 #define MARKER_TEXT "This directory is a dealsearch index; it is rebuilt by 'dealsearch index'.\n"
 #define GEN_PREFIX "gen-"
+#define MANIFEST_NAME "dealsearch-manifest"
 
 char *ds_store_current_path(const char *index_dir)
 {
@@ -234,6 +235,101 @@ static void release(ds_rebuild *rb)
     rb->lock_fd = -1;
 }
 
+/* ---- Manifest: what the generation's files were when published ---- */
+
+/* The files a generation's manifest covers: all but the manifest and
+ * Xapian's lock file. */
+static int is_table_file(const char *name)
+{
+    return name[0] != '.' && strcmp(name, MANIFEST_NAME) != 0 &&
+           strcmp(name, "flintlock") != 0;
+}
+
+static int count_table_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) n += is_table_file(e->d_name);
+    if (d) closedir(d);
+    return n;
+}
+
+/* Write MANIFEST_NAME in `dir`: "name size mtime-seconds mtime-nanoseconds"
+ * per file.  Searches compare it with the files (a few stat calls), so an
+ * index file changed after the build — truncated, zeroed, garbled — is
+ * reported as damaged even where Xapian would not notice. */
+static int write_manifest(const char *dir)
+{
+    char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
+    FILE *f = fopen(path, "w");
+    DIR *d = opendir(dir);
+    int ok = f && d;
+    struct dirent *e;
+    int files = 0;
+    while (ok && (e = readdir(d)) != NULL) {
+        if (!is_table_file(e->d_name)) continue;
+        char *file = ds_xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        ok = stat(file, &st) == 0 &&
+             fprintf(f, "%s %lld %lld %ld\n", e->d_name, (long long)st.st_size,
+                     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec) > 0;
+        free(file);
+        files++;
+    }
+    /* The count at the end shows the list was not cut short. */
+    if (ok) ok = fprintf(f, "end %d\n", files) > 0;
+    if (d) closedir(d);
+    if (f && fclose(f) != 0) ok = 0;
+    free(path);
+    return ok ? 0 : -1;
+}
+
+/* Compare one manifest line "name size sec nsec" with the file. */
+static char *verify_entry(const char *dir, const char *line)
+{
+    char name[256];
+    long long size, sec;
+    long nsec;
+    if (sscanf(line, "%255s %lld %lld %ld", name, &size, &sec, &nsec) != 4)
+        return ds_xstrdup("its file list (" MANIFEST_NAME ") is damaged");
+    char *file = ds_xasprintf("%s/%s", dir, name), *err = NULL;
+    struct stat st;
+    if (stat(file, &st) != 0)
+        err = ds_xasprintf("%s is missing", name);
+    else if ((long long)st.st_size != size ||
+             (long long)st.st_mtim.tv_sec != sec || st.st_mtim.tv_nsec != nsec)
+        err = ds_xasprintf("%s was changed after the index was built", name);
+    free(file);
+    return err;
+}
+
+int ds_store_verify(const char *index_dir, char **err)
+{
+    *err = NULL;
+    char *dir = ds_xasprintf("%s/current", index_dir);
+    char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int files = 0, listed = -1;
+    if (!f) *err = ds_xstrdup("its file list (" MANIFEST_NAME ") is missing");
+    while (f && !*err && listed < 0 && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "end %d", &listed) == 1) break;
+        *err = verify_entry(dir, line);
+        files++;
+    }
+    /* The count at the end shows the list was not cut short. */
+    if (f && !*err && (listed != files || files == 0))
+        *err = ds_xstrdup("its file list (" MANIFEST_NAME ") is damaged");
+    else if (f && !*err && count_table_files(dir) != files)
+        *err = ds_xstrdup("it holds files its file list (" MANIFEST_NAME
+                          ") does not name");
+    if (f) fclose(f);
+    free(path);
+    free(dir);
+    return *err ? -1 : 0;
+}
+
 int ds_rebuild_publish(ds_rebuild *rb, char **err)
 {
     *err = NULL;
@@ -244,7 +340,7 @@ int ds_rebuild_publish(ds_rebuild *rb, char **err)
     unsigned long old = current_gen(rb->index_dir);
     int rc = -1;
     unlink(next);
-    if (sync_dir(rb->gen_path) != 0) {
+    if (write_manifest(rb->gen_path) != 0 || sync_dir(rb->gen_path) != 0) {
         *err = ds_xasprintf("cannot sync '%s': %s", rb->gen_path,
                             strerror(errno));
     } else if (symlink(target, next) != 0 || rename(next, current) != 0) {

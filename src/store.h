@@ -5,7 +5,8 @@
  *   INDEX/dealsearch-index   marker file: this directory is ours
  *   INDEX/lock               flock()ed by the one rebuild allowed at a time
  *   INDEX/current            symlink to the generation being served
- *   INDEX/gen-NNNNNN/        one complete Xapian database per generation
+ *   INDEX/gen-NNNNNN/        one complete Xapian database per generation,
+ *                            with a manifest of its files (ds_store_verify)
  *
  * A rebuild writes a new generation beside the served one, syncs it, and
  * swaps it in by renaming a new `current` symlink over the old one
@@ -45,6 +46,11 @@ int ds_rebuild_publish(ds_rebuild *rb, char **err);
 
 /* Remove the new generation and unlock, leaving the old index served. */
 void ds_rebuild_abort(ds_rebuild *rb);
+
+/* Check the served generation's files are as the build left them (its
+ * manifest of sizes and modification times).  Returns 0, or -1 with *err
+ * a malloc'd description of the first difference. */
+int ds_store_verify(const char *index_dir, char **err);
 
 /* Total size in bytes of the regular files in `dir` (not recursive). */
 unsigned long long ds_dir_bytes(const char *dir);
