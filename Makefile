@@ -13,7 +13,7 @@ CXX ?= c++
 PKGS := xapian-core jansson
 DEB_PACKAGES := make gcc g++ pkg-config libxapian-dev libstemmer-dev \
                 libjansson-dev
-TEST_PACKAGES := libcmocka-dev jq clang libsqlite3-dev
+TEST_PACKAGES := libcmocka-dev jq clang libclang-rt-14-dev libsqlite3-dev
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -38,7 +38,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps demo test test-build asan-unit install clean eval valgrind
+.PHONY: all deps test-deps demo test test-build asan-unit install clean eval valgrind \
+        reliability
 all: dealsearch
 
 # Replace by rename, so a running ./dealsearch (a benchmark) is no obstacle.
@@ -93,7 +94,7 @@ demo: deps
 	./dealsearch index
 	./dealsearch "interim CEO"
 
-test-build: dealsearch $(UNIT_BIN) $(BUILD)/bench/eval
+test-build: dealsearch $(UNIT_BIN) $(BUILD)/bench/eval fuzz-build
 
 # The whole suite, then again under AddressSanitizer + UBSan.
 test: test-deps
@@ -117,6 +118,14 @@ eval: dealsearch $(BUILD)/bench/eval $(EVAL_RUNS)
 	    echo "== $$run"; \
 	    $(BUILD)/bench/eval $(CISI_DIR)/qrels.txt $$run || exit 1; \
 	done
+
+# Fuzzing (libFuzzer): make fuzz, fuzz-replay (in make test), fuzz-ci.
+include tests/fuzz/fuzz.mk
+
+# The reliability tests at full strength (make test runs them lighter).
+reliability: test-deps
+	@$(MAKE) --no-print-directory test-build
+	tests/reliability/run.sh full build/dealsearch
 
 # The end-to-end tests under valgrind memcheck (a few minutes).
 valgrind:

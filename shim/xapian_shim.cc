@@ -155,6 +155,73 @@ const Xapian::termpos FIELD_GAP = 100;
 /* How often a search is retried after the index was swapped under it. */
 const int MODIFIED_RETRIES = 5;
 
+/* Xapian's description of `q` without the "@N" query positions: two
+ * subqueries for the same words at different places read the same. */
+std::string describe_unplaced(const Xapian::Query &q)
+{
+    std::string d = q.get_description(), out;
+    for (size_t i = 0; i < d.size(); ++i) {
+        if (d[i] == '@' && i + 1 < d.size() && isdigit((unsigned char)d[i + 1])) {
+            while (i + 1 < d.size() && isdigit((unsigned char)d[i + 1])) ++i;
+            continue;
+        }
+        out += d[i];
+    }
+    return out;
+}
+
+/* Ops whose node we can rebuild from op and subqueries alone. */
+bool rebuildable(Xapian::Query::op op)
+{
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Xapian 1.4.22 crashes (SEGV in get_mset) on an XOR with two identical
+ * subqueries and a wildcard beside other words, e.g.
+ * "meta XOR a* XOR meta OR ai" (found by fuzzing; tests/fuzz/crashers).
+ * Identical subqueries of an XOR cancel out in pairs (XOR matches an odd
+ * number of them), so remove them: same matches, no crash. */
+Xapian::Query cancel_xor_pairs(const Xapian::Query &q)
+{
+    Xapian::Query::op op = q.get_type();
+    size_t n = q.get_num_subqueries();
+    if (n == 0 || !rebuildable(op)) return q;
+    std::vector<Xapian::Query> subs;
+    std::vector<std::string> seen;
+    bool changed = false;
+    for (size_t i = 0; i < n; ++i) {
+        Xapian::Query sub = cancel_xor_pairs(q.get_subquery(i));
+        changed |= sub.get_description() != q.get_subquery(i).get_description();
+        std::string d = describe_unplaced(sub);
+        size_t j = 0;
+        while (op == Xapian::Query::OP_XOR && j < seen.size() && seen[j] != d)
+            ++j;
+        if (op == Xapian::Query::OP_XOR && j < seen.size()) {
+            subs.erase(subs.begin() + static_cast<long>(j));
+            seen.erase(seen.begin() + static_cast<long>(j));
+            changed = true;
+            continue;
+        }
+        subs.push_back(sub);
+        seen.push_back(d);
+    }
+    if (!changed) return q;
+    if (subs.empty()) return Xapian::Query();
+    if (subs.size() == 1 && op == Xapian::Query::OP_XOR) return subs[0];
+    return Xapian::Query(op, subs.begin(), subs.end());
+}
+
 } // namespace
 
 struct dsx_writer {
@@ -493,6 +560,7 @@ extern "C" dsx_status dsx_db_parse_query(dsx_db *db, const char *text,
                 q->relaxed = true;
             }
         }
+        q->query = cancel_xor_pairs(q->query);
         q->description = q->query.get_description();
         for (auto t = db->parser.stoplist_begin();
              t != db->parser.stoplist_end(); ++t) {
@@ -556,17 +624,10 @@ Xapian::Weight *make_weight(const dsx_db *db)
 /* "Query((ceo@2 SYNONYM XSYN1@2))" -> "(ceo SYNONYM XSYN1)" */
 std::string label_of(const Xapian::Query &q)
 {
-    std::string d = q.get_description(), out;
+    std::string d = describe_unplaced(q);
     if (d.compare(0, 6, "Query(") == 0 && d.back() == ')')
         d = d.substr(6, d.size() - 7);
-    for (size_t i = 0; i < d.size(); ++i) {
-        if (d[i] == '@' && i + 1 < d.size() && isdigit((unsigned char)d[i + 1])) {
-            while (i + 1 < d.size() && isdigit((unsigned char)d[i + 1])) ++i;
-            continue; /* query positions mean nothing to a reader */
-        }
-        out += d[i];
-    }
-    return out;
+    return d;
 }
 
 /* Split `q` into the parts whose weights add up to its weight: the

@@ -8,6 +8,7 @@
 
 #include "highlight.h"
 #include "record.h"
+#include "render.h"
 #include "schema.h"
 #include "stopwords.h"
 #include "store.h"
@@ -325,6 +326,19 @@ static int collect_hits(ds_searcher *s, const dsx_results *res,
     return 0;
 }
 
+/* The query as an error message may show it: no control characters (it
+ * goes to a terminal, on one line) and at most about 100 bytes. */
+static char *printable_query(const char *query)
+{
+    size_t len = strlen(query), max = 100;
+    while (len > max && ((unsigned char)query[max] & 0xC0) == 0x80) max--;
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_terminal_safe(&b, query, len > max ? max : len);
+    if (len > max) ds_buf_puts(&b, "\xE2\x80\xA6");
+    return ds_buf_steal(&b);
+}
+
 /* Parse `query`, noting in `out` how it was read.  NULL with *err set
  * when even plain words cannot be parsed. */
 static dsx_query *parse(ds_searcher *s, const char *query, unsigned flags,
@@ -332,7 +346,9 @@ static dsx_query *parse(ds_searcher *s, const char *query, unsigned flags,
 {
     dsx_query *q = NULL;
     if (dsx_db_parse_query(s->db, query, flags, &q) != DSX_OK) {
-        *err = ds_xasprintf("query '%s': %s", query, dsx_db_error(s->db));
+        char *shown = printable_query(query);
+        *err = ds_xasprintf("query '%s': %s", shown, dsx_db_error(s->db));
+        free(shown);
         return NULL;
     }
     free(out->parsed);
@@ -449,7 +465,9 @@ int ds_search(ds_searcher *s, const char *query,
     dsx_query *q = parse(s, text, flags, out, err);
     if (!q) goto fail;
     if (dsx_query_is_empty(q)) {
-        *err = ds_xasprintf("query '%s' has no searchable words", query);
+        char *shown = printable_query(query);
+        *err = ds_xasprintf("query '%s' has no searchable words", shown);
+        free(shown);
         goto fail;
     }
     dsx_search_params params = params_for(opt);

@@ -152,6 +152,14 @@ ds "   "
 check "blank query: exit 2, one line naming it" eval 'one_line_error && has "empty query" "$err"'
 ds '?!?'
 check "query without words: exit 2 naming the query" eval 'one_line_error && has "?!?" "$err"'
+ds $'?\e\a?\n?'
+check "an error message never echoes control characters" \
+    eval 'one_line_error && ! grep -q $'"'"'[\e\a]'"'"' <<<"$err"'
+ds 'meta XOR a* XOR meta OR ai'
+check "an XOR query that crashes Xapian 1.4.22 is answered (fuzzer find)" eval '[ $rc -eq 0 ]'
+ds --json 'meta XOR stake'
+check "XOR still means either but not both" \
+    eval 'jq -e "[.results[].text | (test(\"Meta\") != test(\"stake\"))] | all" <<<"$out" >/dev/null'
 huge_query=$(head -c 100000 /dev/zero | tr '\0' 'x' | fold -w 9 | tr '\n' ' ')
 ds --any "$huge_query Droege"
 check "a 100,000-byte query is answered" [ "$rc" -eq 0 ]

@@ -49,6 +49,16 @@ done
 
 tally "build/eval" env EVAL_BIN=build/bench/eval tests/eval/test_eval.sh
 
+# Every saved fuzzer input and crasher, replayed (seconds).
+tally "fuzz-replay" tests/fuzz/run.sh replay
+
+# Reliability, lighter than 'make reliability': fewer kills and searches.
+tally "kill_rebuild" env TRIALS=8 KILL_FILES=50 tests/reliability/kill_rebuild.sh
+tally "concurrent_search" env SEARCHES=400 tests/reliability/concurrent_search.sh
+tally "two_rebuilds" tests/reliability/two_rebuilds.sh
+tally "damaged_index" tests/reliability/damaged_index.sh
+tally "asan/damaged_index" env DS_BIN=build/asan/dealsearch tests/reliability/damaged_index.sh
+
 # gcc built everything above with -Werror; clang must agree.
 clang_build() {
     if make --no-print-directory BUILD=build/clang CC=clang CXX=clang++ \
