@@ -13,7 +13,8 @@ CXX ?= c++
 PKGS := xapian-core jansson
 DEB_PACKAGES := make gcc g++ pkg-config libxapian-dev libstemmer-dev \
                 libjansson-dev
-TEST_PACKAGES := libcmocka-dev jq clang libclang-rt-14-dev libsqlite3-dev
+TEST_PACKAGES := libcmocka-dev jq clang libclang-rt-14-dev libsqlite3-dev \
+                 xapian-tools
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -124,12 +124,6 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
                             index_dir);
         return DS_SEARCH_NO_INDEX;
     }
-    char *why = NULL;
-    if (ds_store_verify(index_dir, &why) != 0) {
-        *err = damaged(index_dir, why);
-        free(why);
-        return DS_SEARCH_ERROR;
-    }
     ds_searcher *s = ds_xmalloc(sizeof *s);
     s->index_dir = ds_xstrdup(index_dir);
     s->analyzer = ds_analyzer_new();
@@ -158,7 +152,22 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     dsx_db_set_bm25(s->db, &bm25);
     if (!getenv("DEALSEARCH_NO_STOPWORDS"))
         dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords);
-    if ((*err = check_compatible(s)) != NULL ||
+    /* Files changed since the build mean damage — unless there is no
+     * manifest at all and the format says the index is just older. */
+    char *why = NULL, *old = check_compatible(s);
+    int verify = ds_store_verify(index_dir, &why);
+    if (verify == DS_STORE_NO_MANIFEST && old) {
+        *err = old;
+        old = NULL;
+    } else if (verify != 0) {
+        *err = damaged(index_dir, why);
+    } else {
+        *err = old;
+        old = NULL;
+    }
+    free(old);
+    free(why);
+    if (*err ||
         dsx_db_add_boolean_prefix(s->db, DS_FIELD_SOURCE, DS_PREFIX_SOURCE) ||
         dsx_db_add_prefix(s->db, DS_FIELD_TITLE, DS_PREFIX_TITLE) ||
         dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING) ||

@@ -311,8 +311,11 @@ int ds_store_verify(const char *index_dir, char **err)
     char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
     FILE *f = fopen(path, "r");
     char line[512];
-    int files = 0, listed = -1;
-    if (!f) *err = ds_xstrdup("its file list (" MANIFEST_NAME ") is missing");
+    int files = 0, listed = -1, rc = -1;
+    if (!f) {
+        *err = ds_xstrdup("its file list (" MANIFEST_NAME ") is missing");
+        rc = DS_STORE_NO_MANIFEST;
+    }
     while (f && !*err && listed < 0 && fgets(line, sizeof line, f)) {
         if (sscanf(line, "end %d", &listed) == 1) break;
         *err = verify_entry(dir, line);
@@ -327,7 +330,7 @@ int ds_store_verify(const char *index_dir, char **err)
     if (f) fclose(f);
     free(path);
     free(dir);
-    return *err ? -1 : 0;
+    return *err ? rc : 0;
 }
 
 int ds_rebuild_publish(ds_rebuild *rb, char **err)

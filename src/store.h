@@ -48,8 +48,10 @@ int ds_rebuild_publish(ds_rebuild *rb, char **err);
 void ds_rebuild_abort(ds_rebuild *rb);
 
 /* Check the served generation's files are as the build left them (its
- * manifest of sizes and modification times).  Returns 0, or -1 with *err
- * a malloc'd description of the first difference. */
+ * manifest of sizes and modification times).  Returns 0, or with *err a
+ * malloc'd description of the first difference DS_STORE_NO_MANIFEST (none
+ * at all: an index from before manifests) or -1 (anything else). */
+#define DS_STORE_NO_MANIFEST (-2)
 int ds_store_verify(const char *index_dir, char **err);
 
 /* Total size in bytes of the regular files in `dir` (not recursive). */

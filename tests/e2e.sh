@@ -224,6 +224,14 @@ dsx "$CORPUS" "$WORK/damaged.index" "interim CEO"
 check "garbled index: exit 2 with 'damaged' and how to rebuild" \
     eval 'one_line_error && has "damaged or not a dealsearch index" "$err" && has "run '"'"'dealsearch index'"'"'" "$err"'
 
+cp -r "$INDEX" "$WORK/old.index"
+gen=$(readlink "$WORK/old.index/current")
+rm "$WORK/old.index/$gen/dealsearch-manifest"
+xapian-metadata set "$WORK/old.index/$gen" dealsearch.format 0
+dsx "$CORPUS" "$WORK/old.index" "interim CEO"
+check "an index from another dealsearch version asks for a rebuild" \
+    eval 'one_line_error && has "built by another version of dealsearch (format 0" "$err" && has "run '"'"'dealsearch index'"'"'" "$err"'
+
 # Rebuilds keep the served index safe.
 before=$(ds --json "interim CEO"; jq -c '[.results[] | [.source, .passage]]' <<<"$out")
 dsx "$WORK/nonexistent" "$INDEX" index
