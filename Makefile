@@ -110,6 +110,9 @@ asan-unit: $(UNIT_BIN)
 # Ranking quality on the CISI test collection (bench/RELEVANCE.md):
 # dealsearch with its shipped settings beside the FTS5 baselines.
 include bench/eval.mk
+# Speed and size beside SQLite FTS5 and raw Xapian (bench/README.md):
+# make bench, bench-quick, bench-levers.
+include bench/bench.mk
 CISI_INDEX := $(BUILD)/cisi.index
 eval: dealsearch $(BUILD)/bench/eval $(EVAL_RUNS)
 	./dealsearch index --jsonl $(CISI_DIR)/docs.jsonl --index $(CISI_INDEX)

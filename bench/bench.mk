@@ -1,0 +1,97 @@
+# bench/bench.mk — benchmarks, included by the top Makefile.
+#
+#   make bench          full run (~7 min on 2 quiet cores): 34 MB gcide corpus
+#                       and its 1/8, 1/4, 1/2 prefixes; dealsearch beside
+#                       SQLite FTS5 and a raw-Xapian baseline
+#   make bench-quick    reduced run (< 1 min): the 1/8 corpus, fewer runs
+#   make bench-levers   raw-Xapian build and query levers, one at a time
+#   make bench-clean    remove bench/data (corpus and indexes, ~3 GB after
+#                       a full run) and bench/results
+#
+# Programs go to $(BUILD)/bench/ (compiled by the top Makefile's pattern
+# rules with its flags), data to bench/data/, results to bench/results/
+# (both git-ignored).  See bench/README.md.
+
+# Sub-makes read the makefile that included this one (so they see it too)
+# and re-run pkg-config after `deps` has installed what was missing.
+BENCH_MAKE := $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST))
+
+BENCH_BIN := $(BUILD)/bench
+BENCH_DATA := bench/data
+BENCH_RESULTS := bench/results
+GCIDE_DZ := /usr/share/dictd/gcide.dict.dz
+BENCH_PACKAGES := dict-gcide sqlite3 libsqlite3-dev xapian-tools ripgrep \
+                  zlib1g-dev hyperfine
+
+BENCH_COMMON := $(BENCH_BIN)/common.o
+BENCH_PROGS := $(addprefix $(BENCH_BIN)/,gen_corpus gen_queries fts5_peer \
+                 raw_xapian ds_peer dsbench dealsearch)
+
+BENCH_MANIFEST := $(BENCH_DATA)/gcide.manifest
+BENCH_QUERIES := $(BENCH_RESULTS)/queries.tsv
+BENCH_QUERIES_QUICK := $(BENCH_RESULTS)/queries-quick.tsv
+
+.PHONY: bench bench-quick bench-levers bench-deps bench-build bench-data bench-clean
+
+bench-deps:
+	@$(BENCH_MAKE) deps EXTRA_PACKAGES="$(BENCH_PACKAGES)"
+
+bench-build: $(BENCH_PROGS)
+
+bench-data: $(BENCH_MANIFEST) $(BENCH_QUERIES) $(BENCH_QUERIES_QUICK)
+
+bench: bench-deps
+	@$(BENCH_MAKE) bench-build bench-data
+	$(BENCH_BIN)/dsbench --mode=full --bin=$(BENCH_BIN) --data=$(BENCH_DATA) \
+	    --dealsearch=$(BENCH_BIN)/dealsearch --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES)
+
+bench-quick: bench-deps
+	@$(BENCH_MAKE) bench-build bench-data
+	$(BENCH_BIN)/dsbench --mode=quick --bin=$(BENCH_BIN) --data=$(BENCH_DATA) \
+	    --dealsearch=$(BENCH_BIN)/dealsearch --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES_QUICK)
+
+bench-levers: bench-deps
+	@$(BENCH_MAKE) $(BENCH_BIN)/raw_xapian $(BENCH_BIN)/dsbench bench-data
+	$(BENCH_BIN)/dsbench --mode=levers --bin=$(BENCH_BIN) --data=$(BENCH_DATA) \
+	    --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES)
+
+bench-clean:
+	rm -rf $(BENCH_DATA) $(BENCH_RESULTS)
+
+# The corpus and its prefixes; the manifest records their checksums.
+$(BENCH_MANIFEST): $(BENCH_BIN)/gen_corpus $(GCIDE_DZ)
+	@mkdir -p $(BENCH_DATA)
+	$(BENCH_BIN)/gen_corpus $(GCIDE_DZ) $(BENCH_DATA)
+
+$(BENCH_QUERIES): $(BENCH_BIN)/gen_queries $(BENCH_MANIFEST)
+	@mkdir -p $(BENCH_RESULTS)
+	$(BENCH_BIN)/gen_queries $(BENCH_DATA)/gcide $@
+
+$(BENCH_QUERIES_QUICK): $(BENCH_BIN)/gen_queries $(BENCH_MANIFEST)
+	@mkdir -p $(BENCH_RESULTS)
+	$(BENCH_BIN)/gen_queries $(BENCH_DATA)/gcide-1of8 $@
+
+# Objects come from the top Makefile's $(BUILD)/%.o rules (ALL_CFLAGS,
+# ALL_CXXFLAGS); only the links are spelled out here.
+$(BENCH_BIN)/gen_corpus: $(BENCH_BIN)/gen_corpus.o $(BENCH_BIN)/sha256.o $(BENCH_COMMON)
+	$(CC) $(SAN_FLAGS) -o $@ $^ -lz
+
+$(BENCH_BIN)/gen_queries: $(BENCH_BIN)/gen_queries.o $(BENCH_COMMON)
+	$(CC) $(SAN_FLAGS) -o $@ $^
+
+$(BENCH_BIN)/fts5_peer: $(BENCH_BIN)/fts5_peer.o $(BENCH_COMMON)
+	$(CC) $(SAN_FLAGS) -o $@ $^ -lsqlite3
+
+$(BENCH_BIN)/raw_xapian: $(BENCH_BIN)/raw_xapian.o $(BENCH_COMMON)
+	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(BENCH_BIN)/ds_peer: $(BENCH_BIN)/ds_peer.o $(BENCH_COMMON) $(LIB_OBJ)
+	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+# The CLI the whole-process figures run: a copy made with ds_peer, so a
+# rebuild of ./dealsearch during a run cannot mix two versions.
+$(BENCH_BIN)/dealsearch: $(BUILD)/dealsearch
+	cp $< $@.tmp && mv -f $@.tmp $@
+
+$(BENCH_BIN)/dsbench: $(addprefix $(BENCH_BIN)/,driver.o measure.o report.o) $(BENCH_COMMON)
+	$(CC) $(SAN_FLAGS) -o $@ $^ -lm
