@@ -334,13 +334,16 @@ static int index_jsonl(build_state *b, char **err)
 
 static int write_metadata(build_state *b)
 {
-    char passages[32];
+    char passages[32], groups[32];
     snprintf(passages, sizeof passages, "%lu", b->stats->passages);
+    snprintf(groups, sizeof groups, "%lu",
+             ds_neardup_shared_groups(b->neardup));
     return dsx_writer_set_metadata(b->writer, DS_META_FORMAT,
                                    DS_INDEX_FORMAT) ||
            dsx_writer_set_metadata(b->writer, DS_META_ANALYSIS,
                                    DS_ANALYSIS_DESCRIPTION) ||
            dsx_writer_set_metadata(b->writer, DS_META_PASSAGES, passages) ||
+           dsx_writer_set_metadata(b->writer, DS_META_GROUPS, groups) ||
            dsx_writer_set_metadata(b->writer, DS_META_SYNONYMS,
                                    b->synonyms ? b->synonyms->text : "");
 }

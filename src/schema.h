@@ -30,6 +30,7 @@
  *   dealsearch.analysis  DS_ANALYSIS_DESCRIPTION (analyzer.h)
  *   dealsearch.passages  number of passages, for `dealsearch check`
  *   dealsearch.synonyms  the synonyms file the index was built with
+ *   dealsearch.groups    near-copy groups of two or more passages
  */
 #ifndef DEALSEARCH_SCHEMA_H
 #define DEALSEARCH_SCHEMA_H
@@ -50,9 +51,10 @@
 #define DS_META_ANALYSIS "dealsearch.analysis"
 #define DS_META_PASSAGES "dealsearch.passages"
 #define DS_META_SYNONYMS "dealsearch.synonyms"
+#define DS_META_GROUPS "dealsearch.groups"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "5"
+#define DS_INDEX_FORMAT "6"
 
 /* BM25 as Robertson & Zaragoza describe it; k2 = 0 turns off Xapian's
  * extra document-length correction, k3 only matters for repeated query

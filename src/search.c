@@ -14,11 +14,15 @@
 #include "store.h"
 #include "util.h"
 
-/* Documents examined at least, so small indexes report exact totals. */
-#define CHECK_AT_LEAST 1000
+/* Documents examined at least, so small indexes report exact totals.
+ * (1,000 cost up to half the time of common-word and phrase queries on
+ * 250k passages — bench/README.md — for a total shown as "about N"
+ * there anyway.) */
+#define CHECK_AT_LEAST 100
 
 struct ds_searcher {
     char *index_dir;
+    int has_groups;         /* the index holds near-copy groups */
     ds_analyzer *analyzer;
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
@@ -80,6 +84,17 @@ static void set_feedback(dsx_search_params *p, int on)
                &p->expand_weight);
 }
 
+/* Whether the build found near-copies (worth collapsing on). */
+static char *load_groups(ds_searcher *s)
+{
+    char *groups = NULL;
+    if (dsx_db_get_metadata(s->db, DS_META_GROUPS, &groups) != DSX_OK)
+        return damaged(s->index_dir, dsx_db_error(s->db));
+    s->has_groups = strtoul(groups, NULL, 10) > 0;
+    free(groups);
+    return NULL;
+}
+
 /* The synonym groups the index was built with, for highlighting. */
 static char *load_synonyms(ds_searcher *s)
 {
@@ -129,6 +144,7 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     s->analyzer = ds_analyzer_new();
     s->synonyms_text = NULL;
     s->synonyms = NULL;
+    s->has_groups = 0;
     s->db = NULL;
     if (!s->analyzer) {
         *err = ds_xstrdup("libstemmer has no English stemmer");
@@ -172,7 +188,8 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
         dsx_db_add_prefix(s->db, DS_FIELD_TITLE, DS_PREFIX_TITLE) ||
         dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING) ||
         dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE) ||
-        (*err = load_synonyms(s)) != NULL) {
+        (*err = load_synonyms(s)) != NULL ||
+        (*err = load_groups(s)) != NULL) {
         if (!*err) *err = damaged(index_dir, dsx_db_error(s->db));
         ds_searcher_close(s);
         return DS_SEARCH_ERROR;
@@ -377,13 +394,15 @@ static int run(ds_searcher *s, const dsx_query *q,
 }
 
 /* The search parameters for `opt`: one hit per near-copy group (or per
- * source), unless every passage is asked for. */
-static dsx_search_params params_for(const ds_search_options *opt)
+ * source), unless every passage is asked for or there are no groups
+ * (collapsing costs about a sixth of a query). */
+static dsx_search_params params_for(const ds_searcher *s,
+                                    const ds_search_options *opt)
 {
     dsx_search_params p = {opt->offset, opt->limit, CHECK_AT_LEAST,
-                           opt->one_per_source ? DS_SLOT_SOURCE
-                           : opt->all          ? -1
-                                               : DS_SLOT_GROUP,
+                           opt->one_per_source            ? DS_SLOT_SOURCE
+                           : opt->all || !s->has_groups ? -1
+                                                          : DS_SLOT_GROUP,
                            0, 0, 0.0, opt->explain, -1, NULL, DS_SLOT_RECORD};
     set_feedback(&p, opt->feedback);
     return p;
@@ -479,7 +498,7 @@ int ds_search(ds_searcher *s, const char *query,
         free(shown);
         goto fail;
     }
-    dsx_search_params params = params_for(opt);
+    dsx_search_params params = params_for(s, opt);
     if (run(s, q, &params, &res, err) != 0 ||
         collect_hits(s, res, out, err) != 0)
         goto fail;
