@@ -214,13 +214,6 @@ ds_analyzer *ds_searcher_analyzer(ds_searcher *s)
     return s->analyzer;
 }
 
-const ds_synonyms *ds_searcher_synonyms(ds_searcher *s)
-{
-    char *err = parse_synonyms(s);
-    free(err); /* a searcher opened fine: the text was written by us */
-    return s->synonyms;
-}
-
 static int is_blank_query(const char *q)
 {
     for (; *q; q++)

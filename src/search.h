@@ -31,8 +31,6 @@ void ds_searcher_close(ds_searcher *s);
 /* The analyzer the searcher parses with (for highlighting). */
 ds_analyzer *ds_searcher_analyzer(ds_searcher *s);
 
-/* The index's synonym groups (for highlighting), or NULL when none. */
-const ds_synonyms *ds_searcher_synonyms(ds_searcher *s);
 
 typedef struct {
     unsigned offset, limit;
