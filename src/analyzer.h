@@ -23,8 +23,9 @@
 
 /* Recorded in the index; a different value means the index must be
  * rebuilt before it can be searched. */
-#define DS_ANALYSIS_DESCRIPTION \
-    "snowball:english via libstemmer; xapian words; stem_all; no stopwords"
+#define DS_ANALYSIS_DESCRIPTION                                               \
+    "snowball:english via libstemmer; xapian words; stem_all; typographic "   \
+    "normalisation; every word indexed"
 
 typedef struct ds_analyzer ds_analyzer;
 

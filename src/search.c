@@ -166,6 +166,7 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     bm25_from_environment(&bm25);
     s->bm25 = bm25;
     dsx_db_set_bm25(s->db, &bm25);
+    /* DEALSEARCH_NO_STOPWORDS: for relevance experiments only. */
     if (!getenv("DEALSEARCH_NO_STOPWORDS"))
         dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords);
     /* Files changed since the build mean damage — unless there is no
