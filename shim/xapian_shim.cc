@@ -257,7 +257,6 @@ struct dsx_results {
     unsigned long estimate = 0, lower = 0, upper = 0;
     std::vector<double> scores;
     std::vector<unsigned> docids;
-    std::vector<unsigned> collapsed;
     std::vector<std::string> data;
     /* Each hit's matching terms, and C pointer arrays into them. */
     std::vector<std::vector<std::string>> terms;
@@ -699,13 +698,7 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
                 dsx_results *r)
 {
     Xapian::Enquire enquire(db->db);
-    Xapian::Query query = q->query;
-    if (sp->match_slot >= 0)
-        query = Xapian::Query(
-            Xapian::Query::OP_FILTER, query,
-            Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
-                          static_cast<Xapian::valueno>(sp->match_slot),
-                          sp->match_value, sp->match_value));
+    const Xapian::Query &query = q->query;
     enquire.set_query(query);
     std::unique_ptr<Xapian::Weight> weight(make_weight(db));
     enquire.set_weighting_scheme(*weight);
@@ -720,7 +713,6 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     for (auto m = mset.begin(); m != mset.end(); ++m) {
         r->scores.push_back(m.get_weight());
         r->docids.push_back(*m);
-        r->collapsed.push_back(m.get_collapse_count());
         Xapian::Document doc = m.get_document();
         r->data.push_back(sp->data_slot >= 0
                               ? doc.get_value(static_cast<Xapian::valueno>(
@@ -790,7 +782,6 @@ extern "C" void dsx_results_hit(const dsx_results *r, size_t i, dsx_hit *hit)
 {
     hit->score = r->scores[i];
     hit->docid = r->docids[i];
-    hit->collapsed = r->collapsed[i];
     hit->data = r->data[i].data();
     hit->data_len = r->data[i].size();
     hit->terms = r->term_ptrs[i].data();

@@ -238,8 +238,6 @@ typedef struct {
     unsigned expand_docs, expand_terms;
     double expand_weight;
     int explain;                /* fill dsx_hit.parts */
-    int match_slot;             /* >= 0: only documents whose value in this */
-    const char *match_value;    /* slot equals match_value */
     int data_slot;              /* >= 0: dsx_hit.data is this value, not
                                    the document data */
 } dsx_search_params;
@@ -254,8 +252,6 @@ typedef struct {
 typedef struct {
     double score;
     unsigned docid;
-    unsigned collapsed;         /* documents hidden behind this one (with
-                                   the same collapse value), at least */
     const char *data;           /* the document's data blob */
     size_t data_len;
     const char *const *terms;   /* the query's terms this document matches

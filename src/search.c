@@ -325,7 +325,7 @@ static int collect_hits(ds_searcher *s, const dsx_results *res,
         hit->date = rec.date;
         hit->heading = rec.heading;
         hit->group = rec.group;
-        hit->collapsed = h.collapsed;
+        hit->collapsed = 0;
         hit->also = NULL;
         hit->n_also = 0;
         hit->terms = ds_xmalloc((h.n_terms ? h.n_terms : 1) * sizeof(char *));
@@ -387,17 +387,25 @@ static int run(ds_searcher *s, const dsx_query *q,
     return -1;
 }
 
-/* The search parameters for `opt`: one hit per near-copy group (or per
- * source), unless every passage is asked for or there are no groups
- * (collapsing costs about a sixth of a query). */
-static dsx_search_params params_for(const ds_searcher *s,
-                                    const ds_search_options *opt)
+/* Whether near-copies are shown once (see group_hits). */
+static int grouping(const ds_searcher *s, const ds_search_options *opt)
 {
-    dsx_search_params p = {opt->offset, opt->limit, CHECK_AT_LEAST,
-                           opt->one_per_source            ? DS_SLOT_SOURCE
-                           : opt->all || !s->has_groups ? -1
-                                                          : DS_SLOT_GROUP,
-                           0, 0, 0.0, opt->explain, -1, NULL, DS_SLOT_RECORD};
+    return s->has_groups && !opt->all && !opt->one_per_source;
+}
+
+/* The search parameters for `opt`, fetching the first `window` hits when
+ * grouping (group_hits picks from them), else just the page asked for.
+ * One hit per source is Xapian's collapse, for TREC runs. */
+static dsx_search_params params_for(const ds_searcher *s,
+                                    const ds_search_options *opt,
+                                    unsigned window)
+{
+    int grouped = grouping(s, opt);
+    dsx_search_params p = {grouped ? 0 : opt->offset,
+                           grouped ? window : opt->limit,
+                           CHECK_AT_LEAST,
+                           opt->one_per_source ? DS_SLOT_SOURCE : -1,
+                           0, 0, 0.0, opt->explain, DS_SLOT_RECORD};
     set_feedback(&p, opt->feedback);
     return p;
 }
@@ -411,8 +419,8 @@ static int count_any(ds_searcher *s, const char *query, unsigned flags,
     char *all_parsed = out->parsed;
     out->parsed = NULL;
     dsx_query *q = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, err);
-    dsx_search_params count_only = {0, 0, CHECK_AT_LEAST, DS_SLOT_GROUP,
-                                    0, 0, 0.0, 0, -1, NULL, DS_SLOT_RECORD};
+    dsx_search_params count_only = {0, 0, CHECK_AT_LEAST, -1,
+                                    0, 0, 0.0, 0, DS_SLOT_RECORD};
     dsx_results *any = NULL;
     int rc = q ? 0 : -1;
     if (q && !dsx_query_is_empty(q) && strcmp(all_parsed, out->parsed) != 0 &&
@@ -427,34 +435,81 @@ static int count_any(ds_searcher *s, const char *query, unsigned flags,
     return rc;
 }
 
-/* Where else the hit's report appears: the other matching passages of its
- * near-copy group. */
-static int find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
-                     char **err)
+static void free_hit(ds_hit *h);
+
+/* Show each near-copy group once: walking `out`'s hits (the best first),
+ * a hit whose group already has a better hit becomes an "also" of that
+ * hit.  Then keep the page asked for.  Collapsing in Xapian would read a
+ * value for every matching passage (62% of a query when an index has
+ * groups, bench/README.md); here only the fetched window is looked at.
+ * Returns how many hits of the window were folded into others. */
+static size_t group_hits(ds_results *out, const ds_search_options *opt)
 {
-    char group[24];
-    snprintf(group, sizeof group, "%lu", hit->group);
-    dsx_search_params p = {0, DS_MAX_ALSO + 1, 0, -1, 0, 0, 0.0, 0,
-                           DS_SLOT_GROUP, group, DS_SLOT_RECORD};
-    dsx_results *res = NULL;
-    if (run(s, q, &p, &res, err) != 0) return -1;
-    hit->also = ds_xmalloc((dsx_results_size(res) + 1) * sizeof *hit->also);
-    for (size_t i = 0; i < dsx_results_size(res); i++) {
-        dsx_hit h;
-        dsx_results_hit(res, i, &h);
-        ds_record rec;
-        if (ds_record_decode(h.data, h.data_len, &rec) != 0) continue;
-        if (strcmp(rec.source, hit->source) != 0 ||
-            rec.passage != hit->passage) {
-            ds_also *a = &hit->also[hit->n_also++];
-            a->source = rec.source;
-            a->passage = rec.passage;
-            rec.source = NULL;
+    size_t kept = 0, hidden = 0;
+    for (size_t i = 0; i < out->count; i++) {
+        ds_hit *h = &out->hits[i];
+        size_t j = 0;
+        while (h->group && j < kept && out->hits[j].group != h->group) j++;
+        if (!h->group || j == kept) {
+            out->hits[kept++] = *h;
+            continue;
         }
-        ds_record_free(&rec);
+        ds_hit *best = &out->hits[j];
+        if (best->n_also < DS_MAX_ALSO) {
+            best->also = ds_xrealloc(best->also,
+                                     (best->n_also + 1) * sizeof *best->also);
+            best->also[best->n_also].source = h->source;
+            best->also[best->n_also++].passage = h->passage;
+            h->source = NULL;
+        }
+        best->collapsed++;
+        free_hit(h);
+        hidden++;
     }
-    dsx_results_destroy(res);
-    return 0;
+    /* The page: hits offset .. offset+limit of the grouped list. */
+    size_t from = opt->offset < kept ? opt->offset : kept;
+    size_t to = from + opt->limit < kept ? from + opt->limit : kept;
+    for (size_t i = 0; i < kept; i++)
+        if (i < from || i >= to) free_hit(&out->hits[i]);
+    memmove(out->hits, out->hits + from, (to - from) * sizeof *out->hits);
+    out->count = to - from;
+    return hidden;
+}
+
+
+/* Run `q` and fill `out` with the page `opt` asks for.  When grouping,
+ * fetch a window of the best hits large enough that the page, after
+ * folding near-copies, is full or the matches have run out. */
+static int fetch(ds_searcher *s, const dsx_query *q,
+                 const ds_search_options *opt, dsx_results **res,
+                 ds_results *out, char **err)
+{
+    unsigned want = opt->offset + opt->limit;
+    unsigned window = want + want / 2 + 10;
+    for (;;) {
+        dsx_search_params params = params_for(s, opt, window);
+        if (run(s, q, &params, res, err) != 0 ||
+            collect_hits(s, *res, out, err) != 0)
+            return -1;
+        if (!grouping(s, opt)) return 0;
+        size_t fetched = out->count;
+        size_t hidden = group_hits(out, opt);
+        int exhausted = fetched < window;
+        if (exhausted || out->count == opt->limit || window >= 100000) {
+            /* Folded copies are not separate matches. */
+            out->total = out->total > hidden ? out->total - hidden : 0;
+            out->total_exact = out->total_exact && exhausted;
+            return 0;
+        }
+        /* Too many copies for a full page: try a larger window. */
+        for (size_t i = 0; i < out->count; i++) free_hit(&out->hits[i]);
+        free(out->hits);
+        out->hits = NULL;
+        out->count = 0;
+        dsx_results_destroy(*res);
+        *res = NULL;
+        window *= 4;
+    }
 }
 
 int ds_search(ds_searcher *s, const char *query,
@@ -492,16 +547,10 @@ int ds_search(ds_searcher *s, const char *query,
         free(shown);
         goto fail;
     }
-    dsx_search_params params = params_for(s, opt);
-    if (run(s, q, &params, &res, err) != 0 ||
-        collect_hits(s, res, out, err) != 0)
-        goto fail;
+    if (fetch(s, q, opt, &res, out, err) != 0) goto fail;
     if (out->total == 0 && !opt->match_any &&
         count_any(s, text, flags, out, err) != 0)
         goto fail;
-    for (size_t i = 0; i < out->count; i++)
-        if (out->hits[i].collapsed && find_also(s, q, &out->hits[i], err))
-            goto fail;
     dsx_results_destroy(res);
     dsx_query_destroy(q);
     ds_wildcard_prefixes(text, &out->wildcards, &out->n_wildcards);
@@ -519,22 +568,24 @@ fail:
     return -1;
 }
 
+static void free_hit(ds_hit *h)
+{
+    free(h->source);
+    free(h->text);
+    free(h->title);
+    free(h->date);
+    free(h->heading);
+    for (size_t t = 0; t < h->n_terms; t++) free(h->terms[t]);
+    free(h->terms);
+    for (size_t p = 0; p < h->n_parts; p++) free(h->parts[p].label);
+    free(h->parts);
+    for (size_t a = 0; a < h->n_also; a++) free(h->also[a].source);
+    free(h->also);
+}
+
 void ds_results_free(ds_results *r)
 {
-    for (size_t i = 0; i < r->count; i++) {
-        ds_hit *h = &r->hits[i];
-        free(h->source);
-        free(h->text);
-        free(h->title);
-        free(h->date);
-        free(h->heading);
-        for (size_t t = 0; t < h->n_terms; t++) free(h->terms[t]);
-        free(h->terms);
-        for (size_t p = 0; p < h->n_parts; p++) free(h->parts[p].label);
-        free(h->parts);
-        for (size_t a = 0; a < h->n_also; a++) free(h->also[a].source);
-        free(h->also);
-    }
+    for (size_t i = 0; i < r->count; i++) free_hit(&r->hits[i]);
     free(r->hits);
     free(r->parsed);
     free(r->corrected);

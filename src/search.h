@@ -81,8 +81,9 @@ typedef struct {
     ds_score_part *parts;  /* with opt->explain: the score's parts */
     size_t n_parts;
     unsigned long group;   /* near-copy group (neardup.h) */
-    unsigned collapsed;    /* matching near-copies hidden behind this hit */
-    ds_also *also;         /* where they are (collapsed > 0), best first */
+    unsigned collapsed;    /* matching near-copies folded into this hit */
+    ds_also *also;         /* where they are (at most DS_MAX_ALSO), best
+                              first */
     size_t n_also;
 } ds_hit;
 

@@ -74,7 +74,6 @@ static dsx_db *open_db(const char *path)
 static const dsx_search_params params = {.limit = 10,
                                          .check_at_least = 10,
                                          .collapse_slot = -1,
-                                         .match_slot = -1,
                                          .data_slot = -1};
 
 static size_t count_hits(dsx_db *db, const char *text, char **first)
