@@ -78,18 +78,50 @@ typedef struct {
     ds_index_stats *stats;
 } build_state;
 
-/* Index `text` (normalised first) under `prefix`; body text also yields
- * the terms of the synonym phrases it contains. */
-static dsx_status index_text(build_state *b, const char *text, size_t len,
-                             const char *prefix)
+/* Normalise `text` into b->normalized, ready for index_normalized(). */
+static void normalize(build_state *b, const char *text, size_t len)
 {
     ds_buf_clear(&b->normalized);
     ds_normalize(text, len, &b->normalized);
+}
+
+/* Index b->normalized under `prefix`; body text also yields the terms of
+ * the synonym phrases it contains. */
+static dsx_status index_normalized(build_state *b, const char *prefix)
+{
     dsx_status st = dsx_doc_index_text(b->doc, b->normalized.data,
                                        b->normalized.len, prefix, 1);
     if (st == DSX_OK && prefix[0] == '\0' && b->synonyms)
         st = ds_synonyms_index(b->synonyms, b->analyzer, b->normalized.data,
                                b->normalized.len, b->doc);
+    return st;
+}
+
+/* Index the heading (as text and under heading:), then the body (also
+ * giving the passage its near-copy group), then the title (under title:,
+ * and as text when the passage is the whole document).  Each is
+ * normalised once. */
+static dsx_status index_fields(build_state *b, const ds_passage *p,
+                               const char *title, int title_is_text,
+                               unsigned long *group)
+{
+    dsx_status st = DSX_OK;
+    if (p->heading) {
+        normalize(b, p->heading, strlen(p->heading));
+        if ((st = index_normalized(b, "")) ||
+            (st = index_normalized(b, DS_PREFIX_HEADING)))
+            return st;
+    }
+    normalize(b, p->text, p->len);
+    *group = ds_neardup_add(b->neardup, b->analyzer, b->normalized.data,
+                            b->normalized.len);
+    if ((st = index_normalized(b, ""))) return st;
+    if (title) {
+        normalize(b, title, strlen(title));
+        if ((st = index_normalized(b, DS_PREFIX_TITLE)) ||
+            (title_is_text && (st = index_normalized(b, ""))))
+            return st;
+    }
     return st;
 }
 
@@ -126,10 +158,8 @@ static int flush_spelling(build_state *b, char **err)
 static int add_passage(build_state *b, const passage_doc *d, char **err)
 {
     const ds_passage *p = d->passage;
-    ds_buf_clear(&b->normalized);
-    ds_normalize(p->text, p->len, &b->normalized);
-    unsigned long group = ds_neardup_add(b->neardup, b->analyzer,
-                                         b->normalized.data, b->normalized.len);
+    unsigned long group = 0;
+    dsx_status st = index_fields(b, p, d->title, d->title_is_text, &group);
     char group_value[24];
     int group_len = snprintf(group_value, sizeof group_value, "%lu", group);
     ds_record rec = {(char *)d->source, d->number, p->first_line, p->text,
@@ -141,14 +171,7 @@ static int add_passage(build_state *b, const passage_doc *d, char **err)
         snprintf(date_value, sizeof date_value, "%.4s%.2s%.2s", d->date,
                  d->date + 5, d->date + 8);
     const char *name = d->source_term + strlen(DS_PREFIX_SOURCE);
-    if ((p->heading &&
-         (index_text(b, p->heading, strlen(p->heading), "") ||
-          index_text(b, p->heading, strlen(p->heading), DS_PREFIX_HEADING))) ||
-        index_text(b, p->text, p->len, "") ||
-        (d->title && index_text(b, d->title, strlen(d->title),
-                                DS_PREFIX_TITLE)) ||
-        (d->title && d->title_is_text &&
-         index_text(b, d->title, strlen(d->title), "")) ||
+    if (st ||
         (d->date && dsx_doc_set_value(b->doc, DS_SLOT_DATE, date_value, 8)) ||
         dsx_doc_set_value(b->doc, DS_SLOT_SOURCE, name, strlen(name)) ||
         dsx_doc_set_value(b->doc, DS_SLOT_GROUP, group_value,
