@@ -223,7 +223,10 @@ static void timed_build(bx_build *rec, char *const argv[], const char *path)
 static void build_system(bx_bench *b, bx_corpus *c, int s, const options *o)
 {
     char *path = index_path(o, c->name, b->sys[s].name);
-    char *argv[] = {b->sys[s].prog, "build", c->dir, path, NULL};
+    /* gcide is plain paragraphs, which dealsearch is told (the peers split
+     * at blank lines anyway), so every system indexes the same passages. */
+    char *argv[] = {b->sys[s].prog, "build", c->dir, path,
+                    s == SYS_DS ? "--plain" : NULL, NULL};
     c->build[s].label = b->sys[s].label;
     timed_build(&c->build[s], argv, path);
     free(path);

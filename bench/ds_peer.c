@@ -2,7 +2,8 @@
  * ds_peer.c — dealsearch through its C API, with its shipped settings.
  *
  *   ds_peer version
- *   ds_peer build CORPUS_DIR INDEX_DIR     ds_index_build()
+ *   ds_peer build CORPUS_DIR INDEX_DIR [--plain]
+ *       ds_index_build(); --plain reads the files as plain paragraphs
  *   ds_peer query INDEX_DIR QUERIES MODE REPS
  *       MODE nosnip: ds_search() only (top 10, passages decoded)
  *       MODE snip:   ds_search() + ds_render() as JSON (snippets with
@@ -22,9 +23,10 @@
 #include "../src/search.h"
 #include "common.h"
 
-static int build(const char *corpus, const char *index)
+static int build(const char *corpus, const char *index, int plain)
 {
-    ds_index_options opt = {.corpus_dir = corpus, .index_dir = index};
+    ds_index_options opt = {.corpus_dir = corpus, .index_dir = index,
+                            .plain = plain};
     ds_index_stats stats;
     char *err = NULL;
     if (ds_index_build(&opt, &stats, &err) != 0) bx_die("%s", err);
@@ -91,9 +93,11 @@ int main(int argc, char **argv)
         printf("dealsearch (library in this tree)\n");
         return 0;
     }
-    if (strcmp(cmd, "build") == 0 && argc == 4) return build(argv[2], argv[3]);
+    if (strcmp(cmd, "build") == 0 &&
+        (argc == 4 || (argc == 5 && strcmp(argv[4], "--plain") == 0)))
+        return build(argv[2], argv[3], argc == 5);
     if (strcmp(cmd, "query") == 0 && argc == 6)
         return query(argv[2], argv[3], argv[4], atoi(argv[5]));
-    bx_die("usage: ds_peer version | build CORPUS INDEX | "
+    bx_die("usage: ds_peer version | build CORPUS INDEX [--plain] | "
            "query INDEX QUERIES nosnip|snip|human REPS");
 }

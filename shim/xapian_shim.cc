@@ -9,11 +9,15 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -242,6 +246,7 @@ struct dsx_db {
     std::string path;
     Xapian::Database db;
     Xapian::QueryParser parser;
+    Xapian::Stem stem;
     dsx_bm25 bm25 = {1.2, 0.0, 1.0, 0.5, 0.5}; /* Xapian's defaults */
     std::string error;
 };
@@ -277,6 +282,7 @@ extern "C" dsx_status dsx_writer_create(const char *path,
     GUARD_CREATE(err, {
         int db_flags = Xapian::DB_CREATE;
         if (flags & DSX_WRITER_NO_SYNC) db_flags |= Xapian::DB_NO_SYNC;
+        if (flags & DSX_WRITER_NO_TERMLIST) db_flags |= Xapian::DB_NO_TERMLIST;
         dsx_writer *w = new dsx_writer{
             Xapian::WritableDatabase(path, db_flags), make_stem(stemmer), ""};
         *out = w;
@@ -420,7 +426,8 @@ extern "C" dsx_status dsx_db_open(const char *path, const dsx_stemmer *stemmer,
             d->path = path;
             d->db = Xapian::Database(path);
             d->parser.set_database(d->db);
-            d->parser.set_stemmer(make_stem(stemmer));
+            d->stem = make_stem(stemmer);
+            d->parser.set_stemmer(d->stem);
             d->parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
         } catch (...) {
             delete d;
@@ -660,38 +667,135 @@ void explain_node(dsx_db *db, const Xapian::Query &q, Xapian::docid did,
         parts.emplace_back(label_of(q), m.begin().get_weight());
 }
 
-/* Expansion terms: plain words, not field or filter terms. */
-class WordsOnly : public Xapian::ExpandDecider {
-  public:
-    bool operator()(const std::string &term) const override
-    {
-        return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
-    }
+/* One candidate expansion term: Xapian's ExpandStats for it. */
+struct ExpandStats {
+    Xapian::doccount rtermfreq = 0; /* top documents holding it */
+    double multiplier = 0;
 };
+
+/* The words of document `did` with their wdf, from its termlist or, when
+ * the index keeps none, by indexing again the text it was indexed from
+ * (as the writer's TermGenerator does). */
+std::map<std::string, Xapian::termcount>
+document_words(dsx_db *db, const Xapian::MSetIterator &m,
+               const dsx_search_params *sp)
+{
+    std::map<std::string, Xapian::termcount> words;
+    if (!sp->indexed_text) {
+        for (auto t = db->db.termlist_begin(*m); t != db->db.termlist_end(*m);
+             ++t)
+            words[*t] = t.get_wdf();
+        return words;
+    }
+    std::string data = m.get_document().get_value(
+        static_cast<Xapian::valueno>(sp->data_slot));
+    const char *text = nullptr;
+    size_t len = sp->indexed_text(sp->indexed_text_ctx, data.data(),
+                                  data.size(), &text);
+    if (!len) return words;
+    Xapian::Document doc;
+    Xapian::TermGenerator generator;
+    generator.set_stemmer(db->stem);
+    generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+    generator.set_document(doc);
+    generator.index_text_without_positions(Xapian::Utf8Iterator(text, len));
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+        words[*t] = t.get_wdf();
+    return words;
+}
+
+/* Xapian's expand set for the documents of `top`: TradEWeight with
+ * expand_k = 1, the query's own terms and field terms left out, equal
+ * weights going to the lexically smaller term (esetinternal.cc,
+ * expandweight.h and tradeweight.cc of Xapian 1.4).  Computed here rather
+ * than by Enquire::get_eset, which reads termlists, so that an index can
+ * be built without them. */
+std::vector<std::pair<double, std::string>>
+expand_set(dsx_db *db, const Xapian::Query &q, const Xapian::MSet &top,
+           const dsx_search_params *sp)
+{
+    const double expand_k = 1.0;
+    double avlen = db->db.get_avlength();
+    std::map<std::string, ExpandStats> stats;
+    for (auto m = top.begin(); m != top.end(); ++m) {
+        double doclen = db->db.get_doclength(*m);
+        for (const auto &w : document_words(db, m, sp)) {
+            if (w.first.empty() || (w.first[0] >= 'A' && w.first[0] <= 'Z'))
+                continue; /* field and filter terms */
+            ExpandStats &s = stats[w.first];
+            double wdf = w.second ? w.second : 1;
+            s.rtermfreq++;
+            s.multiplier +=
+                (expand_k + 1) * wdf / (expand_k * doclen / avlen + wdf);
+        }
+    }
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
+        stats.erase(*t);
+    double dbsize = db->db.get_doccount(), rsize = top.size();
+    std::vector<std::pair<double, std::string>> set;
+    for (const auto &c : stats) {
+        double r = c.second.rtermfreq, n = db->db.get_termfreq(c.first);
+        double rel_without = rsize - r;
+        double w = c.second.multiplier *
+                   std::log((r + 0.5) * (dbsize - n - rel_without + 0.5) /
+                            ((n - r + 0.5) * (rel_without + 0.5)));
+        if (w > 0) set.emplace_back(w, c.first);
+    }
+    /* Heaviest first; among equals the smaller term. */
+    std::stable_sort(set.begin(), set.end(),
+                     [](const std::pair<double, std::string> &a,
+                        const std::pair<double, std::string> &b) {
+                         return a.first > b.first;
+                     });
+    if (set.size() > sp->expand_terms) set.resize(sp->expand_terms);
+    return set;
+}
 
 /* The query plus the best terms of its top documents (see
  * dsx_search_params). */
-Xapian::Query expand_query(Xapian::Enquire &enquire, const Xapian::Query &q,
-                           const dsx_search_params *sp)
+Xapian::Query expand_query(dsx_db *db, Xapian::Enquire &enquire,
+                           const Xapian::Query &q, const dsx_search_params *sp)
 {
     Xapian::MSet top = enquire.get_mset(0, sp->expand_docs);
     /* Fewer matches than that: too little evidence to learn words from. */
-    if (top.size() < sp->expand_docs) return q;
-    Xapian::RSet rset;
-    for (auto m = top.begin(); m != top.end(); ++m) rset.add_document(*m);
-    if (rset.empty()) return q;
-    WordsOnly decider;
-    Xapian::ESet eset = enquire.get_eset(sp->expand_terms, rset, &decider);
-    if (eset.empty()) return q;
-    double strongest = eset.begin().get_weight();
+    if (top.empty() || top.size() < sp->expand_docs) return q;
+    auto set = expand_set(db, q, top, sp);
+    if (set.empty()) return q;
+    double strongest = set.front().first;
     std::vector<Xapian::Query> extra;
-    for (auto t = eset.begin(); t != eset.end(); ++t)
-        extra.push_back(Xapian::Query(
-            Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t),
-            sp->expand_weight * t.get_weight() / strongest));
+    for (const auto &t : set)
+        extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                      Xapian::Query(t.second),
+                                      sp->expand_weight * t.first / strongest));
     return Xapian::Query(Xapian::Query::OP_OR, q,
                          Xapian::Query(Xapian::Query::OP_OR, extra.begin(),
                                        extra.end()));
+}
+
+/* For each of `docids`, the terms of `q` it holds, in query order — what
+ * Enquire::get_matching_terms reports, read from the postlists (one
+ * iterator per term, docids visited in ascending order) so that no
+ * termlist is needed. */
+std::vector<std::vector<std::string>>
+matching_terms(const Xapian::Database &db, const Xapian::Query &q,
+               const std::vector<unsigned> &docids)
+{
+    std::vector<std::vector<std::string>> out(docids.size());
+    std::vector<size_t> order(docids.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return docids[a] < docids[b]; });
+    std::set<std::string> seen;
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+        if (!seen.insert(*t).second) continue;
+        Xapian::PostingIterator p = db.postlist_begin(*t);
+        for (size_t i : order) {
+            p.skip_to(docids[i]);
+            if (p == db.postlist_end(*t)) break;
+            if (*p == docids[i]) out[i].push_back(*t);
+        }
+    }
+    return out;
 }
 
 void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
@@ -702,7 +806,8 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     enquire.set_query(query);
     std::unique_ptr<Xapian::Weight> weight(make_weight(db));
     enquire.set_weighting_scheme(*weight);
-    if (sp->expand_docs) enquire.set_query(expand_query(enquire, query, sp));
+    if (sp->expand_docs)
+        enquire.set_query(expand_query(db, enquire, query, sp));
     if (sp->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
     Xapian::MSet mset =
@@ -718,13 +823,11 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
                               ? doc.get_value(static_cast<Xapian::valueno>(
                                     sp->data_slot))
                               : doc.get_data());
-        std::vector<std::string> terms(enquire.get_matching_terms_begin(m),
-                                       enquire.get_matching_terms_end(m));
-        r->terms.push_back(std::move(terms));
         r->parts.emplace_back();
         if (sp->explain)
             explain_node(db, enquire.get_query(), *m, r->parts.back());
     }
+    r->terms = matching_terms(db->db, enquire.get_query(), r->docids);
     for (auto &terms : r->terms) {
         std::vector<const char *> ptrs;
         for (auto &t : terms) ptrs.push_back(t.c_str());

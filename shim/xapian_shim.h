@@ -65,7 +65,12 @@ typedef struct dsx_results dsx_results;
 enum {
     /* Skip fsync on commit: for an index built unpublished and swapped in
      * only after the caller has synced it. */
-    DSX_WRITER_NO_SYNC = 1
+    DSX_WRITER_NO_SYNC = 1,
+    /* Keep no termlists (each document's list of terms): they are 40% of
+     * the build's work (each is zlib-compressed on its own) and a sixth of
+     * the index.  Searches then find a hit's matching terms from the
+     * postlists and feedback needs dsx_search_params.indexed_text. */
+    DSX_WRITER_NO_TERMLIST = 2
 };
 
 /* Create a new, empty database at `path` (which must not hold a database
@@ -240,6 +245,15 @@ typedef struct {
     int explain;                /* fill dsx_hit.parts */
     int data_slot;              /* >= 0: dsx_hit.data is this value, not
                                    the document data */
+    /* Feedback on an index without termlists learns a top document's words
+     * by indexing again the text it was indexed from: this returns that
+     * text (as dsx_doc_index_text received it, fields joined by newlines)
+     * for a hit's data in *text, owned by the callee and valid until the
+     * next call, and its length; 0 leaves the document out.  NULL: read
+     * the termlists. */
+    size_t (*indexed_text)(void *ctx, const char *data, size_t data_len,
+                           const char **text);
+    void *indexed_text_ctx;
 } dsx_search_params;
 
 /* One part of a hit's score: a term, or a phrase, synonym group or
@@ -254,9 +268,10 @@ typedef struct {
     unsigned docid;
     const char *data;           /* the document's data blob */
     size_t data_len;
-    const char *const *terms;   /* the query's terms this document matches
-                                   (Xapian 1.4 leaves out wildcard
-                                   expansions) */
+    const char *const *terms;   /* the query's terms this document
+                                   matches, in query order (wildcard
+                                   expansions left out, as Xapian 1.4's
+                                   get_matching_terms does) */
     size_t n_terms;
     const dsx_part *parts;      /* with params->explain: the score's parts
                                    that are not zero */

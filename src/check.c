@@ -7,13 +7,12 @@
 #include "../shim/xapian_shim.h"
 #include "corpus.h"
 #include "passage.h"
-#include "rules.h"
 #include "schema.h"
 #include "search.h"
 #include "store.h"
 
 /* Passages the corpus splits into now, or -1 when it cannot be read. */
-static long corpus_passages(const char *corpus_dir)
+static long corpus_passages(const char *corpus_dir, int plain)
 {
     ds_file_list files;
     char *err = NULL;
@@ -28,7 +27,7 @@ static long corpus_passages(const char *corpus_dir)
         char *path = ds_xasprintf("%s/%s", corpus_dir, files.paths[i]);
         if (ds_corpus_read(path, &text, NULL, NULL, &err) == 0) {
             ds_article a = {0};
-            ds_article_split(ds_rules_builtin(), text.data, text.len, &a);
+            ds_passages_split(plain, text.data, text.len, &a);
             total += (long)a.count;
             ds_article_free(&a);
         } else {
@@ -65,13 +64,14 @@ static int check_counts(const char *db_path, const char *corpus_dir,
                         ds_buf *report)
 {
     dsx_db *db = NULL;
-    char *err = NULL, *recorded = NULL;
+    char *err = NULL, *recorded = NULL, *reader = NULL;
     ds_analyzer *a = ds_analyzer_new();
     int rc = 2;
     unsigned long docs = 0;
     if (!a || dsx_db_open(db_path, ds_analyzer_stemmer(a), &db, &err) ||
         dsx_db_doc_count(db, &docs) ||
-        dsx_db_get_metadata(db, DS_META_PASSAGES, &recorded)) {
+        dsx_db_get_metadata(db, DS_META_PASSAGES, &recorded) ||
+        dsx_db_get_metadata(db, DS_META_READER, &reader)) {
         ds_buf_printf(report, "documents: cannot be read: %s\n",
                       err ? err : db ? dsx_db_error(db) : "no stemmer");
     } else if (strtoul(recorded, NULL, 10) != docs) {
@@ -80,7 +80,9 @@ static int check_counts(const char *db_path, const char *corpus_dir,
     } else {
         ds_buf_printf(report, "documents: %lu passages, as recorded\n", docs);
         rc = 0;
-        long now = corpus_dir ? corpus_passages(corpus_dir) : -1;
+        long now = corpus_dir ? corpus_passages(corpus_dir,
+                                                strcmp(reader, "plain") == 0)
+                              : -1;
         if (now >= 0 && (unsigned long)now != docs) {
             ds_buf_printf(report, "corpus: '%s' now splits into %ld "
                                   "passages — run 'dealsearch index'\n",
@@ -92,6 +94,7 @@ static int check_counts(const char *db_path, const char *corpus_dir,
     }
     free(err);
     free(recorded);
+    free(reader);
     dsx_db_destroy(db);
     ds_analyzer_free(a);
     return rc;

@@ -164,7 +164,7 @@ static int add_passage(build_state *b, const passage_doc *d, char **err)
     int group_len = snprintf(group_value, sizeof group_value, "%lu", group);
     ds_record rec = {(char *)d->source, d->number, p->first_line, p->text,
                      p->len, (char *)d->title, (char *)d->date, p->heading,
-                     group};
+                     group, d->title && d->title_is_text};
     ds_record_encode(&rec, &b->record);
     char date_value[9] = "";
     if (d->date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
@@ -256,7 +256,7 @@ static int index_file(build_state *b, const char *rel, ds_buf *text,
             ds_warn("%s: %lu more lines with invalid UTF-8", path,
                     report.total - MAX_BAD_LINE_REPORTS);
         ds_article article = {0};
-        ds_article_split(ds_rules_builtin(), text->data, text->len, &article);
+        ds_passages_split(b->opt->plain, text->data, text->len, &article);
         rc = add_article(b, rel, strlen(rel) - 4 /* ".txt" */, &article,
                          article.title, 0, err);
         if (b->opt->verbose) report_file(path, &article);
@@ -366,6 +366,8 @@ static int write_metadata(build_state *b)
            dsx_writer_set_metadata(b->writer, DS_META_ANALYSIS,
                                    DS_ANALYSIS_DESCRIPTION) ||
            dsx_writer_set_metadata(b->writer, DS_META_PASSAGES, passages) ||
+           dsx_writer_set_metadata(b->writer, DS_META_READER,
+                                   b->opt->plain ? "plain" : "news") ||
            dsx_writer_set_metadata(b->writer, DS_META_GROUPS, groups) ||
            dsx_writer_set_metadata(b->writer, DS_META_SYNONYMS,
                                    b->synonyms ? b->synonyms->text : "");
@@ -400,7 +402,8 @@ static int write_generation(const ds_index_options *opt,
     int rc = -1;
     setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_PASSAGES, 0 /* keep the user's */);
     if (dsx_writer_create(db_path, ds_analyzer_stemmer(analyzer),
-                          DSX_WRITER_NO_SYNC, &b.writer, &xerr) != DSX_OK) {
+                          DSX_WRITER_NO_SYNC | DSX_WRITER_NO_TERMLIST,
+                          &b.writer, &xerr) != DSX_OK) {
         *err = ds_xasprintf("cannot create index '%s': %s", db_path,
                             xerr ? xerr : "out of memory");
         free(xerr);

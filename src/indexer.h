@@ -15,6 +15,8 @@ typedef struct {
     int split;                  /* JSON lines: split texts into passages
                                    (default: one passage per document) */
     const char *synonyms_path;  /* NULL: CORPUS/synonyms.conf if present */
+    int plain;                  /* read files as plain paragraphs, not as
+                                   news articles (ds_paragraphs_split) */
 } ds_index_options;
 
 typedef struct {

@@ -32,10 +32,10 @@
 
 static const char USAGE[] =
     "usage: dealsearch [OPTIONS] QUERY...\n"
-    "       dealsearch index [--corpus DIR | --jsonl FILE [--split]]\n"
+    "       dealsearch index [--corpus DIR [--plain] | --jsonl FILE [--split]]\n"
     "                        [--index DIR] [--synonyms FILE] [--verbose]\n"
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
-    "       dealsearch passages FILE\n"
+    "       dealsearch passages [--plain] FILE\n"
     "       dealsearch check [--corpus DIR] [--index DIR]\n"
     "\n"
     "Search a folder of news articles and print the passages that answer\n"
@@ -67,6 +67,8 @@ static const char USAGE[] =
     "  --color=WHEN     highlight matches: auto (default), always, never;\n"
     "                   NO_COLOR in the environment means never for auto\n"
     "  --verbose        (index) report each file and the lines it dropped\n"
+    "  --plain          (index, passages) files are plain text, not news:\n"
+    "                   every blank-line-separated block is one passage\n"
     "  --jsonl FILE     (index) index {\"id\",\"title\",\"text\"} lines instead\n"
     "                   of a folder; --split cuts texts into passages\n"
     "  --synonyms FILE  (index) synonym groups (default CORPUS/synonyms.conf)\n"
@@ -87,7 +89,7 @@ typedef struct {
     unsigned limit, offset;
     int limit_given;
     int any, json, full, verbose, exact, no_synonyms, split, explain,
-        feedback, no_feedback, all;
+        feedback, no_feedback, all, plain;
     color_mode color;
     command command;
     const char *file;      /* for CMD_PASSAGES */
@@ -214,6 +216,8 @@ static int parse_args(int argc, char **argv, cli *c)
             c->no_synonyms = 1;
         } else if (strcmp(a, "--split") == 0) {
             c->split = 1;
+        } else if (strcmp(a, "--plain") == 0) {
+            c->plain = 1;
         } else if (strcmp(a, "--explain") == 0) {
             c->explain = 1;
         } else if (strcmp(a, "--feedback") == 0) {
@@ -259,7 +263,7 @@ static char *default_index_dir(const char *corpus)
 static int run_index(const cli *c, int quiet)
 {
     ds_index_options opt = {c->corpus, c->index, c->verbose, c->jsonl,
-                            c->split, c->synonyms};
+                            c->split, c->synonyms, c->plain};
     ds_index_stats stats;
     char *err = NULL;
     if (ds_index_build(&opt, &stats, &err) != 0) {
@@ -278,7 +282,7 @@ static int run_index(const cli *c, int quiet)
 }
 
 /* `dealsearch passages FILE`: how the indexer reads one article. */
-static int run_passages(const char *file)
+static int run_passages(const char *file, int plain)
 {
     if (!file) {
         ds_warn("'dealsearch passages' needs a FILE (see 'dealsearch --help')");
@@ -294,7 +298,7 @@ static int run_passages(const char *file)
         return DS_EXIT_ERROR;
     }
     ds_article a = {0};
-    ds_article_split(ds_rules_builtin(), text.data, text.len, &a);
+    ds_passages_split(plain, text.data, text.len, &a);
     ds_buf_init(&out);
     ds_describe_article(&out, &a);
     fwrite(out.data, 1, out.len, stdout);
@@ -438,7 +442,7 @@ int main(int argc, char **argv)
     if (c.command == CMD_INDEX) {
         rc = run_index(&c, 0);
     } else if (c.command == CMD_PASSAGES) {
-        rc = run_passages(c.file);
+        rc = run_passages(c.file, c.plain);
     } else if (c.command == CMD_RUN) {
         rc = run_batch(&c);
     } else if (c.command == CMD_CHECK) {

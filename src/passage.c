@@ -420,6 +420,14 @@ static int compare_dropped(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
+static void work_free(work_t *w)
+{
+    for (size_t i = 0; i < w->n_lines; i++) free(w->lines[i].text);
+    for (size_t i = 0; i < w->n_paras; i++) ds_buf_free(&w->paras[i].text);
+    free(w->lines);
+    free(w->paras);
+}
+
 void ds_article_split(const ds_rules *rules, const char *text, size_t len,
                       ds_article *out)
 {
@@ -435,10 +443,34 @@ void ds_article_split(const ds_rules *rules, const char *text, size_t len,
     if (out->n_dropped) /* in file order, whatever rule found them */
         qsort(out->dropped, out->n_dropped, sizeof *out->dropped,
               compare_dropped);
-    for (size_t i = 0; i < w.n_lines; i++) free(w.lines[i].text);
-    for (size_t i = 0; i < w.n_paras; i++) ds_buf_free(&w.paras[i].text);
-    free(w.lines);
-    free(w.paras);
+    work_free(&w);
+}
+
+void ds_paragraphs_split(const char *text, size_t len, ds_article *out)
+{
+    work_t w = {0};
+    read_lines(text, len, &w);
+    size_t cap = 0;
+    para_t *p = NULL;
+    for (size_t i = 0; i < w.n_lines; i++) {
+        const line_t *l = &w.lines[i];
+        if (i == 0 || l->block != w.lines[i - 1].block)
+            p = push_para(&w, &cap, l->number);
+        else
+            ds_buf_putc(&p->text, ' ');
+        ds_buf_append(&p->text, l->text, l->len);
+    }
+    for (size_t i = 0; i < w.n_paras; i++) emit(out, &w.paras[i], NULL);
+    work_free(&w);
+}
+
+void ds_passages_split(int plain, const char *text, size_t len,
+                       ds_article *out)
+{
+    if (plain)
+        ds_paragraphs_split(text, len, out);
+    else
+        ds_article_split(ds_rules_builtin(), text, len, out);
 }
 
 void ds_article_free(ds_article *a)

@@ -66,6 +66,17 @@ typedef struct {
 void ds_article_split(const ds_rules *rules, const char *text, size_t len,
                       ds_article *out);
 
+/* Plain text (`dealsearch index --plain`): every blank-line-separated
+ * block is one passage, its lines joined, with none of the rules above
+ * (no title, date, headings or dropped lines); whitespace and long
+ * paragraphs are handled as above. */
+void ds_paragraphs_split(const char *text, size_t len, ds_article *out);
+
+/* The corpus reader's choice: plain paragraphs, or news articles read with
+ * the built-in rules. */
+void ds_passages_split(int plain, const char *text, size_t len,
+                       ds_article *out);
+
 void ds_article_free(ds_article *a);
 
 #endif

@@ -13,6 +13,7 @@ void ds_record_encode(const ds_record *r, ds_buf *out)
     if (r->date) ds_buf_printf(out, "date=%s\n", r->date);
     if (r->heading) ds_buf_printf(out, "heading=%s\n", r->heading);
     if (r->group) ds_buf_printf(out, "group=%lu\n", r->group);
+    if (r->title_in_text) ds_buf_puts(out, "title_in_text=1\n");
     ds_buf_putc(out, '\n');
     ds_buf_append(out, r->text, r->text_len);
 }
@@ -62,6 +63,8 @@ int ds_record_decode(const char *data, size_t len, ds_record *r)
             set_string(&r->heading, value, value_len);
         else if (key_is(p, key_len, "group"))
             r->group = parse_number(value, value_len);
+        else if (key_is(p, key_len, "title_in_text"))
+            r->title_in_text = parse_number(value, value_len) != 0;
         p = nl + 1;
     }
     p++;

@@ -24,6 +24,8 @@ typedef struct {
     char *date;              /* the article's date "YYYY-MM-DD", or NULL */
     char *heading;           /* the heading the passage is under, or NULL */
     unsigned long group;     /* near-duplicate group (neardup.h), or 0 */
+    int title_in_text;       /* the title was indexed as part of the text
+                                (a JSON document that is one passage) */
 } ds_record;
 
 /* Serialise `r` into `out` (cleared first). */

@@ -31,6 +31,7 @@
  *   dealsearch.passages  number of passages, for `dealsearch check`
  *   dealsearch.synonyms  the synonyms file the index was built with
  *   dealsearch.groups    near-copy groups of two or more passages
+ *   dealsearch.reader    how corpus files were read: "news" or "plain"
  */
 #ifndef DEALSEARCH_SCHEMA_H
 #define DEALSEARCH_SCHEMA_H
@@ -52,9 +53,10 @@
 #define DS_META_PASSAGES "dealsearch.passages"
 #define DS_META_SYNONYMS "dealsearch.synonyms"
 #define DS_META_GROUPS "dealsearch.groups"
+#define DS_META_READER "dealsearch.reader"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "6"
+#define DS_INDEX_FORMAT "7"
 
 /* BM25 as Robertson & Zaragoza describe it; k2 = 0 turns off Xapian's
  * extra document-length correction, k3 only matters for repeated query

@@ -28,6 +28,7 @@ struct ds_searcher {
     ds_synonyms *synonyms;
     dsx_bm25 bm25;
     dsx_db *db;
+    ds_buf indexed_text;    /* see indexed_text() */
 };
 
 static char *damaged(const char *index_dir, const char *what)
@@ -146,6 +147,7 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     s->synonyms = NULL;
     s->has_groups = 0;
     s->db = NULL;
+    ds_buf_init(&s->indexed_text);
     if (!s->analyzer) {
         *err = ds_xstrdup("libstemmer has no English stemmer");
         ds_searcher_close(s);
@@ -206,6 +208,7 @@ void ds_searcher_close(ds_searcher *s)
     ds_synonyms_free(s->synonyms);
     free(s->synonyms_text);
     ds_analyzer_free(s->analyzer);
+    ds_buf_free(&s->indexed_text);
     free(s->index_dir);
     free(s);
 }
@@ -393,6 +396,29 @@ static int grouping(const ds_searcher *s, const ds_search_options *opt)
     return s->has_groups && !opt->all && !opt->one_per_source;
 }
 
+/* For feedback (the index keeps no termlists): the text a passage's
+ * record was indexed from, as the indexer handed it to Xapian — heading,
+ * body and, when it was part of the text, title, each normalised.  Field
+ * terms are not needed: feedback only learns plain words. */
+static size_t indexed_text(void *ctx, const char *data, size_t len,
+                           const char **text)
+{
+    ds_searcher *s = ctx;
+    ds_record rec;
+    if (ds_record_decode(data, len, &rec) != 0) return 0;
+    ds_buf *out = &s->indexed_text;
+    ds_buf_clear(out);
+    if (rec.heading) ds_normalize(rec.heading, strlen(rec.heading), out);
+    ds_buf_putc(out, '\n');
+    ds_normalize(rec.text, rec.text_len, out);
+    ds_buf_putc(out, '\n');
+    if (rec.title && rec.title_in_text)
+        ds_normalize(rec.title, strlen(rec.title), out);
+    ds_record_free(&rec);
+    *text = out->data;
+    return out->len;
+}
+
 /* The search parameters for `opt`, fetching the first `window` hits when
  * grouping (group_hits picks from them), else just the page asked for.
  * One hit per source is Xapian's collapse, for TREC runs. */
@@ -401,11 +427,15 @@ static dsx_search_params params_for(const ds_searcher *s,
                                     unsigned window)
 {
     int grouped = grouping(s, opt);
-    dsx_search_params p = {grouped ? 0 : opt->offset,
-                           grouped ? window : opt->limit,
-                           CHECK_AT_LEAST,
-                           opt->one_per_source ? DS_SLOT_SOURCE : -1,
-                           0, 0, 0.0, opt->explain, DS_SLOT_RECORD};
+    dsx_search_params p = {
+        .offset = grouped ? 0 : opt->offset,
+        .limit = grouped ? window : opt->limit,
+        .check_at_least = CHECK_AT_LEAST,
+        .collapse_slot = opt->one_per_source ? DS_SLOT_SOURCE : -1,
+        .explain = opt->explain,
+        .data_slot = DS_SLOT_RECORD,
+        .indexed_text = indexed_text,
+        .indexed_text_ctx = (void *)s};
     set_feedback(&p, opt->feedback);
     return p;
 }
@@ -419,8 +449,9 @@ static int count_any(ds_searcher *s, const char *query, unsigned flags,
     char *all_parsed = out->parsed;
     out->parsed = NULL;
     dsx_query *q = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, err);
-    dsx_search_params count_only = {0, 0, CHECK_AT_LEAST, -1,
-                                    0, 0, 0.0, 0, DS_SLOT_RECORD};
+    dsx_search_params count_only = {.check_at_least = CHECK_AT_LEAST,
+                                    .collapse_slot = -1,
+                                    .data_slot = DS_SLOT_RECORD};
     dsx_results *any = NULL;
     int rc = q ? 0 : -1;
     if (q && !dsx_query_is_empty(q) && strcmp(all_parsed, out->parsed) != 0 &&

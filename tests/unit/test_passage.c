@@ -259,10 +259,30 @@ static void huge_line_is_cut_at_word_boundaries(void **state)
     free(text);
 }
 
+static void plain_text_is_one_passage_per_block(void **state)
+{
+    (void)state;
+    const char *text = "Short heading-like line\n\nFirst block,\nsecond line.\n"
+                       "\n\nRepeated\n\nRepeated\n";
+    ds_article a = {0};
+    ds_paragraphs_split(text, strlen(text), &a);
+    assert_null(a.title);
+    assert_int_equal(a.n_dropped, 0);
+    assert_int_equal(a.count, 4);
+    assert_string_equal(a.items[0].text, "Short heading-like line");
+    assert_string_equal(a.items[1].text, "First block, second line.");
+    assert_int_equal(a.items[1].first_line, 3);
+    assert_null(a.items[1].heading);
+    assert_string_equal(a.items[2].text, "Repeated");
+    assert_string_equal(a.items[3].text, "Repeated");
+    ds_article_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_paragraph_per_line),
+        cmocka_unit_test(plain_text_is_one_passage_per_block),
         cmocka_unit_test(blank_lines_between_paragraphs),
         cmocka_unit_test(hard_wrapped_block_is_one_paragraph),
         cmocka_unit_test(broken_line_is_joined),
