@@ -71,6 +71,11 @@ int ds_analyzer_flush_words(ds_analyzer *a,
     return rc;
 }
 
+size_t ds_analyzer_words(const ds_analyzer *a)
+{
+    return ds_word_table_size(a->words);
+}
+
 const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a)
 {
     return &a->callback;

@@ -54,6 +54,9 @@ int ds_analyzer_flush_words(ds_analyzer *a,
                             int (*fn)(void *ctx, const ds_word_entry *e),
                             void *ctx);
 
+/* Distinct words counted (and cached) since the last flush. */
+size_t ds_analyzer_words(const ds_analyzer *a);
+
 typedef struct {
     size_t start, end;  /* byte span of the word in the text */
     const char *term;   /* lower-cased word as TermGenerator sees it */

@@ -44,8 +44,8 @@
 #define DS_FIELD_HEADING "heading"
 #define DS_SLOT_DATE 0
 #define DS_SLOT_SOURCE 1
-#define DS_SLOT_GROUP 2
-#define DS_SLOT_RECORD 3
+#define DS_SLOT_RECORD 3   /* slot 2 held the near-copy group up to format 7;
+                              it is in the record */
 #define DS_FIELD_DATE "date:"
 
 #define DS_META_FORMAT "dealsearch.format"
