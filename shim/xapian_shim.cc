@@ -323,17 +323,42 @@ extern "C" dsx_status dsx_writer_commit(dsx_writer *w)
     GUARD(w, w->db.commit());
 }
 
+namespace {
+
+/* Distinct plain words (terms without an upper-case field prefix). */
+unsigned long count_vocabulary(const Xapian::Database &db)
+{
+    unsigned long n = 0;
+    for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+        unsigned char first = static_cast<unsigned char>((*t)[0]);
+        if (!(first >= 'A' && first <= 'Z')) ++n;
+    }
+    return n;
+}
+
+} // namespace
+
 extern "C" dsx_status dsx_writer_stats(dsx_writer *w, unsigned long *docs,
                                        unsigned long *vocabulary)
 {
     GUARD(w, {
         *docs = w->db.get_doccount();
-        unsigned long n = 0;
-        for (auto t = w->db.allterms_begin(); t != w->db.allterms_end(); ++t) {
-            unsigned char first = static_cast<unsigned char>((*t)[0]);
-            if (!(first >= 'A' && first <= 'Z')) ++n;
-        }
-        *vocabulary = n;
+        *vocabulary = count_vocabulary(w->db);
+    });
+}
+
+extern "C" dsx_status dsx_compact(const char *const *sources, size_t n,
+                                  const char *dest, unsigned long *docs,
+                                  unsigned long *vocabulary, char **err)
+{
+    GUARD_CREATE(err, {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; ++i)
+            all.add_database(Xapian::Database(sources[i]));
+        all.compact(dest);
+        Xapian::Database merged(dest);
+        *docs = merged.get_doccount();
+        *vocabulary = count_vocabulary(merged);
     });
 }
 

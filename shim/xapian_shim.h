@@ -112,6 +112,16 @@ const char *dsx_writer_error(const dsx_writer *w);
  * `w`.  Accepts NULL. */
 void dsx_writer_destroy(dsx_writer *w);
 
+/* Merge the databases at sources[0..n) into a new, compacted database at
+ * `dest` (a directory holding no database), documents numbered on in the
+ * order given; user metadata and synonyms are taken from where they are,
+ * spelling frequencies added up.  *docs and *vocabulary describe the
+ * result as dsx_writer_stats does.  On failure *err is a malloc'd
+ * message. */
+dsx_status dsx_compact(const char *const *sources, size_t n, const char *dest,
+                       unsigned long *docs, unsigned long *vocabulary,
+                       char **err);
+
 /* ---- Document (one passage being built) -------------------------------- */
 
 /* A document to fill and hand to dsx_writer_add_doc().  It tokenises text

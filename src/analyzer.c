@@ -22,17 +22,11 @@ static ds_word_entry *cached_stem(ds_analyzer *a, const char *word,
 static const char *snowball(ds_analyzer *a, const char *word, size_t len,
                             size_t *stem_len);
 
-/* What Xapian's TermGenerator and QueryParser call: every word they index
- * or parse passes through here, so this is where words are counted. */
+/* What Xapian's TermGenerator and QueryParser call. */
 static const char *stem_callback(void *ctx, const char *word, size_t len,
                                  size_t *stem_len)
 {
-    ds_analyzer *a = ctx;
-    ds_word_entry *e = cached_stem(a, word, len);
-    if (!e) return ds_analyzer_stem(a, word, len, stem_len);
-    if (a->counting) e->count++;
-    *stem_len = e->stem_len;
-    return e->stem;
+    return ds_analyzer_stem(ctx, word, len, stem_len);
 }
 
 ds_analyzer *ds_analyzer_new(void)
@@ -60,6 +54,19 @@ void ds_analyzer_free(ds_analyzer *a)
 void ds_analyzer_count_words(ds_analyzer *a)
 {
     a->counting = 1;
+}
+
+static int count_word(void *ctx, const ds_token *tok)
+{
+    ds_analyzer *a = ctx;
+    ds_word_entry *e = cached_stem(a, tok->term, tok->term_len);
+    if (e) e->count++; /* always, when counting */
+    return 0;
+}
+
+void ds_analyzer_count_text(ds_analyzer *a, const char *text, size_t len)
+{
+    ds_tokenize(text, len, count_word, a);
 }
 
 int ds_analyzer_flush_words(ds_analyzer *a,

@@ -43,9 +43,14 @@ const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a);
 const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
                              size_t *stem_len);
 
-/* From now on, count each word Xapian indexes through this analyzer (the
- * counts become the spelling table; see ds_analyzer_each_word). */
+/* From now on keep every word's counts (the stem cache is then bounded
+ * only by ds_analyzer_flush_words). */
 void ds_analyzer_count_words(ds_analyzer *a);
+
+/* Count the words TermGenerator would index in `text` (normalised, as it
+ * is indexed): the counts become the spelling table.  Needs
+ * ds_analyzer_count_words(). */
+void ds_analyzer_count_text(ds_analyzer *a, const char *text, size_t len);
 
 /* Call `fn` for every word counted since the last call, with its stem and
  * count, then forget them all (so memory stays bounded however large the

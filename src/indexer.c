@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "rules.h"
 #include "schema.h"
 #include "neardup.h"
+#include "shard.h"
 #include "store.h"
 #include "synonyms.h"
 #include "util.h"
@@ -30,10 +32,11 @@
 /* Word counts go to the spelling table when this many distinct words have
  * been counted, so their memory does not grow with the corpus.  Each
  * add_spelling costs a B-tree lookup, so adding the words by vocabulary
- * rather than every 10,000 passages adds each word fewer times: on half
- * the gcide corpus, 12.1 -> 9.2 CPU s at the same peak RSS (59 MB); at
- * 100,000 words Xapian's pending spelling changes took it to 107 MB. */
-#define SPELLING_FLUSH_WORDS 50000
+ * rather than every 10,000 passages adds each word fewer times (half the
+ * gcide corpus: 12.1 -> 9.2 CPU s at the same peak RSS), while Xapian holds
+ * a batch's new words in memory until the commit that follows it (about
+ * 800 bytes a word: 100,000-word batches took peak RSS to 107 MB). */
+#define SPELLING_WORDS 50000
 
 /* Passages Xapian buffers before writing them out, unless the user sets
  * XAPIAN_FLUSH_THRESHOLD: Xapian's default of 10,000 documents suits long
@@ -69,64 +72,20 @@ static int is_storable_name(const char *name)
     return *name != '\0';
 }
 
+/* The producer's state: it reads the corpus in order and prepares each
+ * passage for a shard (see shard.h). */
 typedef struct {
     const ds_index_options *opt;
-    ds_analyzer *analyzer;
-    const ds_synonyms *synonyms;   /* may be NULL */
+    ds_analyzer *analyzer;         /* for near-copy signatures */
     ds_neardup *neardup;
-    dsx_writer *writer;
-    dsx_doc *doc;
-    ds_buf record;
-    ds_buf normalized;
+    ds_shard **shards;
+    size_t n_shards;
+    size_t shard;                  /* the one the current file goes to */
+    dsx_writer *spelling_db;       /* with several shards, the spelling
+                                      table is a database of its own */
+    ds_passage_job job;            /* being prepared */
     ds_index_stats *stats;
 } build_state;
-
-/* Normalise `text` into b->normalized, ready for index_normalized(). */
-static void normalize(build_state *b, const char *text, size_t len)
-{
-    ds_buf_clear(&b->normalized);
-    ds_normalize(text, len, &b->normalized);
-}
-
-/* Index b->normalized under `prefix`; body text also yields the terms of
- * the synonym phrases it contains. */
-static dsx_status index_normalized(build_state *b, const char *prefix)
-{
-    dsx_status st = dsx_doc_index_text(b->doc, b->normalized.data,
-                                       b->normalized.len, prefix, 1);
-    if (st == DSX_OK && prefix[0] == '\0' && b->synonyms)
-        st = ds_synonyms_index(b->synonyms, b->analyzer, b->normalized.data,
-                               b->normalized.len, b->doc);
-    return st;
-}
-
-/* Index the heading (as text and under heading:), then the body (also
- * giving the passage its near-copy group), then the title (under title:,
- * and as text when the passage is the whole document).  Each is
- * normalised once. */
-static dsx_status index_fields(build_state *b, const ds_passage *p,
-                               const char *title, int title_is_text,
-                               unsigned long *group)
-{
-    dsx_status st = DSX_OK;
-    if (p->heading) {
-        normalize(b, p->heading, strlen(p->heading));
-        if ((st = index_normalized(b, "")) ||
-            (st = index_normalized(b, DS_PREFIX_HEADING)))
-            return st;
-    }
-    normalize(b, p->text, p->len);
-    *group = ds_neardup_add(b->neardup, b->analyzer, b->normalized.data,
-                            b->normalized.len);
-    if ((st = index_normalized(b, ""))) return st;
-    if (title) {
-        normalize(b, title, strlen(title));
-        if ((st = index_normalized(b, DS_PREFIX_TITLE)) ||
-            (title_is_text && (st = index_normalized(b, ""))))
-            return st;
-    }
-    return st;
-}
 
 /* What one document is made of. */
 typedef struct {
@@ -140,53 +99,71 @@ typedef struct {
                                  title is part of its text */
 } passage_doc;
 
-/* The spelling table: every word indexed, with how often (counted by the
- * analyzer as Xapian stemmed it — once per distinct word here, rather
- * than once per occurrence as TermGenerator's FLAG_SPELLING would). */
+static void normalize_into(ds_buf *out, const char *text, size_t len)
+{
+    ds_buf_clear(out);
+    if (text) ds_normalize(text, len, out);
+}
+
+/* Where the spelling table is written: the one shard, or a database of
+ * its own (merged with the shards) while the shards run in threads. */
+static dsx_writer *spelling_writer(const build_state *b)
+{
+    return b->spelling_db ? b->spelling_db : ds_shard_writer(b->shards[0]);
+}
+
+/* The spelling table: every word indexed as text, with how often (once
+ * per distinct word here, rather than once per occurrence as
+ * TermGenerator's FLAG_SPELLING would). */
 static int add_spelling(void *ctx, const ds_word_entry *e)
 {
-    build_state *b = ctx;
-    return e->count && dsx_writer_add_spelling(b->writer, e->word,
+    const build_state *b = ctx;
+    return e->count && dsx_writer_add_spelling(spelling_writer(b), e->word,
                                                e->word_len, e->count);
 }
 
+/* Add the counted words and commit them: Xapian holds its pending
+ * spelling changes in memory until then. */
 static int flush_spelling(build_state *b, char **err)
 {
-    if (ds_analyzer_flush_words(b->analyzer, add_spelling, b) == 0) return 0;
-    *err = ds_xasprintf("writing index: %s", dsx_writer_error(b->writer));
+    dsx_writer *w = spelling_writer(b);
+    if (ds_analyzer_flush_words(b->analyzer, add_spelling, b) == 0 &&
+        dsx_writer_commit(w) == DSX_OK)
+        return 0;
+    *err = ds_xasprintf("writing index: %s", dsx_writer_error(w));
     return -1;
 }
 
-/* One passage as one document; see schema.h for the term scheme. */
+/* Prepare one passage (normalising each field once, grouping near-copies
+ * and counting words in corpus order) and hand it to the current shard. */
 static int add_passage(build_state *b, const passage_doc *d, char **err)
 {
+    ds_passage_job *job = &b->job;
     const ds_passage *p = d->passage;
-    unsigned long group = 0;
-    dsx_status st = index_fields(b, p, d->title, d->title_is_text, &group);
+    normalize_into(&job->heading, p->heading,
+                   p->heading ? strlen(p->heading) : 0);
+    normalize_into(&job->body, p->text, p->len);
+    normalize_into(&job->title, d->title, d->title ? strlen(d->title) : 0);
+    job->title_is_text = d->title_is_text;
+    unsigned long group = ds_neardup_add(b->neardup, b->analyzer,
+                                         job->body.data, job->body.len);
     ds_record rec = {(char *)d->source, d->number, p->first_line, p->text,
                      p->len, (char *)d->title, (char *)d->date, p->heading,
                      group, d->title && d->title_is_text};
-    ds_record_encode(&rec, &b->record);
-    char date_value[9] = "";
+    ds_record_encode(&rec, &job->record);
+    job->date[0] = '\0';
     if (d->date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
-        snprintf(date_value, sizeof date_value, "%.4s%.2s%.2s", d->date,
+        snprintf(job->date, sizeof job->date, "%.4s%.2s%.2s", d->date,
                  d->date + 5, d->date + 8);
-    const char *name = d->source_term + strlen(DS_PREFIX_SOURCE);
-    if (st ||
-        (d->date && dsx_doc_set_value(b->doc, DS_SLOT_DATE, date_value, 8)) ||
-        dsx_doc_set_value(b->doc, DS_SLOT_SOURCE, name, strlen(name)) ||
-        dsx_doc_add_term(b->doc, d->source_term) ||
-        dsx_doc_set_value(b->doc, DS_SLOT_RECORD, b->record.data,
-                          b->record.len)) {
-        *err = ds_xasprintf("%s: %s", d->source, dsx_doc_error(b->doc));
-        return -1;
-    }
-    if (dsx_writer_add_doc(b->writer, b->doc) != DSX_OK) {
-        *err = ds_xasprintf("%s: %s", d->source, dsx_writer_error(b->writer));
-        return -1;
-    }
-    b->stats->passages++;
-    if (ds_analyzer_words(b->analyzer) >= SPELLING_FLUSH_WORDS)
+    ds_buf_clear(&job->source_term);
+    ds_buf_puts(&job->source_term, d->source_term);
+    /* The words indexed as plain text, for the spelling table. */
+    ds_analyzer_count_text(b->analyzer, job->heading.data, job->heading.len);
+    ds_analyzer_count_text(b->analyzer, job->body.data, job->body.len);
+    if (d->title_is_text)
+        ds_analyzer_count_text(b->analyzer, job->title.data, job->title.len);
+    if (ds_shard_add(b->shards[b->shard], job, err) != 0) return -1;
+    if (ds_analyzer_words(b->analyzer) >= SPELLING_WORDS)
         return flush_spelling(b, err);
     return 0;
 }
@@ -233,16 +210,16 @@ static void report_file(const char *path, const ds_article *a)
 
 /* ---- A folder of articles ---- */
 
-/* Index one corpus file.  Returns -1 only for errors that must stop the
- * build (the index itself failing); unreadable files are reported and
- * counted. */
-static int index_file(build_state *b, const char *rel, ds_buf *text,
-                      char **err)
+/* Read and split one corpus file into *article (zero-initialised).
+ * Returns 1 when it was read; unreadable files are reported, counted and
+ * skipped (0). */
+static int read_article(build_state *b, const char *rel, ds_buf *text,
+                        ds_article *article)
 {
     char *path = ds_xasprintf("%s/%s", b->opt->corpus_dir, rel);
     bad_line_report report = {path, 0};
     char *read_err = NULL;
-    int rc = 0;
+    int ok = 0;
     if (!is_storable_name(rel)) {
         ds_warn("%s: file name has control characters (skipped)", path);
         b->stats->files_failed++;
@@ -255,31 +232,81 @@ static int index_file(build_state *b, const char *rel, ds_buf *text,
         if (report.total > MAX_BAD_LINE_REPORTS)
             ds_warn("%s: %lu more lines with invalid UTF-8", path,
                     report.total - MAX_BAD_LINE_REPORTS);
-        ds_article article = {0};
-        ds_passages_split(b->opt->plain, text->data, text->len, &article);
-        rc = add_article(b, rel, strlen(rel) - 4 /* ".txt" */, &article,
-                         article.title, 0, err);
-        if (b->opt->verbose) report_file(path, &article);
-        ds_article_free(&article);
+        ds_passages_split(b->opt->plain, text->data, text->len, article);
+        if (b->opt->verbose) report_file(path, article);
         b->stats->files++;
         b->stats->corpus_bytes += text->len;
+        ok = 1;
     }
     free(path);
-    return rc;
+    return ok;
 }
 
-static int index_folder(build_state *b, char **err)
+/* One shard's range of files, handed out a passage at a time. */
+typedef struct {
+    size_t next, end;       /* files not opened yet */
+    const char *rel;        /* the open file */
+    char *source_term;
+    ds_article article;
+    size_t at;              /* its next passage */
+} file_cursor;
+
+static void cursor_close(file_cursor *c)
 {
-    ds_file_list files;
-    if (ds_corpus_list(b->opt->corpus_dir, &files, err) != 0) return -1;
+    ds_article_free(&c->article);
+    free(c->source_term);
+    c->source_term = NULL;
+    c->at = 0;
+}
+
+/* Give the cursor's next passage to its shard (b->shard).  Returns 1 when
+ * one was given, 0 at the end of the range, -1 on error. */
+static int cursor_step(build_state *b, file_cursor *c,
+                       const ds_file_list *files, ds_buf *text, char **err)
+{
+    while (c->at == c->article.count) {
+        cursor_close(c);
+        if (c->next == c->end) return 0;
+        c->rel = files->paths[c->next++];
+        if (read_article(b, c->rel, text, &c->article))
+            c->source_term = ds_xasprintf(DS_PREFIX_SOURCE "%.*s",
+                                          (int)(strlen(c->rel) - 4), c->rel);
+    }
+    const ds_article *a = &c->article;
+    passage_doc d = {c->rel, c->source_term, c->at + 1, &a->items[c->at],
+                     a->title, a->date[0] ? a->date : NULL, 0};
+    c->at++;
+    return add_passage(b, &d, err) == 0 ? 1 : -1;
+}
+
+/* Index the files, each shard its range of them (bounds[k] ..
+ * bounds[k+1]) in order.  The shards are given a passage each in turn, so
+ * none waits while another's queue is full; near-copies are grouped in
+ * that order. */
+static int index_folder(build_state *b, const ds_file_list *files,
+                        const size_t *bounds, char **err)
+{
     ds_buf text;
     ds_buf_init(&text);
-    int rc = 0;
-    for (size_t i = 0; i < files.count && rc == 0; i++)
-        rc = index_file(b, files.paths[i], &text, err);
+    file_cursor *cursors = ds_xmalloc(b->n_shards * sizeof *cursors);
+    memset(cursors, 0, b->n_shards * sizeof *cursors);
+    for (size_t k = 0; k < b->n_shards; k++) {
+        cursors[k].next = bounds[k];
+        cursors[k].end = bounds[k + 1];
+    }
+    int rc = 1;
+    for (size_t active = b->n_shards; active > 0 && rc >= 0;) {
+        active = 0;
+        for (size_t k = 0; k < b->n_shards && rc >= 0; k++) {
+            b->shard = k;
+            if ((rc = cursor_step(b, &cursors[k], files, &text, err)) > 0)
+                active++;
+        }
+    }
+    for (size_t k = 0; k < b->n_shards; k++) cursor_close(&cursors[k]);
+    free(cursors);
     ds_buf_free(&text);
-    ds_file_list_free(&files);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 /* ---- A collection in JSON lines ---- */
@@ -353,69 +380,246 @@ static int index_jsonl(build_state *b, char **err)
     return rc;
 }
 
+/* ---- Shards ---- */
+
+/* A build uses several shards (one thread each) only for a corpus this
+ * large: below it, merging them costs more than it saves. */
+#define PARALLEL_MIN_BYTES (4ull << 20)
+/* Shards when --jobs is not given: one per core, at most this many (each
+ * holds about 30 MB while indexing). */
+#define MAX_AUTO_SHARDS 4
+
+static unsigned long long *file_sizes(const char *dir,
+                                      const ds_file_list *files,
+                                      unsigned long long *total)
+{
+    unsigned long long *sizes =
+        ds_xmalloc((files->count ? files->count : 1) * sizeof *sizes);
+    *total = 0;
+    for (size_t i = 0; i < files->count; i++) {
+        char *path = ds_xasprintf("%s/%s", dir, files->paths[i]);
+        struct stat st;
+        sizes[i] = stat(path, &st) == 0 ? (unsigned long long)st.st_size : 0;
+        *total += sizes[i];
+        free(path);
+    }
+    return sizes;
+}
+
+static size_t shard_count(const ds_index_options *opt, size_t files,
+                          unsigned long long bytes)
+{
+    if (opt->jsonl_path || files < 2) return 1;
+    size_t n = opt->jobs;
+    if (n == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        n = bytes < PARALLEL_MIN_BYTES || cores < 2 ? 1
+            : cores > MAX_AUTO_SHARDS                ? MAX_AUTO_SHARDS
+                                                     : (size_t)cores;
+    }
+    return n < files ? n : files;
+}
+
+/* Split the files into n contiguous ranges of about equal bytes, each of
+ * at least one file: shard k gets files bounds[k] .. bounds[k+1]. */
+static void partition(const unsigned long long *sizes, size_t count,
+                      unsigned long long total, size_t n, size_t *bounds)
+{
+    size_t i = 0;
+    unsigned long long done = 0;
+    bounds[0] = 0;
+    for (size_t k = 1; k < n; k++) {
+        while (i < count - (n - k) && (i == bounds[k - 1] || done * n < total * k))
+            done += sizes[i++];
+        bounds[k] = i;
+    }
+    bounds[n] = count;
+}
+
+/* Where shard k of n writes: the generation itself when it is the only
+ * one, else a directory inside it, merged into it at the end. */
+static char *shard_path(const char *gen_path, size_t k, size_t n)
+{
+    return n == 1 ? ds_xstrdup(gen_path)
+                  : ds_xasprintf("%s/shard-%zu", gen_path, k);
+}
+
+static int open_shards(build_state *b, const ds_synonyms *synonyms,
+                       const char *gen_path, ds_analyzer **analyzers,
+                       char **err)
+{
+    if (b->n_shards > 1 && mkdir(gen_path, 0755) != 0) {
+        *err = ds_xasprintf("cannot create '%s': %s", gen_path,
+                            strerror(errno));
+        return -1;
+    }
+    for (size_t k = 0; k < b->n_shards; k++) {
+        char *path = shard_path(gen_path, k, b->n_shards);
+        b->shards[k] = ds_shard_open(path, analyzers[k], synonyms, err);
+        free(path);
+        if (!b->shards[k]) return -1;
+    }
+    if (b->n_shards > 1) {
+        char *path = ds_xasprintf("%s/spelling", gen_path);
+        char *xerr = NULL;
+        if (dsx_writer_create(path, ds_analyzer_stemmer(b->analyzer),
+                              DSX_WRITER_NO_SYNC | DSX_WRITER_NO_TERMLIST,
+                              &b->spelling_db, &xerr) != DSX_OK)
+            *err = ds_xasprintf("cannot create index '%s': %s", path,
+                                xerr ? xerr : "out of memory");
+        free(xerr);
+        free(path);
+        if (!b->spelling_db) return -1;
+    }
+    if (synonyms &&
+        ds_synonyms_install(synonyms, ds_shard_writer(b->shards[0]), err))
+        return -1;
+    for (size_t k = 0; b->n_shards > 1 && k < b->n_shards; k++)
+        if (ds_shard_start(b->shards[k], err) != 0) return -1;
+    return 0;
+}
+
 /* ---- The generation ---- */
 
-static int write_metadata(build_state *b)
+static int write_metadata(const build_state *b, dsx_writer *w,
+                          const ds_synonyms *synonyms)
 {
     char passages[32], groups[32];
     snprintf(passages, sizeof passages, "%lu", b->stats->passages);
     snprintf(groups, sizeof groups, "%lu",
              ds_neardup_shared_groups(b->neardup));
-    return dsx_writer_set_metadata(b->writer, DS_META_FORMAT,
-                                   DS_INDEX_FORMAT) ||
-           dsx_writer_set_metadata(b->writer, DS_META_ANALYSIS,
+    return dsx_writer_set_metadata(w, DS_META_FORMAT, DS_INDEX_FORMAT) ||
+           dsx_writer_set_metadata(w, DS_META_ANALYSIS,
                                    DS_ANALYSIS_DESCRIPTION) ||
-           dsx_writer_set_metadata(b->writer, DS_META_PASSAGES, passages) ||
-           dsx_writer_set_metadata(b->writer, DS_META_READER,
+           dsx_writer_set_metadata(w, DS_META_PASSAGES, passages) ||
+           dsx_writer_set_metadata(w, DS_META_READER,
                                    b->opt->plain ? "plain" : "news") ||
-           dsx_writer_set_metadata(b->writer, DS_META_GROUPS, groups) ||
-           dsx_writer_set_metadata(b->writer, DS_META_SYNONYMS,
-                                   b->synonyms ? b->synonyms->text : "");
+           dsx_writer_set_metadata(w, DS_META_GROUPS, groups) ||
+           dsx_writer_set_metadata(w, DS_META_SYNONYMS,
+                                   synonyms ? synonyms->text : "");
 }
 
-
-static int fill_generation(build_state *b, char **err)
+/* Add the last spelling counts, wait for the shards, then write the
+ * metadata (into the first: merging keeps it) and commit each. */
+static int finish_shards(build_state *b, const ds_synonyms *synonyms,
+                         char **err)
 {
-    if (b->synonyms && ds_synonyms_install(b->synonyms, b->writer, err))
-        return -1;
-    if (dsx_doc_create(b->writer, &b->doc) != DSX_OK) goto writer_error;
-    int rc = b->opt->jsonl_path ? index_jsonl(b, err) : index_folder(b, err);
-    if (rc != 0) return -1;
-    if (flush_spelling(b, err)) return -1;
-    if (write_metadata(b) || dsx_writer_commit(b->writer) ||
-        dsx_writer_stats(b->writer, &b->stats->passages, &b->stats->terms))
-        goto writer_error;
-    return 0;
-writer_error:
-    *err = ds_xasprintf("writing index: %s", dsx_writer_error(b->writer));
-    return -1;
+    int rc = flush_spelling(b, err);
+    for (size_t k = 0; k < b->n_shards; k++) {
+        char *shard_err = NULL;
+        if (ds_shard_finish(b->shards[k], &shard_err) != 0 && rc == 0) {
+            *err = ds_xasprintf("writing index: %s", shard_err);
+            rc = -1;
+        }
+        free(shard_err);
+        b->stats->passages += ds_shard_passages(b->shards[k]);
+    }
+    for (size_t k = 0; k < b->n_shards && rc == 0; k++) {
+        dsx_writer *w = ds_shard_writer(b->shards[k]);
+        if ((k == 0 && write_metadata(b, w, synonyms)) ||
+            dsx_writer_commit(w)) {
+            *err = ds_xasprintf("writing index: %s", dsx_writer_error(w));
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/* Merge the shards' databases and the spelling table into the generation
+ * and remove them. */
+static int merge_shards(build_state *b, const char *gen_path, char **err)
+{
+    size_t n = b->n_shards + 1;
+    char **paths = ds_xmalloc(n * sizeof *paths);
+    for (size_t k = 0; k < b->n_shards; k++) {
+        ds_shard_close(b->shards[k]);
+        b->shards[k] = NULL;
+        paths[k] = shard_path(gen_path, k, b->n_shards);
+    }
+    dsx_writer_destroy(b->spelling_db);
+    b->spelling_db = NULL;
+    paths[b->n_shards] = ds_xasprintf("%s/spelling", gen_path);
+    unsigned long docs = 0;
+    char *xerr = NULL;
+    int rc = dsx_compact((const char *const *)paths, n, gen_path, &docs,
+                         &b->stats->terms, &xerr) == DSX_OK ? 0 : -1;
+    if (rc != 0)
+        *err = ds_xasprintf("merging index shards: %s",
+                            xerr ? xerr : "out of memory");
+    free(xerr);
+    for (size_t k = 0; k < n; k++) {
+        ds_remove_dir(paths[k]);
+        free(paths[k]);
+    }
+    free(paths);
+    return rc;
 }
 
 static int write_generation(const ds_index_options *opt,
                             const ds_synonyms *synonyms, ds_analyzer *analyzer,
-                            const char *db_path, ds_index_stats *stats,
+                            const char *gen_path, ds_index_stats *stats,
                             char **err)
 {
-    build_state b = {opt, analyzer, synonyms, ds_neardup_new(), NULL, NULL,
-                     {0}, {0},      stats};
-    char *xerr = NULL;
-    int rc = -1;
+    ds_file_list files = {0};
+    unsigned long long *sizes = NULL, total = 0;
+    if (!opt->jsonl_path) {
+        if (ds_corpus_list(opt->corpus_dir, &files, err) != 0) return -1;
+        sizes = file_sizes(opt->corpus_dir, &files, &total);
+    }
+    size_t n = shard_count(opt, files.count, total);
+    build_state b = {.opt = opt,
+                     .analyzer = analyzer,
+                     .neardup = ds_neardup_new(),
+                     .shards = ds_xmalloc(n * sizeof(ds_shard *)),
+                     .n_shards = n,
+                     .stats = stats};
+    size_t *bounds = ds_xmalloc((n + 1) * sizeof *bounds);
+    ds_analyzer **analyzers = ds_xmalloc(n * sizeof *analyzers);
+    /* One shard shares the producer's analyzer (and its stem cache);
+     * shards in threads of their own need their own. */
+    int rc = 0;
+    ds_analyzer_count_words(analyzer);
+    for (size_t k = 0; k < n; k++) {
+        b.shards[k] = NULL;
+        analyzers[k] = n == 1 ? analyzer : ds_analyzer_new();
+        if (!analyzers[k]) rc = -1;
+    }
+    if (rc != 0) *err = ds_xstrdup("libstemmer has no English stemmer");
     setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_PASSAGES, 0 /* keep the user's */);
-    if (dsx_writer_create(db_path, ds_analyzer_stemmer(analyzer),
-                          DSX_WRITER_NO_SYNC | DSX_WRITER_NO_TERMLIST,
-                          &b.writer, &xerr) != DSX_OK) {
-        *err = ds_xasprintf("cannot create index '%s': %s", db_path,
-                            xerr ? xerr : "out of memory");
-        free(xerr);
-    } else {
-        rc = fill_generation(&b, err);
+    if (rc == 0) rc = open_shards(&b, synonyms, gen_path, analyzers, err);
+    if (rc == 0) {
+        if (opt->jsonl_path) {
+            rc = index_jsonl(&b, err);
+        } else {
+            partition(sizes, files.count, total, n, bounds);
+            rc = index_folder(&b, &files, bounds, err);
+        }
+    }
+    if (rc == 0) rc = finish_shards(&b, synonyms, err);
+    if (rc == 0 && n > 1) {
+        rc = merge_shards(&b, gen_path, err);
+    } else if (rc == 0) {
+        unsigned long docs = 0;
+        dsx_writer *w = ds_shard_writer(b.shards[0]);
+        if (dsx_writer_stats(w, &docs, &stats->terms) != DSX_OK) {
+            *err = ds_xasprintf("writing index: %s", dsx_writer_error(w));
+            rc = -1;
+        }
     }
     stats->shared_groups = ds_neardup_shared_groups(b.neardup);
+    /* Closing a shard also ends its thread, after a failure too. */
+    for (size_t k = 0; k < n; k++) {
+        ds_shard_close(b.shards[k]);
+        if (n > 1) ds_analyzer_free(analyzers[k]);
+    }
+    dsx_writer_destroy(b.spelling_db);
+    free(analyzers);
+    free(b.shards);
+    free(bounds);
+    free(sizes);
+    ds_passage_job_free(&b.job);
     ds_neardup_free(b.neardup);
-    dsx_doc_destroy(b.doc);
-    dsx_writer_destroy(b.writer);
-    ds_buf_free(&b.record);
-    ds_buf_free(&b.normalized);
+    ds_file_list_free(&files);
     return rc;
 }
 
@@ -474,7 +678,6 @@ int ds_index_build(const ds_index_options *opt, ds_index_stats *stats,
         *err = ds_xstrdup("libstemmer has no English stemmer");
         return -1;
     }
-    ds_analyzer_count_words(analyzer);
     ds_synonyms *synonyms = NULL;
     ds_rebuild rb;
     int rc = -1;

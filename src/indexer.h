@@ -17,6 +17,8 @@ typedef struct {
     const char *synonyms_path;  /* NULL: CORPUS/synonyms.conf if present */
     int plain;                  /* read files as plain paragraphs, not as
                                    news articles (ds_paragraphs_split) */
+    unsigned jobs;              /* shards built at once, one thread each;
+                                   0: one per core for a large corpus */
 } ds_index_options;
 
 typedef struct {

@@ -33,7 +33,8 @@
 static const char USAGE[] =
     "usage: dealsearch [OPTIONS] QUERY...\n"
     "       dealsearch index [--corpus DIR [--plain] | --jsonl FILE [--split]]\n"
-    "                        [--index DIR] [--synonyms FILE] [--verbose]\n"
+    "                        [--index DIR] [--synonyms FILE] [--jobs N]\n"
+    "                        [--verbose]\n"
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
     "       dealsearch passages [--plain] FILE\n"
     "       dealsearch check [--corpus DIR] [--index DIR]\n"
@@ -72,6 +73,9 @@ static const char USAGE[] =
     "  --jsonl FILE     (index) index {\"id\",\"title\",\"text\"} lines instead\n"
     "                   of a folder; --split cuts texts into passages\n"
     "  --synonyms FILE  (index) synonym groups (default CORPUS/synonyms.conf)\n"
+    "  -j, --jobs N     (index) build N shards at once, one thread each, and\n"
+    "                   merge them (default: one per core, up to 4, for a\n"
+    "                   corpus over 4 MB; 0 is the default)\n"
     "  --queries FILE   (run) answer each \"qid<TAB>query\" line; prints a\n"
     "                   TREC run (qid Q0 docid rank score tag), words OR-ed,\n"
     "                   one line per document\n"
@@ -86,7 +90,7 @@ typedef enum { CMD_SEARCH, CMD_INDEX, CMD_PASSAGES, CMD_RUN, CMD_CHECK } command
 typedef struct {
     const char *corpus;
     const char *index;
-    unsigned limit, offset;
+    unsigned limit, offset, jobs;
     int limit_given;
     int any, json, full, verbose, exact, no_synonyms, split, explain,
         feedback, no_feedback, all, plain;
@@ -201,6 +205,10 @@ static int parse_args(int argc, char **argv, cli *c)
             c->format = v;
         } else if ((v = option_value(argc, argv, &i, "--offset"))) {
             if (parse_count("--offset", v, &c->offset)) return -1;
+        } else if ((v = option_value(argc, argv, &i, "--jobs")) ||
+                   (v = option_value(argc, argv, &i, "-j"))) {
+            if (parse_count("--jobs", v, &c->jobs)) return -1;
+            if (c->jobs > 64) return usage_error("--jobs is at most 64, not %s", v);
         } else if ((v = option_value(argc, argv, &i, "--color")) ||
                    (v = option_value(argc, argv, &i, "--colour"))) {
             if (strcmp(v, "auto") == 0) c->color = COLOR_AUTO;
@@ -263,7 +271,7 @@ static char *default_index_dir(const char *corpus)
 static int run_index(const cli *c, int quiet)
 {
     ds_index_options opt = {c->corpus, c->index, c->verbose, c->jsonl,
-                            c->split, c->synonyms, c->plain};
+                            c->split, c->synonyms, c->plain, c->jobs};
     ds_index_stats stats;
     char *err = NULL;
     if (ds_index_build(&opt, &stats, &err) != 0) {

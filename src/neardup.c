@@ -20,8 +20,7 @@ struct ds_neardup {
     unsigned char *shared;  /* per group: has more than one passage */
     size_t n, cap;
     unsigned long groups, shared_groups;
-    /* LSH buckets: open addressing on (band key) -> passage index + 1. */
-    uint32_t *keys;
+    /* LSH buckets (see table_find_or_add). */
     uint32_t *slots;
     size_t table_cap, table_used;
 };
@@ -101,49 +100,65 @@ double ds_neardup_similarity(ds_analyzer *a, const char *x, size_t x_len,
     return agreement(&sx, &sy);
 }
 
-/* ---- LSH table ---- */
+/* ---- LSH table ----
+ * Open addressing over entries (passage index + 1) << 3 | band: the band's
+ * values are read from the passage's signature, so an entry is 4 bytes
+ * (with a separate key array the table was 60% of a large build's memory),
+ * and bands compare exactly. */
 
-static uint32_t band_key(const signature *sig, unsigned band)
+#define BAND_BITS 3
+_Static_assert(DS_NEARDUP_BANDS <= 1 << BAND_BITS, "a band fits its bits");
+_Static_assert(DS_NEARDUP_WINDOW < 1u << (32 - BAND_BITS),
+               "a passage index fits its bits");
+
+static uint32_t band_hash(const signature *sig, unsigned band)
 {
-    uint32_t key = (uint32_t)fnv1a(&sig->min[band * DS_NEARDUP_ROWS],
-                                   DS_NEARDUP_ROWS * sizeof sig->min[0],
-                                   band + 1);
-    return key ? key : 1; /* 0 marks an empty slot */
+    return (uint32_t)fnv1a(&sig->min[band * DS_NEARDUP_ROWS],
+                           DS_NEARDUP_ROWS * sizeof sig->min[0], band + 1);
+}
+
+static int same_band(const signature *x, const signature *y, unsigned band)
+{
+    return memcmp(&x->min[band * DS_NEARDUP_ROWS],
+                  &y->min[band * DS_NEARDUP_ROWS],
+                  DS_NEARDUP_ROWS * sizeof x->min[0]) == 0;
+}
+
+static const signature *entry_sig(const ds_neardup *d, uint32_t entry)
+{
+    return &d->sigs[(entry >> BAND_BITS) - 1];
 }
 
 static void table_grow(ds_neardup *d)
 {
     size_t cap = d->table_cap ? d->table_cap * 2 : 1024;
-    uint32_t *keys = ds_xmalloc(cap * sizeof *keys);
     uint32_t *slots = ds_xmalloc(cap * sizeof *slots);
-    memset(keys, 0, cap * sizeof *keys);
+    memset(slots, 0, cap * sizeof *slots);
     for (size_t i = 0; i < d->table_cap; i++) {
-        if (!d->keys[i]) continue;
-        size_t j = d->keys[i] & (cap - 1);
-        while (keys[j]) j = (j + 1) & (cap - 1);
-        keys[j] = d->keys[i];
-        slots[j] = d->slots[i];
+        uint32_t e = d->slots[i];
+        if (!e) continue;
+        size_t j = band_hash(entry_sig(d, e), e & ((1u << BAND_BITS) - 1)) &
+                   (cap - 1);
+        while (slots[j]) j = (j + 1) & (cap - 1);
+        slots[j] = e;
     }
-    free(d->keys);
     free(d->slots);
-    d->keys = keys;
     d->slots = slots;
     d->table_cap = cap;
 }
 
-/* The passage (index + 1) first filed under `key`, or 0 after filing
- * `passage` under it. */
-static uint32_t table_find_or_add(ds_neardup *d, uint32_t key,
-                                  uint32_t passage)
+/* The passage (index + 1) first filed under `band` of `sig`, or 0 after
+ * filing passage `me` under it. */
+static uint32_t table_find_or_add(ds_neardup *d, const signature *sig,
+                                  unsigned band, uint32_t me)
 {
-    if ((d->table_used + 1) * 2 > d->table_cap) table_grow(d);
-    size_t j = key & (d->table_cap - 1);
-    while (d->keys[j]) {
-        if (d->keys[j] == key) return d->slots[j];
-        j = (j + 1) & (d->table_cap - 1);
-    }
-    d->keys[j] = key;
-    d->slots[j] = passage;
+    if ((d->table_used + 1) * 4 > d->table_cap * 3) table_grow(d);
+    size_t j = band_hash(sig, band) & (d->table_cap - 1);
+    for (uint32_t e; (e = d->slots[j]) != 0; j = (j + 1) & (d->table_cap - 1))
+        if ((e & ((1u << BAND_BITS) - 1)) == band &&
+            same_band(entry_sig(d, e), sig, band))
+            return e >> BAND_BITS;
+    d->slots[j] = ((me + 1) << BAND_BITS) | band;
     d->table_used++;
     return 0;
 }
@@ -163,7 +178,6 @@ void ds_neardup_free(ds_neardup *d)
     free(d->sigs);
     free(d->group);
     free(d->shared);
-    free(d->keys);
     free(d->slots);
     free(d);
 }
@@ -180,7 +194,7 @@ static uint32_t new_group(ds_neardup *d)
 static void start_window(ds_neardup *d)
 {
     d->n = 0;
-    if (d->keys) memset(d->keys, 0, d->table_cap * sizeof *d->keys);
+    if (d->slots) memset(d->slots, 0, d->table_cap * sizeof *d->slots);
     d->table_used = 0;
 }
 
@@ -198,8 +212,7 @@ unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
     sign(a, text, len, sig);
     uint32_t group = 0;
     for (unsigned band = 0; sig->valid && band < BANDS; band++) {
-        uint32_t other = table_find_or_add(d, band_key(sig, band),
-                                           (uint32_t)me + 1);
+        uint32_t other = table_find_or_add(d, sig, band, (uint32_t)me);
         if (!group && other &&
             agreement(sig, &d->sigs[other - 1]) >= DS_NEARDUP_THRESHOLD)
             group = d->group[other - 1];

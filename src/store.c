@@ -89,16 +89,20 @@ static unsigned long current_gen(const char *index_dir)
     return gen_number(target);
 }
 
-/* Remove a generation directory (a flat Xapian database). */
-static void remove_generation(const char *path)
+void ds_remove_dir(const char *path)
 {
     DIR *d = opendir(path);
     if (d) {
         struct dirent *e;
         while ((e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.') continue;
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
             char *file = ds_xasprintf("%s/%s", path, e->d_name);
-            unlink(file);
+            struct stat st;
+            if (lstat(file, &st) == 0 && S_ISDIR(st.st_mode))
+                ds_remove_dir(file);
+            else
+                unlink(file);
             free(file);
         }
         closedir(d);
@@ -122,7 +126,7 @@ static unsigned long prune_generations(const char *index_dir,
         if (n > highest) highest = n;
         if (n == keep_a || n == keep_b) continue;
         char *path = ds_xasprintf("%s/%s", index_dir, e->d_name);
-        remove_generation(path);
+        ds_remove_dir(path);
         free(path);
     }
     closedir(d);
@@ -357,14 +361,14 @@ int ds_rebuild_publish(ds_rebuild *rb, char **err)
     }
     free(next);
     free(current);
-    if (rc != 0) remove_generation(rb->gen_path);
+    if (rc != 0) ds_remove_dir(rb->gen_path);
     release(rb);
     return rc;
 }
 
 void ds_rebuild_abort(ds_rebuild *rb)
 {
-    if (rb->gen_path) remove_generation(rb->gen_path);
+    if (rb->gen_path) ds_remove_dir(rb->gen_path);
     release(rb);
 }
 

@@ -54,6 +54,9 @@ void ds_rebuild_abort(ds_rebuild *rb);
 #define DS_STORE_NO_MANIFEST (-2)
 int ds_store_verify(const char *index_dir, char **err);
 
+/* Remove `path` and everything in it (a generation, a shard). */
+void ds_remove_dir(const char *path);
+
 /* Total size in bytes of the regular files in `dir` (not recursive). */
 unsigned long long ds_dir_bytes(const char *dir);
 

@@ -371,6 +371,23 @@ check "check: a changed corpus makes the index out of date (exit 1)" \
 dsx "$CORPUS" "$WORK/damaged.index" check
 check "check: a garbled index is damaged (exit 2)" eval '[ $rc -eq 2 ] && has "damaged" "$out"'
 
+# ---- parallel builds ----
+"$BIN" index --jobs 2 --corpus "$CORPUS" --index "$WORK/jobs2.index" >"$WORK/out" 2>&1; rc=$?
+check "index --jobs 2 builds two shards at once and merges them" \
+    eval '[ $rc -eq 0 ] && grep -q "into 58 passages" "$WORK/out" && ! ls -d "$WORK/jobs2.index/current/"*/ 2>/dev/null'
+same=yes
+for q in "interim CEO" "scale ai" "invesment" '"chief executive"' "title:meta" "wang OR zuckerberg"; do
+    diff <("$BIN" --corpus "$CORPUS" --index "$INDEX" --json --explain "$q") \
+         <("$BIN" --corpus "$CORPUS" --index "$WORK/jobs2.index" --json --explain "$q") >/dev/null || same="no: $q"
+done
+check "a parallel build answers exactly as a serial one (ranks, scores, spelling)" [ "$same" = yes ]
+dsx "$CORPUS" "$WORK/jobs2.index" check
+check "check: a parallel build is sound and current" eval '[ $rc -eq 0 ]'
+for bad in x 65 -1; do
+    "$BIN" index --jobs "$bad" --corpus "$CORPUS" --index "$WORK/jobs-bad.index" >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+    check "index --jobs $bad is a usage error" eval 'one_line_error && has "--jobs" "$err"'
+done
+
 # ---- plain text ----
 mkdir -p "$WORK/plain"
 printf 'Glossary\n\nAardvark: a burrowing mammal\nof Africa.\n\nGlossary\n' >"$WORK/plain/g.txt"

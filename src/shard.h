@@ -1,0 +1,67 @@
+/*
+ * shard.h — one Xapian database being written from prepared passages,
+ * either in the caller's thread or in a thread of its own.
+ *
+ * The indexer prepares each passage (reading, splitting, normalising,
+ * near-copy grouping: work that must follow corpus order) and hands it to
+ * a shard as a ds_passage_job; the shard turns it into a document (see
+ * schema.h for the term scheme) with its own analyzer.  Several shards can
+ * index at once, one per core; the indexer then merges their databases
+ * (dsx_compact).
+ */
+#ifndef DEALSEARCH_SHARD_H
+#define DEALSEARCH_SHARD_H
+
+#include "../shim/xapian_shim.h"
+#include "analyzer.h"
+#include "synonyms.h"
+#include "util.h"
+
+/* A passage ready to be indexed.  Zero-initialise; ds_passage_job_free()
+ * frees it.  Buffers are reused from job to job. */
+typedef struct {
+    ds_buf source_term;        /* DS_PREFIX_SOURCE + the source's name */
+    ds_buf record;             /* the encoded ds_record */
+    char date[9];              /* YYYYMMDD (what date ranges compare), or "" */
+    ds_buf heading, body, title;   /* normalised (ds_normalize); empty: none */
+    int title_is_text;         /* the title is also indexed as text */
+} ds_passage_job;
+
+void ds_passage_job_free(ds_passage_job *job);
+
+typedef struct ds_shard ds_shard;
+
+/* A shard writing a new database at `path` (which must not hold one).
+ * `analyzer` is borrowed and used for stemming and spelling counts; it
+ * must not be shared with another thread once the shard is started.
+ * `synonyms` (may be NULL) is borrowed and read only.  Returns NULL with
+ * *err on failure. */
+ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
+                        const ds_synonyms *synonyms, char **err);
+
+/* From now on index in a thread of the shard's own: ds_shard_add() queues
+ * (waiting while the queue is full) instead of indexing.  Returns 0, or
+ * -1 with *err. */
+int ds_shard_start(ds_shard *s, char **err);
+
+/* Index `job`, or queue it.  The job's buffers are exchanged with a used
+ * job's, so `job` can be refilled at once.  Returns 0, or -1 with *err
+ * once the shard has failed (the error is also kept for ds_shard_finish). */
+int ds_shard_add(ds_shard *s, ds_passage_job *job, char **err);
+
+/* Wait for the queue to empty and the thread to end.  Returns 0, or -1
+ * with *err: the shard's first error. */
+int ds_shard_finish(ds_shard *s, char **err);
+
+/* The shard's database writer (for metadata, synonyms and spelling, and
+ * to commit); only while no thread of the shard runs. */
+dsx_writer *ds_shard_writer(ds_shard *s);
+
+/* Passages indexed. */
+unsigned long ds_shard_passages(const ds_shard *s);
+
+/* Finish if needed, and free the shard (closing its database).  Accepts
+ * NULL. */
+void ds_shard_close(ds_shard *s);
+
+#endif
