@@ -1,9 +1,12 @@
 /* shard.c — see shard.h. */
+#define _POSIX_C_SOURCE 200809L
 #include "shard.h"
 
+/* POSIX threads rather than C11's <threads.h>: ThreadSanitizer does not
+ * follow threads started by glibc's thrd_create. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 
 #include "schema.h"
 
@@ -24,9 +27,9 @@ struct ds_shard {
     char *error;               /* the first failure, malloc'd */
     /* Threaded shards: the queue (a ring of jobs) and the thread. */
     int threaded;
-    thrd_t thread;
-    mtx_t lock;
-    cnd_t not_empty, not_full;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t not_empty, not_full;
     ds_passage_job queue[QUEUE_JOBS];
     size_t head, queued;
     int closed;                /* no more jobs will come */
@@ -103,29 +106,29 @@ static char *index_job(ds_shard *s, const ds_passage_job *job)
 /* Take the next job into *job; 0 when the queue is closed and empty. */
 static int take(ds_shard *s, ds_passage_job *job)
 {
-    mtx_lock(&s->lock);
-    while (s->queued == 0 && !s->closed) cnd_wait(&s->not_empty, &s->lock);
+    pthread_mutex_lock(&s->lock);
+    while (s->queued == 0 && !s->closed) pthread_cond_wait(&s->not_empty, &s->lock);
     int got = s->queued > 0;
     if (got) {
         swap_jobs(job, &s->queue[s->head]);
         s->head = (s->head + 1) % QUEUE_JOBS;
         s->queued--;
-        cnd_signal(&s->not_full);
+        pthread_cond_signal(&s->not_full);
     }
-    mtx_unlock(&s->lock);
+    pthread_mutex_unlock(&s->lock);
     return got;
 }
 
 /* Record the shard's first error (taking ownership of `error`). */
 static void fail(ds_shard *s, char *error)
 {
-    if (s->threaded) mtx_lock(&s->lock);
+    if (s->threaded) pthread_mutex_lock(&s->lock);
     if (!s->error) s->error = error;
     else free(error);
-    if (s->threaded) mtx_unlock(&s->lock);
+    if (s->threaded) pthread_mutex_unlock(&s->lock);
 }
 
-static int shard_thread(void *arg)
+static void *shard_thread(void *arg)
 {
     ds_shard *s = arg;
     ds_passage_job job = {0};
@@ -136,7 +139,7 @@ static int shard_thread(void *arg)
     }
     free(error);
     ds_passage_job_free(&job);
-    return 0;
+    return NULL;
 }
 
 /* ---- API ---- */
@@ -169,19 +172,18 @@ ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
 
 int ds_shard_start(ds_shard *s, char **err)
 {
-    if (mtx_init(&s->lock, mtx_plain) != thrd_success) goto fail;
-    if (cnd_init(&s->not_empty) != thrd_success) goto fail_lock;
-    if (cnd_init(&s->not_full) != thrd_success) goto fail_empty;
-    if (thrd_create(&s->thread, shard_thread, s) != thrd_success)
-        goto fail_full;
+    if (pthread_mutex_init(&s->lock, NULL) != 0) goto fail;
+    if (pthread_cond_init(&s->not_empty, NULL) != 0) goto fail_lock;
+    if (pthread_cond_init(&s->not_full, NULL) != 0) goto fail_empty;
+    if (pthread_create(&s->thread, NULL, shard_thread, s) != 0) goto fail_full;
     s->threaded = 1;
     return 0;
 fail_full:
-    cnd_destroy(&s->not_full);
+    pthread_cond_destroy(&s->not_full);
 fail_empty:
-    cnd_destroy(&s->not_empty);
+    pthread_cond_destroy(&s->not_empty);
 fail_lock:
-    mtx_destroy(&s->lock);
+    pthread_mutex_destroy(&s->lock);
 fail:
     *err = ds_xstrdup("cannot start an indexing thread");
     return -1;
@@ -195,16 +197,16 @@ int ds_shard_add(ds_shard *s, ds_passage_job *job, char **err)
         *err = ds_xstrdup(s->error);
         return -1;
     }
-    mtx_lock(&s->lock);
+    pthread_mutex_lock(&s->lock);
     while (s->queued == QUEUE_JOBS && !s->error)
-        cnd_wait(&s->not_full, &s->lock);
+        pthread_cond_wait(&s->not_full, &s->lock);
     int failed = s->error != NULL;
     if (!failed) {
         swap_jobs(job, &s->queue[(s->head + s->queued) % QUEUE_JOBS]);
         s->queued++;
-        cnd_signal(&s->not_empty);
+        pthread_cond_signal(&s->not_empty);
     }
-    mtx_unlock(&s->lock);
+    pthread_mutex_unlock(&s->lock);
     if (failed) *err = ds_xstrdup(s->error);
     return failed ? -1 : 0;
 }
@@ -212,15 +214,15 @@ int ds_shard_add(ds_shard *s, ds_passage_job *job, char **err)
 int ds_shard_finish(ds_shard *s, char **err)
 {
     if (s->threaded) {
-        mtx_lock(&s->lock);
+        pthread_mutex_lock(&s->lock);
         s->closed = 1;
-        cnd_signal(&s->not_empty);
-        mtx_unlock(&s->lock);
-        thrd_join(s->thread, NULL);
+        pthread_cond_signal(&s->not_empty);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->thread, NULL);
         s->threaded = 0;
-        cnd_destroy(&s->not_full);
-        cnd_destroy(&s->not_empty);
-        mtx_destroy(&s->lock);
+        pthread_cond_destroy(&s->not_full);
+        pthread_cond_destroy(&s->not_empty);
+        pthread_mutex_destroy(&s->lock);
         for (size_t i = 0; i < QUEUE_JOBS; i++)
             ds_passage_job_free(&s->queue[i]);
     }
