@@ -15,33 +15,39 @@
 
 void ds_json_string(ds_buf *out, const char *s, size_t len)
 {
+    static const char hex[] = "0123456789abcdef";
+    ds_buf_reserve(out, len + 2);
     ds_buf_putc(out, '"');
+    size_t copied = 0; /* s[copied..i) is appended as it is */
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         unsigned cp;
         size_t n;
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        if (c >= 0x80 && (n = ds_utf8_decode(s + i, len - i, &cp)) != 0) {
+            i += n;
+            continue;
+        }
+        ds_buf_append(out, s + copied, i - copied);
         if (c == '"' || c == '\\') {
             ds_buf_putc(out, '\\');
             ds_buf_putc(out, (char)c);
-            i++;
         } else if (c == '\n') {
-            ds_buf_puts(out, "\\n"), i++;
+            ds_buf_puts(out, "\\n");
         } else if (c == '\t') {
-            ds_buf_puts(out, "\\t"), i++;
-        } else if (c < 0x20 || c == 0x7F) {
-            ds_buf_printf(out, "\\u%04x", c);
-            i++;
-        } else if (c < 0x80) {
-            ds_buf_putc(out, (char)c);
-            i++;
-        } else if ((n = ds_utf8_decode(s + i, len - i, &cp)) != 0) {
-            ds_buf_append(out, s + i, n);
-            i += n;
-        } else {
+            ds_buf_puts(out, "\\t");
+        } else if (c < 0x80) { /* other control characters */
+            char esc[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            ds_buf_append(out, esc, sizeof esc);
+        } else { /* not UTF-8 */
             ds_buf_puts(out, "\\ufffd");
-            i++;
         }
+        copied = ++i;
     }
+    ds_buf_append(out, s + copied, len - copied);
     ds_buf_putc(out, '"');
 }
 
@@ -126,9 +132,13 @@ static void excerpt_free(excerpt *ex)
 static void json_spans(ds_buf *out, const ds_span_list *spans)
 {
     ds_buf_putc(out, '[');
-    for (size_t i = 0; i < spans->count; i++)
-        ds_buf_printf(out, "%s[%zu,%zu]", i ? "," : "", spans->items[i].start,
-                      spans->items[i].end);
+    for (size_t i = 0; i < spans->count; i++) {
+        ds_buf_puts(out, i ? ",[" : "[");
+        ds_buf_put_number(out, spans->items[i].start);
+        ds_buf_putc(out, ',');
+        ds_buf_put_number(out, spans->items[i].end);
+        ds_buf_putc(out, ']');
+    }
     ds_buf_putc(out, ']');
 }
 

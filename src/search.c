@@ -14,15 +14,17 @@
 #include "store.h"
 #include "util.h"
 
-/* Documents examined at least, so small indexes report exact totals.
- * (1,000 cost up to half the time of common-word and phrase queries on
- * 250k passages — bench/README.md — for a total shown as "about N"
- * there anyway.) */
-#define CHECK_AT_LEAST 100
+/* An index of at most this many passages has every match examined, so its
+ * totals are exact ("1-10 of 45").  A larger one is left to Xapian's
+ * estimate ("about N"): examining even 1,000 matches cost up to half the
+ * time of common-word and phrase queries on 250k passages, and 100 still
+ * 3-5% on 32k (bench/README.md). */
+#define EXACT_TOTALS_UP_TO 20000
 
 struct ds_searcher {
     char *index_dir;
     int has_groups;         /* the index holds near-copy groups */
+    unsigned check_at_least;    /* see EXACT_TOTALS_UP_TO */
     ds_analyzer *analyzer;
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
@@ -85,7 +87,8 @@ static void set_feedback(dsx_search_params *p, int on)
                &p->expand_weight);
 }
 
-/* Whether the build found near-copies (worth collapsing on). */
+/* Whether the build found near-copies (worth collapsing on), and how many
+ * matches to examine. */
 static char *load_groups(ds_searcher *s)
 {
     char *groups = NULL;
@@ -93,6 +96,11 @@ static char *load_groups(ds_searcher *s)
         return damaged(s->index_dir, dsx_db_error(s->db));
     s->has_groups = strtoul(groups, NULL, 10) > 0;
     free(groups);
+    unsigned long passages = 0;
+    if (dsx_db_doc_count(s->db, &passages) != DSX_OK)
+        return damaged(s->index_dir, dsx_db_error(s->db));
+    s->check_at_least =
+        passages <= EXACT_TOTALS_UP_TO ? (unsigned)passages : 0;
     return NULL;
 }
 
@@ -430,7 +438,7 @@ static dsx_search_params params_for(const ds_searcher *s,
     dsx_search_params p = {
         .offset = grouped ? 0 : opt->offset,
         .limit = grouped ? window : opt->limit,
-        .check_at_least = CHECK_AT_LEAST,
+        .check_at_least = s->check_at_least,
         .collapse_slot = opt->one_per_source ? DS_SLOT_SOURCE : -1,
         .explain = opt->explain,
         .data_slot = DS_SLOT_RECORD,
@@ -449,7 +457,7 @@ static int count_any(ds_searcher *s, const char *query, unsigned flags,
     char *all_parsed = out->parsed;
     out->parsed = NULL;
     dsx_query *q = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, err);
-    dsx_search_params count_only = {.check_at_least = CHECK_AT_LEAST,
+    dsx_search_params count_only = {.check_at_least = s->check_at_least,
                                     .collapse_slot = -1,
                                     .data_slot = DS_SLOT_RECORD};
     dsx_results *any = NULL;
@@ -510,13 +518,15 @@ static size_t group_hits(ds_results *out, const ds_search_options *opt)
 
 /* Run `q` and fill `out` with the page `opt` asks for.  When grouping,
  * fetch a window of the best hits large enough that the page, after
- * folding near-copies, is full or the matches have run out. */
+ * folding near-copies, is full or the matches have run out: a few more
+ * than the page at first (every hit fetched costs, and a smaller top-N
+ * lets Xapian skip more), four times as many each time that falls short. */
 static int fetch(ds_searcher *s, const dsx_query *q,
                  const ds_search_options *opt, dsx_results **res,
                  ds_results *out, char **err)
 {
     unsigned want = opt->offset + opt->limit;
-    unsigned window = want + want / 2 + 10;
+    unsigned window = want + want / 4 + 2;
     for (;;) {
         dsx_search_params params = params_for(s, opt, window);
         if (run(s, q, &params, res, err) != 0 ||

@@ -109,20 +109,41 @@ void ds_buf_puts(ds_buf *b, const char *s)
 
 void ds_buf_putc(ds_buf *b, char c)
 {
-    ds_buf_append(b, &c, 1);
+    if (b->len + 2 > b->cap) ds_buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
+void ds_buf_put_number(ds_buf *b, unsigned long long n)
+{
+    char digits[24];
+    size_t i = sizeof digits;
+    do {
+        digits[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    ds_buf_append(b, digits + i, sizeof digits - i);
 }
 
 void ds_buf_printf(ds_buf *b, const char *fmt, ...)
 {
+    /* Format into the room there is; only when that is too small, make
+     * room and format again. */
+    ds_buf_reserve(b, 64);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    if (n <= 0) return;
-    ds_buf_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if (n < 0) {
+        b->data[b->len] = '\0';
+        return;
+    }
+    if ((size_t)n >= b->cap - b->len) {
+        ds_buf_reserve(b, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
 }
 

@@ -38,6 +38,8 @@ void ds_buf_reserve(ds_buf *b, size_t extra);
 void ds_buf_append(ds_buf *b, const char *bytes, size_t len);
 void ds_buf_puts(ds_buf *b, const char *s);
 void ds_buf_putc(ds_buf *b, char c);
+/* Append `n` in decimal (printf's %llu without its cost). */
+void ds_buf_put_number(ds_buf *b, unsigned long long n);
 void ds_buf_printf(ds_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Hand the contents to the caller (malloc'd) and reset the buffer. */
