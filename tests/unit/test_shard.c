@@ -1,0 +1,145 @@
+/* Tests of src/shard.c (a database written from prepared passages, in the
+ * caller's thread or its own) and of dsx_compact, which merges shards. */
+#include "unit.h"
+
+#include "../../shim/xapian_shim.h"
+#include "../../src/analyzer.h"
+#include "../../src/schema.h"
+#include "../../src/shard.h"
+
+/* Fill `job` as the indexer would for passage `n` of source "s<n % 3>". */
+static void make_job(ds_passage_job *job, unsigned n)
+{
+    char text[128];
+    snprintf(text, sizeof text, "passage %u mentions quokkas and word%u", n, n);
+    ds_buf_clear(&job->body);
+    ds_normalize(text, strlen(text), &job->body);
+    ds_buf_clear(&job->heading);
+    ds_buf_clear(&job->title);
+    ds_buf_clear(&job->record);
+    ds_buf_printf(&job->record, "source=s%u.txt\npassage=%u\nline=1\n\n%s",
+                  n % 3, n, text);
+    ds_buf_clear(&job->source_term);
+    ds_buf_printf(&job->source_term, DS_PREFIX_SOURCE "s%u", n % 3);
+    job->date[0] = '\0';
+}
+
+static unsigned long term_docs(const char *path, ds_analyzer *a,
+                               const char *query)
+{
+    dsx_db *db = NULL;
+    char *err = NULL;
+    assert_int_equal(dsx_db_open(path, ds_analyzer_stemmer(a), &db, &err),
+                     DSX_OK);
+    assert_int_equal(dsx_db_add_boolean_prefix(db, DS_FIELD_SOURCE,
+                                               DS_PREFIX_SOURCE),
+                     DSX_OK);
+    dsx_query *q = NULL;
+    assert_int_equal(dsx_db_parse_query(db, query, 0, &q), DSX_OK);
+    dsx_search_params p = {.limit = 1000, .check_at_least = 1000,
+                           .collapse_slot = -1, .data_slot = DS_SLOT_RECORD};
+    dsx_results *r = NULL;
+    assert_int_equal(dsx_db_search(db, q, &p, &r), DSX_OK);
+    unsigned long n = dsx_results_size(r);
+    dsx_results_destroy(r);
+    dsx_query_destroy(q);
+    dsx_db_destroy(db);
+    return n;
+}
+
+/* Index `count` passages into a new shard at `path`. */
+static void build_shard(const char *path, ds_analyzer *a, int threaded,
+                        unsigned first, unsigned count)
+{
+    char *err = NULL;
+    ds_shard *s = ds_shard_open(path, a, NULL, &err);
+    assert_non_null(s);
+    if (threaded) assert_int_equal(ds_shard_start(s, &err), 0);
+    ds_passage_job job = {0};
+    for (unsigned i = first; i < first + count; i++) {
+        make_job(&job, i);
+        assert_int_equal(ds_shard_add(s, &job, &err), 0);
+    }
+    assert_int_equal(ds_shard_finish(s, &err), 0);
+    assert_int_equal(ds_shard_passages(s), count);
+    assert_int_equal(dsx_writer_commit(ds_shard_writer(s)), DSX_OK);
+    ds_passage_job_free(&job);
+    ds_shard_close(s);
+}
+
+static void shard_indexes_in_its_thread_what_it_is_given(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/db", dir);
+    ds_analyzer *a = ds_analyzer_new();
+    /* More passages than the queue holds, so the producer waits. */
+    build_shard(path, a, 1, 1, 10000);
+    assert_int_equal(term_docs(path, a, "quokka"), 1000); /* the limit */
+    assert_int_equal(term_docs(path, a, "word9999"), 1);
+    assert_int_equal(term_docs(path, a, "source:s1 word7"), 1);
+    ds_analyzer_free(a);
+    unit_rmtree(dir);
+    free(dir);
+}
+
+static void shards_merge_in_order(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    char one[600], two[600], merged[600];
+    snprintf(one, sizeof one, "%s/one", dir);
+    snprintf(two, sizeof two, "%s/two", dir);
+    snprintf(merged, sizeof merged, "%s/merged", dir);
+    ds_analyzer *a = ds_analyzer_new();
+    build_shard(one, a, 0, 1, 30);
+    build_shard(two, a, 1, 31, 20);
+    const char *sources[] = {one, two};
+    unsigned long docs = 0, vocabulary = 0;
+    char *err = NULL;
+    assert_int_equal(dsx_compact(sources, 2, merged, &docs, &vocabulary, &err),
+                     DSX_OK);
+    assert_int_equal(docs, 50);
+    assert_true(vocabulary >= 50); /* word1 .. word50 and the rest */
+    assert_int_equal(term_docs(merged, a, "quokka"), 50);
+    assert_int_equal(term_docs(merged, a, "word42"), 1);
+    ds_analyzer_free(a);
+    unit_rmtree(dir);
+    free(dir);
+}
+
+static void shard_over_an_existing_database_is_an_error(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/db", dir);
+    ds_analyzer *a = ds_analyzer_new();
+    build_shard(path, a, 0, 1, 3);
+    char *err = NULL;
+    assert_null(ds_shard_open(path, a, NULL, &err));
+    assert_non_null(strstr(err, path));
+    free(err);
+    const char *sources[] = {"/nonexistent/db"};
+    unsigned long docs, vocabulary;
+    err = NULL;
+    assert_int_not_equal(dsx_compact(sources, 1, path, &docs, &vocabulary,
+                                     &err),
+                         DSX_OK);
+    assert_non_null(err);
+    free(err);
+    ds_analyzer_free(a);
+    unit_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(shard_indexes_in_its_thread_what_it_is_given),
+        cmocka_unit_test(shards_merge_in_order),
+        cmocka_unit_test(shard_over_an_existing_database_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
