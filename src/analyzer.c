@@ -136,7 +136,7 @@ typedef struct {
 } cursor;
 
 /* Code point at byte `i` and its length (invalid bytes read as Latin-1). */
-static unsigned char_at(const cursor *c, size_t i, size_t *n)
+static inline unsigned char_at(const cursor *c, size_t i, size_t *n)
 {
     unsigned cp = (unsigned char)c->text[i];
     if (cp < 0x80) {
@@ -149,16 +149,31 @@ static unsigned char_at(const cursor *c, size_t i, size_t *n)
     return (unsigned char)c->text[i];
 }
 
-/* The lower-cased character when it is part of words, else 0.  ASCII is
- * answered here (letters, digits and '_', as Xapian's tables say: a unit
- * test compares them); the rest asks Xapian. */
-static unsigned check_wordchar(unsigned ch)
+/* ASCII word characters (letters, digits and '_', as Xapian's tables say:
+ * a unit test compares them), lower-cased; 0 for the rest. */
+static const unsigned char ascii_wordchar[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['_'] = '_',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+    ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+    ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+    ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+    ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+    ['z'] = 'z',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+    ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+    ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+    ['Z'] = 'z',
+};
+
+/* The lower-cased character when it is part of words, else 0: ASCII from
+ * the table (the tokenizer's hot path), the rest from Xapian. */
+static inline unsigned check_wordchar(unsigned ch)
 {
-    if (ch < 0x80) {
-        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')
-            return ch;
-        return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : 0;
-    }
+    if (ch < 0x80) return ascii_wordchar[ch];
     return dsx_unicode_is_wordchar(ch) ? dsx_unicode_tolower(ch) : 0;
 }
 
@@ -246,7 +261,7 @@ static unsigned check_infix_digit(unsigned ch)
     return is_zero_width(ch) ? INFIX_IGNORE : 0;
 }
 
-static void append_cp(ds_buf *term, unsigned cp)
+static inline void append_cp(ds_buf *term, unsigned cp)
 {
     if (cp < 0x80 && term->len + 1 < term->cap) { /* the common case */
         term->data[term->len++] = (char)cp;
