@@ -7,13 +7,13 @@
 void ds_record_encode(const ds_record *r, ds_buf *out)
 {
     ds_buf_clear(out);
-    ds_buf_printf(out, "source=%s\npassage=%lu\nline=%lu\n", r->source,
-                  r->passage, r->line);
-    if (r->title) ds_buf_printf(out, "title=%s\n", r->title);
-    if (r->date) ds_buf_printf(out, "date=%s\n", r->date);
-    if (r->heading) ds_buf_printf(out, "heading=%s\n", r->heading);
-    if (r->group) ds_buf_printf(out, "group=%lu\n", r->group);
-    if (r->title_in_text) ds_buf_puts(out, "title_in_text=1\n");
+    ds_buf_printf(out, "s=%s\np=%lu\nl=%lu\n", r->source, r->passage,
+                  r->line);
+    if (r->title) ds_buf_printf(out, "t=%s\n", r->title);
+    if (r->date) ds_buf_printf(out, "d=%s\n", r->date);
+    if (r->heading) ds_buf_printf(out, "h=%s\n", r->heading);
+    if (r->group) ds_buf_printf(out, "g=%lu\n", r->group);
+    if (r->title_in_text) ds_buf_puts(out, "x=1\n");
     ds_buf_putc(out, '\n');
     ds_buf_append(out, r->text, r->text_len);
 }
@@ -49,21 +49,21 @@ int ds_record_decode(const char *data, size_t len, ds_record *r)
         if (!eq) goto bad;
         size_t key_len = (size_t)(eq - p), value_len = (size_t)(nl - eq - 1);
         const char *value = eq + 1;
-        if (key_is(p, key_len, "source"))
+        if (key_is(p, key_len, "s"))
             set_string(&r->source, value, value_len);
-        else if (key_is(p, key_len, "passage"))
+        else if (key_is(p, key_len, "p"))
             r->passage = parse_number(value, value_len);
-        else if (key_is(p, key_len, "line"))
+        else if (key_is(p, key_len, "l"))
             r->line = parse_number(value, value_len);
-        else if (key_is(p, key_len, "title"))
+        else if (key_is(p, key_len, "t"))
             set_string(&r->title, value, value_len);
-        else if (key_is(p, key_len, "date"))
+        else if (key_is(p, key_len, "d"))
             set_string(&r->date, value, value_len);
-        else if (key_is(p, key_len, "heading"))
+        else if (key_is(p, key_len, "h"))
             set_string(&r->heading, value, value_len);
-        else if (key_is(p, key_len, "group"))
+        else if (key_is(p, key_len, "g"))
             r->group = parse_number(value, value_len);
-        else if (key_is(p, key_len, "title_in_text"))
+        else if (key_is(p, key_len, "x"))
             r->title_in_text = parse_number(value, value_len) != 0;
         p = nl + 1;
     }

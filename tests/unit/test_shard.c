@@ -17,7 +17,7 @@ static void make_job(ds_passage_job *job, unsigned n)
     ds_buf_clear(&job->heading);
     ds_buf_clear(&job->title);
     ds_buf_clear(&job->record);
-    ds_buf_printf(&job->record, "source=s%u.txt\npassage=%u\nline=1\n\n%s",
+    ds_buf_printf(&job->record, "s=s%u.txt\np=%u\nl=1\n\n%s",
                   n % 3, n, text);
     ds_buf_clear(&job->source_term);
     ds_buf_printf(&job->source_term, DS_PREFIX_SOURCE "s%u", n % 3);
