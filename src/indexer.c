@@ -76,11 +76,11 @@ static int is_storable_name(const char *name)
  * passage for a shard (see shard.h). */
 typedef struct {
     const ds_index_options *opt;
-    ds_analyzer *analyzer;         /* for near-copy signatures */
+    ds_analyzer *analyzer;         /* near-copy signatures, spelling counts */
     ds_neardup *neardup;
     ds_shard **shards;
     size_t n_shards;
-    size_t shard;                  /* the one the current file goes to */
+    size_t shard;                  /* the one the next passage goes to */
     dsx_writer *spelling_db;       /* with several shards, the spelling
                                       table is a database of its own */
     ds_passage_job job;            /* being prepared */

@@ -30,7 +30,7 @@ struct ds_shard {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t not_empty, not_full;
-    ds_passage_job queue[QUEUE_JOBS];
+    ds_passage_job *queue;     /* QUEUE_JOBS of them */
     size_t head, queued;
     int closed;                /* no more jobs will come */
 };
@@ -59,7 +59,8 @@ static void swap_jobs(ds_passage_job *a, ds_passage_job *b)
 static dsx_status index_text(ds_shard *s, const ds_buf *text,
                              const char *prefix)
 {
-    dsx_status st = dsx_doc_index_text(s->doc, text->data, text->len, prefix, 1);
+    dsx_status st =
+        dsx_doc_index_text(s->doc, text->data, text->len, prefix, 1);
     if (st == DSX_OK && prefix[0] == '\0' && s->synonyms)
         st = ds_synonyms_index(s->synonyms, s->analyzer, text->data,
                                text->len, s->doc);
@@ -172,6 +173,8 @@ ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
 
 int ds_shard_start(ds_shard *s, char **err)
 {
+    s->queue = ds_xmalloc(QUEUE_JOBS * sizeof *s->queue);
+    memset(s->queue, 0, QUEUE_JOBS * sizeof *s->queue);
     if (pthread_mutex_init(&s->lock, NULL) != 0) goto fail;
     if (pthread_cond_init(&s->not_empty, NULL) != 0) goto fail_lock;
     if (pthread_cond_init(&s->not_full, NULL) != 0) goto fail_empty;
@@ -185,6 +188,8 @@ fail_empty:
 fail_lock:
     pthread_mutex_destroy(&s->lock);
 fail:
+    free(s->queue);
+    s->queue = NULL;
     *err = ds_xstrdup("cannot start an indexing thread");
     return -1;
 }
@@ -225,6 +230,8 @@ int ds_shard_finish(ds_shard *s, char **err)
         pthread_mutex_destroy(&s->lock);
         for (size_t i = 0; i < QUEUE_JOBS; i++)
             ds_passage_job_free(&s->queue[i]);
+        free(s->queue);
+        s->queue = NULL;
     }
     if (!s->error) return 0;
     *err = ds_xstrdup(s->error);

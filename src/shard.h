@@ -32,7 +32,7 @@ void ds_passage_job_free(ds_passage_job *job);
 typedef struct ds_shard ds_shard;
 
 /* A shard writing a new database at `path` (which must not hold one).
- * `analyzer` is borrowed and used for stemming and spelling counts; it
+ * `analyzer` is borrowed and used for stemming (its stem cache); it
  * must not be shared with another thread once the shard is started.
  * `synonyms` (may be NULL) is borrowed and read only.  Returns NULL with
  * *err on failure. */
