@@ -56,17 +56,34 @@ void ds_analyzer_count_words(ds_analyzer *a)
     a->counting = 1;
 }
 
-static int count_word(void *ctx, const ds_token *tok)
+typedef struct {
+    ds_analyzer *analyzer;
+    ds_stem_fn fn;
+    void *ctx;
+} each_stem_ctx;
+
+static int each_word(void *ctx, const ds_token *tok)
 {
-    ds_analyzer *a = ctx;
-    ds_word_entry *e = cached_stem(a, tok->term, tok->term_len);
-    if (e) e->count++; /* always, when counting */
+    each_stem_ctx *c = ctx;
+    ds_word_entry *e = cached_stem(c->analyzer, tok->term, tok->term_len);
+    size_t len;
+    const char *stem;
+    if (e) { /* always, when counting */
+        if (c->analyzer->counting) e->count++;
+        stem = e->stem;
+        len = e->stem_len;
+    } else {
+        stem = snowball(c->analyzer, tok->term, tok->term_len, &len);
+    }
+    if (c->fn) c->fn(c->ctx, stem, len);
     return 0;
 }
 
-void ds_analyzer_count_text(ds_analyzer *a, const char *text, size_t len)
+void ds_analyzer_each_stem(ds_analyzer *a, const char *text, size_t len,
+                           ds_stem_fn fn, void *ctx)
 {
-    ds_tokenize(text, len, count_word, a);
+    each_stem_ctx c = {a, fn, ctx};
+    ds_tokenize(text, len, each_word, &c);
 }
 
 int ds_analyzer_flush_words(ds_analyzer *a,

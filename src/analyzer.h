@@ -47,10 +47,15 @@ const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
  * only by ds_analyzer_flush_words). */
 void ds_analyzer_count_words(ds_analyzer *a);
 
-/* Count the words TermGenerator would index in `text` (normalised, as it
- * is indexed): the counts become the spelling table.  Needs
- * ds_analyzer_count_words(). */
-void ds_analyzer_count_text(ds_analyzer *a, const char *text, size_t len);
+/* Call `fn` (when not NULL) with the stem of each word TermGenerator would
+ * index in `text` (normalised, as it is indexed).  After
+ * ds_analyzer_count_words() each of these words is also counted: the
+ * counts become the spelling table, so the indexer passes each text it
+ * indexes as plain words through here exactly once (the body on its way
+ * to a near-copy signature). */
+typedef void (*ds_stem_fn)(void *ctx, const char *stem, size_t len);
+void ds_analyzer_each_stem(ds_analyzer *a, const char *text, size_t len,
+                           ds_stem_fn fn, void *ctx);
 
 /* Call `fn` for every word counted since the last call, with its stem and
  * count, then forget them all (so memory stays bounded however large the

@@ -47,39 +47,51 @@ static uint64_t mix(uint64_t x) /* splitmix64's finaliser */
 }
 
 typedef struct {
-    ds_analyzer *analyzer;
     uint64_t words[3];   /* hashes of the last three stems */
     size_t seen;
     signature *sig;
 } shingler;
 
+/* The independent hashes of a shingle: multiply-shift (the top 16 bits of
+ * the mixed shingle hash times an odd constant, one per hash — odd outputs
+ * of splitmix64) rather than a full splitmix64 per hash, which cost about
+ * 300 instructions a shingle on the indexer's one ordered thread. */
+static const uint64_t hash_multipliers[DS_NEARDUP_HASHES] = {
+    0xe220a8397b1dcdafULL, 0x910a2dec89025cc1ULL, 0x975835de1c9756cfULL,
+    0x1d0b14e4db018fedULL, 0x6e73e372e2338acbULL, 0x63033b0ca389c35bULL,
+    0xbd64a5d9adefe001ULL, 0x63cbe1e459320dd7ULL, 0x9e5651b0ef953637ULL,
+    0xaeaf52febe706065ULL, 0x088712be8a582fcbULL, 0x50f5647d2380309dULL,
+    0x943ff9fc99de8f03ULL, 0xc4ca37b7f8ad8affULL, 0x6aa9d61435dbe63fULL,
+    0x875b9307abf55005ULL, 0x5de186dcba779207ULL, 0x808475f02ee37363ULL,
+    0x1120b3d00955f033ULL, 0xbc4075f2ef431a45ULL, 0x362259904816818dULL,
+    0x06ca0a95b7e825c7ULL, 0xc80de0f9d4d60e0bULL, 0xe8d7da001b0181d7ULL,
+};
+
 static void add_shingle(signature *sig, uint64_t shingle)
 {
+    shingle = mix(shingle);
     for (unsigned i = 0; i < DS_NEARDUP_HASHES; i++) {
-        uint16_t h = (uint16_t)(mix(shingle + 0x9e3779b97f4a7c15ULL * (i + 1)) >> 48);
+        uint16_t h = (uint16_t)((shingle * hash_multipliers[i]) >> 48);
         if (h < sig->min[i]) sig->min[i] = h;
     }
 }
 
-static int add_word(void *ctx, const ds_token *tok)
+static void add_stem(void *ctx, const char *stem, size_t len)
 {
     shingler *s = ctx;
-    size_t len;
-    const char *stem = ds_analyzer_stem(s->analyzer, tok->term, tok->term_len,
-                                        &len);
     s->words[0] = s->words[1];
     s->words[1] = s->words[2];
     s->words[2] = fnv1a(stem, len, 0xcbf29ce484222325ULL);
     if (++s->seen >= 3)
-        add_shingle(s->sig, fnv1a(s->words, sizeof s->words, 0xcbf29ce484222325ULL));
-    return 0;
+        add_shingle(s->sig, fnv1a(s->words, sizeof s->words,
+                                  0xcbf29ce484222325ULL));
 }
 
 static void sign(ds_analyzer *a, const char *text, size_t len, signature *sig)
 {
     memset(sig->min, 0xff, sizeof sig->min);
-    shingler s = {a, {0, 0, 0}, 0, sig};
-    ds_tokenize(text, len, add_word, &s);
+    shingler s = {{0, 0, 0}, 0, sig};
+    ds_analyzer_each_stem(a, text, len, add_stem, &s);
     sig->valid = s.seen >= DS_NEARDUP_MIN_WORDS;
 }
 
