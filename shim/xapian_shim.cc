@@ -712,8 +712,11 @@ document_words(dsx_db *db, const Xapian::MSetIterator &m,
             words[*t] = t.get_wdf();
         return words;
     }
-    std::string data = m.get_document().get_value(
-        static_cast<Xapian::valueno>(sp->data_slot));
+    Xapian::Document stored = m.get_document();
+    std::string data =
+        sp->data_slot >= 0
+            ? stored.get_value(static_cast<Xapian::valueno>(sp->data_slot))
+            : stored.get_data();
     const char *text = nullptr;
     size_t len = sp->indexed_text(sp->indexed_text_ctx, data.data(),
                                   data.size(), &text);
