@@ -68,7 +68,7 @@ static int each_word(void *ctx, const ds_token *tok)
     ds_word_entry *e = cached_stem(c->analyzer, tok->term, tok->term_len);
     size_t len;
     const char *stem;
-    if (e) { /* always, when counting */
+    if (e) { /* NULL only when the cache is full, never while counting */
         if (c->analyzer->counting) e->count++;
         stem = e->stem;
         len = e->stem_len;
