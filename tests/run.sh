@@ -54,6 +54,8 @@ tally "fuzz-replay" tests/fuzz/run.sh replay
 
 # Reliability, lighter than 'make reliability': fewer kills and searches.
 tally "kill_rebuild" env TRIALS=8 KILL_FILES=50 tests/reliability/kill_rebuild.sh
+tally "kill_rebuild --jobs 2" env TRIALS=8 KILL_FILES=50 INDEX_ARGS="--jobs 2" \
+    tests/reliability/kill_rebuild.sh
 tally "concurrent_search" env SEARCHES=400 tests/reliability/concurrent_search.sh
 tally "two_rebuilds" tests/reliability/two_rebuilds.sh
 tally "damaged_index" tests/reliability/damaged_index.sh

@@ -17,6 +17,9 @@
 #
 #   DS_BIN=build/dealsearch TRIALS=50 SEED=1 tests/reliability/kill_rebuild.sh
 #
+# INDEX_ARGS are added to every `dealsearch index` (e.g. "--jobs 2": kills
+# land in shard threads and the merge, and a killed build leaves shard
+# directories inside its generation for the next rebuild to remove).
 # KILL_FILES / KILL_PARAS size the corpus (files x one-line paragraphs):
 # default 150 x 40, about 3 MB, a rebuild of 2-3 s; for a sanitizer build
 # (detected by its __asan_init symbol) 60 x 40, as ASan makes indexing
@@ -31,6 +34,7 @@ else
     KILL_FILES=${KILL_FILES:-150}
 fi
 KILL_PARAS=${KILL_PARAS:-40}
+INDEX_ARGS=${INDEX_ARGS:-}
 command -v flock >/dev/null || { echo "Bail out! flock (util-linux) is required"; exit 2; }
 
 CORPUS="$WORK/corpus"
@@ -39,13 +43,13 @@ QUERY=quokka
 gen_corpus "$CORPUS" "$KILL_FILES" "$KILL_PARAS"
 
 now_ms() { date +%s%3N; }
-"$BIN" --corpus "$CORPUS" --index "$INDEX" index >"$WORK/first.out" 2>&1
+"$BIN" --corpus "$CORPUS" --index "$INDEX" index $INDEX_ARGS >"$WORK/first.out" 2>&1
 rc=$?
 check "first build succeeds" [ "$rc" -eq 0 ]
 # The kill window comes from a rebuild (what the trials interrupt), which
 # runs warmer and faster than the first build.
 start=$(now_ms)
-"$BIN" --corpus "$CORPUS" --index "$INDEX" index >/dev/null 2>&1
+"$BIN" --corpus "$CORPUS" --index "$INDEX" index $INDEX_ARGS >/dev/null 2>&1
 build_ms=$(($(now_ms) - start))
 diag "$(cat "$WORK/first.out")" "rebuild: ${build_ms} ms"
 results_of "$CORPUS" "$INDEX" "$QUERY"
@@ -78,7 +82,7 @@ kills=0 late_kills=0 completed=0 bad_query=0 stale=0 crashes=0
 bad_query_log="" stale_log=""
 full_rebuild() { # LABEL
     local rc problem got
-    "$BIN" --corpus "$CORPUS" --index "$INDEX" index >"$WORK/full.out" 2>&1
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" index $INDEX_ARGS >"$WORK/full.out" 2>&1
     rc=$?
     if [ "$rc" -eq 0 ]; then
         ok "$1: the next rebuild succeeds"
@@ -106,7 +110,7 @@ full_rebuild() { # LABEL
 for trial in $(seq 1 "$TRIALS"); do
     delay=$(( (RANDOM * 32768 + RANDOM) % window ))
     served_before=$(readlink "$INDEX/current")
-    "$BIN" --corpus "$CORPUS" --index "$INDEX" index >"$WORK/rebuild.out" 2>&1 &
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" index $INDEX_ARGS >"$WORK/rebuild.out" 2>&1 &
     pid=$!
     sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
     if kill -KILL "$pid" 2>/dev/null; then

@@ -27,10 +27,15 @@ for bin in "$@"; do
         echo "# $bin is not built; skipped"
         continue
     fi
-    for script in kill_rebuild concurrent_search two_rebuilds damaged_index; do
-        echo "# == $script ($bin, $mode)"
+    # kill_rebuild twice: one database, then two shards built in threads.
+    for run in kill_rebuild kill_rebuild:--jobs=2 concurrent_search \
+        two_rebuilds damaged_index; do
+        script=${run%%:*}
+        args=$([ "$run" = "$script" ] || echo "${run#*:}")
+        echo "# == $script ${args:+($args) }($bin, $mode)"
         start=$(date +%s)
-        if env "${settings[@]}" DS_BIN="$bin" "tests/reliability/$script.sh"; then
+        if env "${settings[@]}" DS_BIN="$bin" INDEX_ARGS="$args" \
+            "tests/reliability/$script.sh"; then
             passed=$((passed + 1))
         else
             failed=$((failed + 1))
