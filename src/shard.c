@@ -108,7 +108,8 @@ static char *index_job(ds_shard *s, const ds_passage_job *job)
 static int take(ds_shard *s, ds_passage_job *job)
 {
     pthread_mutex_lock(&s->lock);
-    while (s->queued == 0 && !s->closed) pthread_cond_wait(&s->not_empty, &s->lock);
+    while (s->queued == 0 && !s->closed)
+        pthread_cond_wait(&s->not_empty, &s->lock);
     int got = s->queued > 0;
     if (got) {
         swap_jobs(job, &s->queue[s->head]);
@@ -178,7 +179,8 @@ int ds_shard_start(ds_shard *s, char **err)
     if (pthread_mutex_init(&s->lock, NULL) != 0) goto fail;
     if (pthread_cond_init(&s->not_empty, NULL) != 0) goto fail_lock;
     if (pthread_cond_init(&s->not_full, NULL) != 0) goto fail_empty;
-    if (pthread_create(&s->thread, NULL, shard_thread, s) != 0) goto fail_full;
+    if (pthread_create(&s->thread, NULL, shard_thread, s) != 0)
+        goto fail_full;
     s->threaded = 1;
     return 0;
 fail_full:
