@@ -157,7 +157,9 @@ static void json_parts(ds_buf *out, const ds_hit *h)
     for (size_t i = 0; i < h->n_parts; i++) {
         ds_buf_puts(out, i ? ",{\"part\":" : "{\"part\":");
         ds_json_string(out, h->parts[i].label, strlen(h->parts[i].label));
-        ds_buf_printf(out, ",\"weight\":%.4f}", h->parts[i].weight);
+        ds_buf_puts(out, ",\"weight\":");
+        ds_buf_put_fixed4(out, h->parts[i].weight);
+        ds_buf_putc(out, '}');
     }
     ds_buf_putc(out, ']');
 }
@@ -166,11 +168,17 @@ static void json_hit(ds_buf *out, size_t rank, const ds_hit *h,
                      const ds_span_list *matches, const excerpt *ex,
                      int explain)
 {
-    ds_buf_printf(out, "{\"rank\":%zu,\"score\":%.4f,\"source\":", rank,
-                  h->score);
+    ds_buf_puts(out, "{\"rank\":");
+    ds_buf_put_number(out, rank);
+    ds_buf_puts(out, ",\"score\":");
+    ds_buf_put_fixed4(out, h->score);
+    ds_buf_puts(out, ",\"source\":");
     ds_json_string(out, h->source, strlen(h->source));
-    ds_buf_printf(out, ",\"passage\":%lu,\"line\":%lu,\"title\":",
-                  h->passage, h->line);
+    ds_buf_puts(out, ",\"passage\":");
+    ds_buf_put_number(out, h->passage);
+    ds_buf_puts(out, ",\"line\":");
+    ds_buf_put_number(out, h->line);
+    ds_buf_puts(out, ",\"title\":");
     json_optional(out, h->title);
     ds_buf_puts(out, ",\"date\":");
     json_optional(out, h->date);

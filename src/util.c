@@ -125,6 +125,19 @@ void ds_buf_put_number(ds_buf *b, unsigned long long n)
     ds_buf_append(b, digits + i, sizeof digits - i);
 }
 
+void ds_buf_put_fixed4(ds_buf *b, double v)
+{
+    if (!(v >= 0 && v < 1e14)) { /* negative, huge or not a number */
+        ds_buf_printf(b, "%.4f", v);
+        return;
+    }
+    unsigned long long n = (unsigned long long)(v * 10000.0 + 0.5);
+    ds_buf_put_number(b, n / 10000);
+    char frac[5] = {'.'};
+    for (int i = 4; i >= 1; i--, n /= 10) frac[i] = (char)('0' + n % 10);
+    ds_buf_append(b, frac, sizeof frac);
+}
+
 void ds_buf_printf(ds_buf *b, const char *fmt, ...)
 {
     /* Format into the room there is; only when that is too small, make

@@ -40,6 +40,9 @@ void ds_buf_puts(ds_buf *b, const char *s);
 void ds_buf_putc(ds_buf *b, char c);
 /* Append `n` in decimal (printf's %llu without its cost). */
 void ds_buf_put_number(ds_buf *b, unsigned long long n);
+/* Append `v` with four decimals, like printf's %.4f (up to rounding of
+ * exact halves) at a tenth of its cost: JSON scores. */
+void ds_buf_put_fixed4(ds_buf *b, double v);
 void ds_buf_printf(ds_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Hand the contents to the caller (malloc'd) and reset the buffer. */
