@@ -226,6 +226,16 @@ Xapian::Query cancel_xor_pairs(const Xapian::Query &q)
     return Xapian::Query(op, subs.begin(), subs.end());
 }
 
+/* Whether `q` has an XOR anywhere: only then is cancel_xor_pairs, which
+ * describes every subquery, worth its cost. */
+bool has_xor(const Xapian::Query &q)
+{
+    if (q.get_type() == Xapian::Query::OP_XOR) return true;
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+        if (has_xor(q.get_subquery(i))) return true;
+    return false;
+}
+
 } // namespace
 
 struct dsx_writer {
@@ -591,7 +601,7 @@ extern "C" dsx_status dsx_db_parse_query(dsx_db *db, const char *text,
                 q->relaxed = true;
             }
         }
-        q->query = cancel_xor_pairs(q->query);
+        if (has_xor(q->query)) q->query = cancel_xor_pairs(q->query);
         q->description = q->query.get_description();
         for (auto t = db->parser.stoplist_begin();
              t != db->parser.stoplist_end(); ++t) {
@@ -800,14 +810,40 @@ Xapian::Query expand_query(dsx_db *db, Xapian::Enquire &enquire,
                                        extra.end()));
 }
 
+/* Does every document `q` matches hold every term of `q`?  True for a
+ * term, and for AND, phrase and NEAR of such queries. */
+bool every_term_required(const Xapian::Query &q)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+        return true;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR:
+        for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+            if (!every_term_required(q.get_subquery(i))) return false;
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* For each of `docids`, the terms of `q` it holds, in query order — what
- * Enquire::get_matching_terms reports, read from the postlists (one
- * iterator per term, docids visited in ascending order) so that no
- * termlist is needed. */
+ * Enquire::get_matching_terms reports.  When the query requires all its
+ * terms that is all of them; otherwise they are read from the postlists
+ * (one iterator per term, docids visited in ascending order), as the
+ * index keeps no termlists. */
 std::vector<std::vector<std::string>>
 matching_terms(const Xapian::Database &db, const Xapian::Query &q,
                const std::vector<unsigned> &docids)
 {
+    if (every_term_required(q)) {
+        std::vector<std::string> all;
+        std::set<std::string> seen;
+        for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
+            if (seen.insert(*t).second) all.push_back(*t);
+        return std::vector<std::vector<std::string>>(docids.size(), all);
+    }
     std::vector<std::vector<std::string>> out(docids.size());
     std::vector<size_t> order(docids.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
