@@ -708,20 +708,14 @@ struct ExpandStats {
     double multiplier = 0;
 };
 
-/* The words of document `did` with their wdf, from its termlist or, when
- * the index keeps none, by indexing again the text it was indexed from
- * (as the writer's TermGenerator does). */
+/* The words of a hit with their wdf: the index keeps no termlists, so the
+ * text it was indexed from is indexed again (as the writer's TermGenerator
+ * does). */
 std::map<std::string, Xapian::termcount>
 document_words(dsx_db *db, const Xapian::MSetIterator &m,
                const dsx_search_params *sp)
 {
     std::map<std::string, Xapian::termcount> words;
-    if (!sp->indexed_text) {
-        for (auto t = db->db.termlist_begin(*m); t != db->db.termlist_end(*m);
-             ++t)
-            words[*t] = t.get_wdf();
-        return words;
-    }
     Xapian::Document stored = m.get_document();
     std::string data =
         sp->data_slot >= 0
@@ -794,6 +788,7 @@ expand_set(dsx_db *db, const Xapian::Query &q, const Xapian::MSet &top,
 Xapian::Query expand_query(dsx_db *db, Xapian::Enquire &enquire,
                            const Xapian::Query &q, const dsx_search_params *sp)
 {
+    if (!sp->indexed_text) return q;
     Xapian::MSet top = enquire.get_mset(0, sp->expand_docs);
     /* Fewer matches than that: too little evidence to learn words from. */
     if (top.empty() || top.size() < sp->expand_docs) return q;

@@ -259,8 +259,8 @@ typedef struct {
      * by indexing again the text it was indexed from: this returns that
      * text (as dsx_doc_index_text received it, fields joined by newlines)
      * for a hit's data in *text, owned by the callee and valid until the
-     * next call, and its length; 0 leaves the document out.  NULL: read
-     * the termlists. */
+     * next call, and its length; 0 leaves the document out.  NULL: no
+     * feedback. */
     size_t (*indexed_text)(void *ctx, const char *data, size_t data_len,
                            const char **text);
     void *indexed_text_ctx;
