@@ -832,26 +832,23 @@ std::vector<std::vector<std::string>>
 matching_terms(const Xapian::Database &db, const Xapian::Query &q,
                const std::vector<unsigned> &docids)
 {
-    if (every_term_required(q)) {
-        std::vector<std::string> all;
-        std::set<std::string> seen;
-        for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
-            if (seen.insert(*t).second) all.push_back(*t);
-        return std::vector<std::vector<std::string>>(docids.size(), all);
-    }
+    std::vector<std::string> terms; /* unique, in query order */
+    std::set<std::string> seen;
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
+        if (seen.insert(*t).second) terms.push_back(*t);
+    if (every_term_required(q))
+        return std::vector<std::vector<std::string>>(docids.size(), terms);
     std::vector<std::vector<std::string>> out(docids.size());
     std::vector<size_t> order(docids.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
               [&](size_t a, size_t b) { return docids[a] < docids[b]; });
-    std::set<std::string> seen;
-    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
-        if (!seen.insert(*t).second) continue;
-        Xapian::PostingIterator p = db.postlist_begin(*t);
+    for (const std::string &term : terms) {
+        Xapian::PostingIterator p = db.postlist_begin(term);
         for (size_t i : order) {
             p.skip_to(docids[i]);
-            if (p == db.postlist_end(*t)) break;
-            if (*p == docids[i]) out[i].push_back(*t);
+            if (p == db.postlist_end(term)) break;
+            if (*p == docids[i]) out[i].push_back(term);
         }
     }
     return out;

@@ -72,16 +72,16 @@ static dsx_status index_text(ds_shard *s, const ds_buf *text,
 static dsx_status index_fields(ds_shard *s, const ds_passage_job *job)
 {
     dsx_status st = DSX_OK;
-    if (job->heading.len && ((st = index_text(s, &job->heading, "")) ||
-                             (st = index_text(s, &job->heading,
-                                              DS_PREFIX_HEADING))))
+    if (job->heading.len &&
+        ((st = index_text(s, &job->heading, "")) ||
+         (st = index_text(s, &job->heading, DS_PREFIX_HEADING))))
         return st;
     if ((st = index_text(s, &job->body, ""))) return st;
-    if (job->title.len && ((st = index_text(s, &job->title, DS_PREFIX_TITLE)) ||
-                           (job->title_is_text &&
-                            (st = index_text(s, &job->title, "")))))
+    if (job->title.len && (st = index_text(s, &job->title, DS_PREFIX_TITLE)))
         return st;
-    return st;
+    return job->title.len && job->title_is_text
+               ? index_text(s, &job->title, "")
+               : DSX_OK;
 }
 
 /* One passage as one document.  Returns NULL, or what failed (malloc'd). */
