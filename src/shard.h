@@ -12,14 +12,18 @@
 #ifndef DEALSEARCH_SHARD_H
 #define DEALSEARCH_SHARD_H
 
+#include <stdint.h>
+
 #include "../shim/xapian_shim.h"
 #include "analyzer.h"
 #include "synonyms.h"
 #include "util.h"
 
-/* A passage ready to be indexed.  Zero-initialise; ds_passage_job_free()
+/* A passage ready to be indexed, or (when `spelling` is not empty) words
+ * for the shard's spelling table.  Zero-initialise; ds_passage_job_free()
  * frees it.  Buffers are reused from job to job. */
 typedef struct {
+    ds_buf spelling;           /* ds_passage_job_add_spelling()'s words */
     ds_buf source_term;        /* DS_PREFIX_SOURCE + the source's name */
     ds_buf record;             /* the encoded ds_record */
     char date[9];              /* YYYYMMDD (what date ranges compare), or "" */
@@ -28,6 +32,12 @@ typedef struct {
 } ds_passage_job;
 
 void ds_passage_job_free(ds_passage_job *job);
+
+/* Add `word`, seen `count` times, to the words `job` carries for the
+ * spelling table (clear `spelling` before the first; a passage job must
+ * have it empty).  Xapian adds words fastest in byte order. */
+void ds_passage_job_add_spelling(ds_passage_job *job, const char *word,
+                                 size_t len, uint64_t count);
 
 typedef struct ds_shard ds_shard;
 

@@ -47,30 +47,42 @@ static char *arena_copy(ds_word_table *t, const char *s, size_t len)
     return p;
 }
 
-ds_word_table *ds_word_table_new(void)
+/* Small to start: a search caches a few hundred words at most, and 1,024
+ * slots were 32 kB to zero (8 page faults) on every run; an index build
+ * grows the table in a few doublings. */
+#define INITIAL_SLOTS 64
+
+static void init_slots(ds_word_table *t)
 {
-    ds_word_table *t = ds_xmalloc(sizeof *t);
-    /* Small to start: a search caches a few hundred words at most, and
-     * 1,024 slots were 32 kB to zero (8 page faults) on every run; an
-     * index build grows the table in a few doublings. */
-    t->cap = 64;
+    t->cap = INITIAL_SLOTS;
     t->size = 0;
     t->slots = ds_xmalloc(t->cap * sizeof *t->slots);
     memset(t->slots, 0, t->cap * sizeof *t->slots);
     t->hashes = ds_xmalloc(t->cap * sizeof *t->hashes);
     t->arena = NULL;
-    return t;
 }
 
-void ds_word_table_free(ds_word_table *t)
+static void free_memory(ds_word_table *t)
 {
-    if (!t) return;
     for (arena_block *b = t->arena, *next; b; b = next) {
         next = b->next;
         free(b);
     }
     free(t->slots);
     free(t->hashes);
+}
+
+ds_word_table *ds_word_table_new(void)
+{
+    ds_word_table *t = ds_xmalloc(sizeof *t);
+    init_slots(t);
+    return t;
+}
+
+void ds_word_table_free(ds_word_table *t)
+{
+    if (!t) return;
+    free_memory(t);
     free(t);
 }
 
@@ -134,18 +146,8 @@ ds_word_entry *ds_word_table_add(ds_word_table *t, const char *word,
 
 void ds_word_table_clear(ds_word_table *t)
 {
-    memset(t->slots, 0, t->cap * sizeof *t->slots);
-    t->size = 0;
-    /* Keep one arena block; free the rest. */
-    arena_block *b = t->arena;
-    if (b) {
-        for (arena_block *x = b->next, *next; x; x = next) {
-            next = x->next;
-            free(x);
-        }
-        b->next = NULL;
-        b->used = 0;
-    }
+    free_memory(t);
+    init_slots(t);
 }
 
 size_t ds_word_table_size(const ds_word_table *t)
@@ -153,11 +155,28 @@ size_t ds_word_table_size(const ds_word_table *t)
     return t->size;
 }
 
+static int compare_words(const void *a, const void *b)
+{
+    const ds_word_entry *x = *(ds_word_entry *const *)a;
+    const ds_word_entry *y = *(ds_word_entry *const *)b;
+    size_t n = x->word_len < y->word_len ? x->word_len : y->word_len;
+    int c = memcmp(x->word, y->word, n);
+    return c ? c : (x->word_len > y->word_len) - (x->word_len < y->word_len);
+}
+
 int ds_word_table_each(ds_word_table *t,
                        int (*fn)(void *ctx, const ds_word_entry *e),
                        void *ctx)
 {
+    ds_word_entry **sorted = ds_xmalloc((t->size ? t->size : 1) *
+                                        sizeof *sorted);
+    size_t n = 0;
     for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].word && fn(ctx, &t->slots[i])) return 1;
-    return 0;
+        if (t->slots[i].word) sorted[n++] = &t->slots[i];
+    qsort(sorted, n, sizeof *sorted, compare_words);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = fn(ctx, sorted[i]) != 0;
+    free(sorted);
+    return rc;
 }

@@ -31,10 +31,11 @@ ds_word_entry *ds_word_table_add(ds_word_table *t, const char *word,
 
 size_t ds_word_table_size(const ds_word_table *t);
 
-/* Empty the table (its memory is kept for reuse). */
+/* Empty the table and release its memory (a whole corpus's words can
+ * be tens of megabytes). */
 void ds_word_table_clear(ds_word_table *t);
 
-/* Call `fn` for every entry, in no particular order; non-zero stops. */
+/* Call `fn` for every entry, in byte order of the words; non-zero stops. */
 int ds_word_table_each(ds_word_table *t,
                        int (*fn)(void *ctx, const ds_word_entry *e),
                        void *ctx);

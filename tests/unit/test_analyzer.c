@@ -126,6 +126,37 @@ static void stems_with_snowball_english(void **state)
     ds_analyzer_free(a);
 }
 
+static int collect_word(void *ctx, const ds_word_entry *e)
+{
+    ds_buf *out = ctx;
+    ds_buf_printf(out, "%.*s=%llu ", (int)e->word_len, e->word,
+                  (unsigned long long)e->count);
+    return 0;
+}
+
+/* Counted words come back once each, in byte order (what Xapian's
+ * spelling table adds fastest), and are then forgotten. */
+static void counted_words_flush_in_byte_order(void **state)
+{
+    (void)state;
+    ds_analyzer *a = ds_analyzer_new();
+    ds_analyzer_count_words(a);
+    const char *text = "zebra apple Zebra apples ZEBRA app b\xC3\xA9ta beta";
+    ds_analyzer_each_stem(a, text, strlen(text), NULL, NULL);
+    assert_int_equal(ds_analyzer_words(a), 6);
+    ds_buf out = {0};
+    assert_int_equal(ds_analyzer_flush_words(a, collect_word, &out), 0);
+    assert_string_equal(out.data,
+                        "app=1 apple=1 apples=1 beta=1 b\xC3\xA9ta=1 zebra=3 ");
+    assert_int_equal(ds_analyzer_words(a), 0);
+    ds_buf_clear(&out);
+    ds_analyzer_each_stem(a, "apple", 5, NULL, NULL);
+    assert_int_equal(ds_analyzer_flush_words(a, collect_word, &out), 0);
+    assert_string_equal(out.data, "apple=1 ");
+    ds_buf_free(&out);
+    ds_analyzer_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +171,7 @@ int main(void)
         cmocka_unit_test(tokenizes_display_text_as_the_index_sees_it),
         cmocka_unit_test(ascii_fast_path_agrees_with_xapian),
         cmocka_unit_test(stems_with_snowball_english),
+        cmocka_unit_test(counted_words_flush_in_byte_order),
     };
     return cmocka_run_group_tests_name("analyzer", tests, NULL, NULL);
 }

@@ -109,6 +109,80 @@ static void shards_merge_in_order(void **state)
     free(dir);
 }
 
+static char *suggestion(const char *path, ds_analyzer *a, const char *word)
+{
+    dsx_db *db = NULL;
+    char *err = NULL, *out = NULL;
+    assert_int_equal(dsx_db_open(path, ds_analyzer_stemmer(a), &db, &err),
+                     DSX_OK);
+    assert_int_equal(dsx_db_spelling_suggestion(db, word, &out), DSX_OK);
+    dsx_db_destroy(db);
+    return out;
+}
+
+/* Spelling words reach a shard as jobs between passages (in its thread
+ * or not); merging joins the shards' spelling tables and adds up the
+ * counts of a word both were given. */
+static void spelling_jobs_fill_the_merged_spelling_table(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    char paths[2][600], merged[600];
+    snprintf(merged, sizeof merged, "%s/merged", dir);
+    ds_analyzer *a = ds_analyzer_new();
+    /* In byte order, as the indexer gives them. */
+    const struct {
+        const char *word;
+        unsigned count;
+    } words[2][4] = {{{"harbour", 1}, {"lantern", 1}, {"pelican", 2}},
+                     {{"pelican", 2}, {"pelicon", 3}, {"quokka", 1},
+                      {"zeppelin", 1}}};
+    for (int k = 0; k < 2; k++) {
+        snprintf(paths[k], sizeof paths[k], "%s/shard%d", dir, k);
+        char *err = NULL;
+        ds_shard *s = ds_shard_open(paths[k], a, NULL, &err);
+        assert_non_null(s);
+        if (k == 1) assert_int_equal(ds_shard_start(s, &err), 0);
+        ds_passage_job job = {0};
+        make_job(&job, 1);
+        assert_int_equal(ds_shard_add(s, &job, &err), 0);
+        ds_buf_clear(&job.spelling);
+        for (int i = 0; i < 4 && words[k][i].word; i++)
+            ds_passage_job_add_spelling(&job, words[k][i].word,
+                                        strlen(words[k][i].word),
+                                        words[k][i].count);
+        assert_int_equal(ds_shard_add(s, &job, &err), 0);
+        ds_buf_clear(&job.spelling);
+        make_job(&job, 2);
+        assert_int_equal(ds_shard_add(s, &job, &err), 0);
+        assert_int_equal(ds_shard_finish(s, &err), 0);
+        assert_int_equal(ds_shard_passages(s), 2); /* words are no passage */
+        assert_int_equal(dsx_writer_commit(ds_shard_writer(s)), DSX_OK);
+        ds_passage_job_free(&job);
+        ds_shard_close(s);
+    }
+    char *got = suggestion(paths[0], a, "lanturn");
+    assert_string_equal(got, "lantern");
+    free(got);
+    const char *sources[] = {paths[0], paths[1]};
+    unsigned long docs = 0, vocabulary = 0;
+    char *err = NULL;
+    assert_int_equal(dsx_compact(sources, 2, merged, &docs, &vocabulary, &err),
+                     DSX_OK);
+    assert_int_equal(docs, 4);
+    /* "pelicen" is one letter from both: pelican wins on 2 + 2 > 3. */
+    const char *want[][2] = {{"harbor", "harbour"}, {"quoka", "quokka"},
+                             {"zepelin", "zeppelin"}, {"pelicen", "pelican"}};
+    for (size_t i = 0; i < 4; i++) {
+        got = suggestion(merged, a, want[i][0]);
+        assert_string_equal(got, want[i][1]);
+        free(got);
+    }
+    ds_analyzer_free(a);
+    unit_rmtree(dir);
+    free(dir);
+}
+
 static void shard_over_an_existing_database_is_an_error(void **state)
 {
     (void)state;
@@ -139,6 +213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shard_indexes_in_its_thread_what_it_is_given),
         cmocka_unit_test(shards_merge_in_order),
+        cmocka_unit_test(spelling_jobs_fill_the_merged_spelling_table),
         cmocka_unit_test(shard_over_an_existing_database_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
