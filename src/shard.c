@@ -90,7 +90,7 @@ static char *add_spelling(ds_shard *s, const ds_passage_job *job)
     }
     if (st == DSX_OK) st = dsx_writer_commit(s->writer);
     return st == DSX_OK ? NULL
-                        : ds_xasprintf("writing the spelling table: %s",
+                        : ds_xasprintf("spelling table: %s",
                                        dsx_writer_error(s->writer));
 }
 
