@@ -5,9 +5,11 @@
  * The indexer prepares each passage (reading, splitting, normalising,
  * near-copy grouping: work that must follow corpus order) and hands it to
  * a shard as a ds_passage_job; the shard turns it into a document (see
- * schema.h for the term scheme) with its own analyzer.  Several shards can
- * index at once, one per core; the indexer then merges their databases
- * (dsx_compact).
+ * schema.h for the term scheme) with its own analyzer.  A job can instead
+ * carry words for the shard's spelling table (the indexer gives each
+ * shard a share of the corpus's vocabulary).  Several shards can index at
+ * once, one per core; the indexer then merges their databases
+ * (dsx_compact), spelling tables included.
  */
 #ifndef DEALSEARCH_SHARD_H
 #define DEALSEARCH_SHARD_H
