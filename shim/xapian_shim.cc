@@ -791,7 +791,7 @@ Xapian::Query expand_query(dsx_db *db, Xapian::Enquire &enquire,
     if (!sp->indexed_text) return q;
     Xapian::MSet top = enquire.get_mset(0, sp->expand_docs);
     /* Fewer matches than that: too little evidence to learn words from. */
-    if (top.empty() || top.size() < sp->expand_docs) return q;
+    if (top.size() < sp->expand_docs) return q;
     auto set = expand_set(db, q, top, sp);
     if (set.empty()) return q;
     double strongest = set.front().first;

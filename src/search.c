@@ -515,7 +515,6 @@ static size_t group_hits(ds_results *out, const ds_search_options *opt)
     return hidden;
 }
 
-
 /* Run `q` and fill `out` with the page `opt` asks for.  When grouping,
  * fetch a window of the best hits large enough that the page, after
  * folding near-copies, is full or the matches have run out: a few more
