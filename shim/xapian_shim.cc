@@ -258,6 +258,7 @@ struct dsx_db {
     Xapian::QueryParser parser;
     Xapian::Stem stem;
     dsx_bm25 bm25 = {1.2, 0.0, 1.0, 0.5, 0.5}; /* Xapian's defaults */
+    dsx_length_norm norm = {0, 0, 0, 0};       /* scale 0: none */
     std::string error;
 };
 
@@ -424,6 +425,58 @@ extern "C" dsx_status dsx_doc_add_weighted_term(dsx_doc *doc,
     GUARD(doc, doc->doc.add_term(term, wdf));
 }
 
+namespace {
+
+/* Give `term` (now at `wdf`) the wdf `target`.  Xapian can only add to a
+ * wdf, so lowering it means adding the term again: its positions with no
+ * wdf, then the wdf. */
+void set_wdf(Xapian::Document &doc, const std::string &term,
+             Xapian::termcount wdf, Xapian::termcount target)
+{
+    if (target >= wdf) {
+        if (target > wdf) doc.add_term(term, target - wdf);
+        return;
+    }
+    std::vector<Xapian::termpos> positions;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        t.skip_to(term);
+        if (t != doc.termlist_end() && *t == term)
+            positions.assign(t.positionlist_begin(), t.positionlist_end());
+        break;
+    }
+    doc.remove_term(term);
+    for (Xapian::termpos pos : positions) doc.add_posting(term, pos, 0);
+    doc.add_term(term, target);
+}
+
+} // namespace
+
+extern "C" dsx_status dsx_doc_normalise_lengths(dsx_doc *doc,
+                                                const dsx_length_norm *norm)
+{
+    GUARD(doc, {
+        Xapian::Document &d = doc->doc;
+        std::vector<std::pair<std::string, Xapian::termcount>> terms;
+        double length = 0;
+        for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+            if (t.get_wdf() == 0) continue; /* boolean terms */
+            terms.emplace_back(*t, t.get_wdf());
+            length += t.get_wdf();
+        }
+        /* Xapian::BM25Weight::get_sumpart's denominator, without k1. */
+        double relative =
+            norm->avg_length > 0 ? length / norm->avg_length : 0;
+        double per_wdf =
+            norm->scale / ((1 - norm->b) +
+                           norm->b * std::max(relative, norm->min_normlen));
+        for (const auto &t : terms) {
+            double scaled = std::round(t.second * per_wdf);
+            set_wdf(d, t.first, t.second,
+                    scaled < 1 ? 1 : static_cast<Xapian::termcount>(scaled));
+        }
+    });
+}
+
 extern "C" dsx_status dsx_doc_set_value(dsx_doc *doc, unsigned slot,
                                         const char *bytes, size_t len)
 {
@@ -514,6 +567,11 @@ extern "C" void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *p)
 {
     /* Only copied here: the weight is built (and validated) per search. */
     db->bm25 = *p;
+}
+
+extern "C" void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm)
+{
+    db->norm = *norm;
 }
 
 extern "C" dsx_status dsx_db_set_stopwords(dsx_db *db,
@@ -656,10 +714,26 @@ class OnlyDocument : public Xapian::MatchDecider {
     }
 };
 
+/* With wdfs normalised when written (dsx_doc_normalise_lengths), each
+ * stored wdf is scale * wdf / N, N being BM25's length normalisation, and
+ * BM25 with b = 0 and k1 * scale computes
+ *   (k1 * scale + 1) * tw * (scale * wdf / N) / (k1 * scale + scale * wdf / N)
+ *   = (k1 * scale + 1) * tw * wdf / (k1 * N + wdf),
+ * BM25's own sum part times (k1 * scale + 1) / (k1 + 1): scores are
+ * multiplied by score_scale() to give BM25's. */
 Xapian::Weight *make_weight(const dsx_db *db)
 {
     const dsx_bm25 &p = db->bm25;
+    if (db->norm.scale > 0)
+        return new Xapian::BM25Weight(p.k1 * db->norm.scale, 0, p.k3, 0,
+                                      p.min_normlen);
     return new Xapian::BM25Weight(p.k1, p.k2, p.k3, p.b, p.min_normlen);
+}
+
+double score_scale(const dsx_db *db)
+{
+    double k1 = db->bm25.k1, scale = db->norm.scale;
+    return scale > 0 ? (k1 + 1) / (k1 * scale + 1) : 1;
 }
 
 /* "Query((ceo@2 SYNONYM XSYN1@2))" -> "(ceo SYNONYM XSYN1)" */
@@ -699,7 +773,8 @@ void explain_node(dsx_db *db, const Xapian::Query &q, Xapian::docid did,
     OnlyDocument only(did);
     Xapian::MSet m = enquire.get_mset(0, 1, 0, nullptr, &only);
     if (!m.empty() && m.begin().get_weight() > 0)
-        parts.emplace_back(label_of(q), m.begin().get_weight());
+        parts.emplace_back(label_of(q),
+                           m.begin().get_weight() * score_scale(db));
 }
 
 /* One candidate expansion term: Xapian's ExpandStats for it. */
@@ -747,11 +822,19 @@ expand_set(dsx_db *db, const Xapian::Query &q, const Xapian::MSet &top,
            const dsx_search_params *sp)
 {
     const double expand_k = 1.0;
-    double avlen = db->db.get_avlength();
+    /* Normalised wdfs make the database's lengths meaningless: a
+     * document's is then the sum of its words' wdfs as indexed again. */
+    bool normalised = db->norm.scale > 0;
+    double avlen = normalised ? db->norm.avg_length : db->db.get_avlength();
     std::map<std::string, ExpandStats> stats;
     for (auto m = top.begin(); m != top.end(); ++m) {
-        double doclen = db->db.get_doclength(*m);
-        for (const auto &w : document_words(db, m, sp)) {
+        auto words = document_words(db, m, sp);
+        double doclen = 0;
+        if (normalised)
+            for (const auto &w : words) doclen += w.second;
+        else
+            doclen = db->db.get_doclength(*m);
+        for (const auto &w : words) {
             if (w.first.empty() || (w.first[0] >= 'A' && w.first[0] <= 'Z'))
                 continue; /* field and filter terms */
             ExpandStats &s = stats[w.first];
@@ -872,7 +955,7 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     r->lower = mset.get_matches_lower_bound();
     r->upper = mset.get_matches_upper_bound();
     for (auto m = mset.begin(); m != mset.end(); ++m) {
-        r->scores.push_back(m.get_weight());
+        r->scores.push_back(m.get_weight() * score_scale(db));
         r->docids.push_back(*m);
         Xapian::Document doc = m.get_document();
         r->data.push_back(sp->data_slot >= 0

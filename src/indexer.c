@@ -17,6 +17,7 @@
 #include "analyzer.h"
 #include "corpus.h"
 #include "passage.h"
+#include "ranking.h"
 #include "record.h"
 #include "rules.h"
 #include "schema.h"
@@ -85,6 +86,13 @@ typedef struct {
     size_t shard;                  /* the one the next passage goes to */
     ds_passage_job job;            /* being prepared */
     ds_index_stats *stats;
+    /* A first, quiet pass over the corpus only measures passage lengths:
+     * BM25's average length must be known before the first passage is
+     * written (ranking.h). */
+    int measuring;
+    double total_length;
+    unsigned long measured;        /* passages */
+    dsx_length_norm norm;
 } build_state;
 
 /* What one document is made of. */
@@ -152,6 +160,11 @@ static int add_passage(build_state *b, const passage_doc *d, char **err)
     normalize_into(&job->body, p->text, p->len);
     normalize_into(&job->title, d->title, d->title ? strlen(d->title) : 0);
     job->title_is_text = d->title_is_text;
+    if (b->measuring) {
+        b->total_length += (double)ds_passage_job_length(job);
+        b->measured++;
+        return 0;
+    }
     unsigned long group = ds_neardup_add(b->neardup, b->analyzer,
                                          job->body.data, job->body.len);
     ds_record rec = {(char *)d->source, d->number, p->first_line, p->text,
@@ -229,7 +242,13 @@ static int read_article(build_state *b, const char *rel, ds_buf *text,
     bad_line_report report = {path, 0};
     char *read_err = NULL;
     int ok = 0;
-    if (!is_storable_name(rel)) {
+    if (b->measuring) { /* problems are reported by the pass that indexes */
+        ok = is_storable_name(rel) &&
+             ds_corpus_read(path, text, NULL, NULL, &read_err) == 0;
+        if (ok) ds_passages_split(b->opt->plain, text->data, text->len,
+                                  article);
+        free(read_err);
+    } else if (!is_storable_name(rel)) {
         ds_warn("%s: file name has control characters (skipped)", path);
         b->stats->files_failed++;
     } else if (ds_corpus_read(path, text, report_bad_line, &report,
@@ -334,6 +353,7 @@ static int index_json_doc(build_state *b, json_t *doc, const char *where,
     const char *id = json_text(doc, "id"), *title = json_text(doc, "title");
     const char *text = json_text(doc, "text");
     if (!id || !text || !is_storable_name(id)) {
+        if (b->measuring) return 0;
         ds_warn("%s: needs string \"id\" and \"text\" (skipped)", where);
         b->stats->files_failed++;
         return 0;
@@ -351,8 +371,10 @@ static int index_json_doc(build_state *b, json_t *doc, const char *where,
                          title && *title ? title : a.title, !b->opt->split,
                          err);
     if (b->opt->split) ds_article_free(&a);
-    b->stats->files++;
-    b->stats->corpus_bytes += len;
+    if (!b->measuring) {
+        b->stats->files++;
+        b->stats->corpus_bytes += len;
+    }
     return rc;
 }
 
@@ -376,8 +398,11 @@ static int index_jsonl(build_state *b, char **err)
         json_error_t jerr;
         json_t *doc = json_loadb(line, (size_t)n, 0, &jerr);
         if (!json_is_object(doc)) {
-            ds_warn("%s: not a JSON object: %s (skipped)", where, jerr.text);
-            b->stats->files_failed++;
+            if (!b->measuring) {
+                ds_warn("%s: not a JSON object: %s (skipped)", where,
+                        jerr.text);
+                b->stats->files_failed++;
+            }
         } else {
             rc = index_json_doc(b, doc, where, err);
         }
@@ -464,7 +489,8 @@ static int open_shards(build_state *b, const ds_synonyms *synonyms,
     }
     for (size_t k = 0; k < b->n_shards; k++) {
         char *path = shard_path(gen_path, k, b->n_shards);
-        b->shards[k] = ds_shard_open(path, analyzers[k], synonyms, err);
+        b->shards[k] =
+            ds_shard_open(path, analyzers[k], synonyms, &b->norm, err);
         free(path);
         if (!b->shards[k]) return -1;
     }
@@ -478,12 +504,38 @@ static int open_shards(build_state *b, const ds_synonyms *synonyms,
 
 /* ---- The generation ---- */
 
+static int read_corpus(build_state *b, const ds_file_list *files,
+                       const size_t *bounds, char **err)
+{
+    return b->opt->jsonl_path ? index_jsonl(b, err)
+                              : index_folder(b, files, bounds, err);
+}
+
+/* The passages' average length, for the shards' normalisation.  The
+ * lengths are the words each passage's fields hold (the shards' own
+ * lengths also count synonym phrases, a few terms in a thousand). */
+static int measure_lengths(build_state *b, const ds_file_list *files,
+                           const size_t *bounds, char **err)
+{
+    dsx_bm25 bm25;
+    ds_bm25_settings(&bm25);
+    b->measuring = 1;
+    int rc = read_corpus(b, files, bounds, err);
+    b->measuring = 0;
+    b->norm = (dsx_length_norm){
+        bm25.b, bm25.min_normlen,
+        b->measured ? b->total_length / (double)b->measured : 0,
+        DS_LENGTH_SCALE};
+    return rc;
+}
+
 static int write_metadata(const build_state *b, dsx_writer *w,
                           const ds_synonyms *synonyms)
 {
-    char passages[32], groups[32];
+    char passages[32], groups[32], lengths[128];
     snprintf(passages, sizeof passages, "%lu", b->stats->passages);
     snprintf(groups, sizeof groups, "%lu", b->stats->shared_groups);
+    ds_length_norm_format(&b->norm, lengths, sizeof lengths);
     return dsx_writer_set_metadata(w, DS_META_FORMAT, DS_INDEX_FORMAT) ||
            dsx_writer_set_metadata(w, DS_META_ANALYSIS,
                                    DS_ANALYSIS_DESCRIPTION) ||
@@ -491,6 +543,7 @@ static int write_metadata(const build_state *b, dsx_writer *w,
            dsx_writer_set_metadata(w, DS_META_READER,
                                    b->opt->plain ? "plain" : "news") ||
            dsx_writer_set_metadata(w, DS_META_GROUPS, groups) ||
+           dsx_writer_set_metadata(w, DS_META_LENGTHS, lengths) ||
            dsx_writer_set_metadata(w, DS_META_SYNONYMS,
                                    synonyms ? synonyms->text : "");
 }
@@ -583,15 +636,10 @@ static int write_generation(const ds_index_options *opt,
     }
     if (rc != 0) *err = ds_xstrdup("libstemmer has no English stemmer");
     setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_PASSAGES, 0 /* keep the user's */);
+    if (!opt->jsonl_path) partition(sizes, files.count, total, n, bounds);
+    if (rc == 0) rc = measure_lengths(&b, &files, bounds, err);
     if (rc == 0) rc = open_shards(&b, synonyms, gen_path, analyzers, err);
-    if (rc == 0) {
-        if (opt->jsonl_path) {
-            rc = index_jsonl(&b, err);
-        } else {
-            partition(sizes, files.count, total, n, bounds);
-            rc = index_folder(&b, &files, bounds, err);
-        }
-    }
+    if (rc == 0) rc = read_corpus(&b, &files, bounds, err);
     if (rc == 0) rc = finish_shards(&b, synonyms, err);
     if (rc == 0 && n > 1) {
         rc = merge_shards(&b, gen_path, err);

@@ -7,6 +7,8 @@
  * odd spaces and soft hyphens made plain)
  *   <stem>             every word of the passage's heading and text,
  *                      stemmed (STEM_ALL), with positions (phrases, NEAR)
+ * Weighted terms' wdfs are stored normalised for the passage's length
+ * (BM25's, ranking.h), so document lengths are never read.
  *   XH<stem>           the heading's words; queried as heading:WORDS
  *   S<stem>            the article title's words; queried as title:WORDS
  *   XSRC<source>       boolean: the source file's path relative to the
@@ -32,6 +34,9 @@
  *   dealsearch.synonyms  the synonyms file the index was built with
  *   dealsearch.groups    near-copy groups of two or more passages
  *   dealsearch.reader    how corpus files were read: "news" or "plain"
+ *   dealsearch.lengths   the passages' average length and the BM25
+ *                        normalisation their wdfs were stored with
+ *                        (ranking.h)
  */
 #ifndef DEALSEARCH_SCHEMA_H
 #define DEALSEARCH_SCHEMA_H
@@ -54,17 +59,9 @@
 #define DS_META_SYNONYMS "dealsearch.synonyms"
 #define DS_META_GROUPS "dealsearch.groups"
 #define DS_META_READER "dealsearch.reader"
+#define DS_META_LENGTHS "dealsearch.lengths"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "7"
-
-/* BM25 as Robertson & Zaragoza describe it; k2 = 0 turns off Xapian's
- * extra document-length correction, k3 only matters for repeated query
- * words, and min_normlen keeps very short passages from being over-rated. */
-#define DS_BM25_K1 1.2
-#define DS_BM25_K2 0.0
-#define DS_BM25_K3 1.0
-#define DS_BM25_B 0.75
-#define DS_BM25_MIN_NORMLEN 0.5
+#define DS_INDEX_FORMAT "8"
 
 #endif

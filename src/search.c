@@ -1,5 +1,5 @@
-/* search.c — see search.h.  Prefixes and BM25 settings come from schema.h
- * so queries are analysed exactly as the index was built. */
+/* search.c — see search.h.  Prefixes come from schema.h, so queries are
+ * analysed exactly as the index was built; BM25 settings from ranking.h. */
 #include "search.h"
 
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "highlight.h"
+#include "ranking.h"
 #include "record.h"
 #include "render.h"
 #include "schema.h"
@@ -61,17 +62,6 @@ static char *check_compatible(ds_searcher *s)
     return err;
 }
 
-/* For relevance experiments (bench/RELEVANCE.md): DEALSEARCH_BM25 =
- * "k1,k2,k3,b,min_normlen" replaces the shipped parameters. */
-static void bm25_from_environment(dsx_bm25 *p)
-{
-    const char *env = getenv("DEALSEARCH_BM25");
-    dsx_bm25 v;
-    if (env && sscanf(env, "%lf,%lf,%lf,%lf,%lf", &v.k1, &v.k2, &v.k3, &v.b,
-                      &v.min_normlen) == 5)
-        *p = v;
-}
-
 /* Feedback settings: the shipped ones, or for relevance experiments
  * DEALSEARCH_FEEDBACK = "docs,terms,weight". */
 static void set_feedback(dsx_search_params *p, int on)
@@ -101,6 +91,25 @@ static char *load_groups(ds_searcher *s)
         return damaged(s->index_dir, dsx_db_error(s->db));
     s->check_at_least =
         passages <= EXACT_TOTALS_UP_TO ? (unsigned)passages : 0;
+    return NULL;
+}
+
+/* The length normalisation the passages were written with: BM25's b and
+ * min_normlen are the index's (ranking.h). */
+static char *load_lengths(ds_searcher *s)
+{
+    char *text = NULL;
+    if (dsx_db_get_metadata(s->db, DS_META_LENGTHS, &text) != DSX_OK)
+        return damaged(s->index_dir, dsx_db_error(s->db));
+    dsx_length_norm norm;
+    int bad = ds_length_norm_parse(text, &norm) != 0;
+    free(text);
+    if (bad) return damaged(s->index_dir, "no length normalisation");
+    s->bm25.b = norm.b;
+    s->bm25.min_normlen = norm.min_normlen;
+    s->bm25.k2 = 0; /* it needs document lengths */
+    dsx_db_set_bm25(s->db, &s->bm25);
+    dsx_db_set_length_norm(s->db, &norm);
     return NULL;
 }
 
@@ -171,11 +180,7 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
         ds_searcher_close(s);
         return DS_SEARCH_ERROR;
     }
-    dsx_bm25 bm25 = {DS_BM25_K1, DS_BM25_K2, DS_BM25_K3, DS_BM25_B,
-                     DS_BM25_MIN_NORMLEN};
-    bm25_from_environment(&bm25);
-    s->bm25 = bm25;
-    dsx_db_set_bm25(s->db, &bm25);
+    ds_bm25_settings(&s->bm25);
     /* DEALSEARCH_NO_STOPWORDS: for relevance experiments only. */
     if (!getenv("DEALSEARCH_NO_STOPWORDS"))
         dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords);
@@ -199,6 +204,7 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
         dsx_db_add_prefix(s->db, DS_FIELD_TITLE, DS_PREFIX_TITLE) ||
         dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING) ||
         dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE) ||
+        (*err = load_lengths(s)) != NULL ||
         (*err = load_synonyms(s)) != NULL ||
         (*err = load_groups(s)) != NULL) {
         if (!*err) *err = damaged(index_dir, dsx_db_error(s->db));

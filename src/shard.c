@@ -25,6 +25,7 @@
 struct ds_shard {
     ds_analyzer *analyzer;
     const ds_synonyms *synonyms;
+    dsx_length_norm norm;
     dsx_writer *writer;
     dsx_doc *doc;
     unsigned long passages;
@@ -126,6 +127,27 @@ static dsx_status index_fields(ds_shard *s, const ds_passage_job *job)
                : DSX_OK;
 }
 
+static int count_word(void *ctx, const ds_token *tok)
+{
+    (void)tok;
+    ++*(unsigned long *)ctx;
+    return 0;
+}
+
+static unsigned long words_in(const ds_buf *text)
+{
+    unsigned long n = 0;
+    ds_tokenize(text->data, text->len, count_word, &n);
+    return n;
+}
+
+/* The words index_fields() indexes, field by field. */
+unsigned long ds_passage_job_length(const ds_passage_job *job)
+{
+    return 2 * words_in(&job->heading) + words_in(&job->body) +
+           (job->title_is_text ? 2 : 1) * words_in(&job->title);
+}
+
 /* One passage as one document, or spelling words.  Returns NULL, or what
  * failed (malloc'd). */
 static char *index_job(ds_shard *s, const ds_passage_job *job)
@@ -134,6 +156,7 @@ static char *index_job(ds_shard *s, const ds_passage_job *job)
     const char *term = job->source_term.data;
     const char *name = term + strlen(DS_PREFIX_SOURCE);
     if (index_fields(s, job) ||
+        dsx_doc_normalise_lengths(s->doc, &s->norm) ||
         (job->date[0] && dsx_doc_set_value(s->doc, DS_SLOT_DATE, job->date, 8)) ||
         dsx_doc_set_value(s->doc, DS_SLOT_SOURCE, name, strlen(name)) ||
         dsx_doc_add_term(s->doc, term) ||
@@ -191,12 +214,14 @@ static void *shard_thread(void *arg)
 /* ---- API ---- */
 
 ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
-                        const ds_synonyms *synonyms, char **err)
+                        const ds_synonyms *synonyms,
+                        const dsx_length_norm *norm, char **err)
 {
     ds_shard *s = ds_xmalloc(sizeof *s);
     memset(s, 0, sizeof *s);
     s->analyzer = analyzer;
     s->synonyms = synonyms;
+    s->norm = *norm;
     char *xerr = NULL;
     if (dsx_writer_create(path, ds_analyzer_stemmer(analyzer),
                           DSX_WRITER_NO_SYNC | DSX_WRITER_NO_TERMLIST,

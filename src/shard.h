@@ -35,6 +35,10 @@ typedef struct {
 
 void ds_passage_job_free(ds_passage_job *job);
 
+/* The passage's length as BM25 counts it: the words the shard will index
+ * for it (the indexer measures the corpus's average before writing). */
+unsigned long ds_passage_job_length(const ds_passage_job *job);
+
 /* Add `word`, seen `count` times, to the words `job` carries for the
  * spelling table (clear `spelling` before the first; a passage job must
  * have it empty).  Xapian adds words fastest in byte order. */
@@ -46,10 +50,12 @@ typedef struct ds_shard ds_shard;
 /* A shard writing a new database at `path` (which must not hold one).
  * `analyzer` is borrowed and used for stemming (its stem cache); it
  * must not be shared with another thread once the shard is started.
- * `synonyms` (may be NULL) is borrowed and read only.  Returns NULL with
- * *err on failure. */
+ * `synonyms` (may be NULL) is borrowed and read only.  Each passage's
+ * wdfs are normalised with `norm` (copied; see ranking.h).  Returns NULL
+ * with *err on failure. */
 ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
-                        const ds_synonyms *synonyms, char **err);
+                        const ds_synonyms *synonyms,
+                        const dsx_length_norm *norm, char **err);
 
 /* From now on index in a thread of the shard's own: ds_shard_add() queues
  * (waiting while the queue is full) instead of indexing.  Returns 0, or

@@ -7,6 +7,9 @@
 #include "../../src/schema.h"
 #include "../../src/shard.h"
 
+/* BM25's shipped normalisation, for passages of about ten words. */
+static const dsx_length_norm test_norm = {0.75, 0.5, 10, 64};
+
 /* Fill `job` as the indexer would for passage `n` of source "s<n % 3>". */
 static void make_job(ds_passage_job *job, unsigned n)
 {
@@ -52,7 +55,7 @@ static void build_shard(const char *path, ds_analyzer *a, int threaded,
                         unsigned first, unsigned count)
 {
     char *err = NULL;
-    ds_shard *s = ds_shard_open(path, a, NULL, &err);
+    ds_shard *s = ds_shard_open(path, a, NULL, &test_norm, &err);
     assert_non_null(s);
     if (threaded) assert_int_equal(ds_shard_start(s, &err), 0);
     ds_passage_job job = {0};
@@ -140,7 +143,7 @@ static void spelling_jobs_fill_the_merged_spelling_table(void **state)
     for (int k = 0; k < 2; k++) {
         snprintf(paths[k], sizeof paths[k], "%s/shard%d", dir, k);
         char *err = NULL;
-        ds_shard *s = ds_shard_open(paths[k], a, NULL, &err);
+        ds_shard *s = ds_shard_open(paths[k], a, NULL, &test_norm, &err);
         assert_non_null(s);
         if (k == 1) assert_int_equal(ds_shard_start(s, &err), 0);
         ds_passage_job job = {0};
@@ -192,7 +195,7 @@ static void shard_over_an_existing_database_is_an_error(void **state)
     ds_analyzer *a = ds_analyzer_new();
     build_shard(path, a, 0, 1, 3);
     char *err = NULL;
-    assert_null(ds_shard_open(path, a, NULL, &err));
+    assert_null(ds_shard_open(path, a, NULL, &test_norm, &err));
     assert_non_null(strstr(err, path));
     free(err);
     const char *sources[] = {"/nonexistent/db"};

@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <unistd.h>
 
 #include "../../shim/xapian_shim.h"
@@ -114,6 +115,134 @@ static void round_trip_with_stemming_and_filters(void **state)
     assert_int_equal(dsx_db_get_metadata(db, "k", &value), DSX_OK);
     assert_string_equal(value, "v");
     free(value);
+    dsx_db_destroy(db);
+    unit_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
+/* ---- Length normalisation ---- */
+
+static const char *const norm_texts[] = {
+    "cat",
+    "cat cat dog",
+    "the cat sat on the mat with another cat and a dog",
+    "a dog, a bird and a fish swam past the boat on the river while the "
+    "people on the bank watched them and talked about the weather and "
+    "the price of bread; nobody saw the cat",
+    "dog dog dog bird",
+    "bird fish boat river bank weather bread people",
+};
+#define N_NORM_TEXTS (sizeof norm_texts / sizeof *norm_texts)
+
+static int count_token(void *ctx, const ds_token *tok)
+{
+    (void)tok;
+    ++*(unsigned *)ctx;
+    return 0;
+}
+
+/* The texts as documents at dir/name, their wdfs normalised with `norm`
+ * (NULL: left as they are). */
+static char *make_norm_db(const char *dir, const char *name,
+                          const dsx_length_norm *norm)
+{
+    char *path = malloc(600);
+    snprintf(path, 600, "%s/%s", dir, name);
+    dsx_writer *w = NULL;
+    char *err = NULL;
+    assert_int_equal(dsx_writer_create(path, ds_analyzer_stemmer(analyzer),
+                                       DSX_WRITER_NO_TERMLIST, &w, &err),
+                     DSX_OK);
+    dsx_doc *d = NULL;
+    assert_int_equal(dsx_doc_create(w, &d), DSX_OK);
+    for (size_t i = 0; i < N_NORM_TEXTS; i++) {
+        const char *t = norm_texts[i];
+        assert_int_equal(dsx_doc_index_text(d, t, strlen(t), "", 1), DSX_OK);
+        assert_int_equal(dsx_doc_add_term(d, "XSRCa"), DSX_OK);
+        if (norm) assert_int_equal(dsx_doc_normalise_lengths(d, norm), DSX_OK);
+        assert_int_equal(dsx_doc_set_data(d, t, strlen(t)), DSX_OK);
+        assert_int_equal(dsx_writer_add_doc(w, d), DSX_OK);
+    }
+    assert_int_equal(dsx_writer_commit(w), DSX_OK);
+    dsx_doc_destroy(d);
+    dsx_writer_destroy(w);
+    return path;
+}
+
+static dsx_results *search_all(dsx_db *db, const char *text)
+{
+    dsx_query *q = NULL;
+    assert_int_equal(dsx_db_parse_query(db, text, 0, &q), DSX_OK);
+    dsx_results *r = NULL;
+    assert_int_equal(dsx_db_search(db, q, &params, &r), DSX_OK);
+    dsx_query_destroy(q);
+    return r;
+}
+
+/* Wdfs normalised when written rank and score as BM25 reading document
+ * lengths does, to within the rounding of the stored wdfs. */
+static void normalised_wdfs_score_as_bm25(void **state)
+{
+    (void)state;
+    unsigned words = 0;
+    for (size_t i = 0; i < N_NORM_TEXTS; i++)
+        ds_tokenize(norm_texts[i], strlen(norm_texts[i]), count_token, &words);
+    const dsx_bm25 bm25 = {1.2, 0, 1, 0.75, 0.5};
+    const dsx_length_norm norm = {0.75, 0.5, (double)words / N_NORM_TEXTS,
+                                  64};
+    char *dir = unit_tempdir();
+    char *raw_path = make_norm_db(dir, "raw", NULL);
+    char *norm_path = make_norm_db(dir, "norm", &norm);
+    dsx_db *raw = open_db(raw_path), *normalised = open_db(norm_path);
+    dsx_db_set_bm25(raw, &bm25);
+    dsx_db_set_bm25(normalised, &bm25);
+    dsx_db_set_length_norm(normalised, &norm);
+    const char *queries[] = {"cat", "dog", "bird", "cat OR dog",
+                             "\"the cat\"", "dog bird"};
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+        dsx_results *a = search_all(raw, queries[q]);
+        dsx_results *b = search_all(normalised, queries[q]);
+        assert_true(dsx_results_size(a) > 0);
+        assert_int_equal(dsx_results_size(a), dsx_results_size(b));
+        for (size_t i = 0; i < dsx_results_size(a); i++) {
+            dsx_hit x, y;
+            dsx_results_hit(a, i, &x);
+            dsx_results_hit(b, i, &y);
+            assert_int_equal(x.docid, y.docid);
+            assert_true(fabs(x.score - y.score) < 0.01 * x.score);
+        }
+        dsx_results_destroy(a);
+        dsx_results_destroy(b);
+    }
+    dsx_db_destroy(raw);
+    dsx_db_destroy(normalised);
+    unit_rmtree(dir);
+    free(raw_path);
+    free(norm_path);
+    free(dir);
+}
+
+/* A coarse scale lowers wdfs (Xapian only adds to them): the positions
+ * must survive, and every weighted term keep a wdf. */
+static void lowered_wdfs_keep_their_positions(void **state)
+{
+    (void)state;
+    const dsx_length_norm norm = {0.75, 0.5, 2, 1};
+    char *dir = unit_tempdir();
+    char *path = make_norm_db(dir, "db", &norm);
+    dsx_db *db = open_db(path);
+    dsx_db_set_length_norm(db, &norm);
+    assert_int_equal(count_hits(db, "\"price of bread\"", NULL), 1);
+    assert_int_equal(count_hits(db, "\"dog dog bird\"", NULL), 1);
+    dsx_results *r = search_all(db, "weather");
+    assert_int_equal(dsx_results_size(r), 2);
+    for (size_t i = 0; i < 2; i++) {
+        dsx_hit h;
+        dsx_results_hit(r, i, &h);
+        assert_true(h.score > 0);
+    }
+    dsx_results_destroy(r);
     dsx_db_destroy(db);
     unit_rmtree(dir);
     free(path);
@@ -310,6 +439,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip_with_stemming_and_filters),
+        cmocka_unit_test(normalised_wdfs_score_as_bm25),
+        cmocka_unit_test(lowered_wdfs_keep_their_positions),
         cmocka_unit_test(matching_terms_are_reported_per_hit),
         cmocka_unit_test(invalid_syntax_is_relaxed_to_words),
         cmocka_unit_test(opening_a_missing_database_is_a_status),
