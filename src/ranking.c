@@ -6,14 +6,13 @@
 
 void ds_bm25_settings(dsx_bm25 *p)
 {
-    dsx_bm25 shipped = {DS_BM25_K1, DS_BM25_K2, DS_BM25_K3, DS_BM25_B,
-                        DS_BM25_MIN_NORMLEN};
+    *p = (dsx_bm25){DS_BM25_K1, DS_BM25_K2, DS_BM25_K3, DS_BM25_B,
+                    DS_BM25_MIN_NORMLEN};
     const char *env = getenv("DEALSEARCH_BM25");
     dsx_bm25 v;
     if (env && sscanf(env, "%lf,%lf,%lf,%lf,%lf", &v.k1, &v.k2, &v.k3, &v.b,
                       &v.min_normlen) == 5)
-        shipped = v;
-    *p = shipped;
+        *p = v;
 }
 
 void ds_length_norm_format(const dsx_length_norm *norm, char *out,
