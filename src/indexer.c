@@ -185,8 +185,9 @@ static int add_passage(build_state *b, const passage_doc *d, char **err)
         ds_analyzer_each_stem(b->analyzer, job->title.data, job->title.len,
                               NULL, NULL);
     if (ds_shard_add(b->shards[b->shard], job, err) != 0) return -1;
-    if (ds_analyzer_words(b->analyzer) >= SPELLING_WORDS)
-        return flush_spelling(b, err);
+    unsigned long cap =
+        b->opt->spelling_words ? b->opt->spelling_words : SPELLING_WORDS;
+    if (ds_analyzer_words(b->analyzer) >= cap) return flush_spelling(b, err);
     return 0;
 }
 

@@ -19,6 +19,10 @@ typedef struct {
                                    news articles (ds_paragraphs_split) */
     unsigned jobs;              /* shards built at once, one thread each;
                                    0: one per core for a large corpus */
+    unsigned long spelling_words; /* distinct words counted before they go
+                                   to the spelling table (0: 300,000);
+                                   tests lower it to make that happen
+                                   mid-build */
 } ds_index_options;
 
 typedef struct {

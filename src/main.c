@@ -270,8 +270,14 @@ static char *default_index_dir(const char *corpus)
 
 static int run_index(const cli *c, int quiet)
 {
-    ds_index_options opt = {c->corpus, c->index, c->verbose, c->jsonl,
-                            c->split, c->synonyms, c->plain, c->jobs};
+    ds_index_options opt = {.corpus_dir = c->corpus,
+                            .index_dir = c->index,
+                            .verbose = c->verbose,
+                            .jsonl_path = c->jsonl,
+                            .split = c->split,
+                            .synonyms_path = c->synonyms,
+                            .plain = c->plain,
+                            .jobs = c->jobs};
     ds_index_stats stats;
     char *err = NULL;
     if (ds_index_build(&opt, &stats, &err) != 0) {

@@ -239,6 +239,42 @@ static void every_word_of_every_passage_finds_it(void **state)
     ds_file_list_free(&files);
 }
 
+/* Spelling words handed to the shards mid-build (what a corpus of more
+ * than 300,000 distinct words makes happen), by two shards in threads,
+ * correct queries as the one hand-over at the end does. */
+static void spelling_flushed_mid_build_corrects_alike(void **state)
+{
+    (void)state;
+    char path[700];
+    snprintf(path, sizeof path, "%s/flushed", tmp);
+    ds_index_options opt = {.corpus_dir = "corpus", .index_dir = path,
+                            .jobs = 2, .spelling_words = 40};
+    ds_index_stats stats;
+    char *err = NULL;
+    assert_int_equal(ds_index_build(&opt, &stats, &err), 0);
+    ds_searcher *flushed = NULL;
+    assert_int_equal(ds_searcher_open(path, &flushed, &err), DS_SEARCH_OK);
+    const char *queries[] = {"interm ceo", "acquisiton", "investmnt",
+                             "scael", "exectuive", "aquired stke",
+                             "zukerberg", "chiefs strtegy"};
+    size_t corrected = 0;
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        ds_search_options so = {.limit = 3};
+        ds_results a, b;
+        assert_int_equal(ds_search(searcher, queries[i], &so, &a, &err), 0);
+        assert_int_equal(ds_search(flushed, queries[i], &so, &b, &err), 0);
+        assert_int_equal(a.corrected != NULL, b.corrected != NULL);
+        if (a.corrected) {
+            assert_string_equal(a.corrected, b.corrected);
+            corrected++;
+        }
+        ds_results_free(&a);
+        ds_results_free(&b);
+    }
+    assert_true(corrected >= 6);
+    ds_searcher_close(flushed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +286,7 @@ int main(void)
         cmocka_unit_test(bad_queries_are_errors_naming_the_query),
         cmocka_unit_test(ten_thousand_word_query_is_answered),
         cmocka_unit_test(every_word_of_every_passage_finds_it),
+        cmocka_unit_test(spelling_flushed_mid_build_corrects_alike),
     };
     return cmocka_run_group_tests_name("search", tests, setup, teardown);
 }
