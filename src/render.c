@@ -233,9 +233,9 @@ static void render_json(ds_buf *out, const char *query, const ds_results *r,
         ds_json_string(out, r->stopped, strlen(r->stopped));
         ds_buf_printf(out,
                       ",\"bm25\":{\"k1\":%g,\"k2\":%g,\"k3\":%g,\"b\":%g,"
-                      "\"min_normlen\":%g},",
+                      "\"min_normlen\":%g,\"avg_length\":%g},",
                       r->bm25.k1, r->bm25.k2, r->bm25.k3, r->bm25.b,
-                      r->bm25.min_normlen);
+                      r->bm25.min_normlen, r->avg_length);
     }
     ds_buf_puts(out, "\"results\":[");
     for (size_t i = 0; i < r->count; i++) {
@@ -369,10 +369,11 @@ static void human_query_explanation(ds_buf *out, const ds_results *r)
         ds_terminal_safe(out, r->stopped, strlen(r->stopped));
     }
     ds_buf_printf(out,
-                  "\nranking: BM25 k1=%g k2=%g k3=%g b=%g min_normlen=%g; "
+                  "\nranking: BM25 k1=%g k2=%g k3=%g b=%g min_normlen=%g, "
+                  "average passage %.1f words; "
                   "score = sum of the parts below\n\n",
                   r->bm25.k1, r->bm25.k2, r->bm25.k3, r->bm25.b,
-                  r->bm25.min_normlen);
+                  r->bm25.min_normlen, r->avg_length);
 }
 
 static void human_hit(ds_buf *out, size_t rank, const ds_hit *h,

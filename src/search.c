@@ -30,6 +30,7 @@ struct ds_searcher {
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
     dsx_bm25 bm25;
+    double avg_length;      /* see load_lengths() */
     dsx_db *db;
     ds_buf indexed_text;    /* see indexed_text() */
 };
@@ -108,6 +109,7 @@ static char *load_lengths(ds_searcher *s)
     s->bm25.b = norm.b;
     s->bm25.min_normlen = norm.min_normlen;
     s->bm25.k2 = 0; /* it needs document lengths */
+    s->avg_length = norm.avg_length;
     dsx_db_set_bm25(s->db, &s->bm25);
     dsx_db_set_length_norm(s->db, &norm);
     return NULL;
@@ -163,6 +165,7 @@ ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     s->synonyms_text = NULL;
     s->synonyms = NULL;
     s->has_groups = 0;
+    s->avg_length = 0;
     s->db = NULL;
     ds_buf_init(&s->indexed_text);
     if (!s->analyzer) {
@@ -604,6 +607,7 @@ int ds_search(ds_searcher *s, const char *query,
         goto fail;
     out->synonyms = s->synonyms;
     out->bm25 = s->bm25;
+    out->avg_length = s->avg_length;
     ds_buf_free(&normalized);
     return 0;
 fail:

@@ -104,6 +104,8 @@ typedef struct {
                                      from the searcher), or NULL */
     char *stopped;                /* stopwords left out of the query */
     dsx_bm25 bm25;                /* the ranking parameters in force */
+    double avg_length;            /* the passages' average length, which
+                                     BM25 normalised with (ranking.h) */
 } ds_results;
 
 /* Run `query`.  Returns 0 (even with no hits), or -1 with *err a malloc'd
