@@ -345,6 +345,8 @@ ds --json --explain "interim CEO"
 check "--explain: each hit's parts add up to its score" \
     eval 'jq -e "[.results[] | ((.explain | map(.weight) | add) - .score) | fabs < 0.001] | all" <<<"$out" >/dev/null'
 check "--explain: BM25 parameters are reported" eval 'jq -e ".bm25.k1 == 1.2 and .bm25.b == 0.75" <<<"$out" >/dev/null'
+check "--explain: the average passage length the index normalised with" \
+    eval 'jq -e ".bm25.avg_length > 10 and .bm25.avg_length < 200" <<<"$out" >/dev/null'
 ds --explain "What is Scale AI?"
 check "--explain: human output shows the parsed query and stopwords" \
     eval 'has "query: " "$out" && has "stopwords left out: what is" "$out" && has "why: " "$out"'
