@@ -211,6 +211,22 @@ static void shard_over_an_existing_database_is_an_error(void **state)
     free(dir);
 }
 
+/* A passage's length counts the words of each field as often as the
+ * shard indexes them: the heading twice (as text and under heading:), the
+ * title once, or twice when it is part of the text. */
+static void passage_length_counts_fields_as_indexed(void **state)
+{
+    (void)state;
+    ds_passage_job job = {0};
+    ds_buf_puts(&job.heading, "Big news");
+    ds_buf_puts(&job.body, "One, two -- three U.S. words' end");
+    ds_buf_puts(&job.title, "A title");
+    assert_int_equal(ds_passage_job_length(&job), 2 * 2 + 6 + 2);
+    job.title_is_text = 1;
+    assert_int_equal(ds_passage_job_length(&job), 2 * 2 + 6 + 2 * 2);
+    ds_passage_job_free(&job);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +234,7 @@ int main(void)
         cmocka_unit_test(shards_merge_in_order),
         cmocka_unit_test(spelling_jobs_fill_the_merged_spelling_table),
         cmocka_unit_test(shard_over_an_existing_database_is_an_error),
+        cmocka_unit_test(passage_length_counts_fields_as_indexed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
