@@ -438,12 +438,10 @@ void set_wdf(Xapian::Document &doc, const std::string &term,
         return;
     }
     std::vector<Xapian::termpos> positions;
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        t.skip_to(term);
-        if (t != doc.termlist_end() && *t == term)
-            positions.assign(t.positionlist_begin(), t.positionlist_end());
-        break;
-    }
+    auto t = doc.termlist_begin();
+    t.skip_to(term);
+    if (t != doc.termlist_end() && *t == term)
+        positions.assign(t.positionlist_begin(), t.positionlist_end());
     doc.remove_term(term);
     for (Xapian::termpos pos : positions) doc.add_posting(term, pos, 0);
     doc.add_term(term, target);
