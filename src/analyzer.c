@@ -7,7 +7,10 @@
 #include "util.h"
 
 /* Entries the stem cache holds at most when not counting words (a search
- * needs few; an index build counts them all for the spelling table). */
+ * needs few; an index build counts them all for the spelling table).  A
+ * full cache is emptied and filled again: the common words are back in it
+ * at once, and an indexing shard meeting a large vocabulary keeps caching
+ * (rather than stemming every word beyond the first 65,536 afresh). */
 #define STEM_CACHE_MAX 65536
 
 struct ds_analyzer {
@@ -51,9 +54,9 @@ void ds_analyzer_free(ds_analyzer *a)
     free(a);
 }
 
-void ds_analyzer_count_words(ds_analyzer *a)
+void ds_analyzer_count_words(ds_analyzer *a, int on)
 {
-    a->counting = 1;
+    a->counting = on;
 }
 
 typedef struct {
@@ -66,16 +69,8 @@ static int each_word(void *ctx, const ds_token *tok)
 {
     each_stem_ctx *c = ctx;
     ds_word_entry *e = cached_stem(c->analyzer, tok->term, tok->term_len);
-    size_t len;
-    const char *stem;
-    if (e) { /* NULL only when the cache is full, never while counting */
-        if (c->analyzer->counting) e->count++;
-        stem = e->stem;
-        len = e->stem_len;
-    } else {
-        stem = snowball(c->analyzer, tok->term, tok->term_len, &len);
-    }
-    if (c->fn) c->fn(c->ctx, stem, len);
+    if (c->analyzer->counting) e->count++;
+    if (c->fn) c->fn(c->ctx, e->stem, e->stem_len);
     return 0;
 }
 
@@ -119,14 +114,13 @@ static const char *snowball(ds_analyzer *a, const char *word, size_t len,
     return (const char *)stem;
 }
 
-/* The cache entry for `word`, stemming and adding it if needed; NULL when
- * the cache is full (only when not counting). */
+/* The cache entry for `word`, stemming and adding it if needed. */
 static ds_word_entry *cached_stem(ds_analyzer *a, const char *word, size_t len)
 {
     ds_word_entry *e = ds_word_table_find(a->words, word, len);
     if (e) return e;
     if (!a->counting && ds_word_table_size(a->words) >= STEM_CACHE_MAX)
-        return NULL;
+        ds_word_table_clear(a->words);
     size_t stem_len;
     const char *stem = snowball(a, word, len, &stem_len);
     return ds_word_table_add(a->words, word, len, stem, stem_len);
@@ -136,7 +130,6 @@ const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
                              size_t *stem_len)
 {
     ds_word_entry *e = cached_stem(a, word, len);
-    if (!e) return snowball(a, word, len, stem_len);
     *stem_len = e->stem_len;
     return e->stem;
 }

@@ -43,9 +43,10 @@ const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a);
 const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
                              size_t *stem_len);
 
-/* From now on keep every word's counts (the stem cache is then bounded
- * only by ds_analyzer_flush_words). */
-void ds_analyzer_count_words(ds_analyzer *a);
+/* From now on keep (on = 1) or stop keeping (0) every word's counts.
+ * While counting, the stem cache is bounded only by
+ * ds_analyzer_flush_words. */
+void ds_analyzer_count_words(ds_analyzer *a, int on);
 
 /* Call `fn` (when not NULL) with the stem of each word TermGenerator would
  * index in `text` (normalised, as it is indexed).  After

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +32,15 @@
 #define MAX_BAD_LINE_REPORTS 5
 
 /* The words counted for the spelling table go to the shards once, at the
- * end, unless this many distinct words come first (their memory, about
- * 100 bytes a word, then stays bounded).  Xapian's add_spelling costs most
- * for a new word (a set insertion for each of its letter trigrams) and
- * least in byte order.  Adding each word once, sorted, half of them in
- * each of two shards, took the spelling table of the whole gcide corpus
- * (221,000 words) from 9.5 s on the producer's thread (ten batches of
- * 50,000 words in hash order) to about 2 s at the end, and the build
- * from 18.8 to 13.0 s. */
+ * end of the first pass, unless one of its threads counts its share of
+ * this many distinct words first (their memory, about 100 bytes a word,
+ * then stays bounded).  Xapian's add_spelling costs most for a new word
+ * (a set insertion for each of its letter trigrams) and least in byte
+ * order.  Adding each word once, sorted, half of them in each of two
+ * shards, took the spelling table of the whole gcide corpus (221,000
+ * words) from 9.5 s on the producer's thread (ten batches of 50,000 words
+ * in hash order) to about 2 s at the end, and the build from 18.8 to
+ * 13.0 s. */
 #define SPELLING_WORDS 300000
 
 /* Passages Xapian buffers before writing them out, unless the user sets
@@ -75,28 +77,58 @@ static int is_storable_name(const char *name)
     return *name != '\0';
 }
 
-/* The producer's state: it reads the corpus in order and prepares each
- * passage for a shard (see shard.h). */
+/* A share of the first pass (see build_state): the passages of a range
+ * of files, each normalised, measured and signed, in corpus order, and
+ * their words counted for the spelling table. */
 typedef struct {
     const ds_index_options *opt;
-    ds_analyzer *analyzer;         /* near-copy signatures, spelling counts */
-    ds_neardup *neardup;
+    ds_analyzer *analyzer;         /* its own, when in a thread of its own */
+    ds_shard **shards;             /* where counted words go */
+    size_t n_shards;
+    size_t max_words;              /* counted before they go */
+    ds_passage_job job;            /* buffers for the normalised fields */
+    ds_neardup_sig *sigs;
+    size_t n, cap;                 /* passages */
+    double total_length;
+    char *error;                   /* why it stopped, or NULL */
+    /* A range of files (unused for a JSON lines collection). */
+    const ds_file_list *files;
+    size_t from, to;
+    size_t *passages;              /* per file of the range */
+    const ds_rules *rules;         /* news rules, or NULL: plain text */
+    ds_rules *own_rules;           /* a thread's own copy of them */
+} scan;
+
+/* The producer's state: it reads the corpus and prepares each passage
+ * for a shard (see shard.h).
+ *
+ * It reads the corpus twice.  A first, quiet pass learns what must be
+ * known before the first passage is written: the passages' average length
+ * (BM25's normalisation, ranking.h) and each passage's near-copy group.
+ * Groups are assigned in corpus order, so --jobs never changes them; the
+ * signatures, most of the work, are computed in parallel, one thread per
+ * shard's range of files.  The second pass hands the passages to the
+ * shards, taking each one's group from the first. */
+typedef struct {
+    const ds_index_options *opt;
     ds_shard **shards;
     size_t n_shards;
     size_t shard;                  /* the one the next passage goes to */
     ds_passage_job job;            /* being prepared */
     ds_index_stats *stats;
-    /* A first, quiet pass over the corpus only measures passage lengths:
-     * BM25's average length must be known before the first passage is
-     * written (ranking.h). */
-    int measuring;
-    double total_length;
-    unsigned long measured;        /* passages */
+    scan *scan;                    /* the first pass of a JSON collection */
     dsx_length_norm norm;
+    unsigned long *groups;         /* each scanned passage's group */
+    size_t scanned;                /* passages */
+    size_t *file_first;            /* each file's first passage, in order */
+    unsigned long last_group;      /* groups numbered so far */
+    size_t added;                  /* passages given to shards */
 } build_state;
 
 /* What one document is made of. */
 typedef struct {
+    size_t ordinal;           /* its place in corpus order (NO_ORDINAL:
+                                 not seen by the first pass) */
     const char *source;       /* file name (or JSON id) */
     const char *source_term;  /* DS_PREFIX_SOURCE + name without ".txt" */
     unsigned long number;     /* 1-based passage number in the source */
@@ -107,69 +139,111 @@ typedef struct {
                                  title is part of its text */
 } passage_doc;
 
+#define NO_ORDINAL ((size_t)-1)
+
 static void normalize_into(ds_buf *out, const char *text, size_t len)
 {
     ds_buf_clear(out);
     if (text) ds_normalize(text, len, out);
 }
 
+/* Normalise a passage's fields into `job`, once for all their uses. */
+static void normalize_fields(ds_passage_job *job, const ds_passage *p,
+                             const char *title, int title_is_text)
+{
+    normalize_into(&job->heading, p->heading,
+                   p->heading ? strlen(p->heading) : 0);
+    normalize_into(&job->body, p->text, p->len);
+    normalize_into(&job->title, title, title ? strlen(title) : 0);
+    job->title_is_text = title_is_text;
+}
+
 /* Splitting the counted words between the shards. */
 typedef struct {
-    build_state *b;
+    scan *sc;
     size_t per_shard, added, shard;
-    char **err;
 } spelling_split;
 
 static int split_spelling_word(void *ctx, const ds_word_entry *e)
 {
     spelling_split *sp = ctx;
-    ds_passage_job *job = &sp->b->job;
+    ds_passage_job *job = &sp->sc->job;
     if (!e->count) return 0; /* cached before counting began */
     ds_passage_job_add_spelling(job, e->word, e->word_len, e->count);
     if (++sp->added % sp->per_shard != 0) return 0;
-    int rc = ds_shard_add(sp->b->shards[sp->shard++], job, sp->err);
+    int rc = ds_shard_add(sp->sc->shards[sp->shard++], job, &sp->sc->error);
     ds_buf_clear(&job->spelling);
     return rc;
 }
 
-/* Hand the words counted so far (every word indexed as text, with how
- * often: once per distinct word, rather than once per occurrence as
- * TermGenerator's FLAG_SPELLING would) to the shards' spelling tables,
- * in byte order, a contiguous share to each; the merge joins the tables. */
-static int flush_spelling(build_state *b, char **err)
+/* Hand the words the scan counted so far (every word indexed as text,
+ * with how often: once per distinct word, rather than once per occurrence
+ * as TermGenerator's FLAG_SPELLING would) to the shards' spelling tables,
+ * in byte order, a contiguous share to each.  A word that several scans
+ * (or one scan's hand-overs) counted is added more than once: the tables
+ * add up its counts, and the merge joins them. */
+static int flush_spelling(scan *sc)
 {
     spelling_split sp = {
-        b, ds_analyzer_words(b->analyzer) / b->n_shards + 1, 0, 0, err};
-    ds_buf_clear(&b->job.spelling);
-    int rc = ds_analyzer_flush_words(b->analyzer, split_spelling_word, &sp);
-    if (rc == 0 && b->job.spelling.len)
-        rc = ds_shard_add(b->shards[sp.shard], &b->job, err);
-    ds_buf_clear(&b->job.spelling);
+        sc, ds_analyzer_words(sc->analyzer) / sc->n_shards + 1, 0, 0};
+    ds_buf_clear(&sc->job.spelling);
+    int rc = ds_analyzer_flush_words(sc->analyzer, split_spelling_word, &sp);
+    if (rc == 0 && sc->job.spelling.len)
+        rc = ds_shard_add(sc->shards[sp.shard], &sc->job, &sc->error);
+    ds_buf_clear(&sc->job.spelling);
     return rc ? -1 : 0;
 }
 
-/* Prepare one passage (normalising each field once, grouping near-copies
- * and counting words in corpus order) and hand it to the current shard. */
+/* The first pass's work on one passage.  Returns 0, or -1 with
+ * sc->error. */
+static int scan_passage(scan *sc, const ds_passage *p, const char *title,
+                        int title_is_text)
+{
+    ds_passage_job *job = &sc->job;
+    normalize_fields(job, p, title, title_is_text);
+    sc->total_length += (double)ds_passage_job_length(job);
+    if (sc->n == sc->cap) {
+        sc->cap = sc->cap ? 2 * sc->cap : 1024;
+        sc->sigs = ds_xrealloc(sc->sigs, sc->cap * sizeof *sc->sigs);
+    }
+    /* Signing counts the body's words; the rest indexed as text here. */
+    ds_neardup_sign(sc->analyzer, job->body.data, job->body.len,
+                    &sc->sigs[sc->n++]);
+    ds_analyzer_each_stem(sc->analyzer, job->heading.data, job->heading.len,
+                          NULL, NULL);
+    if (title_is_text)
+        ds_analyzer_each_stem(sc->analyzer, job->title.data, job->title.len,
+                              NULL, NULL);
+    if (ds_analyzer_words(sc->analyzer) < sc->max_words) return 0;
+    return flush_spelling(sc);
+}
+
+/* The group the first pass gave a passage; a new one for a passage it
+ * did not see (its file changed in between). */
+static unsigned long passage_group(build_state *b, size_t ordinal)
+{
+    return ordinal < b->scanned ? b->groups[ordinal] : ++b->last_group;
+}
+
+/* Prepare one passage and hand it to the current shard (in the first
+ * pass, scan it). */
 static int add_passage(build_state *b, const passage_doc *d, char **err)
 {
-    ds_passage_job *job = &b->job;
     const ds_passage *p = d->passage;
-    ds_buf_clear(&job->spelling); /* it may hold a spelling job's words */
-    normalize_into(&job->heading, p->heading,
-                   p->heading ? strlen(p->heading) : 0);
-    normalize_into(&job->body, p->text, p->len);
-    normalize_into(&job->title, d->title, d->title ? strlen(d->title) : 0);
-    job->title_is_text = d->title_is_text;
-    if (b->measuring) {
-        b->total_length += (double)ds_passage_job_length(job);
-        b->measured++;
-        return 0;
+    if (b->scan) {
+        if (scan_passage(b->scan, p, d->title, d->title_is_text) == 0)
+            return 0;
+        *err = ds_xstrdup(b->scan->error);
+        return -1;
     }
-    unsigned long group = ds_neardup_add(b->neardup, b->analyzer,
-                                         job->body.data, job->body.len);
+    ds_passage_job *job = &b->job;
+    ds_buf_clear(&job->spelling); /* it may hold a spelling job's words */
+    normalize_fields(job, p, d->title, d->title_is_text);
     ds_record rec = {(char *)d->source, d->number, p->first_line, p->text,
                      p->len, (char *)d->title, (char *)d->date, p->heading,
-                     group, d->title && d->title_is_text};
+                     passage_group(b, d->ordinal),
+                     d->title && d->title_is_text};
+    b->added++;
     ds_record_encode(&rec, &job->record);
     job->date[0] = '\0';
     if (d->date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
@@ -177,18 +251,7 @@ static int add_passage(build_state *b, const passage_doc *d, char **err)
                  d->date + 5, d->date + 8);
     ds_buf_clear(&job->source_term);
     ds_buf_puts(&job->source_term, d->source_term);
-    /* The words indexed as plain text, for the spelling table (the body's
-     * were counted as its near-copy signature read them). */
-    ds_analyzer_each_stem(b->analyzer, job->heading.data, job->heading.len,
-                          NULL, NULL);
-    if (d->title_is_text)
-        ds_analyzer_each_stem(b->analyzer, job->title.data, job->title.len,
-                              NULL, NULL);
-    if (ds_shard_add(b->shards[b->shard], job, err) != 0) return -1;
-    unsigned long cap =
-        b->opt->spelling_words ? b->opt->spelling_words : SPELLING_WORDS;
-    if (ds_analyzer_words(b->analyzer) >= cap) return flush_spelling(b, err);
-    return 0;
+    return ds_shard_add(b->shards[b->shard], job, err);
 }
 
 static int add_article(build_state *b, const char *source, size_t name_len,
@@ -198,7 +261,7 @@ static int add_article(build_state *b, const char *source, size_t name_len,
     char *term = ds_xasprintf(DS_PREFIX_SOURCE "%.*s", (int)name_len, source);
     int rc = 0;
     for (size_t i = 0; i < a->count && rc == 0; i++) {
-        passage_doc d = {source, term, i + 1, &a->items[i], title,
+        passage_doc d = {b->added, source, term, i + 1, &a->items[i], title,
                          a->date[0] ? a->date : NULL, title_is_text};
         rc = add_passage(b, &d, err);
     }
@@ -243,13 +306,7 @@ static int read_article(build_state *b, const char *rel, ds_buf *text,
     bad_line_report report = {path, 0};
     char *read_err = NULL;
     int ok = 0;
-    if (b->measuring) { /* problems are reported by the pass that indexes */
-        ok = is_storable_name(rel) &&
-             ds_corpus_read(path, text, NULL, NULL, &read_err) == 0;
-        if (ok) ds_passages_split(b->opt->plain, text->data, text->len,
-                                  article);
-        free(read_err);
-    } else if (!is_storable_name(rel)) {
+    if (!is_storable_name(rel)) {
         ds_warn("%s: file name has control characters (skipped)", path);
         b->stats->files_failed++;
     } else if (ds_corpus_read(path, text, report_bad_line, &report,
@@ -271,13 +328,15 @@ static int read_article(build_state *b, const char *rel, ds_buf *text,
     return ok;
 }
 
-/* One shard's range of files, handed out a passage at a time. */
+/* A range of files, handed out a passage at a time. */
 typedef struct {
     size_t next, end;       /* files not opened yet */
     const char *rel;        /* the open file */
     char *source_term;
     ds_article article;
     size_t at;              /* its next passage */
+    size_t first, scanned;  /* the first pass's ordinal of its first
+                               passage, and its passage count */
 } file_cursor;
 
 static void cursor_close(file_cursor *c)
@@ -288,6 +347,18 @@ static void cursor_close(file_cursor *c)
     c->at = 0;
 }
 
+static void cursor_open_next(build_state *b, file_cursor *c,
+                             const ds_file_list *files, ds_buf *text)
+{
+    size_t i = c->next++;
+    c->rel = files->paths[i];
+    if (read_article(b, c->rel, text, &c->article))
+        c->source_term = ds_xasprintf(DS_PREFIX_SOURCE "%.*s",
+                                      (int)(strlen(c->rel) - 4), c->rel);
+    c->first = b->file_first[i];
+    c->scanned = b->file_first[i + 1] - c->first;
+}
+
 /* Give the cursor's next passage to its shard (b->shard).  Returns 1 when
  * one was given, 0 at the end of the range, -1 on error. */
 static int cursor_step(build_state *b, file_cursor *c,
@@ -296,13 +367,11 @@ static int cursor_step(build_state *b, file_cursor *c,
     while (c->at == c->article.count) {
         cursor_close(c);
         if (c->next == c->end) return 0;
-        c->rel = files->paths[c->next++];
-        if (read_article(b, c->rel, text, &c->article))
-            c->source_term = ds_xasprintf(DS_PREFIX_SOURCE "%.*s",
-                                          (int)(strlen(c->rel) - 4), c->rel);
+        cursor_open_next(b, c, files, text);
     }
     const ds_article *a = &c->article;
-    passage_doc d = {c->rel, c->source_term, c->at + 1, &a->items[c->at],
+    passage_doc d = {c->at < c->scanned ? c->first + c->at : NO_ORDINAL,
+                     c->rel, c->source_term, c->at + 1, &a->items[c->at],
                      a->title, a->date[0] ? a->date : NULL, 0};
     c->at++;
     return add_passage(b, &d, err) == 0 ? 1 : -1;
@@ -310,29 +379,29 @@ static int cursor_step(build_state *b, file_cursor *c,
 
 /* Index the files, each shard its range of them (bounds[k] ..
  * bounds[k+1]) in order.  The shards are given a passage each in turn, so
- * none waits while another's queue is full; near-copies are grouped in
- * that order. */
+ * none waits while another's queue is full. */
 static int index_folder(build_state *b, const ds_file_list *files,
                         const size_t *bounds, char **err)
 {
+    size_t n = b->n_shards;
     ds_buf text;
     ds_buf_init(&text);
-    file_cursor *cursors = ds_xmalloc(b->n_shards * sizeof *cursors);
-    memset(cursors, 0, b->n_shards * sizeof *cursors);
-    for (size_t k = 0; k < b->n_shards; k++) {
+    file_cursor *cursors = ds_xmalloc(n * sizeof *cursors);
+    memset(cursors, 0, n * sizeof *cursors);
+    for (size_t k = 0; k < n; k++) {
         cursors[k].next = bounds[k];
         cursors[k].end = bounds[k + 1];
     }
     int rc = 1;
-    for (size_t active = b->n_shards; active > 0 && rc >= 0;) {
+    for (size_t active = n; active > 0 && rc >= 0;) {
         active = 0;
-        for (size_t k = 0; k < b->n_shards && rc >= 0; k++) {
+        for (size_t k = 0; k < n && rc >= 0; k++) {
             b->shard = k;
             if ((rc = cursor_step(b, &cursors[k], files, &text, err)) > 0)
                 active++;
         }
     }
-    for (size_t k = 0; k < b->n_shards; k++) cursor_close(&cursors[k]);
+    for (size_t k = 0; k < n; k++) cursor_close(&cursors[k]);
     free(cursors);
     ds_buf_free(&text);
     return rc < 0 ? -1 : 0;
@@ -354,7 +423,7 @@ static int index_json_doc(build_state *b, json_t *doc, const char *where,
     const char *id = json_text(doc, "id"), *title = json_text(doc, "title");
     const char *text = json_text(doc, "text");
     if (!id || !text || !is_storable_name(id)) {
-        if (b->measuring) return 0;
+        if (b->scan) return 0;
         ds_warn("%s: needs string \"id\" and \"text\" (skipped)", where);
         b->stats->files_failed++;
         return 0;
@@ -372,7 +441,7 @@ static int index_json_doc(build_state *b, json_t *doc, const char *where,
                          title && *title ? title : a.title, !b->opt->split,
                          err);
     if (b->opt->split) ds_article_free(&a);
-    if (!b->measuring) {
+    if (!b->scan) {
         b->stats->files++;
         b->stats->corpus_bytes += len;
     }
@@ -399,7 +468,7 @@ static int index_jsonl(build_state *b, char **err)
         json_error_t jerr;
         json_t *doc = json_loadb(line, (size_t)n, 0, &jerr);
         if (!json_is_object(doc)) {
-            if (!b->measuring) {
+            if (!b->scan) {
                 ds_warn("%s: not a JSON object: %s (skipped)", where,
                         jerr.text);
                 b->stats->files_failed++;
@@ -491,7 +560,7 @@ static int open_shards(build_state *b, const ds_synonyms *synonyms,
     for (size_t k = 0; k < b->n_shards; k++) {
         char *path = shard_path(gen_path, k, b->n_shards);
         b->shards[k] =
-            ds_shard_open(path, analyzers[k], synonyms, &b->norm, err);
+            ds_shard_open(path, analyzers[k], synonyms, err);
         free(path);
         if (!b->shards[k]) return -1;
     }
@@ -503,32 +572,152 @@ static int open_shards(build_state *b, const ds_synonyms *synonyms,
     return 0;
 }
 
-/* ---- The generation ---- */
+/* ---- The first pass (see build_state) ---- */
 
-static int read_corpus(build_state *b, const ds_file_list *files,
-                       const size_t *bounds, char **err)
+/* Scan a range of files, quietly: problems are reported by the pass that
+ * indexes.  A thread's body. */
+static void *scan_files(void *arg)
 {
-    return b->opt->jsonl_path ? index_jsonl(b, err)
-                              : index_folder(b, files, bounds, err);
+    scan *sc = arg;
+    ds_buf text;
+    ds_buf_init(&text);
+    for (size_t i = sc->from; i < sc->to && !sc->error; i++) {
+        const char *rel = sc->files->paths[i];
+        char *path = ds_xasprintf("%s/%s", sc->opt->corpus_dir, rel);
+        char *read_err = NULL;
+        ds_article a = {0};
+        if (is_storable_name(rel) &&
+            ds_corpus_read(path, &text, NULL, NULL, &read_err) == 0) {
+            if (sc->rules) ds_article_split(sc->rules, text.data, text.len, &a);
+            else ds_paragraphs_split(text.data, text.len, &a);
+        }
+        for (size_t j = 0; j < a.count && !sc->error; j++)
+            scan_passage(sc, &a.items[j], a.title, 0);
+        sc->passages[i - sc->from] = a.count;
+        ds_article_free(&a);
+        free(read_err);
+        free(path);
+    }
+    ds_buf_free(&text);
+    return NULL;
 }
 
-/* The passages' average length, for the shards' normalisation.  The
- * lengths are the words each passage's fields hold (the shards' own
- * lengths also count synonym phrases, a few terms in a thousand). */
-static int measure_lengths(build_state *b, const ds_file_list *files,
-                           const size_t *bounds, char **err)
+/* News rules for scan k: the built-in ones for the first, which runs in
+ * this thread, and a copy for each other (glibc's regexec locks a pattern
+ * while it matches, so threads sharing them would take turns). */
+static void set_rules(scan *sc, size_t k)
 {
+    char *err = NULL;
+    if (k > 0) sc->own_rules = ds_rules_parse(ds_builtin_rules_text, &err);
+    free(err); /* the built-in rules always parse (a unit test checks) */
+    sc->rules = sc->own_rules ? sc->own_rules : ds_rules_builtin();
+}
+
+/* Scan every range, all but the first in threads of their own (or in
+ * this one, when a thread cannot be started). */
+static void scan_ranges(scan *scans, size_t n)
+{
+    pthread_t *threads = ds_xmalloc(n * sizeof *threads);
+    unsigned char *started = ds_xmalloc(n);
+    for (size_t k = 1; k < n; k++)
+        started[k] =
+            pthread_create(&threads[k], NULL, scan_files, &scans[k]) == 0;
+    scan_files(&scans[0]);
+    for (size_t k = 1; k < n; k++) {
+        if (started[k]) pthread_join(threads[k], NULL);
+        else scan_files(&scans[k]);
+    }
+    free(started);
+    free(threads);
+}
+
+/* Group the scanned passages, in corpus order. */
+static void group_near_copies(build_state *b, scan *scans, size_t n)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < n; k++) total += scans[k].n;
+    b->groups = ds_xmalloc((total ? total : 1) * sizeof *b->groups);
+    ds_neardup *d = ds_neardup_new();
+    for (size_t k = 0; k < n; k++) {
+        for (size_t j = 0; j < scans[k].n; j++) {
+            unsigned long group = ds_neardup_add_signed(d, &scans[k].sigs[j]);
+            b->groups[b->scanned++] = group;
+            if (group > b->last_group) b->last_group = group;
+        }
+        free(scans[k].sigs);
+        scans[k].sigs = NULL;
+    }
+    b->stats->shared_groups = ds_neardup_shared_groups(d);
+    ds_neardup_free(d);
+}
+
+/* The first pass, with analyzers[k] signing and counting the passages of
+ * the files bounds[k] .. bounds[k+1] (or one scan of the JSON collection);
+ * the counted words go to the shards as it goes and at its end.  The
+ * lengths it averages are the words each passage's fields hold (the
+ * shards' own lengths also count synonym phrases, a few terms in a
+ * thousand).  Every shard's normalisation is set from them. */
+static int first_pass(build_state *b, const ds_file_list *files,
+                      const size_t *bounds, ds_analyzer **analyzers,
+                      char **err)
+{
+    size_t n = b->n_shards;
+    unsigned long max_words =
+        b->opt->spelling_words ? b->opt->spelling_words : SPELLING_WORDS;
+    scan *scans = ds_xmalloc(n * sizeof *scans);
+    memset(scans, 0, n * sizeof *scans);
+    b->file_first = ds_xmalloc((files->count + 1) * sizeof *b->file_first);
+    memset(b->file_first, 0, (files->count + 1) * sizeof *b->file_first);
+    for (size_t k = 0; k < n; k++) {
+        scans[k].opt = b->opt;
+        scans[k].analyzer = analyzers[k];
+        scans[k].shards = b->shards;
+        scans[k].n_shards = n;
+        scans[k].max_words = max_words / n ? max_words / n : 1;
+        ds_analyzer_count_words(analyzers[k], 1);
+    }
+    int rc = 0;
+    if (b->opt->jsonl_path) {
+        b->scan = &scans[0];
+        rc = index_jsonl(b, err);
+        b->scan = NULL;
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            scans[k].files = files;
+            scans[k].from = bounds[k];
+            scans[k].to = bounds[k + 1];
+            scans[k].passages = b->file_first + 1 + bounds[k];
+            if (!b->opt->plain) set_rules(&scans[k], k);
+        }
+        scan_ranges(scans, n);
+        for (size_t i = 0; i < files->count; i++)
+            b->file_first[i + 1] += b->file_first[i];
+    }
+    group_near_copies(b, scans, n);
+    double total_length = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (rc == 0 && !scans[k].error) flush_spelling(&scans[k]);
+        if (rc == 0 && scans[k].error) {
+            *err = ds_xasprintf("writing index: %s", scans[k].error);
+            rc = -1;
+        }
+        ds_analyzer_count_words(analyzers[k], 0);
+        total_length += scans[k].total_length;
+        ds_passage_job_free(&scans[k].job);
+        ds_rules_free(scans[k].own_rules);
+        free(scans[k].error);
+    }
+    free(scans);
     dsx_bm25 bm25;
     ds_bm25_settings(&bm25);
-    b->measuring = 1;
-    int rc = read_corpus(b, files, bounds, err);
-    b->measuring = 0;
     b->norm = (dsx_length_norm){
         bm25.b, bm25.min_normlen,
-        b->measured ? b->total_length / (double)b->measured : 0,
-        DS_LENGTH_SCALE};
+        b->scanned ? total_length / (double)b->scanned : 0, DS_LENGTH_SCALE};
+    for (size_t k = 0; k < n; k++) ds_shard_set_norm(b->shards[k], &b->norm);
     return rc;
 }
+
+/* ---- The generation ---- */
 
 static int write_metadata(const build_state *b, dsx_writer *w,
                           const ds_synonyms *synonyms)
@@ -549,17 +738,12 @@ static int write_metadata(const build_state *b, dsx_writer *w,
                                    synonyms ? synonyms->text : "");
 }
 
-/* Add the last spelling counts, wait for the shards, then write the
- * metadata (into the first: merging keeps it) and commit each.  The
- * near-copy table (tens of MB) is freed first: the shards' spelling
- * batches take its place. */
+/* Wait for the shards, then write the metadata (into the first: merging
+ * keeps it) and commit each. */
 static int finish_shards(build_state *b, const ds_synonyms *synonyms,
                          char **err)
 {
-    b->stats->shared_groups = ds_neardup_shared_groups(b->neardup);
-    ds_neardup_free(b->neardup);
-    b->neardup = NULL;
-    int rc = flush_spelling(b, err);
+    int rc = 0;
     for (size_t k = 0; k < b->n_shards; k++) {
         char *shard_err = NULL;
         if (ds_shard_finish(b->shards[k], &shard_err) != 0 && rc == 0) {
@@ -619,8 +803,6 @@ static int write_generation(const ds_index_options *opt,
     }
     size_t n = shard_count(opt, files.count, total);
     build_state b = {.opt = opt,
-                     .analyzer = analyzer,
-                     .neardup = ds_neardup_new(),
                      .shards = ds_xmalloc(n * sizeof(ds_shard *)),
                      .n_shards = n,
                      .stats = stats};
@@ -629,7 +811,6 @@ static int write_generation(const ds_index_options *opt,
     /* One shard shares the producer's analyzer (and its stem cache);
      * shards in threads of their own need their own. */
     int rc = 0;
-    ds_analyzer_count_words(analyzer);
     for (size_t k = 0; k < n; k++) {
         b.shards[k] = NULL;
         analyzers[k] = n == 1 ? analyzer : ds_analyzer_new();
@@ -638,9 +819,11 @@ static int write_generation(const ds_index_options *opt,
     if (rc != 0) *err = ds_xstrdup("libstemmer has no English stemmer");
     setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_PASSAGES, 0 /* keep the user's */);
     if (!opt->jsonl_path) partition(sizes, files.count, total, n, bounds);
-    if (rc == 0) rc = measure_lengths(&b, &files, bounds, err);
     if (rc == 0) rc = open_shards(&b, synonyms, gen_path, analyzers, err);
-    if (rc == 0) rc = read_corpus(&b, &files, bounds, err);
+    if (rc == 0) rc = first_pass(&b, &files, bounds, analyzers, err);
+    if (rc == 0)
+        rc = opt->jsonl_path ? index_jsonl(&b, err)
+                             : index_folder(&b, &files, bounds, err);
     if (rc == 0) rc = finish_shards(&b, synonyms, err);
     if (rc == 0 && n > 1) {
         rc = merge_shards(&b, gen_path, err);
@@ -662,7 +845,8 @@ static int write_generation(const ds_index_options *opt,
     free(bounds);
     free(sizes);
     ds_passage_job_free(&b.job);
-    ds_neardup_free(b.neardup);
+    free(b.groups);
+    free(b.file_first);
     ds_file_list_free(&files);
     return rc;
 }

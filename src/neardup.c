@@ -9,13 +9,8 @@
 
 #define BANDS DS_NEARDUP_BANDS
 
-typedef struct {
-    uint16_t min[DS_NEARDUP_HASHES];
-    int valid;  /* long enough to be compared */
-} signature;
-
 struct ds_neardup {
-    signature *sigs;        /* per passage, in order */
+    ds_neardup_sig *sigs;        /* per passage, in order */
     uint32_t *group;        /* per passage */
     unsigned char *shared;  /* per group: has more than one passage */
     size_t n, cap;
@@ -49,7 +44,7 @@ static uint64_t mix(uint64_t x) /* splitmix64's finaliser */
 typedef struct {
     uint64_t words[3];   /* hashes of the last three stems */
     size_t seen;
-    signature *sig;
+    ds_neardup_sig *sig;
 } shingler;
 
 /* The independent hashes of a shingle: multiply-shift (the top 16 bits of
@@ -67,7 +62,7 @@ static const uint64_t hash_multipliers[DS_NEARDUP_HASHES] = {
     0x06ca0a95b7e825c7ULL, 0xc80de0f9d4d60e0bULL, 0xe8d7da001b0181d7ULL,
 };
 
-static void add_shingle(signature *sig, uint64_t shingle)
+static void add_shingle(ds_neardup_sig *sig, uint64_t shingle)
 {
     shingle = mix(shingle);
     for (unsigned i = 0; i < DS_NEARDUP_HASHES; i++) {
@@ -87,7 +82,8 @@ static void add_stem(void *ctx, const char *stem, size_t len)
                                   0xcbf29ce484222325ULL));
 }
 
-static void sign(ds_analyzer *a, const char *text, size_t len, signature *sig)
+void ds_neardup_sign(ds_analyzer *a, const char *text, size_t len,
+                     ds_neardup_sig *sig)
 {
     memset(sig->min, 0xff, sizeof sig->min);
     shingler s = {{0, 0, 0}, 0, sig};
@@ -95,7 +91,7 @@ static void sign(ds_analyzer *a, const char *text, size_t len, signature *sig)
     sig->valid = s.seen >= DS_NEARDUP_MIN_WORDS;
 }
 
-static double agreement(const signature *x, const signature *y)
+static double agreement(const ds_neardup_sig *x, const ds_neardup_sig *y)
 {
     unsigned same = 0;
     for (unsigned i = 0; i < DS_NEARDUP_HASHES; i++)
@@ -106,9 +102,9 @@ static double agreement(const signature *x, const signature *y)
 double ds_neardup_similarity(ds_analyzer *a, const char *x, size_t x_len,
                              const char *y, size_t y_len)
 {
-    signature sx, sy;
-    sign(a, x, x_len, &sx);
-    sign(a, y, y_len, &sy);
+    ds_neardup_sig sx, sy;
+    ds_neardup_sign(a, x, x_len, &sx);
+    ds_neardup_sign(a, y, y_len, &sy);
     return agreement(&sx, &sy);
 }
 
@@ -123,20 +119,21 @@ _Static_assert(DS_NEARDUP_BANDS <= 1 << BAND_BITS, "a band fits its bits");
 _Static_assert(DS_NEARDUP_WINDOW < 1u << (32 - BAND_BITS),
                "a passage index fits its bits");
 
-static uint32_t band_hash(const signature *sig, unsigned band)
+static uint32_t band_hash(const ds_neardup_sig *sig, unsigned band)
 {
     return (uint32_t)fnv1a(&sig->min[band * DS_NEARDUP_ROWS],
                            DS_NEARDUP_ROWS * sizeof sig->min[0], band + 1);
 }
 
-static int same_band(const signature *x, const signature *y, unsigned band)
+static int same_band(const ds_neardup_sig *x, const ds_neardup_sig *y,
+                     unsigned band)
 {
     return memcmp(&x->min[band * DS_NEARDUP_ROWS],
                   &y->min[band * DS_NEARDUP_ROWS],
                   DS_NEARDUP_ROWS * sizeof x->min[0]) == 0;
 }
 
-static const signature *entry_sig(const ds_neardup *d, uint32_t entry)
+static const ds_neardup_sig *entry_sig(const ds_neardup *d, uint32_t entry)
 {
     return &d->sigs[(entry >> BAND_BITS) - 1];
 }
@@ -161,7 +158,7 @@ static void table_grow(ds_neardup *d)
 
 /* The passage (index + 1) first filed under `band` of `sig`, or 0 after
  * filing passage `me` under it. */
-static uint32_t table_find_or_add(ds_neardup *d, const signature *sig,
+static uint32_t table_find_or_add(ds_neardup *d, const ds_neardup_sig *sig,
                                   unsigned band, uint32_t me)
 {
     if ((d->table_used + 1) * 4 > d->table_cap * 3) table_grow(d);
@@ -210,8 +207,8 @@ static void start_window(ds_neardup *d)
     d->table_used = 0;
 }
 
-unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
-                             size_t len)
+unsigned long ds_neardup_add_signed(ds_neardup *d,
+                                    const ds_neardup_sig *new_sig)
 {
     if (d->n == DS_NEARDUP_WINDOW) start_window(d);
     if (d->n == d->cap) {
@@ -220,8 +217,8 @@ unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
         d->group = ds_xrealloc(d->group, d->cap * sizeof *d->group);
     }
     size_t me = d->n++;
-    signature *sig = &d->sigs[me];
-    sign(a, text, len, sig);
+    ds_neardup_sig *sig = &d->sigs[me];
+    *sig = *new_sig;
     uint32_t group = 0;
     for (unsigned band = 0; sig->valid && band < BANDS; band++) {
         uint32_t other = table_find_or_add(d, sig, band, (uint32_t)me);
@@ -237,6 +234,14 @@ unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
     }
     d->group[me] = group;
     return group;
+}
+
+unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
+                             size_t len)
+{
+    ds_neardup_sig sig;
+    ds_neardup_sign(a, text, len, &sig);
+    return ds_neardup_add_signed(d, &sig);
 }
 
 unsigned long ds_neardup_shared_groups(const ds_neardup *d)

@@ -24,6 +24,7 @@
 #define DEALSEARCH_NEARDUP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analyzer.h"
 
@@ -37,14 +38,29 @@
  * starts afresh, so copies further apart than that are not grouped. */
 #define DS_NEARDUP_WINDOW 262144
 
+/* A passage's MinHash signature. */
+typedef struct {
+    uint16_t min[DS_NEARDUP_HASHES];
+    unsigned char valid;  /* long enough to be compared */
+} ds_neardup_sig;
+
+/* Sign a passage (normalised text).  Safe in several threads at once,
+ * each with an analyzer of its own: the signing is most of the work, and
+ * can be done in parallel before the passages are grouped in order. */
+void ds_neardup_sign(ds_analyzer *a, const char *text, size_t len,
+                     ds_neardup_sig *sig);
+
 typedef struct ds_neardup ds_neardup;
 
 ds_neardup *ds_neardup_new(void);
 void ds_neardup_free(ds_neardup *d);
 
-/* Add the next passage (normalised text) and return its group: the group
+/* Add the next passage, by its signature, and return its group: the group
  * of the earlier passage it nearly copies, or a new group.  Groups are
  * numbered from 1 in order of appearance. */
+unsigned long ds_neardup_add_signed(ds_neardup *d, const ds_neardup_sig *sig);
+
+/* Sign the next passage (normalised text) and add it. */
 unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
                              size_t len);
 

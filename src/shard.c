@@ -214,14 +214,12 @@ static void *shard_thread(void *arg)
 /* ---- API ---- */
 
 ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
-                        const ds_synonyms *synonyms,
-                        const dsx_length_norm *norm, char **err)
+                        const ds_synonyms *synonyms, char **err)
 {
     ds_shard *s = ds_xmalloc(sizeof *s);
     memset(s, 0, sizeof *s);
     s->analyzer = analyzer;
     s->synonyms = synonyms;
-    s->norm = *norm;
     char *xerr = NULL;
     if (dsx_writer_create(path, ds_analyzer_stemmer(analyzer),
                           DSX_WRITER_NO_SYNC | DSX_WRITER_NO_TERMLIST,
@@ -239,6 +237,15 @@ ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
         return NULL;
     }
     return s;
+}
+
+void ds_shard_set_norm(ds_shard *s, const dsx_length_norm *norm)
+{
+    /* The thread reads it only for passage jobs, queued after this under
+     * the lock; locking here too keeps that plain to see (and to TSan). */
+    if (s->threaded) pthread_mutex_lock(&s->lock);
+    s->norm = *norm;
+    if (s->threaded) pthread_mutex_unlock(&s->lock);
 }
 
 int ds_shard_start(ds_shard *s, char **err)

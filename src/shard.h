@@ -48,14 +48,17 @@ void ds_passage_job_add_spelling(ds_passage_job *job, const char *word,
 typedef struct ds_shard ds_shard;
 
 /* A shard writing a new database at `path` (which must not hold one).
- * `analyzer` is borrowed and used for stemming (its stem cache); it
- * must not be shared with another thread once the shard is started.
- * `synonyms` (may be NULL) is borrowed and read only.  Each passage's
- * wdfs are normalised with `norm` (copied; see ranking.h).  Returns NULL
- * with *err on failure. */
+ * `analyzer` is borrowed and used for stemming (its stem cache) when
+ * passages are indexed: until the first passage is added, another thread
+ * may use it.  `synonyms` (may be NULL) is borrowed and read only.
+ * Returns NULL with *err on failure. */
 ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
-                        const ds_synonyms *synonyms,
-                        const dsx_length_norm *norm, char **err);
+                        const ds_synonyms *synonyms, char **err);
+
+/* Normalise each passage's wdfs with `norm` (copied; see ranking.h).  Set
+ * it before the first passage is added: spelling words may come first,
+ * while the indexer is still measuring the corpus. */
+void ds_shard_set_norm(ds_shard *s, const dsx_length_norm *norm);
 
 /* From now on index in a thread of the shard's own: ds_shard_add() queues
  * (waiting while the queue is full) instead of indexing.  Returns 0, or
@@ -64,7 +67,9 @@ int ds_shard_start(ds_shard *s, char **err);
 
 /* Index `job`, or queue it.  The job's buffers are exchanged with a used
  * job's, so `job` can be refilled at once.  Returns 0, or -1 with *err
- * once the shard has failed (the error is also kept for ds_shard_finish). */
+ * once the shard has failed (the error is also kept for ds_shard_finish).
+ * Once the shard is started, several threads may add spelling jobs at
+ * once. */
 int ds_shard_add(ds_shard *s, ds_passage_job *job, char **err);
 
 /* Wait for the queue to empty and the thread to end.  Returns 0, or -1

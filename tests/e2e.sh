@@ -385,6 +385,23 @@ done
 check "a parallel build answers exactly as a serial one (ranks, scores, spelling)" [ "$same" = yes ]
 dsx "$CORPUS" "$WORK/jobs2.index" check
 check "check: a parallel build is sound and current" eval '[ $rc -eq 0 ]'
+# A chain of near-copies: a ~ b and b ~ c, but a and c are too different.
+# In corpus order b joins a's group and c joins it through b; a build that
+# grouped in another order (c before b) would split them.
+mkdir -p "$WORK/chain"
+review="a formal review of the merger between the two chip makers, citing concerns about"
+printf 'Brussels Opens Review\n\n%s.\n' "The regulators in Brussels said on Thursday that they would open $review rival bids and the fate of hundreds of factory workers" >"$WORK/chain/a.txt"
+printf 'EU Review of Chip Merger\n\n%s.\n' "The regulators in Brussels said on Thursday that they would open $review prices for customers across the European market this year" >"$WORK/chain/b.txt"
+printf 'Chip Deal Faces Scrutiny\n\n%s.\n' "Officials speaking to reporters late on Wednesday confirmed they might start $review prices for customers across the European market this year" >"$WORK/chain/c.txt"
+printf 'Markets Today\n\n%s.\n' "Stocks rose broadly on Friday as investors weighed fresh data on inflation and hiring, with technology shares leading the gains" >"$WORK/chain/d.txt"
+chain=""
+for jobs in 1 2; do
+    "$BIN" index --jobs $jobs --corpus "$WORK/chain" --index "$WORK/chain$jobs.index" >/dev/null 2>&1
+    dsx "$WORK/chain" "$WORK/chain$jobs.index" --json "formal review merger"
+    chain="$chain$(jq -c '[.results[] | [.source, ([.also[].source] | sort)]]' <<<"$out");"
+done
+check "near-copies are grouped alike by one shard and by two (a chain of copies is one group)" \
+    [ "$chain" = '[["a.txt",["b.txt","c.txt"]]];[["a.txt",["b.txt","c.txt"]]];' ]
 for bad in x 65 -1; do
     "$BIN" index --jobs "$bad" --corpus "$CORPUS" --index "$WORK/jobs-bad.index" >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
     check "index --jobs $bad is a usage error" eval 'one_line_error && has "--jobs" "$err"'

@@ -140,7 +140,7 @@ static void counted_words_flush_in_byte_order(void **state)
 {
     (void)state;
     ds_analyzer *a = ds_analyzer_new();
-    ds_analyzer_count_words(a);
+    ds_analyzer_count_words(a, 1);
     const char *text = "zebra apple Zebra apples ZEBRA app b\xC3\xA9ta beta";
     ds_analyzer_each_stem(a, text, strlen(text), NULL, NULL);
     assert_int_equal(ds_analyzer_words(a), 6);
@@ -153,6 +153,34 @@ static void counted_words_flush_in_byte_order(void **state)
     ds_analyzer_each_stem(a, "apple", 5, NULL, NULL);
     assert_int_equal(ds_analyzer_flush_words(a, collect_word, &out), 0);
     assert_string_equal(out.data, "apple=1 ");
+    ds_buf_free(&out);
+    ds_analyzer_free(a);
+}
+
+/* Counting can stop (the indexer counts in its first pass only), and a
+ * stem cache that fills up is emptied and refilled: stems stay right past
+ * the cache's 65,536 entries, and the cache never grows beyond them. */
+static void stem_cache_refills_when_not_counting(void **state)
+{
+    (void)state;
+    ds_analyzer *a = ds_analyzer_new();
+    ds_analyzer_count_words(a, 1);
+    ds_analyzer_each_stem(a, "zebras", 6, NULL, NULL);
+    ds_analyzer_count_words(a, 0);
+    ds_analyzer_each_stem(a, "zebras", 6, NULL, NULL);
+    ds_buf out = {0};
+    assert_int_equal(ds_analyzer_flush_words(a, collect_word, &out), 0);
+    assert_string_equal(out.data, "zebras=1 ");
+    char word[16];
+    size_t len;
+    for (unsigned i = 0; i < 70000; i++) {
+        snprintf(word, sizeof word, "walking%u", i);
+        ds_analyzer_stem(a, word, strlen(word), &len);
+        assert_true(ds_analyzer_words(a) <= 65536);
+    }
+    const char *stem = ds_analyzer_stem(a, "walking", 7, &len);
+    assert_int_equal(len, 4);
+    assert_memory_equal(stem, "walk", 4);
     ds_buf_free(&out);
     ds_analyzer_free(a);
 }
@@ -172,6 +200,7 @@ int main(void)
         cmocka_unit_test(ascii_fast_path_agrees_with_xapian),
         cmocka_unit_test(stems_with_snowball_english),
         cmocka_unit_test(counted_words_flush_in_byte_order),
+        cmocka_unit_test(stem_cache_refills_when_not_counting),
     };
     return cmocka_run_group_tests_name("analyzer", tests, NULL, NULL);
 }

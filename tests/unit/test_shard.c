@@ -55,9 +55,10 @@ static void build_shard(const char *path, ds_analyzer *a, int threaded,
                         unsigned first, unsigned count)
 {
     char *err = NULL;
-    ds_shard *s = ds_shard_open(path, a, NULL, &test_norm, &err);
+    ds_shard *s = ds_shard_open(path, a, NULL, &err);
     assert_non_null(s);
     if (threaded) assert_int_equal(ds_shard_start(s, &err), 0);
+    ds_shard_set_norm(s, &test_norm);
     ds_passage_job job = {0};
     for (unsigned i = first; i < first + count; i++) {
         make_job(&job, i);
@@ -143,9 +144,10 @@ static void spelling_jobs_fill_the_merged_spelling_table(void **state)
     for (int k = 0; k < 2; k++) {
         snprintf(paths[k], sizeof paths[k], "%s/shard%d", dir, k);
         char *err = NULL;
-        ds_shard *s = ds_shard_open(paths[k], a, NULL, &test_norm, &err);
+        ds_shard *s = ds_shard_open(paths[k], a, NULL, &err);
         assert_non_null(s);
         if (k == 1) assert_int_equal(ds_shard_start(s, &err), 0);
+        ds_shard_set_norm(s, &test_norm);
         ds_passage_job job = {0};
         make_job(&job, 1);
         assert_int_equal(ds_shard_add(s, &job, &err), 0);
@@ -195,7 +197,7 @@ static void shard_over_an_existing_database_is_an_error(void **state)
     ds_analyzer *a = ds_analyzer_new();
     build_shard(path, a, 0, 1, 3);
     char *err = NULL;
-    assert_null(ds_shard_open(path, a, NULL, &test_norm, &err));
+    assert_null(ds_shard_open(path, a, NULL, &err));
     assert_non_null(strstr(err, path));
     free(err);
     const char *sources[] = {"/nonexistent/db"};
