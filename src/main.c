@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -376,6 +377,14 @@ static int open_searcher(const cli *c, ds_searcher **s)
 {
     char *err = NULL;
     ds_search_status st = ds_searcher_open(c->index, s, &err);
+    struct stat corpus;
+    if (st == DS_SEARCH_NO_INDEX && !c->jsonl &&
+        (stat(c->corpus, &corpus) != 0 || !S_ISDIR(corpus.st_mode))) {
+        free(err);
+        ds_warn("no index at '%s', and no corpus directory '%s' to build "
+                "it from", c->index, c->corpus);
+        return -1;
+    }
     if (st == DS_SEARCH_NO_INDEX) {
         free(err);
         ds_warn("no index at '%s' yet; building it from '%s' first",
