@@ -77,6 +77,9 @@ static int is_storable_name(const char *name)
     return *name != '\0';
 }
 
+/* Signatures a scan allocates at a time (200 KB). */
+#define SIG_BLOCK 4096
+
 /* A share of the first pass (see build_state): the passages of a range
  * of files, each normalised, measured and signed, in corpus order, and
  * their words counted for the spelling table. */
@@ -87,8 +90,8 @@ typedef struct {
     size_t n_shards;
     size_t max_words;              /* counted before they go */
     ds_passage_job job;            /* buffers for the normalised fields */
-    ds_neardup_sig *sigs;
-    size_t n, cap;                 /* passages */
+    ds_neardup_sig **sig_blocks;   /* SIG_BLOCK signatures each */
+    size_t n;                      /* passages */
     double total_length;
     char *error;                   /* why it stopped, or NULL */
     /* A range of files (unused for a JSON lines collection). */
@@ -202,13 +205,17 @@ static int scan_passage(scan *sc, const ds_passage *p, const char *title,
     ds_passage_job *job = &sc->job;
     normalize_fields(job, p, title, title_is_text);
     sc->total_length += (double)ds_passage_job_length(job);
-    if (sc->n == sc->cap) {
-        sc->cap = sc->cap ? 2 * sc->cap : 1024;
-        sc->sigs = ds_xrealloc(sc->sigs, sc->cap * sizeof *sc->sigs);
+    if (sc->n % SIG_BLOCK == 0) {
+        size_t blocks = sc->n / SIG_BLOCK + 1;
+        sc->sig_blocks = ds_xrealloc(sc->sig_blocks,
+                                     blocks * sizeof *sc->sig_blocks);
+        sc->sig_blocks[blocks - 1] =
+            ds_xmalloc(SIG_BLOCK * sizeof **sc->sig_blocks);
     }
     /* Signing counts the body's words; the rest indexed as text here. */
     ds_neardup_sign(sc->analyzer, job->body.data, job->body.len,
-                    &sc->sigs[sc->n++]);
+                    &sc->sig_blocks[sc->n / SIG_BLOCK][sc->n % SIG_BLOCK]);
+    sc->n++;
     ds_analyzer_each_stem(sc->analyzer, job->heading.data, job->heading.len,
                           NULL, NULL);
     if (title_is_text)
@@ -639,13 +646,18 @@ static void group_near_copies(build_state *b, scan *scans, size_t n)
     b->groups = ds_xmalloc((total ? total : 1) * sizeof *b->groups);
     ds_neardup *d = ds_neardup_new();
     for (size_t k = 0; k < n; k++) {
+        ds_neardup_sig **blocks = scans[k].sig_blocks;
         for (size_t j = 0; j < scans[k].n; j++) {
-            unsigned long group = ds_neardup_add_signed(d, &scans[k].sigs[j]);
+            unsigned long group = ds_neardup_add_signed(
+                d, &blocks[j / SIG_BLOCK][j % SIG_BLOCK]);
             b->groups[b->scanned++] = group;
             if (group > b->last_group) b->last_group = group;
+            /* The table keeps its own copy: free each block once read. */
+            if ((j + 1) % SIG_BLOCK == 0 || j + 1 == scans[k].n)
+                free(blocks[j / SIG_BLOCK]);
         }
-        free(scans[k].sigs);
-        scans[k].sigs = NULL;
+        free(blocks);
+        scans[k].sig_blocks = NULL;
     }
     b->stats->shared_groups = ds_neardup_shared_groups(d);
     ds_neardup_free(d);
