@@ -107,11 +107,12 @@ typedef struct {
  *
  * It reads the corpus twice.  A first, quiet pass learns what must be
  * known before the first passage is written: the passages' average length
- * (BM25's normalisation, ranking.h) and each passage's near-copy group.
- * Groups are assigned in corpus order, so --jobs never changes them; the
- * signatures, most of the work, are computed in parallel, one thread per
- * shard's range of files.  The second pass hands the passages to the
- * shards, taking each one's group from the first. */
+ * (BM25's normalisation, ranking.h) and each passage's near-copy group;
+ * it also counts the words for the spelling table.  Groups are assigned
+ * in corpus order, so --jobs never changes them; the signatures, most of
+ * the work, are computed in parallel, one thread per shard's range of
+ * files.  The second pass hands the passages to the shards, taking each
+ * one's group from the first. */
 typedef struct {
     const ds_index_options *opt;
     ds_shard **shards;

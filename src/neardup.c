@@ -10,7 +10,7 @@
 #define BANDS DS_NEARDUP_BANDS
 
 struct ds_neardup {
-    ds_neardup_sig *sigs;        /* per passage, in order */
+    ds_neardup_sig *sigs;   /* per passage, in order */
     uint32_t *group;        /* per passage */
     unsigned char *shared;  /* per group: has more than one passage */
     size_t n, cap;
