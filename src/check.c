@@ -6,7 +6,7 @@
 
 #include "../shim/xapian_shim.h"
 #include "corpus.h"
-#include "passage.h"
+#include "reader.h"
 #include "schema.h"
 #include "search.h"
 #include "store.h"
@@ -23,11 +23,12 @@ static long corpus_passages(const char *corpus_dir, int plain)
     long total = 0;
     ds_buf text;
     ds_buf_init(&text);
+    ds_reader *reader = ds_reader_new(plain ? DS_READER_PLAIN : DS_READER_NEWS);
     for (size_t i = 0; i < files.count; i++) {
         char *path = ds_xasprintf("%s/%s", corpus_dir, files.paths[i]);
         if (ds_corpus_read(path, &text, NULL, NULL, &err) == 0) {
             ds_article a = {0};
-            ds_passages_split(plain, text.data, text.len, &a);
+            ds_reader_split(reader, text.data, text.len, &a);
             total += (long)a.count;
             ds_article_free(&a);
         } else {
@@ -36,6 +37,7 @@ static long corpus_passages(const char *corpus_dir, int plain)
         free(path);
     }
     ds_buf_free(&text);
+    ds_reader_free(reader);
     ds_file_list_free(&files);
     return total;
 }

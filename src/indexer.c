@@ -20,7 +20,7 @@
 #include "passage.h"
 #include "ranking.h"
 #include "record.h"
-#include "rules.h"
+#include "reader.h"
 #include "schema.h"
 #include "neardup.h"
 #include "shard.h"
@@ -111,8 +111,7 @@ typedef struct {
     const ds_file_list *files;
     size_t from, to;
     size_t *passages;              /* per file of the range */
-    const ds_rules *rules;         /* news rules, or NULL: plain text */
-    ds_rules *own_rules;           /* a thread's own copy of them */
+    ds_reader *reader;             /* its own (see reader.h) */
 } scan;
 
 /* The producer's state: it reads the corpus and prepares each passage
@@ -139,6 +138,7 @@ typedef struct {
     size_t scanned;                /* passages */
     size_t *file_first;            /* each file's first passage, in order */
     unsigned long last_group;      /* groups numbered so far */
+    ds_reader *reader;             /* the second pass's */
     size_t added;                  /* passages given to shards */
 } build_state;
 
@@ -339,7 +339,7 @@ static int read_article(build_state *b, const char *rel, ds_buf *text,
         if (report.total > MAX_BAD_LINE_REPORTS)
             ds_warn("%s: %lu more lines with invalid UTF-8", path,
                     report.total - MAX_BAD_LINE_REPORTS);
-        ds_passages_split(b->opt->plain, text->data, text->len, article);
+        ds_reader_split(b->reader, text->data, text->len, article);
         if (b->opt->verbose) report_file(path, article);
         b->stats->files++;
         b->stats->corpus_bytes += text->len;
@@ -453,7 +453,7 @@ static int index_json_doc(build_state *b, json_t *doc, const char *where,
     size_t len = strlen(text);
     ds_passage whole = {(char *)text, len, 1, NULL};
     if (b->opt->split) {
-        ds_article_split(ds_rules_builtin(), text, len, &a);
+        ds_reader_split(b->reader, text, len, &a);
     } else {
         a.items = &whole;
         a.count = len ? 1 : 0;
@@ -609,8 +609,7 @@ static void *scan_files(void *arg)
         ds_article a = {0};
         if (is_storable_name(rel) &&
             ds_corpus_read(path, &text, NULL, NULL, &read_err) == 0) {
-            if (sc->rules) ds_article_split(sc->rules, text.data, text.len, &a);
-            else ds_paragraphs_split(text.data, text.len, &a);
+            ds_reader_split(sc->reader, text.data, text.len, &a);
         }
         for (size_t j = 0; j < a.count && !sc->error; j++)
             scan_passage(sc, &a.items[j], a.title, 0);
@@ -621,17 +620,6 @@ static void *scan_files(void *arg)
     }
     ds_buf_free(&text);
     return NULL;
-}
-
-/* News rules for scan k: the built-in ones for the first, which runs in
- * this thread, and a copy for each other (glibc's regexec locks a pattern
- * while it matches, so threads sharing them would take turns). */
-static void set_rules(scan *sc, size_t k)
-{
-    char *err = NULL;
-    if (k > 0) sc->own_rules = ds_rules_parse(ds_builtin_rules_text, &err);
-    free(err); /* the built-in rules always parse (a unit test checks) */
-    sc->rules = sc->own_rules ? sc->own_rules : ds_rules_builtin();
 }
 
 /* Scan every range, all but the first in threads of their own (or in
@@ -713,7 +701,8 @@ static int first_pass(build_state *b, const ds_file_list *files,
             scans[k].from = bounds[k];
             scans[k].to = bounds[k + 1];
             scans[k].passages = b->file_first + 1 + bounds[k];
-            if (!b->opt->plain) set_rules(&scans[k], k);
+            scans[k].reader = ds_reader_new(b->opt->plain ? DS_READER_PLAIN
+                                                          : DS_READER_NEWS);
         }
         scan_ranges(scans, n);
         for (size_t i = 0; i < files->count; i++)
@@ -730,7 +719,7 @@ static int first_pass(build_state *b, const ds_file_list *files,
         ds_analyzer_count_words(analyzers[k], 0);
         total_length += scans[k].total_length;
         ds_passage_job_free(&scans[k].job);
-        ds_rules_free(scans[k].own_rules);
+        ds_reader_free(scans[k].reader);
         free(scans[k].error);
     }
     free(scans);
@@ -831,7 +820,10 @@ static int write_generation(const ds_index_options *opt,
     build_state b = {.opt = opt,
                      .shards = ds_xmalloc(n * sizeof(ds_shard *)),
                      .n_shards = n,
-                     .stats = stats};
+                     .stats = stats,
+                     .reader = ds_reader_new(opt->plain && !opt->jsonl_path
+                                                 ? DS_READER_PLAIN
+                                                 : DS_READER_NEWS)};
     size_t *bounds = ds_xmalloc((n + 1) * sizeof *bounds);
     ds_analyzer **analyzers = ds_xmalloc(n * sizeof *analyzers);
     /* One shard shares the producer's analyzer (and its stem cache);
@@ -871,6 +863,7 @@ static int write_generation(const ds_index_options *opt,
     free(bounds);
     free(sizes);
     ds_passage_job_free(&b.job);
+    ds_reader_free(b.reader);
     free(b.groups);
     free(b.file_first);
     ds_file_list_free(&files);

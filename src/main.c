@@ -22,7 +22,7 @@
 #include "check.h"
 #include "corpus.h"
 #include "indexer.h"
-#include "passage.h"
+#include "reader.h"
 #include "render.h"
 #include "search.h"
 #include "util.h"
@@ -37,7 +37,7 @@ static const char USAGE[] =
     "                        [--index DIR] [--synonyms FILE] [--jobs N]\n"
     "                        [--verbose]\n"
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
-    "       dealsearch passages [--plain] FILE\n"
+    "       dealsearch passages [--plain] [--json] FILE\n"
     "       dealsearch check [--corpus DIR] [--index DIR]\n"
     "\n"
     "Search a folder of news articles and print the passages that answer\n"
@@ -297,7 +297,7 @@ static int run_index(const cli *c, int quiet)
 }
 
 /* `dealsearch passages FILE`: how the indexer reads one article. */
-static int run_passages(const char *file, int plain)
+static int run_passages(const char *file, int plain, int json)
 {
     if (!file) {
         ds_warn("'dealsearch passages' needs a FILE (see 'dealsearch --help')");
@@ -313,9 +313,14 @@ static int run_passages(const char *file, int plain)
         return DS_EXIT_ERROR;
     }
     ds_article a = {0};
-    ds_passages_split(plain, text.data, text.len, &a);
+    ds_reader *reader = ds_reader_new(plain ? DS_READER_PLAIN : DS_READER_NEWS);
+    ds_reader_split(reader, text.data, text.len, &a);
+    ds_reader_free(reader);
     ds_buf_init(&out);
-    ds_describe_article(&out, &a);
+    if (json)
+        ds_article_json(&out, file, &a);
+    else
+        ds_article_describe(&out, &a);
     fwrite(out.data, 1, out.len, stdout);
     int rc = a.count ? DS_EXIT_MATCH : DS_EXIT_NO_MATCH;
     ds_article_free(&a);
@@ -465,7 +470,7 @@ int main(int argc, char **argv)
     if (c.command == CMD_INDEX) {
         rc = run_index(&c, 0);
     } else if (c.command == CMD_PASSAGES) {
-        rc = run_passages(c.file, c.plain);
+        rc = run_passages(c.file, c.plain, c.json);
     } else if (c.command == CMD_RUN) {
         rc = run_batch(&c);
     } else if (c.command == CMD_CHECK) {

@@ -93,7 +93,7 @@ static void record_drop(ds_article *out, line_t *l, const char *rule)
     }
     ds_dropped_line *d = &out->dropped[out->n_dropped++];
     d->line = l->number;
-    d->rule = rule;
+    d->rule = ds_xstrdup(rule);
     d->text = ds_xstrdup(l->text);
 }
 
@@ -464,22 +464,16 @@ void ds_paragraphs_split(const char *text, size_t len, ds_article *out)
     work_free(&w);
 }
 
-void ds_passages_split(int plain, const char *text, size_t len,
-                       ds_article *out)
-{
-    if (plain)
-        ds_paragraphs_split(text, len, out);
-    else
-        ds_article_split(ds_rules_builtin(), text, len, out);
-}
-
 void ds_article_free(ds_article *a)
 {
     for (size_t i = 0; i < a->count; i++) {
         free(a->items[i].text);
         free(a->items[i].heading);
     }
-    for (size_t i = 0; i < a->n_dropped; i++) free(a->dropped[i].text);
+    for (size_t i = 0; i < a->n_dropped; i++) {
+        free(a->dropped[i].text);
+        free(a->dropped[i].rule);
+    }
     free(a->items);
     free(a->dropped);
     free(a->title);

@@ -47,7 +47,7 @@ typedef struct {
 
 typedef struct {
     unsigned long line;
-    const char *rule;         /* the rule's name, static or owned by rules */
+    char *rule;               /* the rule's name, malloc'd */
     char *text;               /* malloc'd */
 } ds_dropped_line;
 
@@ -62,7 +62,7 @@ typedef struct {
 
 /* Read the article in text[0..len) (valid UTF-8) into `out`, which the
  * caller zero-initialises and frees with ds_article_free().  `rules` is
- * borrowed; rule names in out->dropped point into it.  Cannot fail. */
+ * borrowed.  Cannot fail. */
 void ds_article_split(const ds_rules *rules, const char *text, size_t len,
                       ds_article *out);
 
@@ -71,11 +71,6 @@ void ds_article_split(const ds_rules *rules, const char *text, size_t len,
  * (no title, date, headings or dropped lines); whitespace and long
  * paragraphs are handled as above. */
 void ds_paragraphs_split(const char *text, size_t len, ds_article *out);
-
-/* The corpus reader's choice: plain paragraphs, or news articles read with
- * the built-in rules. */
-void ds_passages_split(int plain, const char *text, size_t len,
-                       ds_article *out);
 
 void ds_article_free(ds_article *a);
 

@@ -13,66 +13,6 @@
 #define ANSI_DIM "\033[2m"
 #define ANSI_RESET "\033[0m"
 
-void ds_json_string(ds_buf *out, const char *s, size_t len)
-{
-    static const char hex[] = "0123456789abcdef";
-    ds_buf_reserve(out, len + 2);
-    ds_buf_putc(out, '"');
-    size_t copied = 0; /* s[copied..i) is appended as it is */
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned cp;
-        size_t n;
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-            i++;
-            continue;
-        }
-        if (c >= 0x80 && (n = ds_utf8_decode(s + i, len - i, &cp)) != 0) {
-            i += n;
-            continue;
-        }
-        ds_buf_append(out, s + copied, i - copied);
-        if (c == '"' || c == '\\') {
-            ds_buf_putc(out, '\\');
-            ds_buf_putc(out, (char)c);
-        } else if (c == '\n') {
-            ds_buf_puts(out, "\\n");
-        } else if (c == '\t') {
-            ds_buf_puts(out, "\\t");
-        } else if (c < 0x80) { /* other control characters */
-            char esc[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            ds_buf_append(out, esc, sizeof esc);
-        } else { /* not UTF-8 */
-            ds_buf_puts(out, "\\ufffd");
-        }
-        copied = ++i;
-    }
-    ds_buf_append(out, s + copied, len - copied);
-    ds_buf_putc(out, '"');
-}
-
-void ds_terminal_safe(ds_buf *out, const char *s, size_t len)
-{
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned cp;
-        size_t n;
-        if (c < 0x80) {
-            ds_buf_putc(out, c < 0x20 || c == 0x7F ? '?' : (char)c);
-            i++;
-        } else if ((n = ds_utf8_decode(s + i, len - i, &cp)) != 0) {
-            if (cp >= 0x80 && cp <= 0x9F)
-                ds_buf_putc(out, '?');
-            else
-                ds_buf_append(out, s + i, n);
-            i += n;
-        } else {
-            ds_buf_puts(out, "\xEF\xBF\xBD");
-            i++;
-        }
-    }
-}
-
 /* The excerpt of one hit and its highlights, in excerpt coordinates. */
 typedef struct {
     ds_buf text;
@@ -142,15 +82,6 @@ static void json_spans(ds_buf *out, const ds_span_list *spans)
     ds_buf_putc(out, ']');
 }
 
-/* A JSON string, or null for NULL. */
-static void json_optional(ds_buf *out, const char *s)
-{
-    if (s)
-        ds_json_string(out, s, strlen(s));
-    else
-        ds_buf_puts(out, "null");
-}
-
 static void json_parts(ds_buf *out, const ds_hit *h)
 {
     ds_buf_puts(out, ",\"explain\":[");
@@ -179,11 +110,11 @@ static void json_hit(ds_buf *out, size_t rank, const ds_hit *h,
     ds_buf_puts(out, ",\"line\":");
     ds_buf_put_number(out, h->line);
     ds_buf_puts(out, ",\"title\":");
-    json_optional(out, h->title);
+    ds_json_optional(out, h->title);
     ds_buf_puts(out, ",\"date\":");
-    json_optional(out, h->date);
+    ds_json_optional(out, h->date);
     ds_buf_puts(out, ",\"heading\":");
-    json_optional(out, h->heading);
+    ds_json_optional(out, h->heading);
     ds_buf_puts(out, ",\"text\":");
     ds_json_string(out, h->text, h->text_len);
     ds_buf_puts(out, ",\"snippet\":");
@@ -217,7 +148,7 @@ static void render_json(ds_buf *out, const char *query, const ds_results *r,
     ds_buf_puts(out, "{\"query\":");
     ds_json_string(out, query, strlen(query));
     ds_buf_puts(out, ",\"corrected_query\":");
-    json_optional(out, r->corrected);
+    ds_json_optional(out, r->corrected);
     ds_buf_puts(out, ",\"parsed_query\":");
     ds_json_string(out, r->parsed, strlen(r->parsed));
     ds_buf_printf(out,
@@ -451,35 +382,4 @@ void ds_render(ds_buf *out, const char *query, const ds_results *r,
         render_json(out, query, r, so, a, ro);
     else
         render_human(out, r, so, a, ro);
-}
-
-/* ---- Article description ---- */
-
-void ds_describe_article(ds_buf *out, const ds_article *a)
-{
-    ds_buf_puts(out, "title: ");
-    if (a->title)
-        ds_terminal_safe(out, a->title, strlen(a->title));
-    else
-        ds_buf_puts(out, "(none)");
-    ds_buf_printf(out, "\ndate: %s\npassages: %zu\n",
-                  a->date[0] ? a->date : "(none)", a->count);
-    for (size_t i = 0; i < a->count; i++) {
-        const ds_passage *p = &a->items[i];
-        ds_buf_printf(out, "\n\xC2\xB6%zu line %lu", i + 1, p->first_line);
-        if (p->heading) {
-            ds_buf_puts(out, " heading: ");
-            ds_terminal_safe(out, p->heading, strlen(p->heading));
-        }
-        ds_buf_puts(out, "\n" INDENT);
-        ds_terminal_safe(out, p->text, p->len);
-        ds_buf_putc(out, '\n');
-    }
-    if (a->n_dropped) ds_buf_putc(out, '\n');
-    for (size_t i = 0; i < a->n_dropped; i++) {
-        const ds_dropped_line *d = &a->dropped[i];
-        ds_buf_printf(out, "dropped line %lu (%s): ", d->line, d->rule);
-        ds_terminal_safe(out, d->text, strlen(d->text));
-        ds_buf_putc(out, '\n');
-    }
 }

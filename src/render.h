@@ -29,8 +29,8 @@
 #include <stddef.h>
 
 #include "analyzer.h"
-#include "passage.h"
 #include "search.h"
+#include "text.h"
 #include "util.h"
 
 /* Default snippet length in bytes of passage text. */
@@ -48,18 +48,5 @@ typedef struct {
 void ds_render(ds_buf *out, const char *query, const ds_results *r,
                const ds_search_options *so, ds_analyzer *a,
                const ds_render_options *ro);
-
-/* Append a plain-text account of how an article was read (for
- * `dealsearch passages` and its golden tests): title, date, each passage
- * with its number, line and heading, and each dropped line with its rule. */
-void ds_describe_article(ds_buf *out, const ds_article *a);
-
-/* Append `s` as a JSON string literal: every control character escaped,
- * invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
-void ds_json_string(ds_buf *out, const char *s, size_t len);
-
-/* Append `s` with control characters (C0, DEL, C1) replaced by '?' and
- * invalid UTF-8 by U+FFFD, so nothing reaches a terminal as a command. */
-void ds_terminal_safe(ds_buf *out, const char *s, size_t len);
 
 #endif

@@ -132,25 +132,15 @@ void ds_rules_free(ds_rules *r)
     free(r);
 }
 
-static ds_rules *builtin;
-
-static void free_builtin(void)
+ds_rules *ds_rules_builtin_copy(void)
 {
-    ds_rules_free(builtin);
-}
-
-const ds_rules *ds_rules_builtin(void)
-{
-    if (!builtin) {
-        char *err = NULL;
-        builtin = ds_rules_parse(ds_builtin_rules_text, &err);
-        if (!builtin) {
-            ds_warn("built-in news rules: %s", err);
-            abort();
-        }
-        atexit(free_builtin);
+    char *err = NULL;
+    ds_rules *r = ds_rules_parse(ds_builtin_rules_text, &err);
+    if (!r) {
+        ds_warn("built-in news rules: %s", err);
+        abort();
     }
-    return builtin;
+    return r;
 }
 
 int ds_pattern_match(const ds_pattern *p, const char *s, size_t *end)

@@ -30,10 +30,10 @@ typedef struct {
 ds_rules *ds_rules_parse(const char *text, char **err);
 void ds_rules_free(ds_rules *rules);
 
-/* The built-in rules, parsed on first use and kept for the process.  A
- * broken built-in file is a build defect: it aborts with a message (and
- * the unit tests catch it first). */
-const ds_rules *ds_rules_builtin(void);
+/* A new copy of the built-in rules (free with ds_rules_free).  A broken
+ * built-in file is a build defect: it aborts with a message (and the unit
+ * tests catch it first). */
+ds_rules *ds_rules_builtin_copy(void);
 
 /* The text of src/news_rules.conf (generated into the build). */
 extern const char ds_builtin_rules_text[];

@@ -13,7 +13,7 @@
  *              characters, leading/trailing spaces or space runs; its line
  *              is within the file; title and heading likewise valid;
  *              the date is "" or a real YYYY-MM-DD; dropped lines come in
- *              file order with a rule name; ds_describe_article() output
+ *              file order with a rule name; ds_article_describe() output
  *              is terminal-safe.
  *   dates      ds_parse_date() at the first offsets of the input: on
  *              success it consumed at least 8 bytes and no more than the
@@ -27,16 +27,17 @@
 #include "../../src/corpus.h"
 #include "../../src/dates.h"
 #include "../../src/passage.h"
-#include "../../src/render.h"
-#include "../../src/rules.h"
+#include "../../src/reader.h"
 #include "../../src/util.h"
 #include "fuzz_common.h"
+
+static ds_reader *reader;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    ds_rules_builtin(); /* parse once, outside the timed inputs */
+    reader = ds_reader_new(DS_READER_NEWS); /* outside the timed inputs */
     return 0;
 }
 
@@ -130,11 +131,11 @@ static void check_article(const ds_article *a, unsigned long lines)
     }
     ds_buf out;
     ds_buf_init(&out);
-    ds_describe_article(&out, a);
+    ds_article_describe(&out, a);
     size_t bad = fuzz_terminal_unsafe_at(out.data, out.len, 1, 0);
     if (bad != out.len) {
-        fuzz_show("ds_describe_article", out.data, out.len, bad);
-        FUZZ_FAIL("ds_describe_article: unsafe byte for a terminal");
+        fuzz_show("ds_article_describe", out.data, out.len, bad);
+        FUZZ_FAIL("ds_article_describe: unsafe byte for a terminal");
     }
     ds_buf_free(&out);
 }
@@ -184,7 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     ds_article a;
     memset(&a, 0, sizeof a);
-    ds_article_split(ds_rules_builtin(), t, text.len, &a);
+    ds_reader_split(reader, t, text.len, &a);
     check_article(&a, lines);
     ds_article_free(&a);
     ds_buf_free(&text);

@@ -4,8 +4,7 @@
 
 #include "../../src/corpus.h"
 #include "../../src/neardup.h"
-#include "../../src/passage.h"
-#include "../../src/rules.h"
+#include "../../src/reader.h"
 
 static ds_analyzer *analyzer;
 
@@ -90,12 +89,12 @@ static void demo_corpus_has_no_near_copies(void **state)
     assert_true(files.count <= 8);
     ds_buf text;
     ds_buf_init(&text);
+    ds_reader *reader = ds_reader_new(DS_READER_NEWS);
     for (size_t f = 0; f < files.count; f++) {
         char path[600];
         snprintf(path, sizeof path, "corpus/%s", files.paths[f]);
         assert_int_equal(ds_corpus_read(path, &text, NULL, NULL, &err), 0);
-        ds_article_split(ds_rules_builtin(), text.data, text.len,
-                         &articles[f]);
+        ds_reader_split(reader, text.data, text.len, &articles[f]);
     }
     double closest = 0;
     for (size_t f = 0; f < files.count; f++)
@@ -113,6 +112,7 @@ static void demo_corpus_has_no_near_copies(void **state)
                   closest);
     assert_true(closest < DS_NEARDUP_THRESHOLD);
     for (size_t f = 0; f < files.count; f++) ds_article_free(&articles[f]);
+    ds_reader_free(reader);
     ds_buf_free(&text);
     ds_file_list_free(&files);
 }

@@ -3,12 +3,14 @@
  * golden files in tests/golden/. */
 #include "unit.h"
 
-#include "../../src/passage.h"
+#include "../../src/reader.h"
 
 static ds_article split(const char *text)
 {
     ds_article a = {0};
-    ds_article_split(ds_rules_builtin(), text, strlen(text), &a);
+    ds_reader *r = ds_reader_new(DS_READER_NEWS);
+    ds_reader_split(r, text, strlen(text), &a);
+    ds_reader_free(r);
     return a;
 }
 

@@ -7,8 +7,7 @@
 #include "../../src/corpus.h"
 #include "../../src/highlight.h"
 #include "../../src/indexer.h"
-#include "../../src/passage.h"
-#include "../../src/rules.h"
+#include "../../src/reader.h"
 #include "../../src/search.h"
 
 static char *tmp;
@@ -219,12 +218,13 @@ static void every_word_of_every_passage_finds_it(void **state)
     size_t checked = 0;
     ds_buf text;
     ds_buf_init(&text);
+    ds_reader *reader = ds_reader_new(DS_READER_NEWS);
     for (size_t f = 0; f < files.count; f++) {
         char path[600];
         snprintf(path, sizeof path, "corpus/%s", files.paths[f]);
         assert_int_equal(ds_corpus_read(path, &text, NULL, NULL, &err), 0);
         ds_article article = {0};
-        ds_article_split(ds_rules_builtin(), text.data, text.len, &article);
+        ds_reader_split(reader, text.data, text.len, &article);
         for (size_t i = 0; i < article.count; i++) {
             property_ctx p = {files.paths[f], i + 1, article.items[i].text,
                               0};
@@ -235,6 +235,7 @@ static void every_word_of_every_passage_finds_it(void **state)
         ds_article_free(&article);
     }
     assert_true(checked > 2000);
+    ds_reader_free(reader);
     ds_buf_free(&text);
     ds_file_list_free(&files);
 }
