@@ -1,9 +1,10 @@
 # dealsearch — build, test, install.  Non-recursive; outputs go to build/.
 #
-#   make            build ./dealsearch
+#   make            build ./dealsearch (and the engine library)
 #   make demo       install what is missing, build, index corpus/, search
 #   make test       the whole suite (normal build, then ASan+UBSan build)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   the program, libdealsearch.{a,so},
+#                   dealsearch.h and dealsearch.pc
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -25,7 +26,9 @@ XAPIAN_LIBS := $(PKG_LIBS)
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CXXFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -pedantic $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -MP
+VERSION := $(shell sed -n 's/^\#define DEALSEARCH_VERSION "\(.*\)"/\1/p' src/dealsearch.h)
+ALL_CFLAGS := -std=c11 -pedantic $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) \
+              -DDEALSEARCH_BUILDING -MMD -MP
 ALL_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -MP
 # libstemmer and jansson are linked statically (Debian's -dev packages ship
 # the .a files) and ./dealsearch as a fixed-address (-no-pie) program,
@@ -44,26 +47,71 @@ EXE_LDFLAGS := -no-pie
 LDLIBS := $(shell pkg-config --libs xapian-core 2>/dev/null) $(STATIC_LINK) \
           $(shell pkg-config --libs jansson 2>/dev/null) -lstemmer -Wl,-Bdynamic
 
-LIB_SRC := src/util.c src/corpus.c src/rules.c src/dates.c src/passage.c \
-           src/analyzer.c src/wordtable.c src/stopwords.c src/synonyms.c src/neardup.c src/record.c src/store.c \
-           src/ranking.c src/indexer.c src/shard.c src/search.c src/batch.c src/check.c src/highlight.c src/render.c src/text.c src/reader.c
-SHIM_SRC := shim/xapian_shim.cc
+# The engine (libdealsearch), and the command line over its public API.
+LIB_SRC := src/util.c src/text.c src/corpus.c src/rules.c src/dates.c \
+           src/passage.c src/reader.c src/analyzer.c src/wordtable.c \
+           src/stopwords.c src/synonyms.c src/neardup.c src/record.c \
+           src/schema.c src/store.c src/ranking.c src/scan.c src/indexer.c \
+           src/shard.c src/search.c src/check.c src/highlight.c \
+           src/render.c src/render_json.c src/render_human.c
+SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
+            shim/search.cc shim/expand.cc
+CLI_SRC := src/main.c src/batch.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \
            $(BUILD)/gen/news_rules.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# The shared library's objects: position-independent, and exporting only
+# what dealsearch.h declares (DS_API).
+PIC_OBJ := $(LIB_OBJ:$(BUILD)/%.o=$(BUILD)/pic/%.o)
+LIB_A := $(BUILD)/libdealsearch.a
+LIB_SO := $(BUILD)/libdealsearch.so
+SO_NAME := libdealsearch.so.0
+SO_LIBS := $(shell pkg-config --libs xapian-core jansson 2>/dev/null) \
+           -lstemmer -lpthread
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test-deps demo test test-build asan-unit install clean eval valgrind \
         reliability
-all: dealsearch
+all: dealsearch $(LIB_SO) $(BUILD)/dealsearch.pc
 
 # Replace by rename, so a running ./dealsearch (a benchmark) is no obstacle.
 dealsearch: $(BUILD)/dealsearch
 	cp $< $@.tmp && mv -f $@.tmp $@
 
-$(BUILD)/dealsearch: $(BUILD)/src/main.o $(LIB_OBJ)
+$(BUILD)/dealsearch: $(CLI_OBJ) $(LIB_A)
 	$(CXX) $(SAN_FLAGS) $(EXE_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB_A): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_SO): $(PIC_OBJ)
+	$(CXX) -shared -Wl,-soname,$(SO_NAME) -Wl,--no-undefined -o $@ $^ \
+	    $(SO_LIBS)
+
+$(BUILD)/dealsearch.pc: Makefile src/dealsearch.h
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	    'includedir=$${prefix}/include' '' 'Name: dealsearch' \
+	    'Description: Full-text search over news articles, answered with passages' \
+	    'Version: $(VERSION)' 'Requires.private: xapian-core jansson' \
+	    'Libs: -L$${libdir} -ldealsearch' \
+	    'Libs.private: -lstemmer -lpthread -lstdc++' \
+	    'Cflags: -I$${includedir}' >$@
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(BUILD)/pic/gen/news_rules.o: $(BUILD)/gen/news_rules.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -Wno-overlength-strings \
+	    -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -85,10 +133,10 @@ $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@.o $<
-	$(CXX) $(SAN_FLAGS) -o $@ $@.o $(LIB_OBJ) $(LDLIBS) -lcmocka
+	$(CXX) $(SAN_FLAGS) -o $@ $@.o $(LIB_A) $(LDLIBS) -lcmocka
 
 # Install missing Debian packages (sudo when not root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -152,9 +200,16 @@ valgrind:
 	@$(MAKE) --no-print-directory dealsearch
 	tests/valgrind/run.sh
 
-install: dealsearch
-	install -d $(DESTDIR)$(PREFIX)/bin
+install: dealsearch $(LIB_A) $(LIB_SO) $(BUILD)/dealsearch.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include
 	install -m 755 dealsearch $(DESTDIR)$(PREFIX)/bin/dealsearch
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libdealsearch.a
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/$(SO_NAME)
+	ln -sf $(SO_NAME) $(DESTDIR)$(PREFIX)/lib/libdealsearch.so
+	install -m 644 src/dealsearch.h $(DESTDIR)$(PREFIX)/include/dealsearch.h
+	install -m 644 $(BUILD)/dealsearch.pc \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/dealsearch.pc
 
 clean:
 	rm -rf build dealsearch

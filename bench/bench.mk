@@ -85,7 +85,7 @@ $(BENCH_BIN)/fts5_peer: $(BENCH_BIN)/fts5_peer.o $(BENCH_COMMON)
 $(BENCH_BIN)/raw_xapian: $(BENCH_BIN)/raw_xapian.o $(BENCH_COMMON)
 	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-$(BENCH_BIN)/ds_peer: $(BENCH_BIN)/ds_peer.o $(BENCH_COMMON) $(LIB_OBJ)
+$(BENCH_BIN)/ds_peer: $(BENCH_BIN)/ds_peer.o $(BENCH_COMMON) $(LIB_A)
 	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 # The CLI the whole-process figures run: a copy made with ds_peer, so a

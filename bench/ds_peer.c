@@ -3,13 +3,13 @@
  *
  *   ds_peer version
  *   ds_peer build CORPUS_DIR INDEX_DIR [--plain]
- *       ds_index_build(); --plain reads the files as plain paragraphs
+ *       ds_indexer_build(); --plain reads the files as plain paragraphs
  *   ds_peer query INDEX_DIR QUERIES MODE REPS
  *       MODE nosnip: ds_search() only (top 10, passages decoded)
- *       MODE snip:   ds_search() + ds_render() as JSON (snippets with
- *                    highlights), what `dealsearch --json` prints
- *       MODE human:  ds_search() + ds_render() as the human listing
- *                    (no colour, no wrapping: output to a pipe)
+ *       MODE snip:   ds_search() + ds_results_print() as JSON (snippets
+ *                    with highlights), what `dealsearch --json` prints
+ *       MODE human:  ds_search() + ds_results_print() as the human
+ *                    listing (no colour, no wrapping: output to a pipe)
  *
  * Every benchmark query has a passage with all its words, so hits are
  * never 0; the driver reports any query that has none.
@@ -18,18 +18,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/indexer.h"
-#include "../src/render.h"
-#include "../src/search.h"
+#include "../src/dealsearch.h"
 #include "common.h"
 
 static int build(const char *corpus, const char *index, int plain)
 {
-    ds_index_options opt = {.corpus_dir = corpus, .index_dir = index,
-                            .plain = plain};
+    ds_index_options opt;
+    ds_index_options_init(&opt);
+    opt.corpus.path = corpus;
+    opt.corpus.reader = plain ? DS_READER_PLAIN : DS_READER_NEWS;
+    opt.index_dir = index;
     ds_index_stats stats;
+    ds_indexer *ix = NULL;
     char *err = NULL;
-    if (ds_index_build(&opt, &stats, &err) != 0) bx_die("%s", err);
+    if (ds_indexer_open(&opt, &ix, &err) != DS_OK ||
+        ds_indexer_build(ix, &stats, &err) != DS_OK)
+        bx_die("%s", err);
+    ds_indexer_close(ix);
     printf("passages=%lu bytes=%llu terms=%lu\n", stats.passages,
            stats.corpus_bytes, stats.terms);
     return 0;
@@ -37,50 +42,49 @@ static int build(const char *corpus, const char *index, int plain)
 
 typedef struct {
     ds_searcher *searcher;
-    int render;                 /* 0: no rendering */
-    ds_render_options options;
-    ds_buf out;
+    int render;                 /* 0: no printing */
+    ds_print_options options;
 } runner;
 
 static long run_query(void *ctx, const char *query, long *matches, size_t *sink)
 {
     runner *r = ctx;
-    ds_search_options so = {.offset = 0, .limit = 10};
-    ds_results res;
+    ds_search_options so;
+    ds_search_options_init(&so);
+    ds_results *res = NULL;
     char *err = NULL;
-    if (ds_search(r->searcher, query, &so, &res, &err) != 0) {
+    if (ds_search(r->searcher, query, &so, &res, &err) != DS_OK) {
         fprintf(stderr, "ds_peer: %s\n", err);
         free(err);
         return -1;
     }
-    for (size_t i = 0; i < res.count; i++) *sink += res.hits[i].text_len;
+    size_t count = ds_results_count(res);
+    for (size_t i = 0; i < count; i++)
+        *sink += ds_results_hit(res, i)->record.text_len;
     if (r->render) {
-        ds_buf_clear(&r->out);
-        ds_render(&r->out, query, &res, &so, ds_searcher_analyzer(r->searcher),
-                  &r->options);
-        *sink += r->out.len;
+        size_t len = 0;
+        free(ds_results_print(res, &r->options, &len));
+        *sink += len;
     }
-    *matches = (long)res.total;
-    long hits = (long)res.count;
-    ds_results_free(&res);
-    return hits;
+    *matches = (long)ds_results_get_info(res)->total;
+    ds_results_free(res);
+    return (long)count;
 }
 
 static int query(const char *index, const char *queries, const char *mode, int reps)
 {
-    runner r = {.render = 1, .options = {.snippet_bytes = DS_SNIPPET_BYTES}};
+    runner r = {.render = 1};
+    ds_print_options_init(&r.options);
     if (strcmp(mode, "nosnip") == 0) r.render = 0;
-    else if (strcmp(mode, "snip") == 0) r.options.json = 1;
+    else if (strcmp(mode, "snip") == 0) r.options.format = DS_FORMAT_JSON;
     else if (strcmp(mode, "human") != 0) bx_die("unknown mode '%s'", mode);
     char *err = NULL;
-    if (ds_searcher_open(index, &r.searcher, &err) != DS_SEARCH_OK)
+    if (ds_searcher_open(index, &r.searcher, &err) != DS_OK)
         bx_die("%s", err);
-    ds_buf_init(&r.out);
     bx_queries q;
     bx_read_queries(queries, &q);
     bx_time_queries(&q, reps, run_query, &r, stdout);
     bx_queries_free(&q);
-    ds_buf_free(&r.out);
     ds_searcher_close(r.searcher);
     return 0;
 }

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "../shim/xapian_shim.h"
+#include "../shim/shim.h"
 #include "util.h"
 #include "wordtable.h"
 

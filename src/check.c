@@ -1,140 +1,211 @@
-/* check.c — see check.h. */
-#include "check.h"
+/*
+ * check.c — `dealsearch check` (dealsearch.h's ds_index_check): is the
+ * index sound, and does it still match its corpus?  Like FTS5's
+ * integrity-check: the format and analysis the index was built with, its
+ * files as the build left them, Xapian's own checker over every table,
+ * the passage count it recorded against the documents it holds, and that
+ * count against what its corpus, read again the way it was read, splits
+ * into today.
+ */
+#include "dealsearch.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../shim/xapian_shim.h"
+#include "../shim/shim.h"
+#include "analyzer.h"
 #include "corpus.h"
-#include "reader.h"
 #include "schema.h"
-#include "search.h"
 #include "store.h"
+#include "util.h"
 
-/* Passages the corpus splits into now, or -1 when it cannot be read. */
-static long corpus_passages(const char *corpus_dir, int plain)
+typedef struct {
+    ds_buf report;
+    int damaged, stale;
+} findings;
+
+static void note(findings *f, const char *what, const char *detail)
 {
-    ds_file_list files;
-    char *err = NULL;
-    if (ds_corpus_list(corpus_dir, &files, &err) != 0) {
-        free(err);
-        return -1;
+    ds_buf_printf(&f->report, "%s: %s\n", what, detail);
+}
+
+/* Opening as a search would: the format and analysis must match. */
+static void check_opening(const char *index_dir, findings *f)
+{
+    ds_searcher *s = NULL;
+    char *why = NULL;
+    if (ds_searcher_open(index_dir, &s, &why) == DS_OK) {
+        note(f, "format and analysis", "ok");
+    } else {
+        ds_buf_printf(&f->report, "%s\n", why);
+        f->damaged = 1;
     }
-    long total = 0;
-    ds_buf text;
-    ds_buf_init(&text);
-    ds_reader *reader = ds_reader_new(plain ? DS_READER_PLAIN : DS_READER_NEWS);
-    for (size_t i = 0; i < files.count; i++) {
-        char *path = ds_xasprintf("%s/%s", corpus_dir, files.paths[i]);
-        if (ds_corpus_read(path, &text, NULL, NULL, &err) == 0) {
-            ds_article a = {0};
-            ds_reader_split(reader, text.data, text.len, &a);
-            total += (long)a.count;
-            ds_article_free(&a);
-        } else {
-            free(err);
-        }
-        free(path);
+    free(why);
+    ds_searcher_close(s);
+}
+
+static void check_files(const char *index_dir, findings *f)
+{
+    char *why = NULL;
+    if (ds_store_verify(index_dir, &why) == DS_OK) {
+        note(f, "files", "as built");
+    } else {
+        note(f, "files", why);
+        f->damaged = 1;
     }
-    ds_buf_free(&text);
-    ds_reader_free(reader);
-    ds_file_list_free(&files);
-    return total;
+    free(why);
 }
 
 /* Xapian's checker over every table of the served generation. */
-static int check_tables(const char *db_path, ds_buf *report)
+static void check_tables(const char *db_path, findings *f)
 {
     unsigned long errors = 0;
-    char *details = NULL, *err = NULL;
-    if (dsx_check(db_path, &errors, &details, &err) != DSX_OK) {
-        ds_buf_printf(report, "tables: cannot be checked: %s\n",
-                      err ? err : "out of memory");
-        free(err);
-        return 2;
+    char *details = NULL, *why = NULL;
+    if (dsx_check(db_path, &errors, &details, &why) != DS_OK) {
+        ds_buf_printf(&f->report, "tables: cannot be checked: %s\n", why);
+        f->damaged = 1;
+    } else if (errors) {
+        ds_buf_printf(&f->report, "tables: %lu errors\n%s", errors, details);
+        f->damaged = 1;
+    } else {
+        note(f, "tables", "ok");
     }
-    if (errors)
-        ds_buf_printf(report, "tables: %lu errors\n%s", errors, details);
-    else
-        ds_buf_puts(report, "tables: ok\n");
     free(details);
-    return errors ? 2 : 0;
+    free(why);
 }
 
-/* Recorded passage count against the documents held, and the corpus. */
-static int check_counts(const char *db_path, const char *corpus_dir,
-                        ds_buf *report)
+/* The corpus the index records (schema.h), or `given`'s kind and path. */
+static ds_status recorded_corpus(dsx_db *db, const ds_corpus_spec *given,
+                                 ds_corpus_spec *spec, char **path,
+                                 char **err)
+{
+    char *corpus = NULL, *reader = NULL;
+    ds_status st = dsx_db_get_metadata(db, DS_META_CORPUS, &corpus, err);
+    if (st == DS_OK) st = dsx_db_get_metadata(db, DS_META_READER, &reader, err);
+    char *space = corpus ? strchr(corpus, ' ') : NULL;
+    if (st == DS_OK && (!space || ds_reader_kind_parse(reader, &spec->reader)))
+        st = ds_fail(err, DS_ERR_DAMAGED, "no record of its corpus");
+    if (st == DS_OK) {
+        *space = '\0';
+        spec->kind = strcmp(corpus, "folder") == 0 ? DS_CORPUS_FOLDER
+                                                    : DS_CORPUS_JSONL;
+        spec->split = strcmp(corpus, "jsonl-split") == 0;
+        *path = ds_xstrdup(given ? given->path : space + 1);
+        if (given) spec->kind = given->kind;
+        spec->path = *path;
+    }
+    free(corpus);
+    free(reader);
+    return st;
+}
+
+/* Passages the corpus splits into now. */
+static ds_status corpus_passages(const ds_corpus_spec *spec,
+                                 unsigned long *total, char **err)
+{
+    ds_corpus *c = NULL;
+    ds_status st = ds_corpus_open(spec, NULL, NULL, &c, err);
+    if (st != DS_OK) return st;
+    ds_reader *reader = ds_reader_new(spec->reader);
+    ds_buf scratch;
+    ds_buf_init(&scratch);
+    *total = 0;
+    for (size_t i = 0; i < ds_corpus_count(c); i++) {
+        ds_corpus_doc doc = {0};
+        /* As the indexer does: what cannot be read holds no passages. */
+        if (ds_corpus_read(c, i, reader, &scratch, 1, &doc, NULL) == DS_OK)
+            *total += doc.article.count;
+        ds_corpus_doc_free(&doc);
+    }
+    ds_buf_free(&scratch);
+    ds_reader_free(reader);
+    ds_corpus_close(c);
+    return DS_OK;
+}
+
+/* The passages now in the corpus against the documents held. */
+static void compare_corpus(dsx_db *db, const ds_corpus_spec *given,
+                           unsigned long docs, findings *f)
+{
+    ds_corpus_spec spec;
+    char *path = NULL, *why = NULL;
+    unsigned long now = 0;
+    ds_status st = recorded_corpus(db, given, &spec, &path, &why);
+    if (st != DS_OK) {
+        note(f, "corpus", why);
+        f->damaged = 1;
+    } else if (corpus_passages(&spec, &now, &why) != DS_OK) {
+        ds_buf_printf(&f->report, "corpus: %s — it cannot be compared\n", why);
+        f->stale = 1;
+    } else if (now != docs) {
+        ds_buf_printf(&f->report, "corpus: '%s' now splits into %lu passages "
+                                  "— run 'dealsearch index'\n", path, now);
+        f->stale = 1;
+    } else {
+        ds_buf_printf(&f->report, "corpus: '%s' matches\n", path);
+    }
+    free(path);
+    free(why);
+}
+
+/* The recorded passage count against the documents held, then the
+ * corpus. */
+static void check_counts(const char *db_path, const ds_corpus_spec *given,
+                         findings *f)
 {
     dsx_db *db = NULL;
-    char *err = NULL, *recorded = NULL, *reader = NULL;
+    char *why = NULL, *recorded = NULL;
     ds_analyzer *a = ds_analyzer_new();
-    int rc = 2;
     unsigned long docs = 0;
-    if (!a || dsx_db_open(db_path, ds_analyzer_stemmer(a), &db, &err) ||
-        dsx_db_doc_count(db, &docs) ||
-        dsx_db_get_metadata(db, DS_META_PASSAGES, &recorded) ||
-        dsx_db_get_metadata(db, DS_META_READER, &reader)) {
-        ds_buf_printf(report, "documents: cannot be read: %s\n",
-                      err ? err : db ? dsx_db_error(db) : "no stemmer");
+    ds_status st = a ? dsx_db_open(db_path, ds_analyzer_stemmer(a), &db, &why)
+                     : ds_fail(&why, DS_ERR_INTERNAL, "no stemmer");
+    if (st == DS_OK) st = dsx_db_doc_count(db, &docs, &why);
+    if (st == DS_OK)
+        st = dsx_db_get_metadata(db, DS_META_PASSAGES, &recorded, &why);
+    if (st != DS_OK) {
+        ds_buf_printf(&f->report, "documents: cannot be read: %s\n", why);
+        f->damaged = 1;
     } else if (strtoul(recorded, NULL, 10) != docs) {
-        ds_buf_printf(report, "documents: %lu, but the build recorded %s\n",
-                      docs, recorded);
+        ds_buf_printf(&f->report, "documents: %lu, but the build recorded "
+                                  "%s\n", docs, recorded);
+        f->damaged = 1;
     } else {
-        ds_buf_printf(report, "documents: %lu passages, as recorded\n", docs);
-        rc = 0;
-        long now = corpus_dir ? corpus_passages(corpus_dir,
-                                                strcmp(reader, "plain") == 0)
-                              : -1;
-        if (now >= 0 && (unsigned long)now != docs) {
-            ds_buf_printf(report, "corpus: '%s' now splits into %ld "
-                                  "passages — run 'dealsearch index'\n",
-                          corpus_dir, now);
-            rc = 1;
-        } else if (now >= 0) {
-            ds_buf_printf(report, "corpus: '%s' matches\n", corpus_dir);
-        }
+        ds_buf_printf(&f->report, "documents: %lu passages, as recorded\n",
+                      docs);
+        compare_corpus(db, given, docs, f);
     }
-    free(err);
+    free(why);
     free(recorded);
-    free(reader);
     dsx_db_destroy(db);
     ds_analyzer_free(a);
-    return rc;
 }
 
-int ds_index_check(const char *index_dir, const char *corpus_dir,
-                   ds_buf *report)
+ds_status ds_index_check(const char *index_dir, const ds_corpus_spec *corpus,
+                         ds_check_verdict *verdict, char **report,
+                         char **err)
 {
-    char *err = NULL;
-    ds_searcher *s = NULL;
-    /* Opening as a search would: the format and analysis must match. */
-    if (ds_searcher_open(index_dir, &s, &err) != DS_SEARCH_OK) {
-        ds_buf_printf(report, "%s\n", err);
-        free(err);
-        if (ds_store_has_index(index_dir, &err) != 1) {
-            free(err);
-            return 2;
-        }
-    } else {
-        ds_buf_puts(report, "format and analysis: ok\n");
-    }
-    ds_searcher_close(s);
-    char *why = NULL;
-    if (ds_store_verify(index_dir, &why) != 0) {
-        ds_buf_printf(report, "files: %s\n", why);
-        free(why);
-    } else {
-        ds_buf_puts(report, "files: as built\n");
-    }
+    findings f = {{0}, 0, 0};
+    int has = 0;
+    ds_status st = ds_store_has_index(index_dir, &has, err);
+    if (st != DS_OK) return st;
+    if (!has)
+        return ds_fail(err, DS_ERR_NO_INDEX,
+                       "no index at '%s' — run 'dealsearch index'", index_dir);
+    ds_buf_init(&f.report);
+    check_opening(index_dir, &f);
+    check_files(index_dir, &f);
     char *db_path = ds_store_current_path(index_dir);
-    int rc = check_tables(db_path, report);
-    if (strstr(report->data, "files: as built") == NULL) rc = 2;
-    int counts = rc ? 2 : check_counts(db_path, corpus_dir, report);
+    check_tables(db_path, &f);
+    if (!f.damaged) check_counts(db_path, corpus, &f);
     free(db_path);
-    if (counts > rc) rc = counts;
-    ds_buf_printf(report, "%s: %s\n", index_dir,
-                  rc == 0   ? "ok"
-                  : rc == 1 ? "sound, but out of date with the corpus"
-                            : "damaged — run 'dealsearch index' to rebuild");
-    return rc;
+    *verdict = f.damaged ? DS_CHECK_DAMAGED
+               : f.stale ? DS_CHECK_STALE
+                         : DS_CHECK_OK;
+    ds_buf_printf(&f.report, "%s: %s\n", index_dir,
+                  *verdict == DS_CHECK_OK ? "ok"
+                  : *verdict == DS_CHECK_STALE
+                      ? "sound, but out of date with the corpus"
+                      : "damaged — run 'dealsearch index' to rebuild");
+    *report = ds_buf_steal(&f.report);
+    return DS_OK;
 }

@@ -1,41 +1,82 @@
 /*
- * corpus.h — finding and reading the article files of a corpus directory.
+ * corpus.h — the one way a corpus is read.  Opening a corpus lists its
+ * entries: the regular `*.txt` files below a folder (found recursively,
+ * hidden entries and symlinked directories skipped, in byte order of
+ * their relative paths), or the non-blank lines of a JSON lines file.
+ * Reading an entry gives its article: the text as valid UTF-8, split into
+ * passages by a reader.  The indexer's two passes, `check` and `passages`
+ * all read through here, so they always agree on what a corpus holds.
  *
- * A corpus is every regular `*.txt` file below a directory, found
- * recursively (hidden entries and symlinked directories are skipped) and
- * listed in byte order of their relative paths, so an index is always
- * built in the same order.  Reading a file yields valid UTF-8: invalid
- * bytes and NULs are replaced with U+FFFD and reported by line.
+ * Names.  A folder entry's source is its path relative to the folder,
+ * which must be storable in a record line and a term: a name with a
+ * control character is an entry that cannot be read.  A JSON document's
+ * source is its "id".
  */
 #ifndef DEALSEARCH_CORPUS_H
 #define DEALSEARCH_CORPUS_H
 
 #include <stddef.h>
 
+#include "dealsearch.h"
+#include "passage.h"
+#include "reader.h"
 #include "util.h"
 
-/* Files larger than this are skipped with a message, not read: reading
- * one takes a few times its size in memory, and no article is this big. */
+/* Files larger than this are not read: reading one takes a few times its
+ * size in memory, and no article is this big. */
 #define DS_MAX_FILE_BYTES ((size_t)64 * 1024 * 1024)
 
+typedef struct ds_corpus ds_corpus;
+
+/* List the entries of the corpus `spec` describes (copied).  Fails when
+ * the folder or file cannot be read; a subfolder that cannot be read is
+ * reported through `notice` (when not NULL) and skipped. */
+ds_status ds_corpus_open(const ds_corpus_spec *spec, ds_notice_fn notice,
+                         void *notice_ctx, ds_corpus **out, char **err);
+
+void ds_corpus_close(ds_corpus *c);
+
+const ds_corpus_spec *ds_corpus_get_spec(const ds_corpus *c);
+
+size_t ds_corpus_count(const ds_corpus *c);
+
+/* Bytes of entry `i` as listed (a file's size, a line's length), and of
+ * them all: for sharing the work out. */
+unsigned long long ds_corpus_entry_bytes(const ds_corpus *c, size_t i);
+unsigned long long ds_corpus_bytes(const ds_corpus *c);
+
+/* One entry, read. */
 typedef struct {
-    char **paths;  /* relative to the corpus directory, malloc'd */
-    size_t count;
-} ds_file_list;
+    char *source;        /* its name (malloc'd) */
+    size_t key_len;      /* the part of `source` that source: queries name
+                            (a file's path without ".txt") */
+    ds_article article;
+    int title_is_text;   /* a JSON document indexed whole: its title is
+                            part of its text */
+    size_t bytes;        /* text read */
+} ds_corpus_doc;
 
-/* List the corpus files of `dir`.  Returns 0, or -1 with *err a malloc'd
- * message naming the directory (missing, not a directory, unreadable). */
-int ds_corpus_list(const char *dir, ds_file_list *out, char **err);
+/* Read and split entry `i` into `doc` (zero-initialised; free with
+ * ds_corpus_doc_free).  An error concerns this entry alone — a file that
+ * cannot be read, a name with control characters, a line that is not a
+ * JSON object with string "id" and "text" — and names it; the entry has
+ * no article then.  Unless `quiet`, lines that held invalid UTF-8 are
+ * reported through the corpus's notice function.  `reader` and `scratch`
+ * belong to the calling thread; several threads may read entries at
+ * once. */
+ds_status ds_corpus_read(ds_corpus *c, size_t i, ds_reader *reader,
+                         ds_buf *scratch, int quiet, ds_corpus_doc *doc,
+                         char **err);
 
-void ds_file_list_free(ds_file_list *list);
+void ds_corpus_doc_free(ds_corpus_doc *doc);
 
 /* Called once per line that held invalid UTF-8 or NUL bytes. */
 typedef void (*ds_bad_line_fn)(void *ctx, unsigned long line);
 
-/* Read `path` into `out` (cleared first) as valid UTF-8.  Returns 0, or -1
- * with *err a malloc'd message (unreadable, not a regular file, too big). */
-int ds_corpus_read(const char *path, ds_buf *out, ds_bad_line_fn bad_line,
-                   void *ctx, char **err);
+/* Read the file at `path` into `out` (cleared first) as valid UTF-8.
+ * Fails when it cannot be read, is not a regular file or is too big. */
+ds_status ds_read_text_file(const char *path, ds_buf *out,
+                            ds_bad_line_fn bad_line, void *ctx, char **err);
 
 /* Append `bytes` to `out` with every invalid UTF-8 sequence and NUL byte
  * replaced by U+FFFD; reports each affected line (1-based). */

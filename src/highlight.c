@@ -22,23 +22,31 @@ static void push_span(ds_span_list *list, size_t start, size_t end)
     list->count++;
 }
 
-static int is_field_term(const char *term)
-{
-    return term[0] >= 'A' && term[0] <= 'Z';
-}
+struct ds_highlighter {
+    ds_analyzer *analyzer;
+    const ds_synonyms *synonyms;
+    char **prefixes;    /* the wildcards' */
+    size_t n_prefixes;
+};
+
+/* What a hit matched, for the functions below. */
+typedef struct {
+    char *const *terms;
+    size_t n_terms;
+    const ds_highlighter *h;
+} match_terms;
 
 /* Does the word match a body term or a wildcard prefix? */
 static int word_matches(const ds_stemmed_word *w, char **sorted,
-                        size_t n_sorted,
-                        const ds_match_terms *m)
+                        size_t n_sorted, const ds_highlighter *h)
 {
     const char *key = w->stem;
     if (!key) return 0;
     if (n_sorted &&
         bsearch(&key, sorted, n_sorted, sizeof *sorted, compare_strings))
         return 1;
-    for (size_t i = 0; i < m->n_prefixes; i++)
-        if (strncmp(key, m->prefixes[i], strlen(m->prefixes[i])) == 0)
+    for (size_t i = 0; i < h->n_prefixes; i++)
+        if (strncmp(key, h->prefixes[i], strlen(h->prefixes[i])) == 0)
             return 1;
     return 0;
 }
@@ -103,43 +111,46 @@ static int prefix_filter(void *ctx, const char *term, size_t len)
     return (p->seen[a][b / 8] >> (b % 8) & 1) || (p->seen[a][0] & 1);
 }
 
-static void add_candidates(prefix_set *p, const ds_match_terms *m)
+static void add_candidates(prefix_set *p, const match_terms *m)
 {
+    const ds_highlighter *h = m->h;
     for (size_t i = 0; i < m->n_terms; i++) {
-        const ds_syn_group *g = ds_synonyms_group(m->synonyms, m->terms[i]);
-        if (!is_field_term(m->terms[i])) prefix_add(p, m->terms[i]);
+        const ds_syn_group *g = ds_synonyms_group(h->synonyms, m->terms[i]);
+        if (!dsx_term_is_prefixed(m->terms[i])) prefix_add(p, m->terms[i]);
         for (size_t e = 0; g && e < g->n; e++)
             for (size_t k = 0; k < g->entries[e].n; k++)
                 prefix_add(p, g->entries[e].stems[k]);
     }
-    for (size_t i = 0; i < m->n_prefixes; i++) prefix_add(p, m->prefixes[i]);
+    for (size_t i = 0; i < h->n_prefixes; i++) prefix_add(p, h->prefixes[i]);
 }
 
-void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
-                     const ds_match_terms *m, ds_span_list *out)
+void ds_highlight(ds_highlighter *h, const char *text, size_t len,
+                  char *const *terms, size_t n_terms, ds_span_list *out)
 {
-    char **sorted = ds_xmalloc((m->n_terms ? m->n_terms : 1) * sizeof *sorted);
+    match_terms m = {terms, n_terms, h};
+    char **sorted = ds_xmalloc((n_terms ? n_terms : 1) * sizeof *sorted);
     size_t n_sorted = 0, n_groups = 0;
-    for (size_t i = 0; i < m->n_terms; i++) {
-        if (!is_field_term(m->terms[i]))
-            sorted[n_sorted++] = m->terms[i];
-        else if (ds_synonyms_group(m->synonyms, m->terms[i]))
+    for (size_t i = 0; i < n_terms; i++) {
+        if (!dsx_term_is_prefixed(terms[i]))
+            sorted[n_sorted++] = terms[i];
+        else if (ds_synonyms_group(h->synonyms, terms[i]))
             n_groups++;
     }
-    if (n_sorted || n_groups || m->n_prefixes) {
+    if (n_sorted || n_groups || h->n_prefixes) {
         qsort(sorted, n_sorted, sizeof *sorted, compare_strings);
         prefix_set *candidates = ds_xmalloc(sizeof *candidates);
         memset(candidates, 0, sizeof *candidates);
-        add_candidates(candidates, m);
+        add_candidates(candidates, &m);
         ds_stemmed_words words = {0};
-        ds_stem_words(a, text, len, prefix_filter, candidates, &words);
+        ds_stem_words(h->analyzer, text, len, prefix_filter, candidates,
+                      &words);
         free(candidates);
         size_t from = out->count;
         for (size_t i = 0; i < words.count; i++)
-            if (word_matches(&words.items[i], sorted, n_sorted, m))
+            if (word_matches(&words.items[i], sorted, n_sorted, h))
                 push_span(out, words.items[i].start, words.items[i].end);
-        for (size_t i = 0; n_groups && i < m->n_terms; i++) {
-            const ds_syn_group *g = ds_synonyms_group(m->synonyms, m->terms[i]);
+        for (size_t i = 0; n_groups && i < n_terms; i++) {
+            const ds_syn_group *g = ds_synonyms_group(h->synonyms, terms[i]);
             if (g) match_phrases(&words, g, out);
         }
         normalise_spans(out, from);
@@ -151,26 +162,37 @@ void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
 typedef struct {
     const char *query;
     size_t len;
-    char **prefixes;
-    size_t n;
+    ds_highlighter *h;
 } wildcard_ctx;
 
 static int note_wildcard(void *ctx, const ds_token *tok)
 {
     wildcard_ctx *w = ctx;
+    ds_highlighter *h = w->h;
     if (tok->end < w->len && w->query[tok->end] == '*') {
-        w->prefixes = ds_xrealloc(w->prefixes, (w->n + 1) * sizeof(char *));
-        w->prefixes[w->n++] = ds_xstrndup(tok->term, tok->term_len);
+        h->prefixes = ds_xrealloc(h->prefixes,
+                                  (h->n_prefixes + 1) * sizeof(char *));
+        h->prefixes[h->n_prefixes++] = ds_xstrndup(tok->term, tok->term_len);
     }
     return 0;
 }
 
-void ds_wildcard_prefixes(const char *query, char ***prefixes, size_t *n)
+ds_highlighter *ds_highlighter_new(ds_analyzer *a, const char *query,
+                                   const ds_synonyms *synonyms)
 {
-    wildcard_ctx w = {query, strlen(query), NULL, 0};
+    ds_highlighter *h = ds_xmalloc(sizeof *h);
+    *h = (ds_highlighter){a, synonyms, NULL, 0};
+    wildcard_ctx w = {query, strlen(query), h};
     ds_tokenize(query, w.len, note_wildcard, &w);
-    *prefixes = w.prefixes;
-    *n = w.n;
+    return h;
+}
+
+void ds_highlighter_free(ds_highlighter *h)
+{
+    if (!h) return;
+    for (size_t i = 0; i < h->n_prefixes; i++) free(h->prefixes[i]);
+    free(h->prefixes);
+    free(h);
 }
 
 void ds_span_list_free(ds_span_list *list)

@@ -24,28 +24,25 @@ typedef struct {
     size_t count, cap;
 } ds_span_list;
 
-/* What a passage matched: Xapian's matching terms for it, and the query's
- * wildcard prefixes (whose expansions Xapian does not report). */
-typedef struct {
-    char *const *terms;
-    size_t n_terms;
-    char *const *prefixes;
-    size_t n_prefixes;
-    const ds_synonyms *synonyms;  /* for synonym group terms; may be NULL */
-} ds_match_terms;
+/* What one query highlights. */
+typedef struct ds_highlighter ds_highlighter;
+
+/* A highlighter for the query `query` (the text that was searched): it
+ * notes the prefixes of the query's trailing-'*' wildcards ("acqui*"
+ * gives "acqui", as QueryParser reads them), whose expansions Xapian does
+ * not report among a hit's terms.  `a` and `synonyms` (the index's
+ * groups, may be NULL) are borrowed.  Cannot fail. */
+ds_highlighter *ds_highlighter_new(ds_analyzer *a, const char *query,
+                                   const ds_synonyms *synonyms);
+void ds_highlighter_free(ds_highlighter *h);
 
 /* Append to `out` the spans of the words of text[0..len) whose stem is one
- * of m->terms or starts with one of m->prefixes, and of the phrases of the
- * synonym groups among m->terms (other terms starting with an upper-case
- * letter are field or filter terms and never highlight body words).  Spans
- * come out in text order, overlaps merged. */
-void ds_find_matches(ds_analyzer *a, const char *text, size_t len,
-                     const ds_match_terms *m, ds_span_list *out);
-
-/* The lower-cased prefixes of the query's trailing-'*' wildcards
- * ("acqui*" gives "acqui"), as QueryParser reads them; malloc'd array of
- * malloc'd strings. */
-void ds_wildcard_prefixes(const char *query, char ***prefixes, size_t *n);
+ * of `terms` (a hit's matched terms) or starts with a wildcard's prefix,
+ * and of the phrases of the synonym groups among `terms` (other field
+ * terms never highlight words).  Spans come out in text order, overlaps
+ * merged. */
+void ds_highlight(ds_highlighter *h, const char *text, size_t len,
+                  char *const *terms, size_t n_terms, ds_span_list *out);
 
 void ds_span_list_free(ds_span_list *list);
 

@@ -1,16 +1,23 @@
 /*
- * main.c — the dealsearch command line.
+ * main.c — the dealsearch command line, over the engine's public API
+ * (dealsearch.h) and nothing else.
  *
  *   dealsearch [OPTIONS] QUERY...     search (builds the index first if
  *                                     there is none yet)
  *   dealsearch index [OPTIONS]        rebuild the index from the corpus
- *   dealsearch passages FILE          show how one article is split
+ *   dealsearch passages FILE          show how one article is read
+ *   dealsearch run --queries FILE     a TREC run, for evaluation
+ *   dealsearch check                  verify the index against its corpus
  *
- * Exit status follows grep: 0 results, 1 none, 2 error.
+ * Options come from one table saying which commands each applies to; a
+ * missing value, a bad one, or an option that does not apply is one
+ * usage line on stderr and exit 2.  Exit status follows grep: 0 results,
+ * 1 none, 2 error.
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "check.h"
-#include "corpus.h"
-#include "indexer.h"
-#include "reader.h"
-#include "render.h"
-#include "search.h"
-#include "util.h"
-
-#ifndef DEALSEARCH_VERSION
-#define DEALSEARCH_VERSION "0.1.0"
-#endif
+#include "cli.h"
 
 static const char USAGE[] =
     "usage: dealsearch [OPTIONS] QUERY...\n"
@@ -38,7 +34,7 @@ static const char USAGE[] =
     "                        [--verbose]\n"
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
     "       dealsearch passages [--plain] [--json] FILE\n"
-    "       dealsearch check [--corpus DIR] [--index DIR]\n"
+    "       dealsearch check [--corpus DIR | --jsonl FILE] [--index DIR]\n"
     "\n"
     "Search a folder of news articles and print the passages that answer\n"
     "QUERY, best first.  The words after the options form one query.\n"
@@ -72,7 +68,8 @@ static const char USAGE[] =
     "  --plain          (index, passages) files are plain text, not news:\n"
     "                   every blank-line-separated block is one passage\n"
     "  --jsonl FILE     (index) index {\"id\",\"title\",\"text\"} lines instead\n"
-    "                   of a folder; --split cuts texts into passages\n"
+    "                   of a folder; --split cuts texts into passages;\n"
+    "                   (check) compare with this file\n"
     "  --synonyms FILE  (index) synonym groups (default CORPUS/synonyms.conf)\n"
     "  -j, --jobs N     (index) build N shards at once, one thread each, and\n"
     "                   merge them (default: one per core, up to 4, for a\n"
@@ -85,289 +82,456 @@ static const char USAGE[] =
     "\n"
     "Exit status: 0 results found, 1 none, 2 error.\n";
 
+/* ---- Commands and options ---- */
+
+typedef enum {
+    CMD_SEARCH = 1,
+    CMD_INDEX = 2,
+    CMD_PASSAGES = 4,
+    CMD_RUN = 8,
+    CMD_CHECK = 16
+} command;
+#define CMD_ALL (CMD_SEARCH | CMD_INDEX | CMD_PASSAGES | CMD_RUN | CMD_CHECK)
+
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
-typedef enum { CMD_SEARCH, CMD_INDEX, CMD_PASSAGES, CMD_RUN, CMD_CHECK } command;
 
 typedef struct {
-    const char *corpus;
-    const char *index;
+    command command;
+    const char *corpus, *index, *jsonl, *synonyms, *queries, *file;
+    int corpus_given;         /* --corpus or --jsonl on the command line */
     unsigned limit, offset, jobs;
     int limit_given;
     int any, json, full, verbose, exact, no_synonyms, split, explain,
-        feedback, no_feedback, all, plain;
+        feedback, no_feedback, all, plain, help, version;
     color_mode color;
-    command command;
-    const char *file;      /* for CMD_PASSAGES */
-    const char *jsonl;     /* for CMD_INDEX */
-    const char *synonyms;  /* for CMD_INDEX */
-    const char *queries;   /* for CMD_RUN */
-    const char *format;    /* for CMD_RUN */
-    ds_buf query;
+    char *query;              /* the words, joined by spaces */
+    size_t query_len;
 } cli;
 
-static int usage_error(const char *fmt, const char *arg)
+typedef enum {
+    OPT_CORPUS, OPT_INDEX, OPT_LIMIT, OPT_OFFSET, OPT_ANY, OPT_EXACT,
+    OPT_NO_SYNONYMS, OPT_FEEDBACK, OPT_NO_FEEDBACK, OPT_EXPLAIN, OPT_JSON,
+    OPT_FULL, OPT_ALL, OPT_COLOR, OPT_VERBOSE, OPT_PLAIN, OPT_JSONL,
+    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_QUERIES, OPT_FORMAT, OPT_HELP,
+    OPT_VERSION
+} option_id;
+
+typedef struct {
+    const char *name;      /* "--limit" */
+    const char *alias;     /* "-n", or NULL */
+    int takes_value;
+    unsigned commands;     /* those it applies to */
+    option_id id;
+} option_def;
+
+static const option_def OPTIONS[] = {
+    {"--corpus", NULL, 1, CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK,
+     OPT_CORPUS},
+    {"--index", NULL, 1, CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK,
+     OPT_INDEX},
+    {"--limit", "-n", 1, CMD_SEARCH | CMD_RUN, OPT_LIMIT},
+    {"--offset", NULL, 1, CMD_SEARCH, OPT_OFFSET},
+    {"--any", NULL, 0, CMD_SEARCH, OPT_ANY},
+    {"--exact", NULL, 0, CMD_SEARCH | CMD_RUN, OPT_EXACT},
+    {"--no-synonyms", NULL, 0, CMD_SEARCH | CMD_RUN, OPT_NO_SYNONYMS},
+    {"--feedback", NULL, 0, CMD_SEARCH, OPT_FEEDBACK},
+    {"--no-feedback", NULL, 0, CMD_RUN, OPT_NO_FEEDBACK},
+    {"--explain", NULL, 0, CMD_SEARCH, OPT_EXPLAIN},
+    {"--json", NULL, 0, CMD_SEARCH | CMD_PASSAGES, OPT_JSON},
+    {"--full", NULL, 0, CMD_SEARCH, OPT_FULL},
+    {"--all", NULL, 0, CMD_SEARCH, OPT_ALL},
+    {"--color", "--colour", 1, CMD_SEARCH, OPT_COLOR},
+    {"--verbose", "-v", 0, CMD_INDEX, OPT_VERBOSE},
+    {"--plain", NULL, 0, CMD_INDEX | CMD_PASSAGES, OPT_PLAIN},
+    {"--jsonl", NULL, 1, CMD_INDEX | CMD_CHECK, OPT_JSONL},
+    {"--split", NULL, 0, CMD_INDEX, OPT_SPLIT},
+    {"--synonyms", NULL, 1, CMD_INDEX, OPT_SYNONYMS},
+    {"--jobs", "-j", 1, CMD_INDEX, OPT_JOBS},
+    {"--queries", NULL, 1, CMD_RUN, OPT_QUERIES},
+    {"--format", NULL, 1, CMD_RUN, OPT_FORMAT},
+    {"--help", "-h", 0, CMD_ALL, OPT_HELP},
+    {"--version", NULL, 0, CMD_ALL, OPT_VERSION},
+};
+
+static const struct {
+    const char *name;
+    command command;
+} COMMANDS[] = {{"index", CMD_INDEX},
+                {"passages", CMD_PASSAGES},
+                {"run", CMD_RUN},
+                {"check", CMD_CHECK}};
+
+/* "searching", or "'dealsearch index'": for messages. */
+static const char *command_phrase(command c)
 {
+    static const char *const phrases[] = {
+        "'dealsearch index'", "'dealsearch passages'", "'dealsearch run'",
+        "'dealsearch check'"};
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+        if (COMMANDS[i].command == c) return phrases[i];
+    return "searching";
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
     fputs("dealsearch: ", stderr);
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+ds_status cli_fail(char **err, ds_status status, const char *fmt, ...)
+{
+    if (!err) return status;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    *err = malloc(n > 0 ? (size_t)n + 1 : 1);
+    if (!*err) {
+        fputs("dealsearch: out of memory\n", stderr);
+        exit(EXIT_ERROR);
+    }
+    va_start(ap, fmt);
+    vsnprintf(*err, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("dealsearch: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs(" (see 'dealsearch --help')\n", stderr);
     return -1;
 }
 
-static int parse_count(const char *opt, const char *s, unsigned *out)
+/* The option `arg` names ("--name", "--name=VALUE", or an alias); *value
+ * points to what follows '=' (NULL when nothing does). */
+static const option_def *find_option(const char *arg, const char **value)
+{
+    *value = NULL;
+    for (size_t i = 0; i < sizeof OPTIONS / sizeof *OPTIONS; i++) {
+        const char *names[] = {OPTIONS[i].name, OPTIONS[i].alias};
+        for (size_t k = 0; k < 2 && names[k]; k++) {
+            size_t n = strlen(names[k]);
+            if (strncmp(arg, names[k], n) != 0) continue;
+            if (arg[n] == '\0') return &OPTIONS[i];
+            if (arg[n] == '=' && OPTIONS[i].takes_value) {
+                *value = arg + n + 1;
+                return &OPTIONS[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static int is_option(const char *arg)
+{
+    return arg[0] == '-' && arg[1] != '\0';
+}
+
+/* The command: the first word that is neither an option nor an option's
+ * value, when it names one (else a search); *at is its index or 0. */
+static command find_command(int argc, char **argv, int *at)
+{
+    *at = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *value;
+        if (strcmp(argv[i], "--") == 0) break;
+        if (!is_option(argv[i])) {
+            for (size_t c = 0; c < sizeof COMMANDS / sizeof *COMMANDS; c++)
+                if (strcmp(argv[i], COMMANDS[c].name) == 0) {
+                    *at = i;
+                    return COMMANDS[c].command;
+                }
+            break;
+        }
+        const option_def *o = find_option(argv[i], &value);
+        if (o && o->takes_value && !value) i++;
+    }
+    return CMD_SEARCH;
+}
+
+/* ---- Option values ---- */
+
+static int parse_count(const char *opt, const char *s, unsigned max,
+                       unsigned *out)
 {
     char *end;
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || errno || v > 1000000 || s[0] == '-') {
-        fputs("dealsearch: ", stderr);
-        fprintf(stderr, "%s needs a number from 0 to 1000000, not '%s'\n",
-                opt, s);
-        return -1;
-    }
+    if (!*s || *end || errno || v > max || s[0] == '-')
+        return usage_error("%s needs a number from 0 to %u, not '%s'", opt,
+                           max, s);
     *out = (unsigned)v;
     return 0;
 }
 
-/* The value of option `name` at argv[*i], as "--name=V" or "--name V". */
-static const char *option_value(int argc, char **argv, int *i,
-                                const char *name)
+static int set_color(cli *c, const char *v)
 {
-    const char *arg = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(arg, name, n) != 0) return NULL;
-    if (arg[n] == '=') return arg + n + 1;
-    if (arg[n] != '\0') return NULL;
-    if (*i + 1 >= argc) {
-        usage_error("%s needs a value", name);
-        return "";
+    if (strcmp(v, "auto") == 0) c->color = COLOR_AUTO;
+    else if (strcmp(v, "always") == 0) c->color = COLOR_ALWAYS;
+    else if (strcmp(v, "never") == 0) c->color = COLOR_NEVER;
+    else return usage_error("--color takes auto, always or never, not '%s'", v);
+    return 0;
+}
+
+/* A string option's value must not be empty. */
+static int set_path(const char **field, const char *name, const char *v)
+{
+    if (!*v) return usage_error("%s needs a value, not ''", name);
+    *field = v;
+    return 0;
+}
+
+static int set_value(cli *c, const option_def *o, const char *v)
+{
+    switch (o->id) {
+    case OPT_CORPUS: c->corpus_given = 1; return set_path(&c->corpus, o->name, v);
+    case OPT_INDEX: return set_path(&c->index, o->name, v);
+    case OPT_JSONL: c->corpus_given = 1; return set_path(&c->jsonl, o->name, v);
+    case OPT_SYNONYMS: return set_path(&c->synonyms, o->name, v);
+    case OPT_QUERIES: return set_path(&c->queries, o->name, v);
+    case OPT_LIMIT:
+        c->limit_given = 1;
+        return parse_count(o->name, v, 1000000, &c->limit);
+    case OPT_OFFSET: return parse_count(o->name, v, 1000000, &c->offset);
+    case OPT_JOBS: return parse_count(o->name, v, 64, &c->jobs);
+    case OPT_COLOR: return set_color(c, v);
+    case OPT_FORMAT:
+        return strcmp(v, "trec") == 0
+                   ? 0
+                   : usage_error("--format takes trec, not '%s'", v);
+    default: return usage_error("%s takes no value", o->name);
     }
-    return argv[++*i];
+}
+
+static void set_flag(cli *c, option_id id)
+{
+    int *flags[] = {
+        [OPT_ANY] = &c->any, [OPT_EXACT] = &c->exact,
+        [OPT_NO_SYNONYMS] = &c->no_synonyms, [OPT_FEEDBACK] = &c->feedback,
+        [OPT_NO_FEEDBACK] = &c->no_feedback, [OPT_EXPLAIN] = &c->explain,
+        [OPT_JSON] = &c->json, [OPT_FULL] = &c->full, [OPT_ALL] = &c->all,
+        [OPT_VERBOSE] = &c->verbose, [OPT_PLAIN] = &c->plain,
+        [OPT_SPLIT] = &c->split, [OPT_HELP] = &c->help,
+        [OPT_VERSION] = &c->version};
+    *flags[id] = 1;
+}
+
+/* The option at argv[*i] (its value may be the next argument). */
+static int parse_option(cli *c, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i], *value;
+    const option_def *o = find_option(arg, &value);
+    if (!o) return usage_error("unknown option '%s'", arg);
+    if (!(o->commands & c->command))
+        return usage_error("%s does not apply to %s", o->name,
+                           command_phrase(c->command));
+    if (!o->takes_value) {
+        set_flag(c, o->id);
+        return 0;
+    }
+    if (!value) {
+        if (*i + 1 >= argc) return usage_error("%s needs a value", o->name);
+        value = argv[++*i];
+    }
+    return set_value(c, o, value);
 }
 
 static void add_query_word(cli *c, const char *word)
 {
-    if (c->query.len) ds_buf_putc(&c->query, ' ');
-    ds_buf_puts(&c->query, word);
+    size_t len = strlen(word);
+    c->query = realloc(c->query, c->query_len + len + 2);
+    if (!c->query) {
+        fputs("dealsearch: out of memory\n", stderr);
+        exit(EXIT_ERROR);
+    }
+    if (c->query_len) c->query[c->query_len++] = ' ';
+    memcpy(c->query + c->query_len, word, len + 1);
+    c->query_len += len;
 }
 
-/* Returns 0, 1 when help/version was printed, or -1 on a usage error. */
+/* A word that is not an option: the query's, or the passages FILE. */
+static int parse_word(cli *c, const char *word)
+{
+    if (c->command == CMD_SEARCH) {
+        add_query_word(c, word);
+        return 0;
+    }
+    if (c->command == CMD_PASSAGES && !c->file) {
+        c->file = word;
+        return 0;
+    }
+    return usage_error("unexpected argument '%s'", word);
+}
+
+/* Returns 0, or -1 on a usage error (reported). */
 static int parse_args(int argc, char **argv, cli *c)
 {
-    int only_words = 0;
+    int command_at, only_words = 0;
+    c->command = find_command(argc, argv, &command_at);
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (only_words || a[0] != '-' || a[1] == '\0') {
-            int first = c->command == CMD_SEARCH && c->query.len == 0 &&
-                        !only_words;
-            if (first && strcmp(a, "index") == 0) {
-                c->command = CMD_INDEX;
-            } else if (first && strcmp(a, "run") == 0) {
-                c->command = CMD_RUN;
-            } else if (first && strcmp(a, "check") == 0) {
-                c->command = CMD_CHECK;
-            } else if (first && strcmp(a, "passages") == 0) {
-                c->command = CMD_PASSAGES;
-            } else if (c->command == CMD_PASSAGES && !c->file) {
-                c->file = a;
-            } else if (c->command != CMD_SEARCH) {
-                return usage_error("unexpected argument '%s'", a);
-            } else {
-                add_query_word(c, a);
-            }
-        } else if (strcmp(a, "--") == 0) {
-            only_words = 1;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(USAGE, stdout);
-            return 1;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("dealsearch %s\n", DEALSEARCH_VERSION);
-            return 1;
-        } else if ((v = option_value(argc, argv, &i, "--corpus"))) {
-            if (!*v) return -1;
-            c->corpus = v;
-        } else if ((v = option_value(argc, argv, &i, "--index"))) {
-            if (!*v) return -1;
-            c->index = v;
-        } else if ((v = option_value(argc, argv, &i, "--limit")) ||
-                   (v = option_value(argc, argv, &i, "-n"))) {
-            if (parse_count("--limit", v, &c->limit)) return -1;
-            c->limit_given = 1;
-        } else if ((v = option_value(argc, argv, &i, "--jsonl"))) {
-            if (!*v) return -1;
-            c->jsonl = v;
-        } else if ((v = option_value(argc, argv, &i, "--synonyms"))) {
-            c->synonyms = v;
-        } else if ((v = option_value(argc, argv, &i, "--queries"))) {
-            if (!*v) return -1;
-            c->queries = v;
-        } else if ((v = option_value(argc, argv, &i, "--format"))) {
-            if (strcmp(v, "trec") != 0)
-                return usage_error("--format takes trec, not '%s'", v);
-            c->format = v;
-        } else if ((v = option_value(argc, argv, &i, "--offset"))) {
-            if (parse_count("--offset", v, &c->offset)) return -1;
-        } else if ((v = option_value(argc, argv, &i, "--jobs")) ||
-                   (v = option_value(argc, argv, &i, "-j"))) {
-            if (parse_count("--jobs", v, &c->jobs)) return -1;
-            if (c->jobs > 64) return usage_error("--jobs is at most 64, not %s", v);
-        } else if ((v = option_value(argc, argv, &i, "--color")) ||
-                   (v = option_value(argc, argv, &i, "--colour"))) {
-            if (strcmp(v, "auto") == 0) c->color = COLOR_AUTO;
-            else if (strcmp(v, "always") == 0) c->color = COLOR_ALWAYS;
-            else if (strcmp(v, "never") == 0) c->color = COLOR_NEVER;
-            else return usage_error("--color takes auto, always or never, "
-                                    "not '%s'", v);
-        } else if (strcmp(a, "--any") == 0) {
-            c->any = 1;
-        } else if (strcmp(a, "--exact") == 0) {
-            c->exact = 1;
-        } else if (strcmp(a, "--no-synonyms") == 0) {
-            c->no_synonyms = 1;
-        } else if (strcmp(a, "--split") == 0) {
-            c->split = 1;
-        } else if (strcmp(a, "--plain") == 0) {
-            c->plain = 1;
-        } else if (strcmp(a, "--explain") == 0) {
-            c->explain = 1;
-        } else if (strcmp(a, "--feedback") == 0) {
-            c->feedback = 1;
-        } else if (strcmp(a, "--no-feedback") == 0) {
-            c->no_feedback = 1;
-        } else if (strcmp(a, "--all") == 0) {
-            c->all = 1;
-        } else if (strcmp(a, "--json") == 0) {
-            c->json = 1;
-        } else if (strcmp(a, "--full") == 0) {
-            c->full = 1;
-        } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
-            c->verbose = 1;
-        } else {
-            return usage_error("unknown option '%s'", a);
-        }
+        int rc;
+        if (i == command_at) continue;
+        if (only_words || !is_option(argv[i]))
+            rc = parse_word(c, argv[i]);
+        else if (strcmp(argv[i], "--") == 0)
+            rc = 0, only_words = 1;
+        else
+            rc = parse_option(c, argc, argv, &i);
+        if (rc != 0) return -1;
     }
     return 0;
 }
+
+/* ---- Commands ---- */
 
 /* Default index location: beside the corpus, named CORPUS.index. */
 static char *default_index_dir(const char *corpus)
 {
     size_t len = strlen(corpus);
     while (len > 1 && corpus[len - 1] == '/') len--;
-    char *trimmed = ds_xstrndup(corpus, len);
+    char resolved[PATH_MAX];
+    char *trimmed = strndup(corpus, len);
     const char *base = strrchr(trimmed, '/');
     base = base ? base + 1 : trimmed;
-    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
-        strcmp(trimmed, "/") == 0) {
-        char resolved[PATH_MAX];
-        if (realpath(trimmed, resolved)) {
-            free(trimmed);
-            trimmed = ds_xstrdup(resolved);
-        }
+    int dots = strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+               strcmp(trimmed, "/") == 0;
+    const char *dir = dots && realpath(trimmed, resolved) ? resolved : trimmed;
+    char *index = malloc(strlen(dir) + sizeof ".index");
+    if (!trimmed || !index) {
+        fputs("dealsearch: out of memory\n", stderr);
+        exit(EXIT_ERROR);
     }
-    char *index = ds_xasprintf("%s.index", trimmed);
+    strcpy(index, dir);
+    strcat(index, ".index");
     free(trimmed);
     return index;
 }
 
+static void print_notice(void *ctx, const char *message)
+{
+    (void)ctx;
+    cli_warn("%s", message);
+}
+
+static ds_corpus_spec corpus_spec(const cli *c)
+{
+    ds_corpus_spec spec = {c->jsonl ? DS_CORPUS_JSONL : DS_CORPUS_FOLDER,
+                           c->jsonl ? c->jsonl : c->corpus,
+                           c->plain ? DS_READER_PLAIN : DS_READER_NEWS,
+                           c->split};
+    return spec;
+}
+
+/* Build the index; its summary goes to stdout, or stderr when `quiet`. */
 static int run_index(const cli *c, int quiet)
 {
-    ds_index_options opt = {.corpus_dir = c->corpus,
-                            .index_dir = c->index,
-                            .verbose = c->verbose,
-                            .jsonl_path = c->jsonl,
-                            .split = c->split,
-                            .synonyms_path = c->synonyms,
-                            .plain = c->plain,
-                            .jobs = c->jobs};
+    ds_index_options opt;
+    ds_index_options_init(&opt);
+    opt.corpus = corpus_spec(c);
+    opt.index_dir = c->index;
+    opt.synonyms_path = c->synonyms;
+    opt.jobs = c->jobs;
+    opt.verbose = c->verbose;
+    opt.notice = print_notice;
+    ds_indexer *ix = NULL;
     ds_index_stats stats;
     char *err = NULL;
-    if (ds_index_build(&opt, &stats, &err) != 0) {
-        ds_warn("%s", err);
+    ds_status st = ds_indexer_open(&opt, &ix, &err);
+    if (st == DS_OK) st = ds_indexer_build(ix, &stats, &err);
+    ds_indexer_close(ix);
+    if (st != DS_OK) {
+        cli_warn("%s", err);
         free(err);
-        return DS_EXIT_ERROR;
+        return EXIT_ERROR;
     }
     char *summary = ds_index_summary(&stats);
     if (quiet)
-        ds_warn("%s", summary);
+        cli_warn("%s", summary);
     else
         printf("%s\n", summary);
     free(summary);
     /* Like grep: the work was done, but some input could not be read. */
-    return stats.files_failed ? DS_EXIT_ERROR : DS_EXIT_MATCH;
+    return stats.files_failed ? EXIT_ERROR : EXIT_MATCH;
 }
 
 /* `dealsearch passages FILE`: how the indexer reads one article. */
-static int run_passages(const char *file, int plain, int json)
+static int run_passages(const cli *c)
 {
-    if (!file) {
-        ds_warn("'dealsearch passages' needs a FILE (see 'dealsearch --help')");
-        return DS_EXIT_ERROR;
+    if (!c->file) {
+        cli_warn("'dealsearch passages' needs a FILE (see 'dealsearch "
+                 "--help')");
+        return EXIT_ERROR;
     }
-    ds_buf text, out;
-    ds_buf_init(&text);
-    char *err = NULL;
-    if (ds_corpus_read(file, &text, NULL, NULL, &err) != 0) {
-        ds_warn("%s", err);
+    char *listing = NULL, *err = NULL;
+    size_t passages = 0;
+    if (ds_describe_file(c->file, c->plain ? DS_READER_PLAIN : DS_READER_NEWS,
+                         c->json ? DS_FORMAT_JSON : DS_FORMAT_HUMAN,
+                         &listing, &passages, &err) != DS_OK) {
+        cli_warn("%s", err);
         free(err);
-        ds_buf_free(&text);
-        return DS_EXIT_ERROR;
+        return EXIT_ERROR;
     }
-    ds_article a = {0};
-    ds_reader *reader = ds_reader_new(plain ? DS_READER_PLAIN : DS_READER_NEWS);
-    ds_reader_split(reader, text.data, text.len, &a);
-    ds_reader_free(reader);
-    ds_buf_init(&out);
-    if (json)
-        ds_article_json(&out, file, &a);
-    else
-        ds_article_describe(&out, &a);
-    fwrite(out.data, 1, out.len, stdout);
-    int rc = a.count ? DS_EXIT_MATCH : DS_EXIT_NO_MATCH;
-    ds_article_free(&a);
-    ds_buf_free(&out);
-    ds_buf_free(&text);
-    return rc;
+    fputs(listing, stdout);
+    free(listing);
+    return passages ? EXIT_MATCH : EXIT_NO_MATCH;
 }
 
 /* `dealsearch check`: exit 0 sound and current, 1 out of date, 2 damaged. */
 static int run_check(const cli *c)
 {
-    ds_buf report;
-    ds_buf_init(&report);
-    int rc = ds_index_check(c->index, c->jsonl ? NULL : c->corpus, &report);
-    fputs(report.data, stdout);
-    ds_buf_free(&report);
-    return rc;
+    ds_corpus_spec given = corpus_spec(c);
+    ds_check_verdict verdict;
+    char *report = NULL, *err = NULL;
+    if (ds_index_check(c->index, c->corpus_given ? &given : NULL, &verdict,
+                       &report, &err) != DS_OK) {
+        cli_warn("%s", err);
+        free(err);
+        return EXIT_ERROR;
+    }
+    fputs(report, stdout);
+    free(report);
+    return verdict == DS_CHECK_OK      ? EXIT_MATCH
+           : verdict == DS_CHECK_STALE ? EXIT_NO_MATCH
+                                       : EXIT_ERROR;
 }
 
 /* `dealsearch run --queries FILE`: a TREC run for evaluation. */
 static int run_batch(const cli *c)
 {
     if (!c->queries) {
-        ds_warn("'dealsearch run' needs --queries FILE (see 'dealsearch "
-                "--help')");
-        return DS_EXIT_ERROR;
+        cli_warn("'dealsearch run' needs --queries FILE (see 'dealsearch "
+                 "--help')");
+        return EXIT_ERROR;
     }
     ds_searcher *s = NULL;
     char *err = NULL;
-    if (ds_searcher_open(c->index, &s, &err) != DS_SEARCH_OK) {
-        ds_warn("%s", err);
-        free(err);
-        return DS_EXIT_ERROR;
-    }
-    ds_search_options so = {.limit = c->limit_given ? c->limit : 100,
-                            .match_any = 1,
-                            .exact = c->exact,
-                            .no_synonyms = c->no_synonyms,
-                            .plain = 1,
-                            .feedback = !c->no_feedback};
-    int rc = ds_run_queries(s, c->queries, &so, stdout, &err);
-    if (rc == DS_EXIT_ERROR) {
-        ds_warn("%s", err);
-        free(err);
-    }
+    ds_search_options so;
+    ds_search_options_init(&so);
+    so.limit = c->limit_given ? c->limit : 100;
+    so.match_any = 1;
+    so.exact = c->exact;
+    so.no_synonyms = c->no_synonyms;
+    so.plain = 1;
+    so.feedback = !c->no_feedback;
+    ds_status st = ds_searcher_open(c->index, &s, &err);
+    if (st == DS_OK) st = cli_run_queries(s, c->queries, &so, stdout, &err);
     ds_searcher_close(s);
-    return rc;
+    if (st == DS_OK) return EXIT_MATCH;
+    cli_warn("%s", err);
+    free(err);
+    return EXIT_ERROR;
 }
 
 static unsigned terminal_width(void)
@@ -378,110 +542,124 @@ static unsigned terminal_width(void)
     return 80;
 }
 
+/* The searcher; when no index has been built yet, build it first (from
+ * the corpus folder, with a notice on stderr). */
 static int open_searcher(const cli *c, ds_searcher **s)
 {
     char *err = NULL;
-    ds_search_status st = ds_searcher_open(c->index, s, &err);
+    ds_status st = ds_searcher_open(c->index, s, &err);
     struct stat corpus;
-    if (st == DS_SEARCH_NO_INDEX && !c->jsonl &&
-        (stat(c->corpus, &corpus) != 0 || !S_ISDIR(corpus.st_mode))) {
+    int have_corpus = stat(c->corpus, &corpus) == 0 && S_ISDIR(corpus.st_mode);
+    if (st == DS_ERR_NO_INDEX && have_corpus) {
         free(err);
-        ds_warn("no index at '%s', and no corpus directory '%s' to build "
-                "it from", c->index, c->corpus);
-        return -1;
-    }
-    if (st == DS_SEARCH_NO_INDEX) {
-        free(err);
-        ds_warn("no index at '%s' yet; building it from '%s' first",
-                c->index, c->corpus);
-        run_index(c, 1);
+        cli_warn("no index at '%s' yet; building it from '%s' first",
+                 c->index, c->corpus);
+        run_index(c, 1); /* reports its own failure */
         st = ds_searcher_open(c->index, s, &err);
-        if (st == DS_SEARCH_NO_INDEX) { /* the build said why */
+        if (st == DS_ERR_NO_INDEX) { /* the build said why */
             free(err);
             return -1;
         }
-    }
-    if (st != DS_SEARCH_OK) {
-        ds_warn("%s", err);
+    } else if (st == DS_ERR_NO_INDEX) {
         free(err);
+        cli_warn("no index at '%s', and no corpus directory '%s' to build "
+                 "it from", c->index, c->corpus);
         return -1;
     }
-    return 0;
+    if (st == DS_OK) return 0;
+    cli_warn("%s", err);
+    free(err);
+    return -1;
 }
 
 static int run_search(const cli *c)
 {
+    if (!c->query) {
+        cli_warn("no query given (see 'dealsearch --help')");
+        return EXIT_ERROR;
+    }
     ds_searcher *s = NULL;
-    if (open_searcher(c, &s) != 0) return DS_EXIT_ERROR;
-    ds_search_options so = {.offset = c->offset,
-                            .limit = c->limit,
-                            .match_any = c->any,
-                            .exact = c->exact,
-                            .no_synonyms = c->no_synonyms,
-                            .explain = c->explain,
-                            .all = c->all,
-                            .feedback = c->feedback};
-    ds_results r;
+    if (open_searcher(c, &s) != 0) return EXIT_ERROR;
+    ds_search_options so;
+    ds_search_options_init(&so);
+    so.offset = c->offset;
+    so.limit = c->limit;
+    so.match_any = c->any;
+    so.exact = c->exact;
+    so.no_synonyms = c->no_synonyms;
+    so.explain = c->explain;
+    so.all = c->all;
+    so.feedback = c->feedback;
+    ds_results *r = NULL;
     char *err = NULL;
-    if (ds_search(s, c->query.data, &so, &r, &err) != 0) {
-        ds_warn("%s", err);
+    if (ds_search(s, c->query, &so, &r, &err) != DS_OK) {
+        cli_warn("%s", err);
         free(err);
         ds_searcher_close(s);
-        return DS_EXIT_ERROR;
+        return EXIT_ERROR;
     }
     int tty = isatty(STDOUT_FILENO);
-    int color = c->color == COLOR_ALWAYS ||
-                (c->color == COLOR_AUTO && tty && !getenv("NO_COLOR"));
-    ds_render_options ro = {c->json, color, c->full,
-                            tty ? terminal_width() : 0, DS_SNIPPET_BYTES};
-    ds_buf out;
-    ds_buf_init(&out);
-    ds_render(&out, c->query.data, &r, &so, ds_searcher_analyzer(s), &ro);
-    int rc = r.count ? DS_EXIT_MATCH : DS_EXIT_NO_MATCH;
-    if (fwrite(out.data, 1, out.len, stdout) != out.len ||
-        fflush(stdout) != 0) {
-        ds_warn("writing results: %s", strerror(errno));
-        rc = DS_EXIT_ERROR;
-    }
-    ds_buf_free(&out);
-    ds_results_free(&r);
+    ds_print_options po;
+    ds_print_options_init(&po);
+    po.format = c->json ? DS_FORMAT_JSON : DS_FORMAT_HUMAN;
+    po.color = c->color == COLOR_ALWAYS ||
+               (c->color == COLOR_AUTO && tty && !getenv("NO_COLOR"));
+    po.full = c->full;
+    po.width = tty ? terminal_width() : 0;
+    size_t len;
+    char *out = ds_results_print(r, &po, &len);
+    fwrite(out, 1, len, stdout);
+    int rc = ds_results_count(r) ? EXIT_MATCH : EXIT_NO_MATCH;
+    free(out);
+    ds_results_free(r);
     ds_searcher_close(s);
     return rc;
+}
+
+static int run_command(cli *c)
+{
+    if (c->help) {
+        fputs(USAGE, stdout);
+        return EXIT_MATCH;
+    }
+    if (c->version) {
+        printf("dealsearch %s\n", DEALSEARCH_VERSION);
+        return EXIT_MATCH;
+    }
+    switch (c->command) {
+    case CMD_INDEX: return run_index(c, 0);
+    case CMD_PASSAGES: return run_passages(c);
+    case CMD_RUN: return run_batch(c);
+    case CMD_CHECK: return run_check(c);
+    default: return run_search(c);
+    }
+}
+
+/* Output that could not be written is an error (a full disk), never a
+ * silent success. */
+static int finish_output(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
+    cli_warn("writing output: %s", strerror(errno ? errno : EIO));
+    return EXIT_ERROR;
 }
 
 int main(int argc, char **argv)
 {
     cli c = {0};
     c.limit = 10;
-    ds_buf_init(&c.query);
-    int parsed = parse_args(argc, argv, &c);
-    int rc = DS_EXIT_ERROR;
-    if (parsed > 0) {
-        rc = DS_EXIT_MATCH;
-        goto done;
+    if (parse_args(argc, argv, &c) != 0) {
+        free(c.query);
+        return EXIT_ERROR;
     }
-    if (parsed < 0) goto done;
     if (!c.corpus) c.corpus = getenv("DEALSEARCH_CORPUS");
     if (!c.corpus || !*c.corpus) c.corpus = "corpus";
     if (!c.index) c.index = getenv("DEALSEARCH_INDEX");
     char *default_index = NULL;
-    if (!c.index || !*c.index) c.index = default_index =
-        default_index_dir(c.corpus);
-    if (c.command == CMD_INDEX) {
-        rc = run_index(&c, 0);
-    } else if (c.command == CMD_PASSAGES) {
-        rc = run_passages(c.file, c.plain, c.json);
-    } else if (c.command == CMD_RUN) {
-        rc = run_batch(&c);
-    } else if (c.command == CMD_CHECK) {
-        rc = run_check(&c);
-    } else if (c.query.len == 0) {
-        ds_warn("no query given (see 'dealsearch --help')");
-    } else {
-        rc = run_search(&c);
-    }
+    if (!c.index || !*c.index)
+        c.index = default_index = default_index_dir(c.corpus);
+    int rc = finish_output(run_command(&c));
     free(default_index);
-done:
-    ds_buf_free(&c.query);
+    free(c.query);
     return rc;
 }

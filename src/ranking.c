@@ -4,15 +4,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void ds_bm25_settings(dsx_bm25 *p)
+ds_status ds_bm25_settings(ds_bm25 *p, char **err)
 {
-    *p = (dsx_bm25){DS_BM25_K1, DS_BM25_K2, DS_BM25_K3, DS_BM25_B,
-                    DS_BM25_MIN_NORMLEN};
+    *p = (ds_bm25){DS_BM25_K1, DS_BM25_K2, DS_BM25_K3, DS_BM25_B,
+                   DS_BM25_MIN_NORMLEN};
     const char *env = getenv("DEALSEARCH_BM25");
-    dsx_bm25 v;
-    if (env && sscanf(env, "%lf,%lf,%lf,%lf,%lf", &v.k1, &v.k2, &v.k3, &v.b,
-                      &v.min_normlen) == 5)
-        *p = v;
+    if (!env) return DS_OK;
+    ds_bm25 v;
+    char end;
+    if (sscanf(env, "%lf,%lf,%lf,%lf,%lf%c", &v.k1, &v.k2, &v.k3, &v.b,
+               &v.min_normlen, &end) != 5)
+        return ds_fail(err, DS_ERR_USAGE,
+                       "DEALSEARCH_BM25 is '%s'; it takes five numbers: "
+                       "k1,k2,k3,b,min_normlen", env);
+    *p = v;
+    return DS_OK;
 }
 
 void ds_length_norm_format(const dsx_length_norm *norm, char *out,
@@ -22,14 +28,14 @@ void ds_length_norm_format(const dsx_length_norm *norm, char *out,
              norm->min_normlen, norm->scale);
 }
 
-int ds_length_norm_parse(const char *text, dsx_length_norm *norm)
+ds_status ds_length_norm_parse(const char *text, dsx_length_norm *norm)
 {
     dsx_length_norm n;
     char end;
     if (sscanf(text, "%lf %lf %lf %lf%c", &n.avg_length, &n.b,
                &n.min_normlen, &n.scale, &end) != 4 ||
         !(n.avg_length >= 0) || !(n.scale > 0))
-        return -1;
+        return DS_ERR_DAMAGED;
     *norm = n;
-    return 0;
+    return DS_OK;
 }

@@ -8,7 +8,8 @@
 
 #include <stddef.h>
 
-#include "../shim/xapian_shim.h"
+#include "../shim/shim.h"
+#include "util.h"
 
 /* BM25 as Robertson & Zaragoza describe it; k2 = 0 turns off Xapian's
  * extra document-length correction, k3 only matters for repeated query
@@ -29,14 +30,16 @@
 
 /* The BM25 parameters to rank with: the shipped ones, or for relevance
  * experiments DEALSEARCH_BM25 = "k1,k2,k3,b,min_normlen" (b and
- * min_normlen then take effect when the index is built). */
-void ds_bm25_settings(dsx_bm25 *p);
+ * min_normlen then take effect when the index is built); DS_ERR_USAGE
+ * when that is not five numbers. */
+ds_status ds_bm25_settings(ds_bm25 *p, char **err);
 
 /* The normalisation as the index stores it: "AVG B MIN_NORMLEN SCALE". */
 void ds_length_norm_format(const dsx_length_norm *norm, char *out,
                            size_t size);
 
-/* Parse what ds_length_norm_format wrote; -1 when `text` is not that. */
-int ds_length_norm_parse(const char *text, dsx_length_norm *norm);
+/* Parse what ds_length_norm_format wrote; DS_ERR_DAMAGED (no message)
+ * when `text` is not that. */
+ds_status ds_length_norm_parse(const char *text, dsx_length_norm *norm);
 
 #endif

@@ -13,10 +13,9 @@
 
 #include <stddef.h>
 
+#include "dealsearch.h"
 #include "passage.h"
 #include "util.h"
-
-typedef enum { DS_READER_NEWS, DS_READER_PLAIN } ds_reader_kind;
 
 /* "news" or "plain": the name the index records. */
 const char *ds_reader_kind_name(ds_reader_kind kind);

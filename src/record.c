@@ -37,7 +37,7 @@ static unsigned long parse_number(const char *s, size_t len)
     return v;
 }
 
-int ds_record_decode(const char *data, size_t len, ds_record *r)
+ds_status ds_record_decode(const char *data, size_t len, ds_record *r)
 {
     memset(r, 0, sizeof *r);
     const char *p = data, *end = data + len;
@@ -71,10 +71,10 @@ int ds_record_decode(const char *data, size_t len, ds_record *r)
     if (!r->source || r->passage == 0) goto bad;
     r->text_len = (size_t)(end - p);
     r->text = ds_xstrndup(p, r->text_len);
-    return 0;
+    return DS_OK;
 bad:
     ds_record_free(r);
-    return -1;
+    return DS_ERR_DAMAGED;
 }
 
 void ds_record_free(ds_record *r)

@@ -14,28 +14,17 @@
 
 #include <stddef.h>
 
+#include "dealsearch.h"
 #include "util.h"
 
-typedef struct {
-    char *source;            /* corpus-relative file name, with ".txt" */
-    unsigned long passage;   /* 1-based within its file */
-    unsigned long line;      /* 1-based line where the passage starts */
-    char *text;              /* the passage as indexed */
-    size_t text_len;
-    char *title;             /* the article's title, or NULL */
-    char *date;              /* the article's date "YYYY-MM-DD", or NULL */
-    char *heading;           /* the heading the passage is under, or NULL */
-    unsigned long group;     /* near-duplicate group (neardup.h), or 0 */
-    int title_in_text;       /* the title was indexed as part of the text
-                                (a JSON document that is one passage) */
-} ds_record;
+/* ds_record is declared in dealsearch.h: hits carry one. */
 
 /* Serialise `r` into `out` (cleared first). */
 void ds_record_encode(const ds_record *r, ds_buf *out);
 
-/* Parse `data`; fields are malloc'd (free with ds_record_free).  Returns 0,
- * or -1 when `data` is not a record (a foreign index). */
-int ds_record_decode(const char *data, size_t len, ds_record *r);
+/* Parse `data`; fields are malloc'd (free with ds_record_free).  Fails
+ * (DS_ERR_DAMAGED, with nothing to free) when `data` is not a record. */
+ds_status ds_record_decode(const char *data, size_t len, ds_record *r);
 
 void ds_record_free(ds_record *r);
 

@@ -1,13 +1,15 @@
 /*
- * render.h — turning search results into what the user reads: a human
- * listing (highlighted on a terminal) or one JSON object.
+ * render.h — printing search results (dealsearch.h's ds_results_print).
+ *
+ * One loop (render.c) walks the hits, finds each one's matched words and
+ * chooses its snippet, and hands them to a printer: the human listing
+ * (render_human.c, highlighted on a terminal) or one JSON object
+ * (render_json.c), as notmuch's sprinter does.
  *
  * JSON shape (field names and meanings are stable):
  *   {"query": "...", "corrected_query": "..."|null, "parsed_query": "...",
- *    "match": "all"|"any",
- *    "relaxed_syntax": false, "total": N, "total_exact": true,
- *    "total_if_any": 0,
- *    "offset": 0, "limit": 10,
+ *    "match": "all"|"any", "relaxed_syntax": false, "total": N,
+ *    "total_exact": true, "total_if_any": 0, "offset": 0, "limit": 10,
  *    "results": [{"rank": 1, "score": 7.31, "source": "001_x.txt",
  *                 "passage": 5, "line": 5, "title": "..."|null,
  *                 "date": "2025-06-13"|null, "heading": "..."|null,
@@ -18,35 +20,50 @@
  * `also` lists the near-copies of the passage (same report, other
  * sources) that also match, hidden from the results unless --all.
  * `corrected_query` is the spelling-corrected query that was run instead
- * of `query` (null when none was needed).  `total_if_any` is, when no passage has every word, how many have some
- * (0 otherwise).  `passage` is 1-based.  Highlights are [start, end) byte offsets of the
- * matched words in the UTF-8 of `snippet` and of `text`.  A snippet cut
- * from a longer passage starts and/or ends with "… ".
+ * of `query` (null when none was needed).  `total_if_any` is, when no
+ * passage has every word, how many have some (0 otherwise).  `passage` is
+ * 1-based.  Highlights are [start, end) byte offsets of the matched words
+ * in the UTF-8 of `snippet` and of `text`.  A snippet cut from a longer
+ * passage starts and/or ends with "… ".  With --explain, each hit has
+ * "explain": [{"part", "weight"}] and the object "stopped" and "bm25".
  */
 #ifndef DEALSEARCH_RENDER_H
 #define DEALSEARCH_RENDER_H
 
 #include <stddef.h>
 
-#include "analyzer.h"
+#include "dealsearch.h"
+#include "highlight.h"
 #include "search.h"
-#include "text.h"
 #include "util.h"
 
 /* Default snippet length in bytes of passage text. */
 #define DS_SNIPPET_BYTES 320
 
+/* One hit as the loop prepared it; valid during the printer's call. */
 typedef struct {
-    int json;
-    int color;          /* bold matches and coloured headers (ANSI) */
-    int full;           /* whole passages instead of snippets */
-    unsigned width;     /* wrap text to this many columns; 0: no wrapping */
-    size_t snippet_bytes;
-} ds_render_options;
+    size_t rank;                          /* 1-based, offset included */
+    const ds_hit *hit;
+    const ds_span_list *text_matches;     /* in hit->record.text */
+    const ds_buf *snippet;                /* the excerpt shown */
+    const ds_span_list *snippet_matches;  /* in the snippet */
+    const ds_span_list *heading_matches;  /* in the heading */
+} ds_hit_view;
 
-/* Append the rendering of `r` (the answer to `query`) to `out`. */
-void ds_render(ds_buf *out, const char *query, const ds_results *r,
-               const ds_search_options *so, ds_analyzer *a,
-               const ds_render_options *ro);
+typedef struct ds_printer ds_printer;
+struct ds_printer {
+    void (*begin)(ds_printer *p, const ds_results *r);
+    void (*hit)(ds_printer *p, const ds_hit_view *v);
+    void (*end)(ds_printer *p, const ds_results *r);
+    ds_buf *out;
+    const ds_print_options *opt;
+    /* The printers' own state, set by `begin`. */
+    size_t hit_rank_base;   /* the first hit's rank */
+    int explain;            /* the search was explained */
+};
+
+/* The printers: set the functions of `p`. */
+void ds_printer_json(ds_printer *p);
+void ds_printer_human(ds_printer *p);
 
 #endif

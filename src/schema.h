@@ -34,12 +34,18 @@
  *   dealsearch.synonyms  the synonyms file the index was built with
  *   dealsearch.groups    near-copy groups of two or more passages
  *   dealsearch.reader    how corpus files were read: "news" or "plain"
+ *   dealsearch.corpus    which corpus: "folder PATH", "jsonl PATH" or
+ *                        "jsonl-split PATH" (PATH absolute)
  *   dealsearch.lengths   the passages' average length and the BM25
  *                        normalisation their wdfs were stored with
  *                        (ranking.h)
  */
 #ifndef DEALSEARCH_SCHEMA_H
 #define DEALSEARCH_SCHEMA_H
+
+#include <stddef.h>
+
+#include "util.h"
 
 #define DS_PREFIX_SOURCE "XSRC"
 #define DS_FIELD_SOURCE "source"
@@ -60,8 +66,40 @@
 #define DS_META_GROUPS "dealsearch.groups"
 #define DS_META_READER "dealsearch.reader"
 #define DS_META_LENGTHS "dealsearch.lengths"
+#define DS_META_CORPUS "dealsearch.corpus"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "8"
+#define DS_INDEX_FORMAT "9"
+
+/* A passage's text as it is indexed: each part normalised (ds_normalize);
+ * an empty part is absent. */
+typedef struct {
+    ds_buf heading, body, title;
+    int title_is_text;   /* the title is part of the passage's words */
+} ds_indexed_text;
+
+/* Fill `t` from a passage's heading and title (NULL when none) and body. */
+void ds_indexed_text_set(ds_indexed_text *t, const char *heading,
+                         const char *body, size_t body_len,
+                         const char *title, int title_is_text);
+
+void ds_indexed_text_free(ds_indexed_text *t);
+
+/* One text the index holds for a passage, under `prefix` ("": its words,
+ * ranked and searched unprefixed). */
+typedef struct {
+    const ds_buf *text;
+    const char *prefix;
+} ds_field;
+
+#define DS_MAX_FIELDS 5
+
+/* The fields of `t` in the order they are written — the heading as words
+ * and under heading:, the body, the title under title: and, when it is
+ * part of the text, as words — leaving out empty parts.  The writer, the
+ * passage length BM25 normalises with and feedback's re-reading of a
+ * passage all take the fields from here.  Returns how many. */
+size_t ds_indexed_fields(const ds_indexed_text *t,
+                         ds_field out[DS_MAX_FIELDS]);
 
 #endif

@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "highlight.h"
 #include "ranking.h"
 #include "record.h"
-#include "render.h"
 #include "schema.h"
 #include "stopwords.h"
 #include "store.h"
+#include "text.h"
 #include "util.h"
 
 /* An index of at most this many passages has every match examined, so its
@@ -29,112 +28,119 @@ struct ds_searcher {
     ds_analyzer *analyzer;
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
-    dsx_bm25 bm25;
+    ds_bm25 bm25;
     double avg_length;      /* see load_lengths() */
+    unsigned feedback_docs, feedback_terms;  /* see load_feedback() */
+    double feedback_weight;
     dsx_db *db;
     ds_buf indexed_text;    /* see indexed_text() */
+    ds_indexed_text fields; /* the same */
 };
 
-static char *damaged(const char *index_dir, const char *what)
+/* "index ... is damaged": DS_ERR_DAMAGED, naming the index and `what`. */
+static ds_status damaged(char **err, const char *index_dir, const char *what)
 {
-    return ds_xasprintf("index '%s' is damaged or not a dealsearch index: "
-                        "%s — run 'dealsearch index' to rebuild",
-                        index_dir, what);
+    return ds_fail(err, DS_ERR_DAMAGED,
+                   "index '%s' is damaged or not a dealsearch index: %s — "
+                   "run 'dealsearch index' to rebuild", index_dir, what);
+}
+
+/* Read metadata `key` into *value (malloc'd); a failure is damage. */
+static ds_status metadata(ds_searcher *s, const char *key, char **value,
+                          char **err)
+{
+    char *why = NULL;
+    ds_status st = dsx_db_get_metadata(s->db, key, value, &why);
+    if (st != DS_OK) st = damaged(err, s->index_dir, why);
+    free(why);
+    return st;
 }
 
 /* Check the index was built with this program's format and analysis. */
-static char *check_compatible(ds_searcher *s)
+static ds_status check_compatible(ds_searcher *s, char **err)
 {
-    char *format = NULL, *analysis = NULL, *err = NULL;
-    if (dsx_db_get_metadata(s->db, DS_META_FORMAT, &format) ||
-        dsx_db_get_metadata(s->db, DS_META_ANALYSIS, &analysis)) {
-        err = damaged(s->index_dir, dsx_db_error(s->db));
-    } else if (format[0] == '\0') {
-        err = damaged(s->index_dir, "no dealsearch format version");
-    } else if (strcmp(format, DS_INDEX_FORMAT) != 0 ||
-               strcmp(analysis, DS_ANALYSIS_DESCRIPTION) != 0) {
-        err = ds_xasprintf("index '%s' was built by another version of "
-                           "dealsearch (format %s, analysis '%s') — run "
-                           "'dealsearch index' to rebuild",
-                           s->index_dir, format, analysis);
-    }
+    char *format = NULL, *analysis = NULL;
+    ds_status st = metadata(s, DS_META_FORMAT, &format, err);
+    if (st == DS_OK) st = metadata(s, DS_META_ANALYSIS, &analysis, err);
+    if (st == DS_OK && format[0] == '\0')
+        st = damaged(err, s->index_dir, "no dealsearch format version");
+    else if (st == DS_OK && (strcmp(format, DS_INDEX_FORMAT) != 0 ||
+                             strcmp(analysis, DS_ANALYSIS_DESCRIPTION) != 0))
+        st = ds_fail(err, DS_ERR_VERSION,
+                     "index '%s' was built by another version of dealsearch "
+                     "(format %s, analysis '%s') — run 'dealsearch index' to "
+                     "rebuild", s->index_dir, format, analysis);
     free(format);
     free(analysis);
-    return err;
+    return st;
 }
 
 /* Feedback settings: the shipped ones, or for relevance experiments
  * DEALSEARCH_FEEDBACK = "docs,terms,weight". */
-static void set_feedback(dsx_search_params *p, int on)
+static ds_status load_feedback(ds_searcher *s, char **err)
 {
     const char *env = getenv("DEALSEARCH_FEEDBACK");
-    if (on) {
-        p->expand_docs = DS_FEEDBACK_DOCS;
-        p->expand_terms = DS_FEEDBACK_TERMS;
-        p->expand_weight = DS_FEEDBACK_WEIGHT;
-    }
-    if (env)
-        sscanf(env, "%u,%u,%lf", &p->expand_docs, &p->expand_terms,
-               &p->expand_weight);
+    s->feedback_docs = DS_FEEDBACK_DOCS;
+    s->feedback_terms = DS_FEEDBACK_TERMS;
+    s->feedback_weight = DS_FEEDBACK_WEIGHT;
+    char end;
+    if (env && sscanf(env, "%u,%u,%lf%c", &s->feedback_docs,
+                      &s->feedback_terms, &s->feedback_weight, &end) != 3)
+        return ds_fail(err, DS_ERR_USAGE,
+                       "DEALSEARCH_FEEDBACK is '%s'; it takes three numbers: "
+                       "docs,terms,weight", env);
+    return DS_OK;
 }
 
 /* Whether the build found near-copies (worth collapsing on), and how many
  * matches to examine. */
-static char *load_groups(ds_searcher *s)
+static ds_status load_groups(ds_searcher *s, char **err)
 {
-    char *groups = NULL;
-    if (dsx_db_get_metadata(s->db, DS_META_GROUPS, &groups) != DSX_OK)
-        return damaged(s->index_dir, dsx_db_error(s->db));
+    char *groups = NULL, *why = NULL;
+    ds_status st = metadata(s, DS_META_GROUPS, &groups, err);
+    if (st != DS_OK) return st;
     s->has_groups = strtoul(groups, NULL, 10) > 0;
     free(groups);
     unsigned long passages = 0;
-    if (dsx_db_doc_count(s->db, &passages) != DSX_OK)
-        return damaged(s->index_dir, dsx_db_error(s->db));
+    if (dsx_db_doc_count(s->db, &passages, &why) != DS_OK)
+        st = damaged(err, s->index_dir, why);
+    free(why);
     s->check_at_least =
         passages <= EXACT_TOTALS_UP_TO ? (unsigned)passages : 0;
-    return NULL;
+    return st;
 }
 
 /* The length normalisation the passages were written with: BM25's b and
  * min_normlen are the index's (ranking.h). */
-static char *load_lengths(ds_searcher *s)
+static ds_status load_lengths(ds_searcher *s, char **err)
 {
     char *text = NULL;
-    if (dsx_db_get_metadata(s->db, DS_META_LENGTHS, &text) != DSX_OK)
-        return damaged(s->index_dir, dsx_db_error(s->db));
+    ds_status st = metadata(s, DS_META_LENGTHS, &text, err);
+    if (st != DS_OK) return st;
     dsx_length_norm norm;
-    int bad = ds_length_norm_parse(text, &norm) != 0;
+    st = ds_length_norm_parse(text, &norm);
     free(text);
-    if (bad) return damaged(s->index_dir, "no length normalisation");
+    if (st != DS_OK) return damaged(err, s->index_dir, "no length normalisation");
     s->bm25.b = norm.b;
     s->bm25.min_normlen = norm.min_normlen;
     s->bm25.k2 = 0; /* it needs document lengths */
     s->avg_length = norm.avg_length;
     dsx_db_set_bm25(s->db, &s->bm25);
     dsx_db_set_length_norm(s->db, &norm);
-    return NULL;
-}
-
-/* The synonym groups the index was built with, for highlighting. */
-static char *load_synonyms(ds_searcher *s)
-{
-    if (dsx_db_get_metadata(s->db, DS_META_SYNONYMS, &s->synonyms_text) !=
-        DSX_OK)
-        return damaged(s->index_dir, dsx_db_error(s->db));
-    return NULL;
+    return DS_OK;
 }
 
 /* Parse the synonym groups, the first time a hit matched one (analysing
  * them costs more than most searches). */
-static char *parse_synonyms(ds_searcher *s)
+static ds_status parse_synonyms(ds_searcher *s, char **err)
 {
-    char *err = NULL, *perr = NULL;
-    if (s->synonyms || !s->synonyms_text || !s->synonyms_text[0]) return NULL;
-    s->synonyms =
-        ds_synonyms_parse(s->analyzer, s->synonyms_text, "synonyms", &perr);
-    if (!s->synonyms) err = damaged(s->index_dir, perr);
-    free(perr);
-    return err;
+    if (s->synonyms || !s->synonyms_text[0]) return DS_OK;
+    char *why = NULL;
+    ds_status st = ds_synonyms_parse(s->analyzer, s->synonyms_text,
+                                     "synonyms", &s->synonyms, &why);
+    if (st != DS_OK) st = damaged(err, s->index_dir, why);
+    free(why);
+    return st;
 }
 
 static int matched_a_synonym_group(const ds_results *r)
@@ -147,75 +153,85 @@ static int matched_a_synonym_group(const ds_results *r)
     return 0;
 }
 
-ds_search_status ds_searcher_open(const char *index_dir, ds_searcher **out,
-                                  char **err)
+/* Is the index's generation as its build left it?  Files changed since
+ * the build mean damage — unless there is no manifest at all and the
+ * format says the index is just older. */
+static ds_status verify(ds_searcher *s, char **err)
 {
-    *out = NULL;
-    *err = NULL;
-    int has = ds_store_has_index(index_dir, err);
-    if (has < 0) return DS_SEARCH_ERROR;
-    if (has == 0) {
-        *err = ds_xasprintf("no index at '%s' — run 'dealsearch index'",
-                            index_dir);
-        return DS_SEARCH_NO_INDEX;
+    char *why = NULL;
+    ds_status st = ds_store_verify(s->index_dir, &why);
+    if (st == DS_OK || st == DS_ERR_VERSION) {
+        ds_status compatible = check_compatible(s, err);
+        if (compatible != DS_OK) st = compatible;
+        else if (st != DS_OK) st = damaged(err, s->index_dir, why);
+    } else {
+        st = damaged(err, s->index_dir, why);
     }
+    free(why);
+    return st;
+}
+
+/* Open the served generation's database and set the parser up as the
+ * index was built (schema.h). */
+static ds_status open_db(ds_searcher *s, char **err)
+{
+    char *path = ds_store_current_path(s->index_dir), *why = NULL;
+    ds_status st = dsx_db_open(path, ds_analyzer_stemmer(s->analyzer),
+                               &s->db, &why);
+    free(path);
+    if (st == DS_OK && !getenv("DEALSEARCH_NO_STOPWORDS")) /* experiments */
+        st = dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords, &why);
+    if (st == DS_OK)
+        st = dsx_db_add_boolean_prefix(s->db, DS_FIELD_SOURCE,
+                                       DS_PREFIX_SOURCE, &why);
+    if (st == DS_OK)
+        st = dsx_db_add_prefix(s->db, DS_FIELD_TITLE, DS_PREFIX_TITLE, &why);
+    if (st == DS_OK)
+        st = dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING,
+                               &why);
+    if (st == DS_OK)
+        st = dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE, &why);
+    if (st != DS_OK) st = damaged(err, s->index_dir, why);
+    free(why);
+    return st;
+}
+
+static ds_searcher *searcher_new(const char *index_dir)
+{
     ds_searcher *s = ds_xmalloc(sizeof *s);
+    memset(s, 0, sizeof *s);
     s->index_dir = ds_xstrdup(index_dir);
     s->analyzer = ds_analyzer_new();
-    s->synonyms_text = NULL;
-    s->synonyms = NULL;
-    s->has_groups = 0;
-    s->avg_length = 0;
-    s->db = NULL;
     ds_buf_init(&s->indexed_text);
-    if (!s->analyzer) {
-        *err = ds_xstrdup("libstemmer has no English stemmer");
+    return s;
+}
+
+ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
+                           char **err)
+{
+    *out = NULL;
+    int has = 0;
+    ds_status st = ds_store_has_index(index_dir, &has, err);
+    if (st != DS_OK) return st;
+    if (!has)
+        return ds_fail(err, DS_ERR_NO_INDEX,
+                       "no index at '%s' — run 'dealsearch index'", index_dir);
+    ds_searcher *s = searcher_new(index_dir);
+    if (!s->analyzer)
+        st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
+    if (st == DS_OK) st = ds_bm25_settings(&s->bm25, err);
+    if (st == DS_OK) st = load_feedback(s, err);
+    if (st == DS_OK) st = open_db(s, err);
+    if (st == DS_OK) st = verify(s, err);
+    if (st == DS_OK) st = load_lengths(s, err);
+    if (st == DS_OK) st = metadata(s, DS_META_SYNONYMS, &s->synonyms_text, err);
+    if (st == DS_OK) st = load_groups(s, err);
+    if (st != DS_OK) {
         ds_searcher_close(s);
-        return DS_SEARCH_ERROR;
-    }
-    char *path = ds_store_current_path(index_dir), *xerr = NULL;
-    dsx_status st = dsx_db_open(path, ds_analyzer_stemmer(s->analyzer),
-                                &s->db, &xerr);
-    free(path);
-    if (st != DSX_OK) {
-        *err = damaged(index_dir, xerr ? xerr : dsx_status_name(st));
-        free(xerr);
-        ds_searcher_close(s);
-        return DS_SEARCH_ERROR;
-    }
-    ds_bm25_settings(&s->bm25);
-    /* DEALSEARCH_NO_STOPWORDS: for relevance experiments only. */
-    if (!getenv("DEALSEARCH_NO_STOPWORDS"))
-        dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords);
-    /* Files changed since the build mean damage — unless there is no
-     * manifest at all and the format says the index is just older. */
-    char *why = NULL, *old = check_compatible(s);
-    int verify = ds_store_verify(index_dir, &why);
-    if (verify == DS_STORE_NO_MANIFEST && old) {
-        *err = old;
-        old = NULL;
-    } else if (verify != 0) {
-        *err = damaged(index_dir, why);
-    } else {
-        *err = old;
-        old = NULL;
-    }
-    free(old);
-    free(why);
-    if (*err ||
-        dsx_db_add_boolean_prefix(s->db, DS_FIELD_SOURCE, DS_PREFIX_SOURCE) ||
-        dsx_db_add_prefix(s->db, DS_FIELD_TITLE, DS_PREFIX_TITLE) ||
-        dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING) ||
-        dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE) ||
-        (*err = load_lengths(s)) != NULL ||
-        (*err = load_synonyms(s)) != NULL ||
-        (*err = load_groups(s)) != NULL) {
-        if (!*err) *err = damaged(index_dir, dsx_db_error(s->db));
-        ds_searcher_close(s);
-        return DS_SEARCH_ERROR;
+        return st;
     }
     *out = s;
-    return DS_SEARCH_OK;
+    return DS_OK;
 }
 
 void ds_searcher_close(ds_searcher *s)
@@ -226,20 +242,15 @@ void ds_searcher_close(ds_searcher *s)
     free(s->synonyms_text);
     ds_analyzer_free(s->analyzer);
     ds_buf_free(&s->indexed_text);
+    ds_indexed_text_free(&s->fields);
     free(s->index_dir);
     free(s);
 }
 
-ds_analyzer *ds_searcher_analyzer(ds_searcher *s)
+void ds_search_options_init(ds_search_options *opt)
 {
-    return s->analyzer;
-}
-
-static int is_blank_query(const char *q)
-{
-    for (; *q; q++)
-        if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') return 0;
-    return 1;
+    memset(opt, 0, sizeof *opt);
+    opt->limit = 10;
 }
 
 /* ---- Spelling correction ---- */
@@ -251,6 +262,8 @@ typedef struct {
     ds_buf out;      /* the corrected query so far */
     size_t copied;   /* bytes of `query` already in `out` */
     int changed;
+    ds_status status;
+    char *error;
 } correction;
 
 static int is_operator(const char *s, size_t len)
@@ -276,26 +289,29 @@ static int skip_word(const correction *c, const ds_token *tok)
     return 0;
 }
 
-static int stem_exists(ds_searcher *s, const char *word, size_t len)
+static ds_status stem_exists(ds_searcher *s, const char *word, size_t len,
+                             int *exists, char **err)
 {
     size_t stem_len;
     const char *stem = ds_analyzer_stem(s->analyzer, word, len, &stem_len);
     char *term = ds_xstrndup(stem, stem_len);
-    int exists = 1;
-    dsx_db_term_exists(s->db, term, &exists);
+    ds_status st = dsx_db_term_exists(s->db, term, exists, err);
     free(term);
-    return exists;
+    return st;
 }
 
-static int correct_word(void *ctx, const ds_token *tok)
+/* Replace the word if the index lacks it and knows one close to it. */
+static ds_status correct(correction *c, const ds_token *tok, char **err)
 {
-    correction *c = ctx;
     ds_searcher *s = c->searcher;
-    if (skip_word(c, tok) || stem_exists(s, tok->term, tok->term_len))
-        return 0;
+    int exists = 1;
+    ds_status st = stem_exists(s, tok->term, tok->term_len, &exists, err);
+    if (st != DS_OK || exists) return st;
     char *word = ds_xstrndup(tok->term, tok->term_len), *suggestion = NULL;
-    if (dsx_db_spelling_suggestion(s->db, word, &suggestion) == DSX_OK &&
-        suggestion[0] && stem_exists(s, suggestion, strlen(suggestion))) {
+    st = dsx_db_spelling_suggestion(s->db, word, &suggestion, err);
+    if (st == DS_OK && suggestion[0])
+        st = stem_exists(s, suggestion, strlen(suggestion), &exists, err);
+    if (st == DS_OK && suggestion[0] && exists) {
         ds_buf_append(&c->out, c->query + c->copied, tok->start - c->copied);
         ds_buf_puts(&c->out, suggestion);
         c->copied = tok->end;
@@ -303,51 +319,58 @@ static int correct_word(void *ctx, const ds_token *tok)
     }
     free(suggestion);
     free(word);
-    return 0;
+    return st;
 }
 
-/* The query with each word that the index lacks, but that is close to an
- * indexed word, replaced by that word; NULL when nothing changed. */
-static char *correct_spelling(ds_searcher *s, const char *query)
+static int correct_word(void *ctx, const ds_token *tok)
 {
-    correction c = {s, query, strlen(query), {0}, 0, 0};
-    ds_tokenize(query, c.len, correct_word, &c);
-    if (!c.changed) {
-        ds_buf_free(&c.out);
-        return NULL;
-    }
-    ds_buf_append(&c.out, query + c.copied, c.len - c.copied);
-    return ds_buf_steal(&c.out);
+    correction *c = ctx;
+    if (skip_word(c, tok)) return 0;
+    c->status = correct(c, tok, &c->error);
+    return c->status != DS_OK;
 }
+
+/* *corrected: the query with each word that the index lacks, but that is
+ * close to an indexed word, replaced by that word; NULL when nothing
+ * changed. */
+static ds_status correct_spelling(ds_searcher *s, const char *query,
+                                  char **corrected, char **err)
+{
+    correction c = {s, query, strlen(query), {0}, 0, 0, DS_OK, NULL};
+    ds_tokenize(query, c.len, correct_word, &c);
+    *corrected = NULL;
+    if (c.status != DS_OK) {
+        damaged(err, s->index_dir, c.error);
+        free(c.error);
+        ds_buf_free(&c.out);
+        return DS_ERR_DAMAGED;
+    }
+    if (c.changed) {
+        ds_buf_append(&c.out, query + c.copied, c.len - c.copied);
+        *corrected = ds_buf_steal(&c.out);
+    }
+    ds_buf_free(&c.out);
+    return DS_OK;
+}
+
+/* ---- Running a query ---- */
 
 /* Decode the hits of `res` into `out`. */
-static int collect_hits(ds_searcher *s, const dsx_results *res,
-                        ds_results *out, char **err)
+static ds_status collect_hits(ds_searcher *s, const dsx_results *res,
+                              ds_results *out, char **err)
 {
     size_t n = dsx_results_size(res);
     out->hits = ds_xmalloc((n ? n : 1) * sizeof *out->hits);
     for (size_t i = 0; i < n; i++) {
         dsx_hit h;
         dsx_results_hit(res, i, &h);
-        ds_record rec;
-        if (ds_record_decode(h.data, h.data_len, &rec) != 0) {
-            *err = damaged(s->index_dir, "a passage record is unreadable");
-            return -1;
-        }
-        ds_hit *hit = &out->hits[out->count++];
+        ds_hit *hit = &out->hits[out->count];
+        memset(hit, 0, sizeof *hit);
+        if (ds_record_decode(h.data, h.data_len, &hit->record) != DS_OK)
+            return damaged(err, s->index_dir,
+                           "a passage record is unreadable");
+        out->count++;
         hit->score = h.score;
-        hit->source = rec.source;
-        hit->passage = rec.passage;
-        hit->line = rec.line;
-        hit->text = rec.text;
-        hit->text_len = rec.text_len;
-        hit->title = rec.title;
-        hit->date = rec.date;
-        hit->heading = rec.heading;
-        hit->group = rec.group;
-        hit->collapsed = 0;
-        hit->also = NULL;
-        hit->n_also = 0;
         hit->terms = ds_xmalloc((h.n_terms ? h.n_terms : 1) * sizeof(char *));
         hit->n_terms = h.n_terms;
         for (size_t t = 0; t < h.n_terms; t++)
@@ -361,9 +384,9 @@ static int collect_hits(ds_searcher *s, const dsx_results *res,
         }
     }
     unsigned long lower, upper;
-    dsx_results_total(res, &out->total, &lower, &upper);
-    out->total_exact = lower == upper;
-    return 0;
+    dsx_results_total(res, &out->info.total, &lower, &upper);
+    out->info.total_exact = lower == upper;
+    return DS_OK;
 }
 
 /* The query as an error message may show it: no control characters (it
@@ -379,32 +402,36 @@ static char *printable_query(const char *query)
     return ds_buf_steal(&b);
 }
 
-/* Parse `query`, noting in `out` how it was read.  NULL with *err set
- * when even plain words cannot be parsed. */
-static dsx_query *parse(ds_searcher *s, const char *query, unsigned flags,
-                        ds_results *out, char **err)
+/* Parse `query`, noting in `out` how it was read. */
+static ds_status parse(ds_searcher *s, const char *query, unsigned flags,
+                       ds_results *out, dsx_query **q, char **err)
 {
-    dsx_query *q = NULL;
-    if (dsx_db_parse_query(s->db, query, flags, &q) != DSX_OK) {
+    char *why = NULL;
+    ds_status st = dsx_db_parse_query(s->db, query, flags, q, &why);
+    if (st != DS_OK) {
         char *shown = printable_query(query);
-        *err = ds_xasprintf("query '%s': %s", shown, dsx_db_error(s->db));
+        ds_fail(err, st, "query '%s': %s", shown, why);
         free(shown);
-        return NULL;
+        free(why);
+        return st;
     }
     free(out->parsed);
-    out->parsed = ds_xstrdup(dsx_query_describe(q));
-    out->relaxed_syntax = dsx_query_was_relaxed(q);
+    out->parsed = ds_xstrdup(dsx_query_describe(*q));
+    out->info.relaxed_syntax = dsx_query_was_relaxed(*q);
     free(out->stopped);
-    out->stopped = ds_xstrdup(dsx_query_stopped(q));
-    return q;
+    out->stopped = ds_xstrdup(dsx_query_stopped(*q));
+    return DS_OK;
 }
 
-static int run(ds_searcher *s, const dsx_query *q,
-               const dsx_search_params *params, dsx_results **res, char **err)
+static ds_status run(ds_searcher *s, const dsx_query *q,
+                     const dsx_search_params *params, dsx_results **res,
+                     char **err)
 {
-    if (dsx_db_search(s->db, q, params, res) == DSX_OK) return 0;
-    *err = damaged(s->index_dir, dsx_db_error(s->db));
-    return -1;
+    char *why = NULL;
+    ds_status st = dsx_db_search(s->db, q, params, res, &why);
+    if (st != DS_OK) st = damaged(err, s->index_dir, why);
+    free(why);
+    return st;
 }
 
 /* Whether near-copies are shown once (see group_hits). */
@@ -413,25 +440,28 @@ static int grouping(const ds_searcher *s, const ds_search_options *opt)
     return s->has_groups && !opt->all && !opt->one_per_source;
 }
 
-/* For feedback (the index keeps no termlists): the text a passage's
- * record was indexed from, as the indexer handed it to Xapian — heading,
- * body and, when it was part of the text, title, each normalised.  Field
- * terms are not needed: feedback only learns plain words. */
+/* For feedback (the index keeps no termlists): the words a passage's
+ * record was indexed from — its fields (schema.h) that are indexed as
+ * words, each normalised.  Field terms are not needed: feedback only
+ * learns plain words. */
 static size_t indexed_text(void *ctx, const char *data, size_t len,
                            const char **text)
 {
     ds_searcher *s = ctx;
     ds_record rec;
-    if (ds_record_decode(data, len, &rec) != 0) return 0;
+    if (ds_record_decode(data, len, &rec) != DS_OK) return 0;
+    ds_indexed_text_set(&s->fields, rec.heading, rec.text, rec.text_len,
+                        rec.title, rec.title_in_text);
+    ds_record_free(&rec);
+    ds_field fields[DS_MAX_FIELDS];
+    size_t n = ds_indexed_fields(&s->fields, fields);
     ds_buf *out = &s->indexed_text;
     ds_buf_clear(out);
-    if (rec.heading) ds_normalize(rec.heading, strlen(rec.heading), out);
-    ds_buf_putc(out, '\n');
-    ds_normalize(rec.text, rec.text_len, out);
-    ds_buf_putc(out, '\n');
-    if (rec.title && rec.title_in_text)
-        ds_normalize(rec.title, strlen(rec.title), out);
-    ds_record_free(&rec);
+    for (size_t i = 0; i < n; i++) {
+        if (fields[i].prefix[0]) continue;
+        ds_buf_append(out, fields[i].text->data, fields[i].text->len);
+        ds_buf_putc(out, '\n');
+    }
     *text = out->data;
     return out->len;
 }
@@ -439,7 +469,7 @@ static size_t indexed_text(void *ctx, const char *data, size_t len,
 /* The search parameters for `opt`, fetching the first `window` hits when
  * grouping (group_hits picks from them), else just the page asked for.
  * One hit per source is Xapian's collapse, for TREC runs. */
-static dsx_search_params params_for(const ds_searcher *s,
+static dsx_search_params params_for(ds_searcher *s,
                                     const ds_search_options *opt,
                                     unsigned window)
 {
@@ -452,38 +482,66 @@ static dsx_search_params params_for(const ds_searcher *s,
         .explain = opt->explain,
         .data_slot = DS_SLOT_RECORD,
         .indexed_text = indexed_text,
-        .indexed_text_ctx = (void *)s};
-    set_feedback(&p, opt->feedback);
+        .indexed_text_ctx = s};
+    if (opt->feedback) {
+        p.expand_docs = s->feedback_docs;
+        p.expand_terms = s->feedback_terms;
+        p.expand_weight = s->feedback_weight;
+    }
     return p;
 }
 
 /* When no passage has every word, count those with any of them, so the
  * user can be told to try --any — unless the query means the same either
  * way (a single word, explicit operators). */
-static int count_any(ds_searcher *s, const char *query, unsigned flags,
-                     ds_results *out, char **err)
+static ds_status count_any(ds_searcher *s, const char *query, unsigned flags,
+                           ds_results *out, char **err)
 {
     char *all_parsed = out->parsed;
     out->parsed = NULL;
-    dsx_query *q = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, err);
+    dsx_query *q = NULL;
+    dsx_results *any = NULL;
     dsx_search_params count_only = {.check_at_least = s->check_at_least,
                                     .collapse_slot = -1,
                                     .data_slot = DS_SLOT_RECORD};
-    dsx_results *any = NULL;
-    int rc = q ? 0 : -1;
-    if (q && !dsx_query_is_empty(q) && strcmp(all_parsed, out->parsed) != 0 &&
-        (rc = run(s, q, &count_only, &any, err)) == 0) {
+    ds_status st = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, &q, err);
+    if (st == DS_OK && !dsx_query_is_empty(q) &&
+        strcmp(all_parsed, out->parsed) != 0 &&
+        (st = run(s, q, &count_only, &any, err)) == DS_OK) {
         unsigned long lower, upper;
-        dsx_results_total(any, &out->total_if_any, &lower, &upper);
+        dsx_results_total(any, &out->info.total_if_any, &lower, &upper);
     }
     dsx_results_destroy(any);
     dsx_query_destroy(q);
     free(out->parsed);
     out->parsed = all_parsed;
-    return rc;
+    return st;
 }
 
-static void free_hit(ds_hit *h);
+static void free_hit(ds_hit *h)
+{
+    ds_record_free(&h->record);
+    for (size_t t = 0; t < h->n_terms; t++) free(h->terms[t]);
+    free(h->terms);
+    for (size_t p = 0; p < h->n_parts; p++) free(h->parts[p].label);
+    free(h->parts);
+    for (size_t a = 0; a < h->n_also; a++) free(h->also[a].source);
+    free(h->also);
+}
+
+/* Fold hit `h` into `best`, the better hit of its near-copy group. */
+static void fold_into(ds_hit *best, ds_hit *h)
+{
+    if (best->n_also < DS_MAX_ALSO) {
+        best->also = ds_xrealloc(best->also,
+                                 (best->n_also + 1) * sizeof *best->also);
+        best->also[best->n_also].source = h->record.source;
+        best->also[best->n_also++].passage = h->record.passage;
+        h->record.source = NULL;
+    }
+    best->collapsed++;
+    free_hit(h);
+}
 
 /* Show each near-copy group once: walking `out`'s hits (the best first),
  * a hit whose group already has a better hit becomes an "also" of that
@@ -496,23 +554,15 @@ static size_t group_hits(ds_results *out, const ds_search_options *opt)
     size_t kept = 0, hidden = 0;
     for (size_t i = 0; i < out->count; i++) {
         ds_hit *h = &out->hits[i];
+        unsigned long group = h->record.group;
         size_t j = 0;
-        while (h->group && j < kept && out->hits[j].group != h->group) j++;
-        if (!h->group || j == kept) {
+        while (group && j < kept && out->hits[j].record.group != group) j++;
+        if (!group || j == kept) {
             out->hits[kept++] = *h;
-            continue;
+        } else {
+            fold_into(&out->hits[j], h);
+            hidden++;
         }
-        ds_hit *best = &out->hits[j];
-        if (best->n_also < DS_MAX_ALSO) {
-            best->also = ds_xrealloc(best->also,
-                                     (best->n_also + 1) * sizeof *best->also);
-            best->also[best->n_also].source = h->source;
-            best->also[best->n_also++].passage = h->passage;
-            h->source = NULL;
-        }
-        best->collapsed++;
-        free_hit(h);
-        hidden++;
     }
     /* The page: hits offset .. offset+limit of the grouped list. */
     size_t from = opt->offset < kept ? opt->offset : kept;
@@ -524,123 +574,163 @@ static size_t group_hits(ds_results *out, const ds_search_options *opt)
     return hidden;
 }
 
+static void free_hits(ds_results *out)
+{
+    for (size_t i = 0; i < out->count; i++) free_hit(&out->hits[i]);
+    free(out->hits);
+    out->hits = NULL;
+    out->count = 0;
+}
+
 /* Run `q` and fill `out` with the page `opt` asks for.  When grouping,
  * fetch a window of the best hits large enough that the page, after
  * folding near-copies, is full or the matches have run out: a few more
  * than the page at first (every hit fetched costs, and a smaller top-N
  * lets Xapian skip more), four times as many each time that falls short. */
-static int fetch(ds_searcher *s, const dsx_query *q,
-                 const ds_search_options *opt, dsx_results **res,
-                 ds_results *out, char **err)
+static ds_status fetch(ds_searcher *s, const dsx_query *q,
+                       const ds_search_options *opt, ds_results *out,
+                       char **err)
 {
     unsigned want = opt->offset + opt->limit;
     unsigned window = want + want / 4 + 2;
     for (;;) {
         dsx_search_params params = params_for(s, opt, window);
-        if (run(s, q, &params, res, err) != 0 ||
-            collect_hits(s, *res, out, err) != 0)
-            return -1;
-        if (!grouping(s, opt)) return 0;
+        dsx_results *res = NULL;
+        ds_status st = run(s, q, &params, &res, err);
+        if (st == DS_OK) st = collect_hits(s, res, out, err);
+        dsx_results_destroy(res);
+        if (st != DS_OK || !grouping(s, opt)) return st;
         size_t fetched = out->count;
         size_t hidden = group_hits(out, opt);
         int exhausted = fetched < window;
         if (exhausted || out->count == opt->limit || window >= 100000) {
             /* Folded copies are not separate matches. */
-            out->total = out->total > hidden ? out->total - hidden : 0;
-            out->total_exact = out->total_exact && exhausted;
-            return 0;
+            ds_results_info *info = &out->info;
+            info->total = info->total > hidden ? info->total - hidden : 0;
+            info->total_exact = info->total_exact && exhausted;
+            return DS_OK;
         }
         /* Too many copies for a full page: try a larger window. */
-        for (size_t i = 0; i < out->count; i++) free_hit(&out->hits[i]);
-        free(out->hits);
-        out->hits = NULL;
-        out->count = 0;
-        dsx_results_destroy(*res);
-        *res = NULL;
+        free_hits(out);
         window *= 4;
     }
 }
 
-int ds_search(ds_searcher *s, const char *query,
-              const ds_search_options *opt, ds_results *out, char **err)
+static int is_blank_query(const char *q)
 {
-    memset(out, 0, sizeof *out);
-    *err = NULL;
+    for (; *q; q++)
+        if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') return 0;
+    return 1;
+}
+
+/* Refuse what cannot be a query, naming it. */
+static ds_status check_query(const char *query, char **err)
+{
     size_t len = strlen(query);
-    if (len > DS_MAX_QUERY_BYTES) {
-        *err = ds_xasprintf("query is %zu bytes; the limit is %d", len,
-                            DS_MAX_QUERY_BYTES);
-        return -1;
+    if (len > DS_MAX_QUERY_BYTES)
+        return ds_fail(err, DS_ERR_QUERY, "query is %zu bytes; the limit is %d",
+                       len, DS_MAX_QUERY_BYTES);
+    if (is_blank_query(query))
+        return ds_fail(err, DS_ERR_QUERY, "empty query");
+    return DS_OK;
+}
+
+/* What the results say besides their hits, once they are complete. */
+static void fill_info(ds_searcher *s, const ds_search_options *opt,
+                      ds_results *out)
+{
+    ds_results_info *info = &out->info;
+    info->query = out->query;
+    info->corrected = out->corrected;
+    info->parsed = out->parsed;
+    info->stopped = out->stopped;
+    info->options = *opt;
+    info->bm25 = s->bm25;
+    info->avg_length = s->avg_length;
+    out->analyzer = s->analyzer;
+    out->synonyms = s->synonyms;
+}
+
+/* Parse and run the text, as `searched`, into `out`. */
+static ds_status search_text(ds_searcher *s, const ds_search_options *opt,
+                             ds_results *out, char **err)
+{
+    const char *text = out->searched;
+    unsigned flags = (opt->match_any ? DSX_QUERY_MATCH_ANY : 0) |
+                     (opt->plain ? DSX_QUERY_PLAIN : 0) |
+                     (opt->no_synonyms ? 0 : DSX_QUERY_SYNONYMS);
+    dsx_query *q = NULL;
+    ds_status st = parse(s, text, flags, out, &q, err);
+    if (st == DS_OK && dsx_query_is_empty(q)) {
+        char *shown = printable_query(out->query);
+        st = ds_fail(err, DS_ERR_QUERY, "query '%s' has no searchable words",
+                     shown);
+        free(shown);
     }
-    if (is_blank_query(query)) {
-        *err = ds_xstrdup("empty query");
-        return -1;
-    }
+    if (st == DS_OK) st = fetch(s, q, opt, out, err);
+    if (st == DS_OK && out->info.total == 0 && !opt->match_any)
+        st = count_any(s, text, flags, out, err);
+    dsx_query_destroy(q);
+    if (st == DS_OK && matched_a_synonym_group(out))
+        st = parse_synonyms(s, err);
+    return st;
+}
+
+ds_status ds_search(ds_searcher *s, const char *query,
+                    const ds_search_options *opt, ds_results **result,
+                    char **err)
+{
+    *result = NULL;
+    ds_status st = check_query(query, err);
+    if (st != DS_OK) return st;
+    ds_results *out = ds_xmalloc(sizeof *out);
+    memset(out, 0, sizeof *out);
+    out->query = ds_xstrdup(query);
     /* Match typographic variants as the index does: “Meta’s stake” is a
      * phrase, like "Meta's stake". */
     ds_buf normalized;
     ds_buf_init(&normalized);
-    ds_normalize(query, len, &normalized);
-    const char *text = normalized.data;
-    if (!opt->exact && (out->corrected = correct_spelling(s, text)) != NULL)
-        text = out->corrected;
-    unsigned flags = (opt->match_any ? DSX_QUERY_MATCH_ANY : 0) |
-                     (opt->plain ? DSX_QUERY_PLAIN : 0) |
-                     (opt->no_synonyms ? 0 : DSX_QUERY_SYNONYMS);
-    dsx_results *res = NULL;
-    dsx_query *q = parse(s, text, flags, out, err);
-    if (!q) goto fail;
-    if (dsx_query_is_empty(q)) {
-        char *shown = printable_query(query);
-        *err = ds_xasprintf("query '%s' has no searchable words", shown);
-        free(shown);
-        goto fail;
+    ds_normalize(query, strlen(query), &normalized);
+    out->searched = ds_buf_steal(&normalized);
+    if (!opt->exact)
+        st = correct_spelling(s, out->searched, &out->corrected, err);
+    if (st == DS_OK && out->corrected) {
+        free(out->searched);
+        out->searched = ds_xstrdup(out->corrected);
     }
-    if (fetch(s, q, opt, &res, out, err) != 0) goto fail;
-    if (out->total == 0 && !opt->match_any &&
-        count_any(s, text, flags, out, err) != 0)
-        goto fail;
-    dsx_results_destroy(res);
-    dsx_query_destroy(q);
-    ds_wildcard_prefixes(text, &out->wildcards, &out->n_wildcards);
-    if (matched_a_synonym_group(out) && (*err = parse_synonyms(s)) != NULL)
-        goto fail;
-    out->synonyms = s->synonyms;
-    out->bm25 = s->bm25;
-    out->avg_length = s->avg_length;
-    ds_buf_free(&normalized);
-    return 0;
-fail:
-    dsx_results_destroy(res);
-    dsx_query_destroy(q);
-    ds_results_free(out);
-    ds_buf_free(&normalized);
-    return -1;
-}
-
-static void free_hit(ds_hit *h)
-{
-    free(h->source);
-    free(h->text);
-    free(h->title);
-    free(h->date);
-    free(h->heading);
-    for (size_t t = 0; t < h->n_terms; t++) free(h->terms[t]);
-    free(h->terms);
-    for (size_t p = 0; p < h->n_parts; p++) free(h->parts[p].label);
-    free(h->parts);
-    for (size_t a = 0; a < h->n_also; a++) free(h->also[a].source);
-    free(h->also);
+    if (st == DS_OK) st = search_text(s, opt, out, err);
+    if (st != DS_OK) {
+        ds_results_free(out);
+        return st;
+    }
+    fill_info(s, opt, out);
+    *result = out;
+    return DS_OK;
 }
 
 void ds_results_free(ds_results *r)
 {
-    for (size_t i = 0; i < r->count; i++) free_hit(&r->hits[i]);
-    free(r->hits);
+    if (!r) return;
+    free_hits(r);
+    free(r->query);
+    free(r->searched);
     free(r->parsed);
     free(r->corrected);
     free(r->stopped);
-    for (size_t i = 0; i < r->n_wildcards; i++) free(r->wildcards[i]);
-    free(r->wildcards);
-    memset(r, 0, sizeof *r);
+    free(r);
+}
+
+const ds_results_info *ds_results_get_info(const ds_results *r)
+{
+    return &r->info;
+}
+
+size_t ds_results_count(const ds_results *r)
+{
+    return r->count;
+}
+
+const ds_hit *ds_results_hit(const ds_results *r, size_t i)
+{
+    return &r->hits[i];
 }

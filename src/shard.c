@@ -29,7 +29,8 @@ struct ds_shard {
     dsx_writer *writer;
     dsx_doc *doc;
     unsigned long passages;
-    char *error;               /* the first failure, malloc'd */
+    ds_status status;          /* the first failure, */
+    char *error;               /* and its message (malloc'd) */
     /* Threaded shards: the queue (a ring of jobs) and the thread. */
     int threaded;
     pthread_t thread;
@@ -45,9 +46,7 @@ void ds_passage_job_free(ds_passage_job *job)
     ds_buf_free(&job->spelling);
     ds_buf_free(&job->source_term);
     ds_buf_free(&job->record);
-    ds_buf_free(&job->heading);
-    ds_buf_free(&job->body);
-    ds_buf_free(&job->title);
+    ds_indexed_text_free(&job->text);
     memset(job, 0, sizeof *job);
 }
 
@@ -71,60 +70,51 @@ void ds_passage_job_add_spelling(ds_passage_job *job, const char *word,
     ds_buf_append(&job->spelling, word, len);
 }
 
-/* Add the job's words to the spelling table, committing every batch.
- * Returns NULL, or what failed (malloc'd). */
-static char *add_spelling(ds_shard *s, const ds_passage_job *job)
+/* Add the job's words to the spelling table, committing every batch. */
+static ds_status add_spelling(ds_shard *s, const ds_passage_job *job,
+                              char **err)
 {
     const char *p = job->spelling.data, *end = p + job->spelling.len;
     size_t added = 0;
-    dsx_status st = DSX_OK;
-    while (p < end && st == DSX_OK) {
+    ds_status st = DS_OK;
+    char *why = NULL;
+    while (p < end && st == DS_OK) {
         uint64_t count;
         uint32_t len;
         memcpy(&count, p, sizeof count);
         memcpy(&len, p + sizeof count, sizeof len);
         p += sizeof count + sizeof len;
-        st = dsx_writer_add_spelling(s->writer, p, len, (unsigned long)count);
+        st = dsx_writer_add_spelling(s->writer, p, len, (unsigned long)count,
+                                     &why);
         p += len;
-        if (st == DSX_OK && ++added % SPELLING_BATCH == 0)
-            st = dsx_writer_commit(s->writer);
+        if (st == DS_OK && ++added % SPELLING_BATCH == 0)
+            st = dsx_writer_commit(s->writer, &why);
     }
-    if (st == DSX_OK) st = dsx_writer_commit(s->writer);
-    return st == DSX_OK ? NULL
-                        : ds_xasprintf("spelling table: %s",
-                                       dsx_writer_error(s->writer));
+    if (st == DS_OK) st = dsx_writer_commit(s->writer, &why);
+    if (st != DS_OK) ds_fail(err, st, "spelling table: %s", why);
+    free(why);
+    return st;
 }
 
 /* ---- Indexing one passage ---- */
 
-/* Index `text` under `prefix`; plain text also yields the terms of the
- * synonym phrases it contains. */
-static dsx_status index_text(ds_shard *s, const ds_buf *text,
-                             const char *prefix)
+/* Index the passage's fields (schema.h); its words also yield the terms
+ * of the synonym phrases they contain. */
+static ds_status index_fields(ds_shard *s, const ds_indexed_text *text,
+                              char **err)
 {
-    dsx_status st =
-        dsx_doc_index_text(s->doc, text->data, text->len, prefix, 1);
-    if (st == DSX_OK && prefix[0] == '\0' && s->synonyms)
-        st = ds_synonyms_index(s->synonyms, s->analyzer, text->data,
-                               text->len, s->doc);
+    ds_field fields[DS_MAX_FIELDS];
+    size_t n = ds_indexed_fields(text, fields);
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < n && st == DS_OK; i++) {
+        const ds_buf *t = fields[i].text;
+        st = dsx_doc_index_text(s->doc, t->data, t->len, fields[i].prefix, 1,
+                                err);
+        if (st == DS_OK && !fields[i].prefix[0] && s->synonyms)
+            st = ds_synonyms_index(s->synonyms, s->analyzer, t->data, t->len,
+                                   s->doc, err);
+    }
     return st;
-}
-
-/* The heading (as text and under heading:), the body, the title (under
- * title:, and as text when it is part of the text), in that order. */
-static dsx_status index_fields(ds_shard *s, const ds_passage_job *job)
-{
-    dsx_status st = DSX_OK;
-    if (job->heading.len &&
-        ((st = index_text(s, &job->heading, "")) ||
-         (st = index_text(s, &job->heading, DS_PREFIX_HEADING))))
-        return st;
-    if ((st = index_text(s, &job->body, ""))) return st;
-    if (job->title.len && (st = index_text(s, &job->title, DS_PREFIX_TITLE)))
-        return st;
-    return job->title.len && job->title_is_text
-               ? index_text(s, &job->title, "")
-               : DSX_OK;
 }
 
 static int count_word(void *ctx, const ds_token *tok)
@@ -134,39 +124,48 @@ static int count_word(void *ctx, const ds_token *tok)
     return 0;
 }
 
-static unsigned long words_in(const ds_buf *text)
-{
-    unsigned long n = 0;
-    ds_tokenize(text->data, text->len, count_word, &n);
-    return n;
-}
-
-/* The words index_fields() indexes, field by field. */
 unsigned long ds_passage_job_length(const ds_passage_job *job)
 {
-    return 2 * words_in(&job->heading) + words_in(&job->body) +
-           (job->title_is_text ? 2 : 1) * words_in(&job->title);
+    ds_field fields[DS_MAX_FIELDS];
+    size_t n = ds_indexed_fields(&job->text, fields);
+    unsigned long words = 0;
+    for (size_t i = 0; i < n; i++)
+        ds_tokenize(fields[i].text->data, fields[i].text->len, count_word,
+                    &words);
+    return words;
 }
 
-/* One passage as one document, or spelling words.  Returns NULL, or what
- * failed (malloc'd). */
-static char *index_job(ds_shard *s, const ds_passage_job *job)
+/* The passage's document: its fields, then its values and filter term. */
+static ds_status fill_doc(ds_shard *s, const ds_passage_job *job,
+                          const char *name, char **err)
 {
-    if (job->spelling.len) return add_spelling(s, job);
-    const char *term = job->source_term.data;
-    const char *name = term + strlen(DS_PREFIX_SOURCE);
-    if (index_fields(s, job) ||
-        dsx_doc_normalise_lengths(s->doc, &s->norm) ||
-        (job->date[0] && dsx_doc_set_value(s->doc, DS_SLOT_DATE, job->date, 8)) ||
-        dsx_doc_set_value(s->doc, DS_SLOT_SOURCE, name, strlen(name)) ||
-        dsx_doc_add_term(s->doc, term) ||
-        dsx_doc_set_value(s->doc, DS_SLOT_RECORD, job->record.data,
-                          job->record.len))
-        return ds_xasprintf("%s: %s", name, dsx_doc_error(s->doc));
-    if (dsx_writer_add_doc(s->writer, s->doc) != DSX_OK)
-        return ds_xasprintf("%s: %s", name, dsx_writer_error(s->writer));
-    s->passages++;
-    return NULL;
+    ds_status st = index_fields(s, &job->text, err);
+    if (st == DS_OK) st = dsx_doc_normalise_lengths(s->doc, &s->norm, err);
+    if (st == DS_OK && job->date[0])
+        st = dsx_doc_set_value(s->doc, DS_SLOT_DATE, job->date, 8, err);
+    if (st == DS_OK)
+        st = dsx_doc_set_value(s->doc, DS_SLOT_SOURCE, name, strlen(name),
+                               err);
+    if (st == DS_OK) st = dsx_doc_add_term(s->doc, job->source_term.data, err);
+    if (st == DS_OK)
+        st = dsx_doc_set_value(s->doc, DS_SLOT_RECORD, job->record.data,
+                               job->record.len, err);
+    return st;
+}
+
+/* One passage as one document, or spelling words. */
+static ds_status index_job(ds_shard *s, const ds_passage_job *job,
+                           char **err)
+{
+    if (job->spelling.len) return add_spelling(s, job, err);
+    const char *name = job->source_term.data + strlen(DS_PREFIX_SOURCE);
+    char *why = NULL;
+    ds_status st = fill_doc(s, job, name, &why);
+    if (st == DS_OK) st = dsx_writer_add_doc(s->writer, s->doc, &why);
+    if (st != DS_OK) ds_fail(err, st, "%s: %s", name, why);
+    free(why);
+    if (st == DS_OK) s->passages++;
+    return st;
 }
 
 /* ---- The shard's thread ---- */
@@ -189,54 +188,66 @@ static int take(ds_shard *s, ds_passage_job *job)
 }
 
 /* Record the shard's first error (taking ownership of `error`). */
-static void fail(ds_shard *s, char *error)
+static void fail(ds_shard *s, ds_status status, char *error)
 {
     if (s->threaded) pthread_mutex_lock(&s->lock);
-    if (!s->error) s->error = error;
-    else free(error);
+    if (!s->error) {
+        s->status = status;
+        s->error = error;
+    } else {
+        free(error);
+    }
     if (s->threaded) pthread_mutex_unlock(&s->lock);
+}
+
+/* The shard's first error, as the error convention reports it. */
+static ds_status first_error(ds_shard *s, char **err)
+{
+    return ds_fail(err, s->status, "%s", s->error);
 }
 
 static void *shard_thread(void *arg)
 {
     ds_shard *s = arg;
     ds_passage_job job = {0};
-    char *error = NULL;
+    int failed = 0;
     while (take(s, &job)) {
-        if (error) continue; /* drain, so the producer never waits */
-        if ((error = index_job(s, &job)) != NULL) fail(s, ds_xstrdup(error));
+        if (failed) continue; /* drain, so the producer never waits */
+        char *error = NULL;
+        ds_status st = index_job(s, &job, &error);
+        if (st != DS_OK) {
+            fail(s, st, error);
+            failed = 1;
+        }
     }
-    free(error);
     ds_passage_job_free(&job);
     return NULL;
 }
 
 /* ---- API ---- */
 
-ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
-                        const ds_synonyms *synonyms, char **err)
+ds_status ds_shard_open(const char *path, ds_analyzer *analyzer,
+                        const ds_synonyms *synonyms, unsigned flush_docs,
+                        ds_shard **out, char **err)
 {
     ds_shard *s = ds_xmalloc(sizeof *s);
     memset(s, 0, sizeof *s);
     s->analyzer = analyzer;
     s->synonyms = synonyms;
-    char *xerr = NULL;
-    if (dsx_writer_create(path, ds_analyzer_stemmer(analyzer),
-                          DSX_WRITER_NO_SYNC | DSX_WRITER_NO_TERMLIST,
-                          &s->writer, &xerr) != DSX_OK) {
-        *err = ds_xasprintf("cannot create index '%s': %s", path,
-                            xerr ? xerr : "out of memory");
-        free(xerr);
-        free(s);
-        return NULL;
+    char *why = NULL;
+    ds_status st = dsx_writer_create(
+        path, ds_analyzer_stemmer(analyzer),
+        DSX_WRITER_NO_SYNC | DSX_WRITER_NO_TERMLIST, flush_docs, &s->writer,
+        &why);
+    if (st == DS_OK) st = dsx_doc_create(s->writer, &s->doc, &why);
+    if (st != DS_OK) {
+        ds_fail(err, st, "cannot create index '%s': %s", path, why);
+        ds_shard_close(s);
+        s = NULL;
     }
-    if (dsx_doc_create(s->writer, &s->doc) != DSX_OK) {
-        *err = ds_xasprintf("writing index: %s", dsx_writer_error(s->writer));
-        dsx_writer_destroy(s->writer);
-        free(s);
-        return NULL;
-    }
-    return s;
+    free(why);
+    *out = s;
+    return st;
 }
 
 void ds_shard_set_norm(ds_shard *s, const dsx_length_norm *norm)
@@ -248,7 +259,7 @@ void ds_shard_set_norm(ds_shard *s, const dsx_length_norm *norm)
     if (s->threaded) pthread_mutex_unlock(&s->lock);
 }
 
-int ds_shard_start(ds_shard *s, char **err)
+ds_status ds_shard_start(ds_shard *s, char **err)
 {
     s->queue = ds_xmalloc(QUEUE_JOBS * sizeof *s->queue);
     memset(s->queue, 0, QUEUE_JOBS * sizeof *s->queue);
@@ -258,7 +269,7 @@ int ds_shard_start(ds_shard *s, char **err)
     if (pthread_create(&s->thread, NULL, shard_thread, s) != 0)
         goto fail_full;
     s->threaded = 1;
-    return 0;
+    return DS_OK;
 fail_full:
     pthread_cond_destroy(&s->not_full);
 fail_empty:
@@ -268,17 +279,14 @@ fail_lock:
 fail:
     free(s->queue);
     s->queue = NULL;
-    *err = ds_xstrdup("cannot start an indexing thread");
-    return -1;
+    return ds_fail(err, DS_ERR_INTERNAL, "cannot start an indexing thread");
 }
 
-int ds_shard_add(ds_shard *s, ds_passage_job *job, char **err)
+ds_status ds_shard_add(ds_shard *s, ds_passage_job *job, char **err)
 {
     if (!s->threaded) {
-        if (!s->error) s->error = index_job(s, job);
-        if (!s->error) return 0;
-        *err = ds_xstrdup(s->error);
-        return -1;
+        if (!s->error) s->status = index_job(s, job, &s->error);
+        return s->error ? first_error(s, err) : DS_OK;
     }
     pthread_mutex_lock(&s->lock);
     while (s->queued == QUEUE_JOBS && !s->error)
@@ -290,11 +298,10 @@ int ds_shard_add(ds_shard *s, ds_passage_job *job, char **err)
         pthread_cond_signal(&s->not_empty);
     }
     pthread_mutex_unlock(&s->lock);
-    if (failed) *err = ds_xstrdup(s->error);
-    return failed ? -1 : 0;
+    return failed ? first_error(s, err) : DS_OK;
 }
 
-int ds_shard_finish(ds_shard *s, char **err)
+ds_status ds_shard_finish(ds_shard *s, char **err)
 {
     if (s->threaded) {
         pthread_mutex_lock(&s->lock);
@@ -311,9 +318,7 @@ int ds_shard_finish(ds_shard *s, char **err)
         free(s->queue);
         s->queue = NULL;
     }
-    if (!s->error) return 0;
-    *err = ds_xstrdup(s->error);
-    return -1;
+    return s->error ? first_error(s, err) : DS_OK;
 }
 
 dsx_writer *ds_shard_writer(ds_shard *s)
@@ -329,11 +334,7 @@ unsigned long ds_shard_passages(const ds_shard *s)
 void ds_shard_close(ds_shard *s)
 {
     if (!s) return;
-    if (s->threaded) {
-        char *err = NULL;
-        ds_shard_finish(s, &err);
-        free(err);
-    }
+    if (s->threaded) (void)ds_shard_finish(s, NULL); /* closing anyway */
     dsx_doc_destroy(s->doc);
     dsx_writer_destroy(s->writer);
     free(s->error);

@@ -16,8 +16,9 @@
 
 #include <stdint.h>
 
-#include "../shim/xapian_shim.h"
+#include "../shim/shim.h"
 #include "analyzer.h"
+#include "schema.h"
 #include "synonyms.h"
 #include "util.h"
 
@@ -29,8 +30,7 @@ typedef struct {
     ds_buf source_term;        /* DS_PREFIX_SOURCE + the source's name */
     ds_buf record;             /* the encoded ds_record */
     char date[9];              /* YYYYMMDD (what date ranges compare), or "" */
-    ds_buf heading, body, title;   /* normalised (ds_normalize); empty: none */
-    int title_is_text;         /* the title is also indexed as text */
+    ds_indexed_text text;      /* what is indexed (schema.h) */
 } ds_passage_job;
 
 void ds_passage_job_free(ds_passage_job *job);
@@ -47,13 +47,14 @@ void ds_passage_job_add_spelling(ds_passage_job *job, const char *word,
 
 typedef struct ds_shard ds_shard;
 
-/* A shard writing a new database at `path` (which must not hold one).
+/* A shard writing a new database at `path` (which must not hold one),
+ * writing added passages out every `flush_docs` (0: Xapian's default).
  * `analyzer` is borrowed and used for stemming (its stem cache) when
  * passages are indexed: until the first passage is added, another thread
- * may use it.  `synonyms` (may be NULL) is borrowed and read only.
- * Returns NULL with *err on failure. */
-ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
-                        const ds_synonyms *synonyms, char **err);
+ * may use it.  `synonyms` (may be NULL) is borrowed and read only. */
+ds_status ds_shard_open(const char *path, ds_analyzer *analyzer,
+                        const ds_synonyms *synonyms, unsigned flush_docs,
+                        ds_shard **out, char **err);
 
 /* Normalise each passage's wdfs with `norm` (copied; see ranking.h).  Set
  * it before the first passage is added: spelling words may come first,
@@ -61,20 +62,18 @@ ds_shard *ds_shard_open(const char *path, ds_analyzer *analyzer,
 void ds_shard_set_norm(ds_shard *s, const dsx_length_norm *norm);
 
 /* From now on index in a thread of the shard's own: ds_shard_add() queues
- * (waiting while the queue is full) instead of indexing.  Returns 0, or
- * -1 with *err. */
-int ds_shard_start(ds_shard *s, char **err);
+ * (waiting while the queue is full) instead of indexing. */
+ds_status ds_shard_start(ds_shard *s, char **err);
 
 /* Index `job`, or queue it.  The job's buffers are exchanged with a used
- * job's, so `job` can be refilled at once.  Returns 0, or -1 with *err
- * once the shard has failed (the error is also kept for ds_shard_finish).
- * Once the shard is started, several threads may add spelling jobs at
- * once. */
-int ds_shard_add(ds_shard *s, ds_passage_job *job, char **err);
+ * job's, so `job` can be refilled at once.  Fails once the shard has
+ * failed (the error is also kept for ds_shard_finish).  Once the shard is
+ * started, several threads may add spelling jobs at once. */
+ds_status ds_shard_add(ds_shard *s, ds_passage_job *job, char **err);
 
-/* Wait for the queue to empty and the thread to end.  Returns 0, or -1
- * with *err: the shard's first error. */
-int ds_shard_finish(ds_shard *s, char **err);
+/* Wait for the queue to empty and the thread to end.  Fails with the
+ * shard's first error. */
+ds_status ds_shard_finish(ds_shard *s, char **err);
 
 /* The shard's database writer (for metadata, synonyms and spelling, and
  * to commit); only while no thread of the shard runs. */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../shim/shim.h"
 #include "util.h"
 
 #define MARKER_NAME "dealsearch-index"
@@ -45,27 +46,25 @@ static int is_empty_dir(const char *path)
     return empty;
 }
 
-int ds_store_has_index(const char *index_dir, char **err)
+ds_status ds_store_has_index(const char *index_dir, int *has, char **err)
 {
-    *err = NULL;
+    *has = 0;
     struct stat st;
-    if (stat(index_dir, &st) != 0) return 0;
-    if (!S_ISDIR(st.st_mode)) {
-        *err = ds_xasprintf("index '%s' is not a directory", index_dir);
-        return -1;
-    }
+    if (stat(index_dir, &st) != 0) return DS_OK;
+    if (!S_ISDIR(st.st_mode))
+        return ds_fail(err, DS_ERR_DAMAGED, "index '%s' is not a directory",
+                       index_dir);
     if (!is_ours(index_dir)) {
-        if (is_empty_dir(index_dir)) return 0;
-        *err = ds_xasprintf("index '%s' is damaged or not a dealsearch "
-                            "index: no '" MARKER_NAME "' marker — run "
-                            "'dealsearch index' to rebuild",
-                            index_dir);
-        return -1;
+        if (is_empty_dir(index_dir)) return DS_OK;
+        return ds_fail(err, DS_ERR_DAMAGED,
+                       "index '%s' is damaged or not a dealsearch index: no '"
+                       MARKER_NAME "' marker — run 'dealsearch index' to "
+                       "rebuild", index_dir);
     }
     char *current = ds_store_current_path(index_dir);
-    int exists = stat(current, &st) == 0;
+    *has = stat(current, &st) == 0;
     free(current);
-    return exists;
+    return DS_OK;
 }
 
 /* Generation number of a directory entry named gen-NNNNNN, else 0. */
@@ -148,53 +147,58 @@ static unsigned long previous_gen(const char *index_dir, unsigned long gen)
     return best;
 }
 
-static int prepare_dir(const char *index_dir, char **err)
+static ds_status prepare_dir(const char *index_dir, char **err)
 {
-    if (mkdir(index_dir, 0755) != 0 && errno != EEXIST) {
-        *err = ds_xasprintf("cannot create index directory '%s': %s",
-                            index_dir, strerror(errno));
-        return -1;
-    }
-    if (is_ours(index_dir)) return 0;
-    if (!is_empty_dir(index_dir)) {
-        *err = ds_xasprintf("'%s' exists and is not a dealsearch index; "
-                            "refusing to write into it",
-                            index_dir);
-        return -1;
-    }
+    if (mkdir(index_dir, 0755) != 0 && errno != EEXIST)
+        return ds_fail(err, DS_ERR_IO,
+                       "cannot create index directory '%s': %s", index_dir,
+                       strerror(errno));
+    if (is_ours(index_dir)) return DS_OK;
+    if (!is_empty_dir(index_dir))
+        return ds_fail(err, DS_ERR_DAMAGED,
+                       "'%s' exists and is not a dealsearch index; refusing "
+                       "to write into it", index_dir);
     char *marker = ds_xasprintf("%s/" MARKER_NAME, index_dir);
     FILE *f = fopen(marker, "w");
     int ok = f && fputs(MARKER_TEXT, f) >= 0;
     if (f && fclose(f) != 0) ok = 0;
-    if (!ok)
-        *err = ds_xasprintf("cannot write '%s': %s", marker, strerror(errno));
+    ds_status st = ok ? DS_OK
+                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s",
+                                marker, strerror(errno));
     free(marker);
-    return ok ? 0 : -1;
+    return st;
 }
 
-int ds_rebuild_begin(const char *index_dir, ds_rebuild *rb, char **err)
+/* Open and take the index's lock file; *fd is the held lock. */
+static ds_status take_lock(const char *index_dir, int *fd, char **err)
 {
-    *err = NULL;
+    char *lock = ds_xasprintf("%s/lock", index_dir);
+    *fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    ds_status st = DS_OK;
+    if (*fd < 0)
+        st = ds_fail(err, DS_ERR_IO, "cannot open '%s': %s", lock,
+                     strerror(errno));
+    else if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
+        st = errno == EWOULDBLOCK
+                 ? ds_fail(err, DS_ERR_LOCKED,
+                           "another 'dealsearch index' is already rebuilding "
+                           "'%s'; try again when it has finished", index_dir)
+                 : ds_fail(err, DS_ERR_IO, "cannot lock index '%s': %s",
+                           index_dir, strerror(errno));
+    free(lock);
+    return st;
+}
+
+ds_status ds_rebuild_begin(const char *index_dir, ds_rebuild *rb, char **err)
+{
     memset(rb, 0, sizeof *rb);
     rb->lock_fd = -1;
-    if (prepare_dir(index_dir, err) != 0) return -1;
-    char *lock = ds_xasprintf("%s/lock", index_dir);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        *err = ds_xasprintf("cannot open '%s': %s", lock, strerror(errno));
-        free(lock);
-        return -1;
-    }
-    free(lock);
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        *err = ds_xasprintf(
-            errno == EWOULDBLOCK
-                ? "another 'dealsearch index' is already rebuilding '%s'; "
-                  "try again when it has finished"
-                : "cannot lock index '%s'",
-            index_dir);
-        close(fd);
-        return -1;
+    int fd = -1;
+    ds_status st = prepare_dir(index_dir, err);
+    if (st == DS_OK) st = take_lock(index_dir, &fd, err);
+    if (st != DS_OK) {
+        if (fd >= 0) close(fd);
+        return st;
     }
     /* We hold the lock: anything but the served generation and the one
      * before it is an abandoned rebuild or too old for any reader. */
@@ -205,7 +209,7 @@ int ds_rebuild_begin(const char *index_dir, ds_rebuild *rb, char **err)
     rb->gen = highest + 1;
     rb->gen_path = ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, rb->gen);
     rb->lock_fd = fd;
-    return 0;
+    return DS_OK;
 }
 
 /* fsync every file of `dir` and the directory itself. */
@@ -246,7 +250,7 @@ static void release(ds_rebuild *rb)
 static int is_table_file(const char *name)
 {
     return name[0] != '.' && strcmp(name, MANIFEST_NAME) != 0 &&
-           strcmp(name, "flintlock") != 0;
+           !dsx_is_lock_file(name);
 }
 
 static int count_table_files(const char *dir)
@@ -308,35 +312,44 @@ static char *verify_entry(const char *dir, const char *line)
     return err;
 }
 
-/* Check the files of the generation in `dir` against its manifest. */
-static int verify_generation(const char *dir, char **err)
+/* The first difference between the files of the generation in `dir` and
+ * its manifest (malloc'd), or NULL. */
+static char *manifest_difference(const char *dir, FILE *f)
 {
-    *err = NULL;
-    char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
-    FILE *f = fopen(path, "r");
-    char line[512];
-    int files = 0, listed = -1, rc = -1;
-    if (!f) {
-        *err = ds_xstrdup("its file list (" MANIFEST_NAME ") is missing");
-        rc = DS_STORE_NO_MANIFEST;
-    }
-    while (f && !*err && listed < 0 && fgets(line, sizeof line, f)) {
+    char line[512], *why = NULL;
+    int files = 0, listed = -1;
+    while (!why && listed < 0 && fgets(line, sizeof line, f)) {
         if (sscanf(line, "end %d", &listed) == 1) break;
-        *err = verify_entry(dir, line);
+        why = verify_entry(dir, line);
         files++;
     }
     /* The count at the end shows the list was not cut short. */
-    if (f && !*err && (listed != files || files == 0))
-        *err = ds_xstrdup("its file list (" MANIFEST_NAME ") is damaged");
-    else if (f && !*err && count_table_files(dir) != files)
-        *err = ds_xstrdup("it holds files its file list (" MANIFEST_NAME
-                          ") does not name");
-    if (f) fclose(f);
-    free(path);
-    return *err ? rc : 0;
+    if (!why && (listed != files || files == 0))
+        why = ds_xstrdup("its file list (" MANIFEST_NAME ") is damaged");
+    else if (!why && count_table_files(dir) != files)
+        why = ds_xstrdup("it holds files its file list (" MANIFEST_NAME
+                         ") does not name");
+    return why;
 }
 
-int ds_store_verify(const char *index_dir, char **err)
+/* Check the files of the generation in `dir` against its manifest. */
+static ds_status verify_generation(const char *dir, char **err)
+{
+    char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f)
+        return ds_fail(err, DS_ERR_VERSION,
+                       "its file list (" MANIFEST_NAME ") is missing");
+    char *why = manifest_difference(dir, f);
+    fclose(f);
+    if (!why) return DS_OK;
+    if (err) *err = why;
+    else free(why);
+    return DS_ERR_DAMAGED;
+}
+
+ds_status ds_store_verify(const char *index_dir, char **err)
 {
     /* `current` is resolved once per check, so a rebuild publishing
      * meanwhile cannot mix two generations' files (seen once in 1,000
@@ -346,41 +359,41 @@ int ds_store_verify(const char *index_dir, char **err)
         unsigned long gen = current_gen(index_dir);
         char *dir = gen ? ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, gen)
                         : ds_store_current_path(index_dir);
-        int rc = verify_generation(dir, err);
+        ds_status st = verify_generation(dir, err);
         free(dir);
-        if (rc == 0 || attempt == 2 || current_gen(index_dir) == gen)
-            return rc;
-        free(*err);
+        if (st == DS_OK || attempt == 2 || current_gen(index_dir) == gen)
+            return st;
+        if (err) free(*err);
     }
 }
 
-int ds_rebuild_publish(ds_rebuild *rb, char **err)
+ds_status ds_rebuild_publish(ds_rebuild *rb, char **err)
 {
-    *err = NULL;
     char *next = ds_xasprintf("%s/current.next", rb->index_dir);
     char *current = ds_store_current_path(rb->index_dir);
     char target[64];
     snprintf(target, sizeof target, GEN_PREFIX "%06lu", rb->gen);
     unsigned long old = current_gen(rb->index_dir);
-    int rc = -1;
+    ds_status st = DS_OK;
     unlink(next);
     if (write_manifest(rb->gen_path) != 0 || sync_dir(rb->gen_path) != 0) {
-        *err = ds_xasprintf("cannot sync '%s': %s", rb->gen_path,
-                            strerror(errno));
+        st = ds_fail(err, DS_ERR_IO, "cannot sync '%s': %s", rb->gen_path,
+                     strerror(errno));
     } else if (symlink(target, next) != 0 || rename(next, current) != 0) {
-        *err = ds_xasprintf("cannot publish '%s': %s", current,
-                            strerror(errno));
+        st = ds_fail(err, DS_ERR_IO, "cannot publish '%s': %s", current,
+                     strerror(errno));
         unlink(next);
     } else {
-        sync_dir(rb->index_dir);
+        /* Published: a failure to sync the folder's entry now only risks
+         * the swap on a crash, which leaves the old index served. */
+        (void)sync_dir(rb->index_dir);
         prune_generations(rb->index_dir, rb->gen, old);
-        rc = 0;
     }
     free(next);
     free(current);
-    if (rc != 0) ds_remove_dir(rb->gen_path);
+    if (st != DS_OK) ds_remove_dir(rb->gen_path);
     release(rb);
-    return rc;
+    return st;
 }
 
 void ds_rebuild_abort(ds_rebuild *rb)

@@ -19,13 +19,15 @@
 #ifndef DEALSEARCH_STORE_H
 #define DEALSEARCH_STORE_H
 
+#include "dealsearch.h"
+
 /* What the searcher opens: INDEX/current (malloc'd). */
 char *ds_store_current_path(const char *index_dir);
 
-/* 1 when INDEX has a served generation, 0 when there is none yet (INDEX
- * missing, or ours but never completed).  -1 with *err when INDEX exists
- * but is not a dealsearch index directory. */
-int ds_store_has_index(const char *index_dir, char **err);
+/* *has is 1 when INDEX has a served generation, 0 when there is none yet
+ * (INDEX missing, or ours but never completed).  DS_ERR_DAMAGED when INDEX
+ * exists but is not a dealsearch index directory. */
+ds_status ds_store_has_index(const char *index_dir, int *has, char **err);
 
 typedef struct {
     char *index_dir;
@@ -35,24 +37,23 @@ typedef struct {
 } ds_rebuild;
 
 /* Lock INDEX (creating it if missing) and reserve a new generation
- * directory path.  Returns 0, or -1 with *err: INDEX is not ours, or
- * another rebuild holds the lock. */
-int ds_rebuild_begin(const char *index_dir, ds_rebuild *rb, char **err);
+ * directory path.  DS_ERR_DAMAGED when INDEX is not ours, DS_ERR_LOCKED
+ * when another rebuild holds the lock, DS_ERR_IO. */
+ds_status ds_rebuild_begin(const char *index_dir, ds_rebuild *rb,
+                           char **err);
 
 /* Sync the new generation, make it current, prune old generations and
- * unlock.  Returns 0, or -1 with *err (the old index is then still
- * served). */
-int ds_rebuild_publish(ds_rebuild *rb, char **err);
+ * unlock.  On failure (DS_ERR_IO) the old index is still served. */
+ds_status ds_rebuild_publish(ds_rebuild *rb, char **err);
 
 /* Remove the new generation and unlock, leaving the old index served. */
 void ds_rebuild_abort(ds_rebuild *rb);
 
 /* Check the served generation's files are as the build left them (its
- * manifest of sizes and modification times).  Returns 0, or with *err a
- * malloc'd description of the first difference DS_STORE_NO_MANIFEST (none
- * at all: an index from before manifests) or -1 (anything else). */
-#define DS_STORE_NO_MANIFEST (-2)
-int ds_store_verify(const char *index_dir, char **err);
+ * manifest of sizes and modification times).  Fails with a description
+ * of the first difference: DS_ERR_VERSION when there is no manifest at
+ * all (an index from before manifests), else DS_ERR_DAMAGED. */
+ds_status ds_store_verify(const char *index_dir, char **err);
 
 /* Remove `path` and everything in it (a generation, a shard). */
 void ds_remove_dir(const char *path);

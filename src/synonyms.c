@@ -85,16 +85,17 @@ static int parse_group(ds_analyzer *a, char *line, ds_syn_group *g,
     return 0;
 }
 
-ds_synonyms *ds_synonyms_parse(ds_analyzer *a, const char *text,
-                               const char *name, char **err)
+ds_status ds_synonyms_parse(ds_analyzer *a, const char *text,
+                            const char *name, ds_synonyms **out, char **err)
 {
-    *err = NULL;
     ds_synonyms *s = ds_xmalloc(sizeof *s);
     memset(s, 0, sizeof *s);
     s->text = ds_xstrdup(text);
     char *copy = ds_xstrdup(text);
     unsigned long n = 0;
-    for (char *line = copy, *nl; line; line = nl ? nl + 1 : NULL) {
+    ds_status st = DS_OK;
+    for (char *line = copy, *nl; line && st == DS_OK;
+         line = nl ? nl + 1 : NULL) {
         nl = strchr(line, '\n');
         if (nl) *nl = '\0';
         n++;
@@ -102,33 +103,31 @@ ds_synonyms *ds_synonyms_parse(ds_analyzer *a, const char *text,
         const char *problem = NULL;
         int rc = parse_group(a, line, &g, &problem);
         if (rc < 0) {
-            *err = ds_xasprintf("%s:%lu: %s", name, n, problem);
-            break;
-        }
-        if (rc == 0) {
+            st = ds_fail(err, DS_ERR_USAGE, "%s:%lu: %s", name, n, problem);
+        } else if (rc == 0) {
             s->groups = ds_xrealloc(s->groups, (s->n + 1) * sizeof *s->groups);
             s->groups[s->n++] = g;
         }
     }
     free(copy);
-    if (*err) {
+    if (st != DS_OK) {
         ds_synonyms_free(s);
-        return NULL;
+        s = NULL;
     }
-    return s;
+    *out = s;
+    return st;
 }
 
-ds_synonyms *ds_synonyms_load(ds_analyzer *a, const char *path, char **err)
+ds_status ds_synonyms_load(ds_analyzer *a, const char *path,
+                           ds_synonyms **out, char **err)
 {
+    *out = NULL;
     ds_buf text;
     ds_buf_init(&text);
-    if (ds_corpus_read(path, &text, NULL, NULL, err) != 0) {
-        ds_buf_free(&text);
-        return NULL;
-    }
-    ds_synonyms *s = ds_synonyms_parse(a, text.data, path, err);
+    ds_status st = ds_read_text_file(path, &text, NULL, NULL, err);
+    if (st == DS_OK) st = ds_synonyms_parse(a, text.data, path, out, err);
     ds_buf_free(&text);
-    return s;
+    return st;
 }
 
 void ds_synonyms_free(ds_synonyms *s)
@@ -147,61 +146,52 @@ static char *group_term(size_t g)
     return ds_xasprintf(DS_SYNONYM_PREFIX "%zu", g + 1);
 }
 
-/* Add every term of group `g` except `self` as a synonym of `key`. */
-static dsx_status add_values(dsx_writer *w, const ds_syn_group *g,
-                             const char *group, const char *key,
-                             const char *self)
+/* Add every term of group `g` except `self` as a synonym of `words`. */
+static ds_status add_values(dsx_writer *w, const ds_syn_group *g,
+                            const char *group, const char *words,
+                            const char *self, char **err)
 {
-    dsx_status st = DSX_OK;
-    for (size_t i = 0; i < g->n && st == DSX_OK; i++) {
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < g->n && st == DS_OK; i++) {
         const ds_syn_entry *e = &g->entries[i];
         if (e->n == 1 && (!self || strcmp(e->stems[0], self) != 0))
-            st = dsx_writer_add_synonym(w, key, e->stems[0]);
+            st = dsx_writer_add_synonym(w, words, e->stems[0], err);
     }
-    if (st == DSX_OK && g->has_phrase)
-        st = dsx_writer_add_synonym(w, key, group);
+    if (st == DS_OK && g->has_phrase)
+        st = dsx_writer_add_synonym(w, words, group, err);
     return st;
 }
 
-/* The key Xapian looks up for a run of query words: "chief executive". */
-static char *phrase_key(const ds_syn_entry *e)
+/* The words of an entry as the query parser sees them typed:
+ * "chief executive". */
+static char *entry_words(const ds_syn_entry *e)
 {
-    ds_buf key;
-    ds_buf_init(&key);
+    ds_buf words;
+    ds_buf_init(&words);
     for (size_t i = 0; i < e->n; i++) {
-        if (i) ds_buf_putc(&key, ' ');
-        ds_buf_puts(&key, e->words[i]);
+        if (i) ds_buf_putc(&words, ' ');
+        ds_buf_puts(&words, e->words[i]);
     }
-    return ds_buf_steal(&key);
+    return ds_buf_steal(&words);
 }
 
-int ds_synonyms_install(const ds_synonyms *s, dsx_writer *w, char **err)
+ds_status ds_synonyms_install(const ds_synonyms *s, dsx_writer *w,
+                              char **err)
 {
-    dsx_status st = DSX_OK;
-    for (size_t gi = 0; gi < s->n && st == DSX_OK; gi++) {
+    ds_status st = DS_OK;
+    for (size_t gi = 0; gi < s->n && st == DS_OK; gi++) {
         const ds_syn_group *g = &s->groups[gi];
         char *group = group_term(gi);
-        for (size_t i = 0; i < g->n && st == DSX_OK; i++) {
+        for (size_t i = 0; i < g->n && st == DS_OK; i++) {
             const ds_syn_entry *e = &g->entries[i];
-            if (e->n == 1) {
-                /* Xapian tries the word as typed, then "Z" + its stem. */
-                char *zkey = ds_xasprintf("Z%s", e->stems[0]);
-                st = add_values(w, g, group, e->words[0], e->stems[0]);
-                if (st == DSX_OK) st = add_values(w, g, group, zkey, e->stems[0]);
-                free(zkey);
-            } else {
-                char *key = phrase_key(e);
-                st = add_values(w, g, group, key, NULL);
-                free(key);
-            }
+            char *words = entry_words(e);
+            st = add_values(w, g, group, words,
+                            e->n == 1 ? e->stems[0] : NULL, err);
+            free(words);
         }
         free(group);
     }
-    if (st != DSX_OK) {
-        *err = ds_xasprintf("synonyms: %s", dsx_writer_error(w));
-        return -1;
-    }
-    return 0;
+    return st;
 }
 
 /* ---- Indexing phrases ---- */
@@ -217,16 +207,17 @@ int ds_synonyms_phrase_at(const ds_stemmed_words *words, size_t at,
     return 1;
 }
 
-dsx_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
-                             const char *text, size_t len, dsx_doc *doc)
+ds_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
+                            const char *text, size_t len, dsx_doc *doc,
+                            char **err)
 {
     int any_phrase = 0;
     for (size_t g = 0; g < s->n; g++) any_phrase |= s->groups[g].has_phrase;
-    if (!any_phrase) return DSX_OK;
+    if (!any_phrase) return DS_OK;
     ds_stemmed_words words = {0};
     ds_stem_words(a, text, len, NULL, NULL, &words);
-    dsx_status st = DSX_OK;
-    for (size_t gi = 0; gi < s->n && st == DSX_OK; gi++) {
+    ds_status st = DS_OK;
+    for (size_t gi = 0; gi < s->n && st == DS_OK; gi++) {
         const ds_syn_group *g = &s->groups[gi];
         unsigned count = 0;
         for (size_t i = 0; g->has_phrase && i < g->n; i++)
@@ -234,7 +225,7 @@ dsx_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
                 count += ds_synonyms_phrase_at(&words, at, &g->entries[i]);
         if (count) {
             char *term = group_term(gi);
-            st = dsx_doc_add_weighted_term(doc, term, count);
+            st = dsx_doc_add_weighted_term(doc, term, count, err);
             free(term);
         }
     }

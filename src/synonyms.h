@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "../shim/xapian_shim.h"
+#include "../shim/shim.h"
 #include "analyzer.h"
 
 #define DS_SYNONYM_PREFIX "XSYN"
@@ -41,24 +41,26 @@ typedef struct {
     char *text;      /* the file as read, kept in the index's metadata */
 } ds_synonyms;
 
-/* Parse `text`; `name` labels errors ("FILE:LINE: ...").  Returns NULL
- * with *err malloc'd on a malformed line (an empty entry, a group of one). */
-ds_synonyms *ds_synonyms_parse(ds_analyzer *a, const char *text,
-                               const char *name, char **err);
+/* Parse `text`; `name` labels errors ("FILE:LINE: ...").  DS_ERR_USAGE on
+ * a malformed line (an entry without words, a group of one). */
+ds_status ds_synonyms_parse(ds_analyzer *a, const char *text,
+                            const char *name, ds_synonyms **out, char **err);
 
-/* Read and parse the file at `path`. */
-ds_synonyms *ds_synonyms_load(ds_analyzer *a, const char *path, char **err);
+/* Read and parse the file at `path` (DS_ERR_IO when it cannot be read). */
+ds_status ds_synonyms_load(ds_analyzer *a, const char *path,
+                           ds_synonyms **out, char **err);
 
 void ds_synonyms_free(ds_synonyms *s);
 
-/* Write the synonym table of an index being built.  Returns 0, or -1 with
- * *err malloc'd. */
-int ds_synonyms_install(const ds_synonyms *s, dsx_writer *w, char **err);
+/* Write the synonym table of an index being built. */
+ds_status ds_synonyms_install(const ds_synonyms *s, dsx_writer *w,
+                              char **err);
 
 /* Add the group terms of the phrases occurring in `text` (normalised) to
- * `doc`, one occurrence per match.  Returns the shim's status. */
-dsx_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
-                             const char *text, size_t len, dsx_doc *doc);
+ * `doc`, one occurrence per match. */
+ds_status ds_synonyms_index(const ds_synonyms *s, ds_analyzer *a,
+                            const char *text, size_t len, dsx_doc *doc,
+                            char **err);
 
 /* Does entry `e` (several words) occur in `words` at index `at`? */
 int ds_synonyms_phrase_at(const ds_stemmed_words *words, size_t at,

@@ -9,7 +9,31 @@ static void out_of_memory(size_t size)
 {
     fprintf(stderr, "dealsearch: out of memory (allocating %zu bytes)\n",
             size);
-    exit(DS_EXIT_ERROR);
+    exit(2);
+}
+
+/* A malloc'd vprintf. */
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0) n = 0;
+    char *s = ds_xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
+ds_status ds_fail(char **err, ds_status status, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        *err = vformat(fmt, ap);
+        va_end(ap);
+    }
+    return status;
 }
 
 void *ds_xmalloc(size_t size)
@@ -41,19 +65,11 @@ char *ds_xstrdup(const char *s)
 
 char *ds_xasprintf(const char *fmt, ...)
 {
-    ds_buf b;
     va_list ap;
-    ds_buf_init(&b);
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = vformat(fmt, ap);
     va_end(ap);
-    if (n < 0) n = 0;
-    ds_buf_reserve(&b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b.len = (size_t)n;
-    return ds_buf_steal(&b);
+    return s;
 }
 
 void ds_warn(const char *fmt, ...)
@@ -221,4 +237,21 @@ size_t ds_utf8_encode(unsigned cp, char *out)
     o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
     o[3] = (unsigned char)(0x80 | (cp & 0x3F));
     return 4;
+}
+
+const char *ds_status_name(ds_status status)
+{
+    switch (status) {
+    case DS_OK: return "ok";
+    case DS_ERR_USAGE: return "invalid argument";
+    case DS_ERR_NO_INDEX: return "no index";
+    case DS_ERR_IO: return "cannot read or write a file";
+    case DS_ERR_DAMAGED: return "index is damaged";
+    case DS_ERR_VERSION: return "index was built by another version";
+    case DS_ERR_LOCKED: return "index is locked by another build";
+    case DS_ERR_QUERY: return "query cannot be searched";
+    case DS_ERR_NOMEM: return "out of memory";
+    case DS_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
 }

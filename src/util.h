@@ -1,6 +1,6 @@
 /*
- * util.h — small helpers shared by every module: checked allocation, a
- * growable byte buffer, and the one-line diagnostics format.
+ * util.h — small helpers shared by every module: the error convention's
+ * helper, checked allocation, a growable byte buffer, UTF-8.
  */
 #ifndef DEALSEARCH_UTIL_H
 #define DEALSEARCH_UTIL_H
@@ -8,11 +8,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Exit statuses, grep's convention. */
-enum { DS_EXIT_MATCH = 0, DS_EXIT_NO_MATCH = 1, DS_EXIT_ERROR = 2 };
+#include "dealsearch.h"
+
+/* The error convention (dealsearch.h): set *err, when `err` is not NULL,
+ * to the formatted message (malloc'd) and return `status`. */
+ds_status ds_fail(char **err, ds_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Allocation that never returns NULL: on failure it prints one line and
- * exits with DS_EXIT_ERROR (there is nothing sensible to do instead). */
+ * exits with status 2 (there is nothing sensible to do instead). */
 void *ds_xmalloc(size_t size);
 void *ds_xrealloc(void *ptr, size_t size);
 char *ds_xstrdup(const char *s);
@@ -21,7 +25,8 @@ char *ds_xstrndup(const char *s, size_t len);
 char *ds_xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
-/* "dealsearch: <message>" on stderr, one line. */
+/* "dealsearch: <message>" on stderr, one line: only for what ends the
+ * process (the library reports everything else to its caller). */
 void ds_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A growable byte buffer, always NUL-terminated. */

@@ -1,9 +1,9 @@
 /*
  * fuzz_query.c — libFuzzer target: the whole query path on arbitrary
  * query bytes.  LLVMFuzzerInitialize builds the demo corpus into an index
- * in a temporary directory (ds_index_build) and opens it once; each input
+ * in a temporary directory (ds_indexer_build) and opens it once; each input
  * is then parsed and searched (ds_search, src/search.c and the Xapian
- * shim) and rendered (ds_render, src/render.c and src/highlight.c).
+ * shim) and printed (ds_results_print, src/render*.c and src/highlight.c).
  *
  * The query is the input up to its first NUL byte (a command line cannot
  * hold one).  Each query runs twice: all words, offset 0, limit 10; and
@@ -45,9 +45,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/indexer.h"
-#include "../../src/render.h"
-#include "../../src/search.h"
+#include "../../src/dealsearch.h"
 #include "../../src/util.h"
 #include "fuzz_common.h"
 
@@ -115,14 +113,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char index_dir[600];
     snprintf(index_dir, sizeof index_dir, "%s/index", tmp_dir);
     ds_index_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.corpus_dir = corpus;
+    ds_index_options_init(&opt);
+    opt.corpus.path = corpus;
     opt.index_dir = index_dir;
     ds_index_stats stats;
+    ds_indexer *ix = NULL;
     char *err = NULL;
-    if (ds_index_build(&opt, &stats, &err) != 0)
+    if (ds_indexer_open(&opt, &ix, &err) != DS_OK ||
+        ds_indexer_build(ix, &stats, &err) != DS_OK)
         FUZZ_FAIL("building the demo index from '%s': %s", corpus, err);
-    if (ds_searcher_open(index_dir, &searcher, &err) != DS_SEARCH_OK)
+    ds_indexer_close(ix);
+    if (ds_searcher_open(index_dir, &searcher, &err) != DS_OK)
         FUZZ_FAIL("opening the demo index: %s", err);
     const char *strict = getenv("DS_FUZZ_STRICT_ERRORS");
     strict_errors = strict && strcmp(strict, "1") == 0;
@@ -174,8 +175,9 @@ static void check_json_content(const char *query, const char *json,
     const fuzz_jv *results = fuzz_jv_get(&root, "results");
     if (!total || total->type != 'n' || !results || results->type != 'a')
         FUZZ_FAIL("JSON: no \"total\" number or \"results\" array");
-    if (results->n != r->count)
-        FUZZ_FAIL("JSON: %zu results for %zu hits", results->n, r->count);
+    if (results->n != ds_results_count(r))
+        FUZZ_FAIL("JSON: %zu results for %zu hits", results->n,
+                  ds_results_count(r));
     for (size_t i = 0; i < results->n; i++) {
         const fuzz_jv *h = &results->items[i];
         const fuzz_jv *rank = fuzz_jv_get(h, "rank");
@@ -186,8 +188,9 @@ static void check_json_content(const char *query, const char *json,
         const fuzz_jv *snippet = fuzz_jv_get(h, "snippet");
         if (!text || text->type != 's' || !snippet || snippet->type != 's')
             FUZZ_FAIL("JSON: result %zu lacks text or snippet", i);
-        if (text->len != r->hits[i].text_len ||
-            memcmp(text->str, r->hits[i].text, text->len) != 0)
+        const ds_record *rec = &ds_results_hit(r, i)->record;
+        if (text->len != rec->text_len ||
+            memcmp(text->str, rec->text, text->len) != 0)
             FUZZ_FAIL("JSON: result %zu text differs from the passage", i);
         check_spans("text_highlights", fuzz_jv_get(h, "text_highlights"),
                     text);
@@ -199,18 +202,22 @@ static void check_json_content(const char *query, const char *json,
 
 static void check_results(const ds_results *r, const ds_search_options *so)
 {
-    if (!r->parsed) FUZZ_FAIL("no parsed query description");
-    if (r->count > so->limit)
-        FUZZ_FAIL("%zu hits for limit %u", r->count, so->limit);
-    if (r->total_exact && r->count && so->offset + r->count > r->total)
-        FUZZ_FAIL("%zu hits at offset %u but an exact total of %lu",
-                  r->count, so->offset, r->total);
-    for (size_t i = 0; i < r->count; i++) {
-        const ds_hit *h = &r->hits[i];
-        if (!h->source || !h->source[0] || !h->text ||
-            strlen(h->text) != h->text_len || h->passage < 1 || h->line < 1)
+    const ds_results_info *info = ds_results_get_info(r);
+    size_t count = ds_results_count(r);
+    if (!info->parsed) FUZZ_FAIL("no parsed query description");
+    if (count > so->limit)
+        FUZZ_FAIL("%zu hits for limit %u", count, so->limit);
+    if (info->total_exact && count && so->offset + count > info->total)
+        FUZZ_FAIL("%zu hits at offset %u but an exact total of %lu", count,
+                  so->offset, info->total);
+    for (size_t i = 0; i < count; i++) {
+        const ds_hit *h = ds_results_hit(r, i);
+        const ds_record *rec = &h->record;
+        if (!rec->source || !rec->source[0] || !rec->text ||
+            strlen(rec->text) != rec->text_len || rec->passage < 1 ||
+            rec->line < 1)
             FUZZ_FAIL("hit %zu is malformed", i);
-        if (i && h->score > r->hits[i - 1].score + 1e-9)
+        if (i && h->score > ds_results_hit(r, i - 1)->score + 1e-9)
             FUZZ_FAIL("hit %zu scores higher than hit %zu", i, i - 1);
     }
 }
@@ -218,18 +225,17 @@ static void check_results(const ds_results *r, const ds_search_options *so)
 static void check_rendering(const char *query, const ds_results *r,
                             const ds_search_options *so)
 {
-    static const ds_render_options variants[] = {
-        {.json = 1, .snippet_bytes = DS_SNIPPET_BYTES},   /* --json */
-        {.color = 1, .width = 80, .snippet_bytes = DS_SNIPPET_BYTES},
-        {.full = 1, .snippet_bytes = DS_SNIPPET_BYTES},   /* piped, --full */
+    static const ds_print_options variants[] = {
+        {.format = DS_FORMAT_JSON, .snippet_bytes = 320},     /* --json */
+        {.color = 1, .width = 80, .snippet_bytes = 320},      /* terminal */
+        {.full = 1, .snippet_bytes = 320},                    /* --full */
     };
     for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
-        const ds_render_options *ro = &variants[v];
+        const ds_print_options *ro = &variants[v];
         ds_buf out;
-        ds_buf_init(&out);
-        ds_render(&out, query, r, so, ds_searcher_analyzer(searcher), ro);
+        out.data = ds_results_print(r, ro, &out.len);
         if (!out.data || out.len == 0) FUZZ_FAIL("empty rendering");
-        if (ro->json) {
+        if (ro->format == DS_FORMAT_JSON) {
             const char *why;
             size_t at;
             if (!fuzz_json_valid(out.data, out.len, &why, &at)) {
@@ -247,15 +253,15 @@ static void check_rendering(const char *query, const ds_results *r,
                           ro->color);
             }
         }
-        ds_buf_free(&out);
+        free(out.data);
     }
 }
 
 static void run(const char *query, const ds_search_options *so)
 {
-    ds_results r;
+    ds_results *r = NULL;
     char *err = NULL;
-    if (ds_search(searcher, query, so, &r, &err) != 0) {
+    if (ds_search(searcher, query, so, &r, &err) != DS_OK) {
         if (!err || !err[0]) FUZZ_FAIL("ds_search failed without a message");
         if (strict_errors) {
             size_t len = strlen(err);
@@ -269,9 +275,9 @@ static void run(const char *query, const ds_search_options *so)
         return;
     }
     if (err) FUZZ_FAIL("ds_search succeeded but set a message");
-    check_results(&r, so);
-    check_rendering(query, &r, so);
-    ds_results_free(&r);
+    check_results(r, so);
+    check_rendering(query, r, so);
+    ds_results_free(r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

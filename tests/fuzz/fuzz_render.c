@@ -10,7 +10,7 @@
  *                       byte, no DEL and no C1 (U+0080..U+009F); when the
  *                       input is valid UTF-8 with none of those, the
  *                       output is the input unchanged.
- *   ds_render()         given a hit whose passage text, title and heading
+ *   ds_results_print()  given a hit whose passage text, title and heading
  *                       are the input (arbitrary passage text), the JSON
  *                       rendering is valid JSON, the human rendering is
  *                       terminal-safe (with colour: only SGR escapes; with
@@ -27,6 +27,7 @@
 #include "../../src/highlight.h"
 #include "../../src/render.h"
 #include "../../src/search.h"
+#include "../../src/text.h"
 #include "../../src/util.h"
 #include "fuzz_common.h"
 
@@ -134,19 +135,15 @@ static void check_render(const char *in, size_t len)
     size_t n_terms = 0;
     for (size_t i = 0; i < st.n; i++) terms[n_terms++] = st.terms[i];
     terms[n_terms++] = ds_xstrdup("Sfile");
-    char *wild[1];
-    size_t n_wild = 0;
-    if (st.n && strlen(st.terms[0]) >= 2) wild[n_wild++] = ds_xstrndup(st.terms[0], 2);
+    char query[8] = "";
+    if (st.n && strlen(st.terms[0]) >= 2)
+        snprintf(query, sizeof query, "%.2s*", st.terms[0]);
 
     ds_span_list matches = {0};
-    ds_match_terms m;
-    memset(&m, 0, sizeof m);
-    m.terms = terms;
-    m.n_terms = n_terms;
-    m.prefixes = wild;
-    m.n_prefixes = n_wild;
-    ds_find_matches(analyzer, in, len, &m, &matches);
-    check_spans("ds_find_matches", in, len, &matches);
+    ds_highlighter *hl = ds_highlighter_new(analyzer, query, NULL);
+    ds_highlight(hl, in, len, terms, n_terms, &matches);
+    ds_highlighter_free(hl);
+    check_spans("ds_highlight", in, len, &matches);
     ds_window w = ds_snippet_window(in, len, &matches, 64);
     if (w.start > w.end || w.end > len)
         FUZZ_FAIL("ds_snippet_window: [%zu,%zu) outside text of %zu bytes",
@@ -161,58 +158,50 @@ static void check_render(const char *in, size_t len)
     ds_hit hit;
     memset(&hit, 0, sizeof hit);
     hit.score = 1.5;
-    hit.source = first;
-    hit.passage = 1;
-    hit.line = 1;
-    hit.text = text;
-    hit.text_len = len;
-    hit.title = first;
-    hit.date = NULL;
-    hit.heading = first;
+    hit.record = (ds_record){first, 1, 1, text, len, first, NULL, first, 0, 0};
     hit.terms = terms;
     hit.n_terms = n_terms;
     ds_results r;
     memset(&r, 0, sizeof r);
     r.hits = &hit;
     r.count = 1;
-    r.total = 1;
-    r.total_exact = 1;
-    r.parsed = first;
-    r.wildcards = wild;
-    r.n_wildcards = n_wild;
-    ds_search_options so = {.offset = 0, .limit = 10};
+    r.query = r.searched = query;
+    r.parsed = r.stopped = first;
+    r.analyzer = analyzer;
+    r.info = (ds_results_info){.query = query, .parsed = first,
+                               .stopped = first, .total = 1,
+                               .total_exact = 1};
+    r.info.options.limit = 10;
 
-    static const ds_render_options variants[] = {
-        {.json = 1, .snippet_bytes = DS_SNIPPET_BYTES},
-        {.json = 1, .snippet_bytes = 40},                 /* short snippet */
+    static const ds_print_options variants[] = {
+        {.format = DS_FORMAT_JSON, .snippet_bytes = DS_SNIPPET_BYTES},
+        {.format = DS_FORMAT_JSON, .snippet_bytes = 40},  /* short snippet */
         {.color = 1, .width = 30, .snippet_bytes = 40},   /* terminal */
         {.full = 1, .snippet_bytes = DS_SNIPPET_BYTES},   /* piped, --full */
     };
     for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
-        const ds_render_options *ro = &variants[v];
+        const ds_print_options *ro = &variants[v];
         ds_buf out;
-        ds_buf_init(&out);
-        ds_render(&out, first, &r, &so, analyzer, ro);
-        if (ro->json) {
+        out.data = ds_results_print(&r, ro, &out.len);
+        if (ro->format == DS_FORMAT_JSON) {
             const char *why;
             size_t at;
             if (!fuzz_json_valid(out.data, out.len, &why, &at)) {
                 fuzz_show("JSON rendering", out.data, out.len, at);
-                FUZZ_FAIL("ds_render (JSON): invalid JSON: %s", why);
+                FUZZ_FAIL("ds_results_print (JSON): invalid JSON: %s", why);
             }
         } else {
             size_t bad = fuzz_terminal_unsafe_at(out.data, out.len, 1,
                                                  ro->color);
             if (bad != out.len) {
                 fuzz_show("human rendering", out.data, out.len, bad);
-                FUZZ_FAIL("ds_render (human, color=%d): unsafe byte for a "
-                          "terminal", ro->color);
+                FUZZ_FAIL("ds_results_print (human, color=%d): unsafe byte "
+                          "for a terminal", ro->color);
             }
         }
-        ds_buf_free(&out);
+        free(out.data);
     }
     for (size_t i = 0; i < n_terms; i++) free(terms[i]);
-    for (size_t i = 0; i < n_wild; i++) free(wild[i]);
     free(first);
     free(text);
 }

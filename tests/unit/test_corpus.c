@@ -17,6 +17,31 @@ static void record_bad_line(void *ctx, unsigned long line)
     if (b->count < 16) b->lines[b->count++] = line;
 }
 
+/* Open the folder or JSON lines corpus at `path` (news reader). */
+static ds_corpus *open_corpus(ds_corpus_kind kind, const char *path, int split)
+{
+    ds_corpus_spec spec = {kind, path, DS_READER_NEWS, split};
+    ds_corpus *c = NULL;
+    char *err = NULL;
+    assert_int_equal(ds_corpus_open(&spec, NULL, NULL, &c, &err), DS_OK);
+    assert_null(err);
+    return c;
+}
+
+/* Read entry i: its status; the doc is left for the caller to check. */
+static ds_status read_entry(ds_corpus *c, size_t i, ds_corpus_doc *doc,
+                            char **err)
+{
+    ds_reader *reader = ds_reader_new(DS_READER_NEWS);
+    ds_buf scratch;
+    ds_buf_init(&scratch);
+    memset(doc, 0, sizeof *doc);
+    ds_status st = ds_corpus_read(c, i, reader, &scratch, 1, doc, err);
+    ds_buf_free(&scratch);
+    ds_reader_free(reader);
+    return st;
+}
+
 static void lists_txt_files_recursively_in_order(void **state)
 {
     (void)state;
@@ -29,16 +54,21 @@ static void lists_txt_files_recursively_in_order(void **state)
     UNIT_WRITE_STR(dir, "b.txt", "b");
     UNIT_WRITE_STR(dir, "a.txt", "a");
     UNIT_WRITE_STR(dir, "notes.md", "skip");
-    UNIT_WRITE_STR(dir, "sub/c.txt", "c");
+    UNIT_WRITE_STR(dir, "sub/c.txt", "Article c.");
     UNIT_WRITE_STR(dir, ".git/d.txt", "hidden");
-    ds_file_list list;
-    char *err = NULL;
-    assert_int_equal(ds_corpus_list(dir, &list, &err), 0);
-    assert_int_equal(list.count, 3);
-    assert_string_equal(list.paths[0], "a.txt");
-    assert_string_equal(list.paths[1], "b.txt");
-    assert_string_equal(list.paths[2], "sub/c.txt");
-    ds_file_list_free(&list);
+    ds_corpus *c = open_corpus(DS_CORPUS_FOLDER, dir, 0);
+    assert_int_equal(ds_corpus_count(c), 3);
+    const char *expected[] = {"a.txt", "b.txt", "sub/c.txt"};
+    for (size_t i = 0; i < 3; i++) {
+        ds_corpus_doc doc;
+        assert_int_equal(read_entry(c, i, &doc, NULL), DS_OK);
+        assert_string_equal(doc.source, expected[i]);
+        assert_int_equal(doc.key_len, strlen(expected[i]) - 4);
+        assert_int_equal(doc.article.count, 1);
+        ds_corpus_doc_free(&doc);
+    }
+    assert_int_equal(ds_corpus_bytes(c), 1 + 1 + strlen("Article c."));
+    ds_corpus_close(c);
     unit_rmtree(dir);
     free(dir);
 }
@@ -46,11 +76,80 @@ static void lists_txt_files_recursively_in_order(void **state)
 static void missing_directory_is_an_error_naming_it(void **state)
 {
     (void)state;
-    ds_file_list list;
+    ds_corpus_spec spec = {DS_CORPUS_FOLDER, "/nonexistent/corpus",
+                           DS_READER_NEWS, 0};
+    ds_corpus *c = NULL;
     char *err = NULL;
-    assert_int_equal(ds_corpus_list("/nonexistent/corpus", &list, &err), -1);
+    assert_int_equal(ds_corpus_open(&spec, NULL, NULL, &c, &err), DS_ERR_IO);
+    assert_null(c);
     assert_non_null(strstr(err, "/nonexistent/corpus"));
     free(err);
+}
+
+/* The one file-name rule, applied wherever the corpus is read: a name
+ * that cannot be stored in a record is an entry that cannot be read. */
+static void a_name_with_a_control_character_cannot_be_read(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    UNIT_WRITE_STR(dir, "bad\001name.txt", "Some text.");
+    UNIT_WRITE_STR(dir, "good.txt", "Some text.");
+    ds_corpus *c = open_corpus(DS_CORPUS_FOLDER, dir, 0);
+    assert_int_equal(ds_corpus_count(c), 2);
+    ds_corpus_doc doc;
+    char *err = NULL;
+    assert_int_equal(read_entry(c, 0, &doc, &err), DS_ERR_IO);
+    assert_non_null(strstr(err, "control characters"));
+    assert_int_equal(doc.article.count, 0);
+    free(err);
+    ds_corpus_doc_free(&doc);
+    assert_int_equal(read_entry(c, 1, &doc, NULL), DS_OK);
+    ds_corpus_doc_free(&doc);
+    ds_corpus_close(c);
+    unit_rmtree(dir);
+    free(dir);
+}
+
+static void json_lines_are_documents(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    UNIT_WRITE_STR(dir, "docs.jsonl",
+                   "{\"id\":\"d1\",\"title\":\"T one\",\"text\":\"First.\"}\n"
+                   "\n"
+                   "not json\n"
+                   "{\"id\":\"d3\"}\n"
+                   "{\"id\":\"d4\",\"text\":\"Para one.\\n\\nPara two.\"}\n");
+    char path[600];
+    snprintf(path, sizeof path, "%s/docs.jsonl", dir);
+    ds_corpus *c = open_corpus(DS_CORPUS_JSONL, path, 0);
+    assert_int_equal(ds_corpus_count(c), 4); /* the blank line is none */
+    ds_corpus_doc doc;
+    char *err = NULL;
+    assert_int_equal(read_entry(c, 0, &doc, NULL), DS_OK);
+    assert_string_equal(doc.source, "d1");
+    assert_string_equal(doc.article.title, "T one");
+    assert_true(doc.title_is_text);
+    assert_int_equal(doc.article.count, 1);
+    ds_corpus_doc_free(&doc);
+    assert_int_equal(read_entry(c, 1, &doc, &err), DS_ERR_IO);
+    assert_non_null(strstr(err, "docs.jsonl:3: not a JSON object"));
+    free(err);
+    assert_int_equal(read_entry(c, 2, &doc, &err), DS_ERR_IO);
+    assert_non_null(strstr(err, "docs.jsonl:4: needs string"));
+    free(err);
+    assert_int_equal(read_entry(c, 3, &doc, NULL), DS_OK);
+    assert_int_equal(doc.article.count, 1); /* whole, not split */
+    ds_corpus_doc_free(&doc);
+    ds_corpus_close(c);
+    c = open_corpus(DS_CORPUS_JSONL, path, 1);
+    assert_int_equal(read_entry(c, 3, &doc, NULL), DS_OK);
+    assert_int_equal(doc.article.count, 2); /* split into passages */
+    assert_false(doc.title_is_text);
+    ds_corpus_doc_free(&doc);
+    ds_corpus_close(c);
+    unit_rmtree(dir);
+    free(dir);
 }
 
 static void invalid_utf8_and_nul_are_replaced_and_reported(void **state)
@@ -92,10 +191,12 @@ static void unreadable_entries_are_errors_not_hangs(void **state)
     ds_buf out;
     ds_buf_init(&out);
     char *err = NULL;
-    assert_int_equal(ds_corpus_read(path, &out, NULL, NULL, &err), -1);
+    assert_int_equal(ds_read_text_file(path, &out, NULL, NULL, &err),
+                     DS_ERR_IO);
     assert_non_null(strstr(err, "dangling.txt"));
     free(err);
-    assert_int_equal(ds_corpus_read(fifo, &out, NULL, NULL, &err), -1);
+    assert_int_equal(ds_read_text_file(fifo, &out, NULL, NULL, &err),
+                     DS_ERR_IO);
     assert_non_null(strstr(err, "not a regular file"));
     free(err);
     ds_buf_free(&out);
@@ -109,9 +210,9 @@ static void reads_a_seed_article(void **state)
     ds_buf out;
     ds_buf_init(&out);
     char *err = NULL;
-    assert_int_equal(ds_corpus_read("corpus/001_5f9e68b6a499abb5.txt", &out,
-                                    NULL, NULL, &err),
-                     0);
+    assert_int_equal(ds_read_text_file("corpus/001_5f9e68b6a499abb5.txt",
+                                       &out, NULL, NULL, &err),
+                     DS_OK);
     assert_int_equal(out.len, 3631);
     assert_non_null(strstr(out.data, "interim CEO of Scale AI"));
     ds_buf_free(&out);
@@ -122,6 +223,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lists_txt_files_recursively_in_order),
         cmocka_unit_test(missing_directory_is_an_error_naming_it),
+        cmocka_unit_test(a_name_with_a_control_character_cannot_be_read),
+        cmocka_unit_test(json_lines_are_documents),
         cmocka_unit_test(invalid_utf8_and_nul_are_replaced_and_reported),
         cmocka_unit_test(overlong_and_surrogate_encodings_are_invalid),
         cmocka_unit_test(unreadable_entries_are_errors_not_hangs),

@@ -2,9 +2,8 @@
  * measurement behind its threshold on the demo corpus. */
 #include "unit.h"
 
-#include "../../src/corpus.h"
+#include "demo.h"
 #include "../../src/neardup.h"
-#include "../../src/reader.h"
 
 static ds_analyzer *analyzer;
 
@@ -82,27 +81,15 @@ static void short_passages_are_never_grouped(void **state)
 static void demo_corpus_has_no_near_copies(void **state)
 {
     (void)state;
-    ds_file_list files;
-    char *err = NULL;
-    assert_int_equal(ds_corpus_list("corpus", &files, &err), 0);
-    ds_article articles[8] = {{0}};
-    assert_true(files.count <= 8);
-    ds_buf text;
-    ds_buf_init(&text);
-    ds_reader *reader = ds_reader_new(DS_READER_NEWS);
-    for (size_t f = 0; f < files.count; f++) {
-        char path[600];
-        snprintf(path, sizeof path, "corpus/%s", files.paths[f]);
-        assert_int_equal(ds_corpus_read(path, &text, NULL, NULL, &err), 0);
-        ds_reader_split(reader, text.data, text.len, &articles[f]);
-    }
+    ds_corpus_doc docs[8];
+    size_t n = demo_articles(docs, 8);
     double closest = 0;
-    for (size_t f = 0; f < files.count; f++)
-        for (size_t g = f + 1; g < files.count; g++)
-            for (size_t i = 0; i < articles[f].count; i++)
-                for (size_t j = 0; j < articles[g].count; j++) {
-                    const ds_passage *x = &articles[f].items[i];
-                    const ds_passage *y = &articles[g].items[j];
+    for (size_t f = 0; f < n; f++)
+        for (size_t g = f + 1; g < n; g++)
+            for (size_t i = 0; i < docs[f].article.count; i++)
+                for (size_t j = 0; j < docs[g].article.count; j++) {
+                    const ds_passage *x = &docs[f].article.items[i];
+                    const ds_passage *y = &docs[g].article.items[j];
                     double sim = ds_neardup_similarity(analyzer, x->text,
                                                        x->len, y->text,
                                                        y->len);
@@ -111,10 +98,7 @@ static void demo_corpus_has_no_near_copies(void **state)
     print_message("closest passages of different demo articles: %.2f\n",
                   closest);
     assert_true(closest < DS_NEARDUP_THRESHOLD);
-    for (size_t f = 0; f < files.count; f++) ds_article_free(&articles[f]);
-    ds_reader_free(reader);
-    ds_buf_free(&text);
-    ds_file_list_free(&files);
+    for (size_t f = 0; f < n; f++) ds_corpus_doc_free(&docs[f]);
 }
 
 int main(void)

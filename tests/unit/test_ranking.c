@@ -7,18 +7,32 @@
 static void shipped_settings_unless_the_environment_says(void **state)
 {
     (void)state;
-    dsx_bm25 p;
+    ds_bm25 p;
     unsetenv("DEALSEARCH_BM25");
-    ds_bm25_settings(&p);
+    assert_int_equal(ds_bm25_settings(&p, NULL), DS_OK);
     assert_true(p.k1 == DS_BM25_K1 && p.b == DS_BM25_B &&
                 p.min_normlen == DS_BM25_MIN_NORMLEN);
     setenv("DEALSEARCH_BM25", "2,0,1,0.4,0.3", 1);
-    ds_bm25_settings(&p);
+    assert_int_equal(ds_bm25_settings(&p, NULL), DS_OK);
     assert_true(p.k1 == 2 && p.k2 == 0 && p.k3 == 1 && p.b == 0.4 &&
                 p.min_normlen == 0.3);
-    setenv("DEALSEARCH_BM25", "2,0", 1); /* incomplete: ignored */
-    ds_bm25_settings(&p);
-    assert_true(p.k1 == DS_BM25_K1);
+    unsetenv("DEALSEARCH_BM25");
+}
+
+/* A setting that is not five numbers is an error naming it, never
+ * silently the shipped one. */
+static void malformed_settings_are_an_error(void **state)
+{
+    (void)state;
+    const char *bad[] = {"2,0", "2,0,1,0.4,0.3,9", "2,0,1,0.4,x", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ds_bm25 p;
+        char *err = NULL;
+        setenv("DEALSEARCH_BM25", bad[i], 1);
+        assert_int_equal(ds_bm25_settings(&p, &err), DS_ERR_USAGE);
+        assert_non_null(strstr(err, "DEALSEARCH_BM25"));
+        free(err);
+    }
     unsetenv("DEALSEARCH_BM25");
 }
 
@@ -31,7 +45,7 @@ static void normalisation_round_trips_exactly(void **state)
     char text[128];
     ds_length_norm_format(&n, text, sizeof text);
     dsx_length_norm back = {0};
-    assert_int_equal(ds_length_norm_parse(text, &back), 0);
+    assert_int_equal(ds_length_norm_parse(text, &back), DS_OK);
     assert_memory_equal(&n, &back, sizeof n);
 }
 
@@ -43,7 +57,7 @@ static void damaged_normalisation_is_rejected(void **state)
                          "nan 0.75 0.5 64"};
     dsx_length_norm n = {.avg_length = 1, .scale = 4};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        assert_int_equal(ds_length_norm_parse(bad[i], &n), -1);
+        assert_int_equal(ds_length_norm_parse(bad[i], &n), DS_ERR_DAMAGED);
         assert_true(n.avg_length == 1 && n.scale == 4); /* untouched */
     }
 }
@@ -52,6 +66,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_settings_unless_the_environment_says),
+        cmocka_unit_test(malformed_settings_are_an_error),
         cmocka_unit_test(normalisation_round_trips_exactly),
         cmocka_unit_test(damaged_normalisation_is_rejected),
     };

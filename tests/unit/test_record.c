@@ -18,7 +18,7 @@ static void round_trips_every_field(void **state)
     ds_buf_init(&b);
     ds_record_encode(&in, &b);
     ds_record out;
-    assert_int_equal(ds_record_decode(b.data, b.len, &out), 0);
+    assert_int_equal(ds_record_decode(b.data, b.len, &out), DS_OK);
     assert_string_equal(out.source, "sub/a.txt");
     assert_int_equal(out.passage, 12);
     assert_int_equal(out.line, 40);
@@ -37,7 +37,7 @@ static void unknown_keys_are_ignored(void **state)
     (void)state;
     const char data[] = "s=a.txt\nfuture=1\np=2\n\nhello";
     ds_record r;
-    assert_int_equal(ds_record_decode(data, sizeof data - 1, &r), 0);
+    assert_int_equal(ds_record_decode(data, sizeof data - 1, &r), DS_OK);
     assert_string_equal(r.text, "hello");
     ds_record_free(&r);
 }
@@ -46,9 +46,9 @@ static void foreign_data_is_rejected(void **state)
 {
     (void)state;
     ds_record r;
-    assert_int_equal(ds_record_decode("hello world", 11, &r), -1);
-    assert_int_equal(ds_record_decode("", 0, &r), -1);
-    assert_int_equal(ds_record_decode("line=3\n\ntext", 12, &r), -1);
+    assert_int_equal(ds_record_decode("hello world", 11, &r), DS_ERR_DAMAGED);
+    assert_int_equal(ds_record_decode("", 0, &r), DS_ERR_DAMAGED);
+    assert_int_equal(ds_record_decode("line=3\n\ntext", 12, &r), DS_ERR_DAMAGED);
 }
 
 int main(void)

@@ -1,9 +1,9 @@
-/* Unit tests of output rendering (src/render.c) and snippet choice
+/* Unit tests of escaping for output (src/text.c) and snippet choice
  * (src/highlight.c). */
 #include "unit.h"
 
 #include "../../src/highlight.h"
-#include "../../src/render.h"
+#include "../../src/text.h"
 
 static void json_escapes_every_control_character(void **state)
 {

@@ -1,34 +1,50 @@
-/* Tests of indexing and searching the demo corpus in-process
- * (src/indexer.c, src/search.c, src/highlight.c): the answers the product
- * promises, and the property that index and query analysis agree — every
- * word of every passage finds that passage, highlighted. */
+/* Tests of indexing and searching the demo corpus in-process through the
+ * public API (src/dealsearch.h: src/indexer.c, src/search.c), and of
+ * highlighting (src/highlight.c): the answers the product promises, and
+ * the property that index and query analysis agree — every word of every
+ * passage finds that passage, highlighted. */
 #include "unit.h"
 
-#include "../../src/corpus.h"
+#include <sys/stat.h>
+
+#include "demo.h"
 #include "../../src/highlight.h"
-#include "../../src/indexer.h"
-#include "../../src/reader.h"
 #include "../../src/search.h"
 
 static char *tmp;
 static char index_dir[600];
 static ds_searcher *searcher;
 
+/* Build an index of `corpus` at `index` (options as given, or the
+ * defaults); 0 on success. */
+static int build(const char *corpus, const char *index, unsigned jobs,
+                 unsigned long spelling_words, ds_index_stats *stats)
+{
+    ds_index_options opt;
+    ds_index_options_init(&opt);
+    opt.corpus.path = corpus;
+    opt.index_dir = index;
+    opt.jobs = jobs;
+    opt.spelling_words = spelling_words;
+    ds_indexer *ix = NULL;
+    char *err = NULL;
+    ds_status st = ds_indexer_open(&opt, &ix, &err);
+    if (st == DS_OK) st = ds_indexer_build(ix, stats, &err);
+    ds_indexer_close(ix);
+    if (st != DS_OK) fprintf(stderr, "index: %s\n", err);
+    free(err);
+    return st == DS_OK ? 0 : -1;
+}
+
 static int setup(void **state)
 {
     (void)state;
     tmp = unit_tempdir();
     snprintf(index_dir, sizeof index_dir, "%s/index", tmp);
-    ds_index_options opt = {.corpus_dir = "corpus", .index_dir = index_dir};
     ds_index_stats stats;
-    char *err = NULL;
-    if (ds_index_build(&opt, &stats, &err) != 0) {
-        fprintf(stderr, "index: %s\n", err);
-        return -1;
-    }
+    if (build("corpus", index_dir, 0, 0, &stats) != 0) return -1;
     if (stats.files != 5 || stats.passages < 50) return -1;
-    return ds_searcher_open(index_dir, &searcher, &err) == DS_SEARCH_OK ? 0
-                                                                       : -1;
+    return ds_searcher_open(index_dir, &searcher, NULL) == DS_OK ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -40,111 +56,154 @@ static int teardown(void **state)
     return 0;
 }
 
-static ds_results search_with(const char *q, unsigned limit, int any)
+static ds_results *search_in(ds_searcher *s, const char *q, unsigned limit,
+                             int any)
 {
-    ds_search_options opt = {.limit = limit, .match_any = any};
-    ds_results r;
+    ds_search_options opt;
+    ds_search_options_init(&opt);
+    opt.limit = limit;
+    opt.match_any = any;
+    ds_results *r = NULL;
     char *err = NULL;
-    if (ds_search(searcher, q, &opt, &r, &err) != 0) {
+    if (ds_search(s, q, &opt, &r, &err) != DS_OK) {
         fprintf(stderr, "search '%s': %s\n", q, err);
         fail();
     }
     return r;
 }
 
-static ds_results search(const char *q, unsigned limit)
+static ds_results *search(const char *q, unsigned limit)
 {
-    return search_with(q, limit, 0);
+    return search_in(searcher, q, limit, 0);
+}
+
+static const ds_record *rec(const ds_results *r, size_t i)
+{
+    return &ds_results_hit(r, i)->record;
 }
 
 static void interim_ceo_finds_both_droege_passages_first(void **state)
 {
     (void)state;
-    ds_results r = search("interim CEO", 10);
-    assert_true(r.count >= 2);
+    ds_results *r = search("interim CEO", 10);
+    assert_true(ds_results_count(r) >= 2);
     int seen001 = 0, seen004 = 0;
     for (size_t i = 0; i < 2; i++) {
-        assert_non_null(strstr(r.hits[i].text, "Droege"));
-        assert_non_null(strstr(r.hits[i].text, "interim CEO"));
-        seen001 += strcmp(r.hits[i].source, "001_5f9e68b6a499abb5.txt") == 0;
-        seen004 += strcmp(r.hits[i].source, "004_5fc44690a5b3815a.txt") == 0;
+        assert_non_null(strstr(rec(r, i)->text, "Droege"));
+        assert_non_null(strstr(rec(r, i)->text, "interim CEO"));
+        seen001 += strcmp(rec(r, i)->source, "001_5f9e68b6a499abb5.txt") == 0;
+        seen004 += strcmp(rec(r, i)->source, "004_5fc44690a5b3815a.txt") == 0;
     }
     assert_int_equal(seen001, 1);
     assert_int_equal(seen004, 1);
-    assert_true(r.hits[0].score >= r.hits[1].score);
-    ds_results_free(&r);
+    assert_true(ds_results_hit(r, 0)->score >= ds_results_hit(r, 1)->score);
+    ds_results_free(r);
 }
 
 static void phrase_requires_adjacent_words(void **state)
 {
     (void)state;
     /* One passage each in 000, 001 and 003 has the phrase (grep -c). */
-    ds_results r = search("\"Federal Trade Commission\"", 50);
-    assert_int_equal(r.count, 3);
-    ds_results_free(&r);
+    ds_results *r = search("\"Federal Trade Commission\"", 50);
+    assert_int_equal(ds_results_count(r), 3);
+    ds_results_free(r);
     r = search("\"Commission Trade\"", 50);
-    assert_int_equal(r.count, 0);
-    ds_results_free(&r);
+    assert_int_equal(ds_results_count(r), 0);
+    ds_results_free(r);
 }
 
 static void boolean_operators_and_filters(void **state)
 {
     (void)state;
-    ds_results all = search("Droege", 50);
-    ds_results not_uber = search("Droege NOT Uber", 50);
-    assert_true(not_uber.count < all.count);
-    for (size_t i = 0; i < not_uber.count; i++)
-        assert_null(strstr(not_uber.hits[i].text, "Uber"));
-    ds_results src = search("stake source:003_608c90960be708b7", 50);
-    assert_true(src.count >= 1);
-    for (size_t i = 0; i < src.count; i++)
-        assert_string_equal(src.hits[i].source, "003_608c90960be708b7.txt");
-    ds_results near = search("Droege NEAR Uber", 50);
-    assert_true(near.count >= 1);
-    ds_results_free(&all);
-    ds_results_free(&not_uber);
-    ds_results_free(&src);
-    ds_results_free(&near);
+    ds_results *all = search("Droege", 50);
+    ds_results *not_uber = search("Droege NOT Uber", 50);
+    assert_true(ds_results_count(not_uber) < ds_results_count(all));
+    for (size_t i = 0; i < ds_results_count(not_uber); i++)
+        assert_null(strstr(rec(not_uber, i)->text, "Uber"));
+    ds_results *src = search("stake source:003_608c90960be708b7", 50);
+    assert_true(ds_results_count(src) >= 1);
+    for (size_t i = 0; i < ds_results_count(src); i++)
+        assert_string_equal(rec(src, i)->source, "003_608c90960be708b7.txt");
+    ds_results_free(all);
+    ds_results_free(not_uber);
+    ds_results_free(src);
+}
+
+/* NEAR finds both words within 10 words of each other, and only then: a
+ * passage holding both further apart, or only one, is not a match (NEAR
+ * behaving like AND or OR would find them). */
+static void near_needs_the_words_close(void **state)
+{
+    (void)state;
+    char corpus[700], index[700];
+    snprintf(corpus, sizeof corpus, "%s/near", tmp);
+    snprintf(index, sizeof index, "%s/near.index", tmp);
+    mkdir(corpus, 0755);
+    UNIT_WRITE_STR(corpus, "close.txt",
+                   "The harbour pilot said the tanker would dock at noon.\n");
+    UNIT_WRITE_STR(corpus, "far.txt",
+                   "The harbour was quiet for most of the long grey morning "
+                   "before the arrival of a single small fishing boat, long "
+                   "after every other crew had left, and then the tanker.\n");
+    UNIT_WRITE_STR(corpus, "one.txt", "The tanker was late again today.\n");
+    ds_index_stats stats;
+    assert_int_equal(build(corpus, index, 1, 0, &stats), 0);
+    ds_searcher *s = NULL;
+    assert_int_equal(ds_searcher_open(index, &s, NULL), DS_OK);
+    ds_results *near = search_in(s, "harbour NEAR tanker", 10, 0);
+    ds_results *both = search_in(s, "harbour AND tanker", 10, 0);
+    ds_results *either = search_in(s, "harbour OR tanker", 10, 0);
+    assert_int_equal(ds_results_count(near), 1);
+    assert_string_equal(rec(near, 0)->source, "close.txt");
+    assert_int_equal(ds_results_count(both), 2);
+    assert_int_equal(ds_results_count(either), 3);
+    ds_results_free(near);
+    ds_results_free(both);
+    ds_results_free(either);
+    ds_searcher_close(s);
 }
 
 static void stemming_matches_inflections(void **state)
 {
     (void)state;
-    ds_results a = search("investments", 100), b = search("investing", 100);
-    assert_true(a.count > 5);
-    assert_int_equal(a.count, b.count);
-    ds_results_free(&a);
-    ds_results_free(&b);
+    ds_results *a = search("investments", 100), *b = search("investing", 100);
+    assert_true(ds_results_count(a) > 5);
+    assert_int_equal(ds_results_count(a), ds_results_count(b));
+    ds_results_free(a);
+    ds_results_free(b);
 }
 
 static void no_common_passage_counts_those_with_any_word(void **state)
 {
     (void)state;
-    ds_results r = search("Droege Zuckerberg", 10);
-    assert_int_equal(r.count, 0);
-    ds_results any = search("Droege OR Zuckerberg", 100);
-    assert_true(any.count >= 2);
-    assert_int_equal(r.total_if_any, any.count);
-    ds_results_free(&r);
-    ds_results_free(&any);
+    ds_results *r = search("Droege Zuckerberg", 10);
+    assert_int_equal(ds_results_count(r), 0);
+    ds_results *any = search("Droege OR Zuckerberg", 100);
+    assert_true(ds_results_count(any) >= 2);
+    assert_int_equal(ds_results_get_info(r)->total_if_any,
+                     ds_results_count(any));
+    ds_results_free(r);
+    ds_results_free(any);
 }
 
 static void bad_queries_are_errors_naming_the_query(void **state)
 {
     (void)state;
-    ds_search_options opt = {.limit = 10};
-    ds_results r;
+    ds_search_options opt;
+    ds_search_options_init(&opt);
+    ds_results *r = NULL;
     char *err = NULL;
-    assert_int_equal(ds_search(searcher, "  ", &opt, &r, &err), -1);
+    assert_int_equal(ds_search(searcher, "  ", &opt, &r, &err), DS_ERR_QUERY);
+    assert_null(r);
     assert_string_equal(err, "empty query");
     free(err);
-    assert_int_equal(ds_search(searcher, "?!", &opt, &r, &err), -1);
+    assert_int_equal(ds_search(searcher, "?!", &opt, &r, &err), DS_ERR_QUERY);
     assert_non_null(strstr(err, "'?!'"));
     free(err);
     char *huge = malloc(DS_MAX_QUERY_BYTES + 2);
     memset(huge, 'a', DS_MAX_QUERY_BYTES + 1);
     huge[DS_MAX_QUERY_BYTES + 1] = '\0';
-    assert_int_equal(ds_search(searcher, huge, &opt, &r, &err), -1);
+    assert_int_equal(ds_search(searcher, huge, &opt, &r, &err), DS_ERR_QUERY);
     assert_non_null(strstr(err, "limit"));
     free(err);
     free(huge);
@@ -157,12 +216,12 @@ static void ten_thousand_word_query_is_answered(void **state)
     ds_buf_init(&q);
     for (int i = 0; i < 10000; i++) ds_buf_printf(&q, "w%d ", i);
     ds_buf_puts(&q, "Droege");
-    ds_results r = search(q.data, 10);
-    assert_int_equal(r.count, 0); /* no passage has all 10,001 words */
-    ds_results_free(&r);
-    r = search_with(q.data, 10, 1);
-    assert_true(r.count >= 1); /* any of them: Droege matches */
-    ds_results_free(&r);
+    ds_results *r = search(q.data, 10);
+    assert_int_equal(ds_results_count(r), 0); /* no passage has all 10,001 */
+    ds_results_free(r);
+    r = search_in(searcher, q.data, 10, 1);
+    assert_true(ds_results_count(r) >= 1); /* any of them: Droege matches */
+    ds_results_free(r);
     ds_buf_free(&q);
 }
 
@@ -173,6 +232,23 @@ typedef struct {
     size_t checked;
 } property_ctx;
 
+/* Is text[start..end) one of the spans the hit's text highlights? */
+static int highlighted(const ds_results *r, const ds_hit *h, size_t start,
+                       size_t end)
+{
+    ds_highlighter *hl = ds_highlighter_new(r->analyzer, r->searched,
+                                            r->synonyms);
+    ds_span_list spans = {0};
+    ds_highlight(hl, h->record.text, h->record.text_len, h->terms,
+                 h->n_terms, &spans);
+    int found = 0;
+    for (size_t i = 0; i < spans.count; i++)
+        found |= spans.items[i].start == start && spans.items[i].end == end;
+    ds_span_list_free(&spans);
+    ds_highlighter_free(hl);
+    return found;
+}
+
 /* Search for one word of a passage; the passage must be among the hits and
  * the word must be highlighted in it. */
 static int word_finds_its_passage(void *ctx, const ds_token *tok)
@@ -181,28 +257,19 @@ static int word_finds_its_passage(void *ctx, const ds_token *tok)
     char *word = strndup(p->text + tok->start, tok->end - tok->start);
     char *quoted = malloc(strlen(word) + 3);
     sprintf(quoted, "\"%s\"", word); /* quoted: "AND", "NOT" are words */
-    ds_results r = search(quoted, 1000);
+    ds_results *r = search(quoted, 1000);
     const ds_hit *found = NULL;
-    for (size_t i = 0; i < r.count && !found; i++)
-        if (strcmp(r.hits[i].source, p->source) == 0 &&
-            r.hits[i].passage == p->passage)
-            found = &r.hits[i];
+    for (size_t i = 0; i < ds_results_count(r) && !found; i++)
+        if (strcmp(rec(r, i)->source, p->source) == 0 &&
+            rec(r, i)->passage == p->passage)
+            found = ds_results_hit(r, i);
     if (!found)
         fail_msg("'%s' does not find %s passage %lu", word, p->source,
                  p->passage);
-    ds_span_list spans = {0};
-    ds_match_terms m = {found->terms, found->n_terms, NULL, 0, r.synonyms};
-    ds_find_matches(ds_searcher_analyzer(searcher), found->text,
-                    found->text_len, &m, &spans);
-    int highlighted = 0;
-    for (size_t i = 0; i < spans.count; i++)
-        highlighted |= spans.items[i].start == tok->start &&
-                       spans.items[i].end == tok->end;
-    if (!highlighted)
+    if (!highlighted(r, found, tok->start, tok->end))
         fail_msg("'%s' is not highlighted in %s passage %lu", word,
                  p->source, p->passage);
-    ds_span_list_free(&spans);
-    ds_results_free(&r);
+    ds_results_free(r);
     free(quoted);
     free(word);
     p->checked++;
@@ -212,32 +279,18 @@ static int word_finds_its_passage(void *ctx, const ds_token *tok)
 static void every_word_of_every_passage_finds_it(void **state)
 {
     (void)state;
-    ds_file_list files;
-    char *err = NULL;
-    assert_int_equal(ds_corpus_list("corpus", &files, &err), 0);
-    size_t checked = 0;
-    ds_buf text;
-    ds_buf_init(&text);
-    ds_reader *reader = ds_reader_new(DS_READER_NEWS);
-    for (size_t f = 0; f < files.count; f++) {
-        char path[600];
-        snprintf(path, sizeof path, "corpus/%s", files.paths[f]);
-        assert_int_equal(ds_corpus_read(path, &text, NULL, NULL, &err), 0);
-        ds_article article = {0};
-        ds_reader_split(reader, text.data, text.len, &article);
-        for (size_t i = 0; i < article.count; i++) {
-            property_ctx p = {files.paths[f], i + 1, article.items[i].text,
-                              0};
-            ds_tokenize(p.text, article.items[i].len, word_finds_its_passage,
-                        &p);
+    ds_corpus_doc docs[8];
+    size_t n = demo_articles(docs, 8), checked = 0;
+    for (size_t f = 0; f < n; f++) {
+        const ds_article *a = &docs[f].article;
+        for (size_t i = 0; i < a->count; i++) {
+            property_ctx p = {docs[f].source, i + 1, a->items[i].text, 0};
+            ds_tokenize(p.text, a->items[i].len, word_finds_its_passage, &p);
             checked += p.checked;
         }
-        ds_article_free(&article);
+        ds_corpus_doc_free(&docs[f]);
     }
     assert_true(checked > 2000);
-    ds_reader_free(reader);
-    ds_buf_free(&text);
-    ds_file_list_free(&files);
 }
 
 /* Spelling words handed to the shards mid-build (what a corpus of more
@@ -248,29 +301,26 @@ static void spelling_flushed_mid_build_corrects_alike(void **state)
     (void)state;
     char path[700];
     snprintf(path, sizeof path, "%s/flushed", tmp);
-    ds_index_options opt = {.corpus_dir = "corpus", .index_dir = path,
-                            .jobs = 2, .spelling_words = 40};
     ds_index_stats stats;
-    char *err = NULL;
-    assert_int_equal(ds_index_build(&opt, &stats, &err), 0);
+    assert_int_equal(build("corpus", path, 2, 40, &stats), 0);
     ds_searcher *flushed = NULL;
-    assert_int_equal(ds_searcher_open(path, &flushed, &err), DS_SEARCH_OK);
+    assert_int_equal(ds_searcher_open(path, &flushed, NULL), DS_OK);
     const char *queries[] = {"interm ceo", "acquisiton", "investmnt",
                              "scael", "exectuive", "aquired stke",
                              "zukerberg", "chiefs strtegy"};
     size_t corrected = 0;
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
-        ds_search_options so = {.limit = 3};
-        ds_results a, b;
-        assert_int_equal(ds_search(searcher, queries[i], &so, &a, &err), 0);
-        assert_int_equal(ds_search(flushed, queries[i], &so, &b, &err), 0);
-        assert_int_equal(a.corrected != NULL, b.corrected != NULL);
-        if (a.corrected) {
-            assert_string_equal(a.corrected, b.corrected);
+        ds_results *a = search_in(searcher, queries[i], 3, 0);
+        ds_results *b = search_in(flushed, queries[i], 3, 0);
+        const char *ca = ds_results_get_info(a)->corrected;
+        const char *cb = ds_results_get_info(b)->corrected;
+        assert_int_equal(ca != NULL, cb != NULL);
+        if (ca) {
+            assert_string_equal(ca, cb);
             corrected++;
         }
-        ds_results_free(&a);
-        ds_results_free(&b);
+        ds_results_free(a);
+        ds_results_free(b);
     }
     assert_true(corrected >= 6);
     ds_searcher_close(flushed);
@@ -282,6 +332,7 @@ int main(void)
         cmocka_unit_test(interim_ceo_finds_both_droege_passages_first),
         cmocka_unit_test(phrase_requires_adjacent_words),
         cmocka_unit_test(boolean_operators_and_filters),
+        cmocka_unit_test(near_needs_the_words_close),
         cmocka_unit_test(stemming_matches_inflections),
         cmocka_unit_test(no_common_passage_counts_those_with_any_word),
         cmocka_unit_test(bad_queries_are_errors_naming_the_query),

@@ -2,7 +2,7 @@
  * caller's thread or its own) and of dsx_compact, which merges shards. */
 #include "unit.h"
 
-#include "../../shim/xapian_shim.h"
+#include "../../shim/shim.h"
 #include "../../src/analyzer.h"
 #include "../../src/schema.h"
 #include "../../src/shard.h"
@@ -15,10 +15,7 @@ static void make_job(ds_passage_job *job, unsigned n)
 {
     char text[128];
     snprintf(text, sizeof text, "passage %u mentions quokkas and word%u", n, n);
-    ds_buf_clear(&job->body);
-    ds_normalize(text, strlen(text), &job->body);
-    ds_buf_clear(&job->heading);
-    ds_buf_clear(&job->title);
+    ds_indexed_text_set(&job->text, NULL, text, strlen(text), NULL, 0);
     ds_buf_clear(&job->record);
     ds_buf_printf(&job->record, "s=s%u.txt\np=%u\nl=1\n\n%s",
                   n % 3, n, text);
@@ -33,16 +30,16 @@ static unsigned long term_docs(const char *path, ds_analyzer *a,
     dsx_db *db = NULL;
     char *err = NULL;
     assert_int_equal(dsx_db_open(path, ds_analyzer_stemmer(a), &db, &err),
-                     DSX_OK);
+                     DS_OK);
     assert_int_equal(dsx_db_add_boolean_prefix(db, DS_FIELD_SOURCE,
-                                               DS_PREFIX_SOURCE),
-                     DSX_OK);
+                                               DS_PREFIX_SOURCE, NULL),
+                     DS_OK);
     dsx_query *q = NULL;
-    assert_int_equal(dsx_db_parse_query(db, query, 0, &q), DSX_OK);
+    assert_int_equal(dsx_db_parse_query(db, query, 0, &q, NULL), DS_OK);
     dsx_search_params p = {.limit = 1000, .check_at_least = 1000,
                            .collapse_slot = -1, .data_slot = DS_SLOT_RECORD};
     dsx_results *r = NULL;
-    assert_int_equal(dsx_db_search(db, q, &p, &r), DSX_OK);
+    assert_int_equal(dsx_db_search(db, q, &p, &r, NULL), DS_OK);
     unsigned long n = dsx_results_size(r);
     dsx_results_destroy(r);
     dsx_query_destroy(q);
@@ -55,18 +52,18 @@ static void build_shard(const char *path, ds_analyzer *a, int threaded,
                         unsigned first, unsigned count)
 {
     char *err = NULL;
-    ds_shard *s = ds_shard_open(path, a, NULL, &err);
-    assert_non_null(s);
-    if (threaded) assert_int_equal(ds_shard_start(s, &err), 0);
+    ds_shard *s = NULL;
+    assert_int_equal(ds_shard_open(path, a, NULL, 0, &s, &err), DS_OK);
+    if (threaded) assert_int_equal(ds_shard_start(s, &err), DS_OK);
     ds_shard_set_norm(s, &test_norm);
     ds_passage_job job = {0};
     for (unsigned i = first; i < first + count; i++) {
         make_job(&job, i);
-        assert_int_equal(ds_shard_add(s, &job, &err), 0);
+        assert_int_equal(ds_shard_add(s, &job, &err), DS_OK);
     }
-    assert_int_equal(ds_shard_finish(s, &err), 0);
+    assert_int_equal(ds_shard_finish(s, &err), DS_OK);
     assert_int_equal(ds_shard_passages(s), count);
-    assert_int_equal(dsx_writer_commit(ds_shard_writer(s)), DSX_OK);
+    assert_int_equal(dsx_writer_commit(ds_shard_writer(s), NULL), DS_OK);
     ds_passage_job_free(&job);
     ds_shard_close(s);
 }
@@ -103,7 +100,7 @@ static void shards_merge_in_order(void **state)
     unsigned long docs = 0, vocabulary = 0;
     char *err = NULL;
     assert_int_equal(dsx_compact(sources, 2, merged, &docs, &vocabulary, &err),
-                     DSX_OK);
+                     DS_OK);
     assert_int_equal(docs, 50);
     assert_true(vocabulary >= 50); /* word1 .. word50 and the rest */
     assert_int_equal(term_docs(merged, a, "quokka"), 50);
@@ -118,8 +115,8 @@ static char *suggestion(const char *path, ds_analyzer *a, const char *word)
     dsx_db *db = NULL;
     char *err = NULL, *out = NULL;
     assert_int_equal(dsx_db_open(path, ds_analyzer_stemmer(a), &db, &err),
-                     DSX_OK);
-    assert_int_equal(dsx_db_spelling_suggestion(db, word, &out), DSX_OK);
+                     DS_OK);
+    assert_int_equal(dsx_db_spelling_suggestion(db, word, &out, NULL), DS_OK);
     dsx_db_destroy(db);
     return out;
 }
@@ -144,25 +141,25 @@ static void spelling_jobs_fill_the_merged_spelling_table(void **state)
     for (int k = 0; k < 2; k++) {
         snprintf(paths[k], sizeof paths[k], "%s/shard%d", dir, k);
         char *err = NULL;
-        ds_shard *s = ds_shard_open(paths[k], a, NULL, &err);
-        assert_non_null(s);
-        if (k == 1) assert_int_equal(ds_shard_start(s, &err), 0);
+        ds_shard *s = NULL;
+        assert_int_equal(ds_shard_open(paths[k], a, NULL, 0, &s, &err), DS_OK);
+        if (k == 1) assert_int_equal(ds_shard_start(s, &err), DS_OK);
         ds_shard_set_norm(s, &test_norm);
         ds_passage_job job = {0};
         make_job(&job, 1);
-        assert_int_equal(ds_shard_add(s, &job, &err), 0);
+        assert_int_equal(ds_shard_add(s, &job, &err), DS_OK);
         ds_buf_clear(&job.spelling);
         for (int i = 0; i < 4 && words[k][i].word; i++)
             ds_passage_job_add_spelling(&job, words[k][i].word,
                                         strlen(words[k][i].word),
                                         words[k][i].count);
-        assert_int_equal(ds_shard_add(s, &job, &err), 0);
+        assert_int_equal(ds_shard_add(s, &job, &err), DS_OK);
         ds_buf_clear(&job.spelling);
         make_job(&job, 2);
-        assert_int_equal(ds_shard_add(s, &job, &err), 0);
-        assert_int_equal(ds_shard_finish(s, &err), 0);
+        assert_int_equal(ds_shard_add(s, &job, &err), DS_OK);
+        assert_int_equal(ds_shard_finish(s, &err), DS_OK);
         assert_int_equal(ds_shard_passages(s), 2); /* words are no passage */
-        assert_int_equal(dsx_writer_commit(ds_shard_writer(s)), DSX_OK);
+        assert_int_equal(dsx_writer_commit(ds_shard_writer(s), NULL), DS_OK);
         ds_passage_job_free(&job);
         ds_shard_close(s);
     }
@@ -173,7 +170,7 @@ static void spelling_jobs_fill_the_merged_spelling_table(void **state)
     unsigned long docs = 0, vocabulary = 0;
     char *err = NULL;
     assert_int_equal(dsx_compact(sources, 2, merged, &docs, &vocabulary, &err),
-                     DSX_OK);
+                     DS_OK);
     assert_int_equal(docs, 4);
     /* "pelicen" is one letter from both: pelican wins on 2 + 2 > 3. */
     const char *want[][2] = {{"harbor", "harbour"}, {"quoka", "quokka"},
@@ -197,7 +194,9 @@ static void shard_over_an_existing_database_is_an_error(void **state)
     ds_analyzer *a = ds_analyzer_new();
     build_shard(path, a, 0, 1, 3);
     char *err = NULL;
-    assert_null(ds_shard_open(path, a, NULL, &err));
+    ds_shard *s = NULL;
+    assert_int_not_equal(ds_shard_open(path, a, NULL, 0, &s, &err), DS_OK);
+    assert_null(s);
     assert_non_null(strstr(err, path));
     free(err);
     const char *sources[] = {"/nonexistent/db"};
@@ -205,7 +204,7 @@ static void shard_over_an_existing_database_is_an_error(void **state)
     err = NULL;
     assert_int_not_equal(dsx_compact(sources, 1, path, &docs, &vocabulary,
                                      &err),
-                         DSX_OK);
+                         DS_OK);
     assert_non_null(err);
     free(err);
     ds_analyzer_free(a);
@@ -220,11 +219,12 @@ static void passage_length_counts_fields_as_indexed(void **state)
 {
     (void)state;
     ds_passage_job job = {0};
-    ds_buf_puts(&job.heading, "Big news");
-    ds_buf_puts(&job.body, "One, two -- three U.S. words' end");
-    ds_buf_puts(&job.title, "A title");
+    const char *body = "One, two -- three U.S. words' end";
+    ds_indexed_text_set(&job.text, "Big news", body, strlen(body), "A title",
+                        0);
     assert_int_equal(ds_passage_job_length(&job), 2 * 2 + 6 + 2);
-    job.title_is_text = 1;
+    ds_indexed_text_set(&job.text, "Big news", body, strlen(body), "A title",
+                        1);
     assert_int_equal(ds_passage_job_length(&job), 2 * 2 + 6 + 2 * 2);
     ds_passage_job_free(&job);
 }

@@ -19,14 +19,14 @@ static void rebuild(const char *index)
 {
     ds_rebuild rb;
     char *err = NULL;
-    assert_int_equal(ds_rebuild_begin(index, &rb, &err), 0);
+    assert_int_equal(ds_rebuild_begin(index, &rb, &err), DS_OK);
     assert_int_equal(mkdir(rb.gen_path, 0755), 0);
     char file[700];
     snprintf(file, sizeof file, "%s/data", rb.gen_path);
     FILE *f = fopen(file, "w");
     fputs("x", f);
     fclose(f);
-    assert_int_equal(ds_rebuild_publish(&rb, &err), 0);
+    assert_int_equal(ds_rebuild_publish(&rb, &err), DS_OK);
 }
 
 static void publish_swaps_generations_and_prunes(void **state)
@@ -36,9 +36,12 @@ static void publish_swaps_generations_and_prunes(void **state)
     char index[600];
     snprintf(index, sizeof index, "%s/idx", dir);
     char *err = NULL;
-    assert_int_equal(ds_store_has_index(index, &err), 0);
+    int has = -1;
+    assert_int_equal(ds_store_has_index(index, &has, &err), DS_OK);
+    assert_int_equal(has, 0);
     rebuild(index);
-    assert_int_equal(ds_store_has_index(index, &err), 1);
+    assert_int_equal(ds_store_has_index(index, &has, &err), DS_OK);
+    assert_int_equal(has, 1);
     assert_true(exists(index, "gen-000001"));
     rebuild(index);
     rebuild(index);
@@ -61,13 +64,13 @@ static void second_rebuild_is_refused_while_one_runs(void **state)
     char *dir = unit_tempdir();
     ds_rebuild first, second;
     char *err = NULL;
-    assert_int_equal(ds_rebuild_begin(dir, &first, &err), 0);
-    assert_int_equal(ds_rebuild_begin(dir, &second, &err), -1);
+    assert_int_equal(ds_rebuild_begin(dir, &first, &err), DS_OK);
+    assert_int_equal(ds_rebuild_begin(dir, &second, &err), DS_ERR_LOCKED);
     assert_non_null(strstr(err, "already rebuilding"));
     free(err);
     ds_rebuild_abort(&first);
     /* The lock went with the first rebuild. */
-    assert_int_equal(ds_rebuild_begin(dir, &second, &err), 0);
+    assert_int_equal(ds_rebuild_begin(dir, &second, &err), DS_OK);
     ds_rebuild_abort(&second);
     unit_rmtree(dir);
     free(dir);
@@ -80,11 +83,13 @@ static void abort_keeps_the_served_index(void **state)
     rebuild(dir);
     ds_rebuild rb;
     char *err = NULL;
-    assert_int_equal(ds_rebuild_begin(dir, &rb, &err), 0);
+    assert_int_equal(ds_rebuild_begin(dir, &rb, &err), DS_OK);
     assert_int_equal(mkdir(rb.gen_path, 0755), 0);
     ds_rebuild_abort(&rb);
     assert_false(exists(dir, "gen-000002"));
-    assert_int_equal(ds_store_has_index(dir, &err), 1);
+    int has = 0;
+    assert_int_equal(ds_store_has_index(dir, &has, &err), DS_OK);
+    assert_int_equal(has, 1);
     unit_rmtree(dir);
     free(dir);
 }
@@ -112,10 +117,11 @@ static void foreign_directory_is_never_written(void **state)
     UNIT_WRITE_STR(dir, "precious.txt", "user data");
     ds_rebuild rb;
     char *err = NULL;
-    assert_int_equal(ds_rebuild_begin(dir, &rb, &err), -1);
+    assert_int_equal(ds_rebuild_begin(dir, &rb, &err), DS_ERR_DAMAGED);
     assert_non_null(strstr(err, "not a dealsearch index"));
     free(err);
-    assert_int_equal(ds_store_has_index(dir, &err), -1);
+    int has = 0;
+    assert_int_equal(ds_store_has_index(dir, &has, &err), DS_ERR_DAMAGED);
     assert_non_null(strstr(err, "not a dealsearch index"));
     free(err);
     assert_false(exists(dir, "lock"));

@@ -1,38 +1,36 @@
 /*
- * xapian_shim.h — the only door from dealsearch's C code into Xapian (C++).
+ * shim.h — the only door from dealsearch's C code into Xapian (C++).
  *
- * Everything here is plain C: opaque handles, status codes, C strings.
- * Every entry point catches Xapian::Error, std::exception and anything
- * else, and turns it into a dsx_status plus a message.  Where a handle
- * exists, the message is owned by that handle and stays valid until the
- * next call on it (dsx_*_error()).  Constructors, which have no handle yet
- * when they fail, return a malloc'd message through `char **err` that the
- * caller frees.
+ * Everything here is plain C: opaque handles, C strings, and the engine's
+ * one error convention (dealsearch.h): a function that can fail returns a
+ * ds_status and, on failure, sets *err (when `err` is not NULL) to a
+ * malloc'd message the caller frees.  Every entry point catches every
+ * exception (Xapian's, the standard library's, anything else); none
+ * crosses into C.
  *
- * The shim knows nothing of passages, prefixes or file layout: the C side
- * decides the term scheme (src/schema.h) and hands the shim the stemmer to
- * use, so indexing and query parsing share one analysis by construction.
+ * The shim knows Xapian and nothing of passages: the C side decides the
+ * term scheme (src/schema.h) and hands over the stemmer to use, so
+ * indexing and query parsing share one analysis by construction.  What
+ * is Xapian's own convention — field prefixes are capital letters, the
+ * files of a database folder, the flush threshold, how the query parser
+ * looks up synonyms — is known here and only here.
+ *
+ * Files: boundary.cc (the exception guard's mapping, the stemmer adapter,
+ * Unicode tables), writer.cc (databases being written, documents),
+ * database.cc (opening, metadata, spelling, checking), query.cc (parsing),
+ * search.cc (ranking, matching terms, explanations), expand.cc (feedback
+ * terms); private.hh is their shared part.
  */
-#ifndef DEALSEARCH_XAPIAN_SHIM_H
-#define DEALSEARCH_XAPIAN_SHIM_H
+#ifndef DEALSEARCH_SHIM_H
+#define DEALSEARCH_SHIM_H
 
 #include <stddef.h>
+
+#include "../src/dealsearch.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum {
-    DSX_OK = 0,
-    DSX_ERR_OPEN,     /* database missing, unreadable or not a Xapian database */
-    DSX_ERR_CORRUPT,  /* database exists but is damaged */
-    DSX_ERR_VERSION,  /* database written by an incompatible Xapian format */
-    DSX_ERR_LOCK,     /* another writer holds the database */
-    DSX_ERR_QUERY,    /* query could not be parsed, even as plain words */
-    DSX_ERR_NOMEM,    /* std::bad_alloc */
-    DSX_ERR_XAPIAN,   /* any other Xapian::Error */
-    DSX_ERR_INTERNAL  /* std::exception or unknown exception */
-} dsx_status;
 
 /* A stemming function supplied by the C side.  It returns the stem of the
  * (already lower-cased, UTF-8) word and its length; the returned buffer
@@ -47,18 +45,12 @@ typedef struct {
     const char *name;  /* human-readable description, e.g. "snowball:english" */
 } dsx_stemmer;
 
-/* BM25 parameters, passed explicitly so ranking never depends on a default
- * of the Xapian version at hand.  See Xapian::BM25Weight. */
-typedef struct {
-    double k1, k2, k3, b, min_normlen;
-} dsx_bm25;
-
 /* BM25's document-length normalisation, done when a document is written
  * (dsx_doc_normalise_lengths) rather than when it is searched: Xapian 1.4
  * finds a document's length by decoding a list with an entry for every
- * document, which was 55-65% of a search's work on 250,000 passages. */
+ * document, which was most of a search's work on large indexes. */
 typedef struct {
-    double b, min_normlen;   /* BM25's, as in dsx_bm25 */
+    double b, min_normlen;   /* BM25's, as in ds_bm25 */
     double avg_length;       /* the collection's average document length */
     double scale;            /* a normalised wdf of 1 is stored as this
                                 (rounded; larger is finer) */
@@ -70,54 +62,62 @@ typedef struct dsx_db dsx_db;
 typedef struct dsx_query dsx_query;
 typedef struct dsx_results dsx_results;
 
-/* ---- Writer ------------------------------------------------------------ */
+/* Xapian's convention: a term starting with an ASCII capital letter
+ * carries a field prefix; other terms are words.  Cannot fail. */
+int dsx_term_is_prefixed(const char *term);
+
+/* The name of the lock file Xapian keeps in a database folder (it changes
+ * while the database is open; everything else there is the database). */
+int dsx_is_lock_file(const char *name);
+
+/* ---- Writer (writer.cc) ------------------------------------------------- */
 
 /* Writer flags. */
 enum {
     /* Skip fsync on commit: for an index built unpublished and swapped in
      * only after the caller has synced it. */
     DSX_WRITER_NO_SYNC = 1,
-    /* Keep no termlists (each document's list of terms): they are 40% of
-     * the build's work (each is zlib-compressed on its own) and a sixth of
-     * the index.  Searches then find a hit's matching terms from the
-     * postlists and feedback needs dsx_search_params.indexed_text. */
+    /* Keep no termlists (each document's list of terms): they are much of
+     * the build's work and a sixth of the index.  Searches then find a
+     * hit's matching terms from the postlists and feedback needs
+     * dsx_search_params.indexed_text. */
     DSX_WRITER_NO_TERMLIST = 2
 };
 
 /* Create a new, empty database at `path` (which must not hold a database
- * yet) and return a writer for it.  `stemmer` is borrowed and must outlive
- * the writer.  On failure *out is NULL and *err a malloc'd message. */
-dsx_status dsx_writer_create(const char *path, const dsx_stemmer *stemmer,
-                             unsigned flags, dsx_writer **out, char **err);
+ * yet).  `stemmer` is borrowed and must outlive the writer.  Xapian
+ * writes added documents out every `flush_docs` documents (0: its
+ * default), unless the user has set XAPIAN_FLUSH_THRESHOLD. */
+ds_status dsx_writer_create(const char *path, const dsx_stemmer *stemmer,
+                            unsigned flags, unsigned flush_docs,
+                            dsx_writer **out, char **err);
 
 /* Add `doc` as a new document and reset `doc` for reuse. */
-dsx_status dsx_writer_add_doc(dsx_writer *w, dsx_doc *doc);
+ds_status dsx_writer_add_doc(dsx_writer *w, dsx_doc *doc, char **err);
 
-/* Store a metadata key/value pair (e.g. the analysis settings). */
-dsx_status dsx_writer_set_metadata(dsx_writer *w, const char *key,
-                                   const char *value);
+/* Store a metadata key/value pair. */
+ds_status dsx_writer_set_metadata(dsx_writer *w, const char *key,
+                                  const char *value, char **err);
 
-/* Add `value` (an index term) to the synonyms of `key`: a lower-cased
- * word, "Z" + a stem, or lower-cased words joined by single spaces.
- * Queries parsed with DSX_QUERY_SYNONYMS expand keys to their values. */
-dsx_status dsx_writer_add_synonym(dsx_writer *w, const char *key,
-                                  const char *value);
+/* Make the query parser (with DSX_QUERY_SYNONYMS) expand `words` — one
+ * lower-cased word, or several joined by single spaces, as typed — to
+ * the index term `value` too.  A single word is also found when a query
+ * holds another form of it (its stem is looked up as well). */
+ds_status dsx_writer_add_synonym(dsx_writer *w, const char *words,
+                                 const char *value, char **err);
 
 /* Record `word` (lower-case) as occurring `count` times, for
  * dsx_db_spelling_suggestion(). */
-dsx_status dsx_writer_add_spelling(dsx_writer *w, const char *word,
-                                   size_t len, unsigned long count);
+ds_status dsx_writer_add_spelling(dsx_writer *w, const char *word,
+                                  size_t len, unsigned long count,
+                                  char **err);
 
 /* Commit everything added so far. */
-dsx_status dsx_writer_commit(dsx_writer *w);
+ds_status dsx_writer_commit(dsx_writer *w, char **err);
 
-/* Number of documents and of distinct terms not starting with an upper-case
- * ASCII letter (i.e. the vocabulary, without prefixed field terms). */
-dsx_status dsx_writer_stats(dsx_writer *w, unsigned long *docs,
-                            unsigned long *vocabulary);
-
-/* Message of the last failed call on `w`; valid until the next call. */
-const char *dsx_writer_error(const dsx_writer *w);
+/* Number of documents and of distinct words (terms without a prefix). */
+ds_status dsx_writer_stats(dsx_writer *w, unsigned long *docs,
+                           unsigned long *vocabulary, char **err);
 
 /* Close the database without committing what was not committed, and free
  * `w`.  Accepts NULL. */
@@ -127,31 +127,32 @@ void dsx_writer_destroy(dsx_writer *w);
  * `dest` (a directory holding no database), documents numbered on in the
  * order given; user metadata and synonyms are taken from where they are,
  * spelling frequencies added up.  *docs and *vocabulary describe the
- * result as dsx_writer_stats does.  On failure *err is a malloc'd
- * message. */
-dsx_status dsx_compact(const char *const *sources, size_t n, const char *dest,
-                       unsigned long *docs, unsigned long *vocabulary,
-                       char **err);
+ * result as dsx_writer_stats does. */
+ds_status dsx_compact(const char *const *sources, size_t n, const char *dest,
+                      unsigned long *docs, unsigned long *vocabulary,
+                      char **err);
 
-/* ---- Document (one passage being built) -------------------------------- */
+/* ---- Document (one passage being built; writer.cc) ---------------------- */
 
 /* A document to fill and hand to dsx_writer_add_doc().  It tokenises text
  * with Xapian's TermGenerator using the writer's stemmer (STEM_ALL: every
  * word indexed as its stem, with positions).  `w` must outlive `doc`. */
-dsx_status dsx_doc_create(dsx_writer *w, dsx_doc **out);
+ds_status dsx_doc_create(dsx_writer *w, dsx_doc **out, char **err);
 
-/* Tokenise `text` into terms carrying `prefix` ("" for body text), each
+/* Tokenise `text` into terms carrying `prefix` ("" for words), each
  * occurrence adding `wdf_inc` to the term's frequency.  Successive calls
- * continue the word positions, leaving a gap so phrases do not span calls. */
-dsx_status dsx_doc_index_text(dsx_doc *doc, const char *text, size_t len,
-                              const char *prefix, unsigned wdf_inc);
+ * continue the word positions, leaving a gap so phrases do not span
+ * calls. */
+ds_status dsx_doc_index_text(dsx_doc *doc, const char *text, size_t len,
+                             const char *prefix, unsigned wdf_inc,
+                             char **err);
 
 /* Add a term verbatim (no positions, no frequency): boolean filters. */
-dsx_status dsx_doc_add_term(dsx_doc *doc, const char *term);
+ds_status dsx_doc_add_term(dsx_doc *doc, const char *term, char **err);
 
 /* Add `wdf` occurrences of a term without positions (ranked like words). */
-dsx_status dsx_doc_add_weighted_term(dsx_doc *doc, const char *term,
-                                     unsigned wdf);
+ds_status dsx_doc_add_weighted_term(dsx_doc *doc, const char *term,
+                                    unsigned wdf, char **err);
 
 /* Replace each weighted term's wdf with BM25's normalised one, scaled:
  *   round(scale * wdf / ((1 - b) + b * max(length / avg_length,
@@ -160,49 +161,49 @@ dsx_status dsx_doc_add_weighted_term(dsx_doc *doc, const char *term,
  * after the document's last term.  A database searched with
  * dsx_db_set_length_norm() then ranks as BM25 with `b` does, without
  * reading document lengths. */
-dsx_status dsx_doc_normalise_lengths(dsx_doc *doc,
-                                     const dsx_length_norm *norm);
+ds_status dsx_doc_normalise_lengths(dsx_doc *doc,
+                                    const dsx_length_norm *norm, char **err);
 
-/* Store `len` bytes in value slot `slot` (sorting, ranges). */
-dsx_status dsx_doc_set_value(dsx_doc *doc, unsigned slot, const char *bytes,
-                             size_t len);
-
-/* Store the document's data blob (what a search hit returns). */
-dsx_status dsx_doc_set_data(dsx_doc *doc, const char *bytes, size_t len);
-
-const char *dsx_doc_error(const dsx_doc *doc);
+/* Store `len` bytes in value slot `slot` (ranges, collapsing, records). */
+ds_status dsx_doc_set_value(dsx_doc *doc, unsigned slot, const char *bytes,
+                            size_t len, char **err);
 
 /* Free `doc`.  Accepts NULL. */
 void dsx_doc_destroy(dsx_doc *doc);
 
-/* ---- Database (reading) ------------------------------------------------ */
+/* ---- Database (reading; database.cc) ------------------------------------- */
 
 /* Open the database at `path` (a directory or a Xapian stub file) for
  * reading.  `stemmer` is borrowed, must outlive the handle, and is used to
- * parse queries.  On failure *out is NULL and *err a malloc'd message. */
-dsx_status dsx_db_open(const char *path, const dsx_stemmer *stemmer,
-                       dsx_db **out, char **err);
+ * parse queries.  DS_ERR_IO when there is no database there,
+ * DS_ERR_DAMAGED or DS_ERR_VERSION when it cannot be read. */
+ds_status dsx_db_open(const char *path, const dsx_stemmer *stemmer,
+                      dsx_db **out, char **err);
 
-/* Look up metadata `key`; *value is a malloc'd string ("" when absent). */
-dsx_status dsx_db_get_metadata(dsx_db *db, const char *key, char **value);
+/* Look up metadata `key`; *value is malloc'd ("" when absent). */
+ds_status dsx_db_get_metadata(dsx_db *db, const char *key, char **value,
+                              char **err);
 
-dsx_status dsx_db_doc_count(dsx_db *db, unsigned long *docs);
+ds_status dsx_db_doc_count(dsx_db *db, unsigned long *docs, char **err);
 
 /* Let queries say `field:words` for text indexed under `prefix`. */
-dsx_status dsx_db_add_prefix(dsx_db *db, const char *field,
-                             const char *prefix);
+ds_status dsx_db_add_prefix(dsx_db *db, const char *field,
+                            const char *prefix, char **err);
 
-/* Let queries say `field:value` to filter on the boolean term prefix+value. */
-dsx_status dsx_db_add_boolean_prefix(dsx_db *db, const char *field,
-                                     const char *prefix);
+/* Let queries say `field:value` to filter on the boolean term
+ * prefix+value. */
+ds_status dsx_db_add_boolean_prefix(dsx_db *db, const char *field,
+                                    const char *prefix, char **err);
 
 /* Let queries say `PREFIXfrom..to` (either end optional) for dates stored
  * as YYYYMMDD in value `slot`; ends may be written YYYY-MM-DD or YYYYMMDD.
  * Documents without the value never match. */
-dsx_status dsx_db_add_date_range(dsx_db *db, unsigned slot,
-                                 const char *prefix);
+ds_status dsx_db_add_date_range(dsx_db *db, unsigned slot,
+                                const char *prefix, char **err);
 
-void dsx_db_set_bm25(dsx_db *db, const dsx_bm25 *params);
+/* Rank with BM25 and these parameters.  Cannot fail: they are checked
+ * when a search builds its weight. */
+void dsx_db_set_bm25(dsx_db *db, const ds_bm25 *params);
 
 /* The database's wdfs were normalised with `norm` when written: rank with
  * BM25 (the parameters' k1 and k3; b and min_normlen are norm's, k2 must
@@ -212,28 +213,29 @@ void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm);
 /* Words the query parser leaves out of queries (when other words remain).
  * `words` must be sorted in strcmp() order; the array is borrowed and must
  * outlive `db` (a static list: no copy is made, opening stays cheap). */
-dsx_status dsx_db_set_stopwords(dsx_db *db, const char *const *words,
-                                size_t n);
+ds_status dsx_db_set_stopwords(dsx_db *db, const char *const *words,
+                               size_t n, char **err);
 
 /* Does `term` index any document? */
-dsx_status dsx_db_term_exists(dsx_db *db, const char *term, int *exists);
+ds_status dsx_db_term_exists(dsx_db *db, const char *term, int *exists,
+                             char **err);
 
 /* The indexed word closest in spelling to `word` (lower-case), or "" when
  * none is within two edits; *suggestion is malloc'd. */
-dsx_status dsx_db_spelling_suggestion(dsx_db *db, const char *word,
-                                      char **suggestion);
+ds_status dsx_db_spelling_suggestion(dsx_db *db, const char *word,
+                                     char **suggestion, char **err);
 
-/* Run Xapian's own consistency checker over the database at `path`;
- * *report is a malloc'd text of what it found (empty when clean). */
-dsx_status dsx_check(const char *path, unsigned long *errors, char **report,
-                     char **err);
-
-const char *dsx_db_error(const dsx_db *db);
-
-/* Free `db`.  Accepts NULL.  Queries and results made from it stay valid. */
+/* Free `db`.  Accepts NULL.  Queries and results made from it must be
+ * freed first. */
 void dsx_db_destroy(dsx_db *db);
 
-/* ---- Query --------------------------------------------------------------- */
+/* Run Xapian's own consistency checker over the database at `path`;
+ * *errors is the number of problems and *report a malloc'd account of
+ * them (empty when clean).  DS_OK when the check ran. */
+ds_status dsx_check(const char *path, unsigned long *errors, char **report,
+                    char **err);
+
+/* ---- Query (query.cc) ----------------------------------------------------- */
 
 enum {
     DSX_QUERY_MATCH_ANY = 1, /* words are OR-ed (default: all must match) */
@@ -244,9 +246,9 @@ enum {
 /* Parse `text` with Xapian's QueryParser: phrases, AND/OR/NOT/NEAR, +/-,
  * trailing-'*' wildcards and the prefixes added above.  Text that is not
  * valid syntax is parsed again as plain words, and dsx_query_was_relaxed()
- * says so; only if that also fails is DSX_ERR_QUERY returned. */
-dsx_status dsx_db_parse_query(dsx_db *db, const char *text, unsigned flags,
-                              dsx_query **out);
+ * says so; only if that also fails is DS_ERR_QUERY returned. */
+ds_status dsx_db_parse_query(dsx_db *db, const char *text, unsigned flags,
+                             dsx_query **out, char **err);
 
 /* True when the query holds no term at all (e.g. only punctuation). */
 int dsx_query_is_empty(const dsx_query *q);
@@ -263,7 +265,7 @@ const char *dsx_query_stopped(const dsx_query *q);
 /* Free `q`.  Accepts NULL. */
 void dsx_query_destroy(dsx_query *q);
 
-/* ---- Search -------------------------------------------------------------- */
+/* ---- Search (search.cc, expand.cc) ---------------------------------------- */
 
 typedef struct {
     unsigned offset, limit;     /* which ranks to return */
@@ -279,13 +281,11 @@ typedef struct {
     unsigned expand_docs, expand_terms;
     double expand_weight;
     int explain;                /* fill dsx_hit.parts */
-    int data_slot;              /* >= 0: dsx_hit.data is this value, not
-                                   the document data */
+    unsigned data_slot;         /* dsx_hit.data is this value */
     /* Feedback on an index without termlists learns a top document's words
      * by indexing again the text it was indexed from: this returns that
-     * text (as dsx_doc_index_text received it, fields joined by newlines)
-     * for a hit's data in *text, owned by the callee and valid until the
-     * next call, and its length; 0 leaves the document out.  NULL: no
+     * text for a hit's data in *text, owned by the callee and valid until
+     * the next call, and its length; 0 leaves the document out.  NULL: no
      * feedback. */
     size_t (*indexed_text)(void *ctx, const char *data, size_t data_len,
                            const char **text);
@@ -302,7 +302,7 @@ typedef struct {
 typedef struct {
     double score;
     unsigned docid;
-    const char *data;           /* the document's data blob */
+    const char *data;           /* value data_slot */
     size_t data_len;
     const char *const *terms;   /* the query's terms this document
                                    matches, in query order (wildcard
@@ -314,12 +314,12 @@ typedef struct {
     size_t n_parts;
 } dsx_hit;
 
-/* Rank documents for `q` with BM25 as `params` says.  A
- * DatabaseModifiedError (a rebuild swapped the index mid-search) reopens
- * the database and retries a bounded number of times.  Errors are reported
- * on `db`. */
-dsx_status dsx_db_search(dsx_db *db, const dsx_query *q,
-                         const dsx_search_params *params, dsx_results **out);
+/* Rank documents for `q` with BM25 as `params` says.  A rebuild that
+ * swapped the index mid-search makes it reopen the database and retry a
+ * bounded number of times. */
+ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
+                        const dsx_search_params *params, dsx_results **out,
+                        char **err);
 
 size_t dsx_results_size(const dsx_results *r);
 
@@ -341,8 +341,6 @@ int dsx_unicode_is_wordchar(unsigned codepoint);
 /* A decimal digit (for "14.3" and "1,500", which stay one word). */
 int dsx_unicode_is_digit(unsigned codepoint);
 unsigned dsx_unicode_tolower(unsigned codepoint);
-
-const char *dsx_status_name(dsx_status status);
 
 #ifdef __cplusplus
 }

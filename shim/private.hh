@@ -1,0 +1,118 @@
+/*
+ * private.hh — what the shim's files share: the handles' layouts, the
+ * stemmer and stopword adapters, and the one exception guard every entry
+ * point runs its body in.
+ */
+#ifndef DEALSEARCH_SHIM_PRIVATE_HH
+#define DEALSEARCH_SHIM_PRIVATE_HH
+
+#include <xapian.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "shim.h"
+
+namespace dsx {
+
+/* The status for the exception being handled, its message in `msg`.  Must
+ * be called from inside a catch block (it rethrows to inspect the type);
+ * never throws. */
+ds_status classify_current_exception(std::string &msg) noexcept;
+
+/* A malloc'd copy of `msg` (for C).  Out of memory ends the process, as
+ * everywhere in dealsearch. */
+char *malloc_copy(const std::string &msg) noexcept;
+
+/* Run `body`; turn any exception it throws into a status and, when `err`
+ * is not NULL, a malloc'd message in *err.  Every extern "C" entry point
+ * that can fail is `return dsx::guard(err, [&] { ... });`. */
+template <typename Body>
+ds_status guard(char **err, Body &&body) noexcept
+{
+    if (err) *err = nullptr;
+    try {
+        body();
+        return DS_OK;
+    } catch (...) {
+        std::string msg;
+        ds_status status = classify_current_exception(msg);
+        if (err) *err = malloc_copy(msg);
+        return status;
+    }
+}
+
+/* Xapian's stemming hook, backed by the C side's libstemmer wrapper. */
+Xapian::Stem make_stem(const dsx_stemmer *s);
+
+/* Is `term` a field term (Xapian's capital-letter prefix convention)? */
+inline bool is_prefixed(const char *term)
+{
+    return term[0] >= 'A' && term[0] <= 'Z';
+}
+
+/* Xapian's description of `q` without the "@N" query positions: two
+ * subqueries for the same words at different places read the same. */
+std::string describe_unplaced(const Xapian::Query &q);
+
+} // namespace dsx
+
+struct dsx_writer {
+    Xapian::WritableDatabase db;
+    Xapian::Stem stem;
+};
+
+struct dsx_doc {
+    dsx_writer *writer;
+    Xapian::Document doc;
+    Xapian::TermGenerator generator;
+    bool has_text = false;
+};
+
+struct dsx_db {
+    std::string path;
+    Xapian::Database db;
+    Xapian::QueryParser parser;
+    Xapian::Stem stem;
+    ds_bm25 bm25 = {1.2, 0.0, 1.0, 0.5, 0.5}; /* Xapian's defaults */
+    dsx_length_norm norm = {0, 0, 0, 0};      /* scale 0: none */
+};
+
+struct dsx_query {
+    Xapian::Query query;
+    bool relaxed = false;
+    std::string description;
+    std::string stopped;
+};
+
+struct dsx_results {
+    unsigned long estimate = 0, lower = 0, upper = 0;
+    std::vector<double> scores;
+    std::vector<unsigned> docids;
+    std::vector<std::string> data;
+    /* Each hit's matching terms, and C pointer arrays into them. */
+    std::vector<std::vector<std::string>> terms;
+    std::vector<std::vector<const char *>> term_ptrs;
+    /* With explain: each hit's score parts, and C views of them. */
+    std::vector<std::vector<std::pair<std::string, double>>> parts;
+    std::vector<std::vector<dsx_part>> part_views;
+};
+
+namespace dsx {
+
+/* The query plus the best terms of its top documents (feedback; see
+ * dsx_search_params).  expand.cc. */
+Xapian::Query expand_query(dsx_db *db, Xapian::Enquire &enquire,
+                           const Xapian::Query &q,
+                           const dsx_search_params *sp);
+
+/* The BM25 weight searches rank with, and the factor that turns its
+ * scores into BM25's when wdfs were normalised at index time.
+ * search.cc. */
+Xapian::Weight *make_weight(const dsx_db *db);
+double score_scale(const dsx_db *db);
+
+} // namespace dsx
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * query.cc — parsing queries with Xapian's QueryParser, and working
+ * around a Xapian 1.4.22 crash on some XOR queries.
+ */
+#include "private.hh"
+
+#include <memory>
+
+namespace {
+
+/* Ops whose node we can rebuild from op and subqueries alone. */
+bool rebuildable(Xapian::Query::op op)
+{
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Xapian 1.4.22 crashes (SEGV in get_mset) on an XOR with two identical
+ * subqueries and a wildcard beside other words, e.g.
+ * "meta XOR a* XOR meta OR ai" (found by fuzzing; tests/fuzz/crashers).
+ * Identical subqueries of an XOR cancel out in pairs (XOR matches an odd
+ * number of them), so remove them: same matches, no crash. */
+Xapian::Query cancel_xor_pairs(const Xapian::Query &q)
+{
+    Xapian::Query::op op = q.get_type();
+    size_t n = q.get_num_subqueries();
+    if (n == 0 || !rebuildable(op)) return q;
+    std::vector<Xapian::Query> subs;
+    std::vector<std::string> seen;
+    bool changed = false;
+    for (size_t i = 0; i < n; ++i) {
+        Xapian::Query sub = cancel_xor_pairs(q.get_subquery(i));
+        changed |= sub.get_description() != q.get_subquery(i).get_description();
+        std::string d = dsx::describe_unplaced(sub);
+        size_t j = 0;
+        while (op == Xapian::Query::OP_XOR && j < seen.size() && seen[j] != d)
+            ++j;
+        if (op == Xapian::Query::OP_XOR && j < seen.size()) {
+            subs.erase(subs.begin() + static_cast<long>(j));
+            seen.erase(seen.begin() + static_cast<long>(j));
+            changed = true;
+            continue;
+        }
+        subs.push_back(sub);
+        seen.push_back(d);
+    }
+    if (!changed) return q;
+    if (subs.empty()) return Xapian::Query();
+    if (subs.size() == 1 && op == Xapian::Query::OP_XOR) return subs[0];
+    return Xapian::Query(op, subs.begin(), subs.end());
+}
+
+/* Whether `q` has an XOR anywhere: only then is cancel_xor_pairs, which
+ * describes every subquery, worth its cost. */
+bool has_xor(const Xapian::Query &q)
+{
+    if (q.get_type() == Xapian::Query::OP_XOR) return true;
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i)
+        if (has_xor(q.get_subquery(i))) return true;
+    return false;
+}
+
+void parse(dsx_db *db, const char *text, unsigned flags, dsx_query *q)
+{
+    db->parser.set_default_op((flags & DSX_QUERY_MATCH_ANY)
+                                  ? Xapian::Query::OP_OR
+                                  : Xapian::Query::OP_AND);
+    const unsigned synonyms =
+        (flags & DSX_QUERY_SYNONYMS)
+            ? Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
+                  Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS
+            : 0;
+    const unsigned syntax = Xapian::QueryParser::FLAG_PHRASE |
+                            Xapian::QueryParser::FLAG_BOOLEAN |
+                            Xapian::QueryParser::FLAG_LOVEHATE |
+                            Xapian::QueryParser::FLAG_WILDCARD;
+    if (flags & DSX_QUERY_PLAIN) {
+        q->query = db->parser.parse_query(text, synonyms);
+        return;
+    }
+    try {
+        q->query = db->parser.parse_query(text, syntax | synonyms);
+    } catch (const Xapian::QueryParserError &) {
+        /* "AND", an unbalanced quote, "C++ AND": read as words. */
+        q->query = db->parser.parse_query(text, synonyms);
+        q->relaxed = true;
+    }
+}
+
+} // namespace
+
+extern "C" ds_status dsx_db_parse_query(dsx_db *db, const char *text,
+                                        unsigned flags, dsx_query **out,
+                                        char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        std::unique_ptr<dsx_query> q(new dsx_query);
+        parse(db, text, flags, q.get());
+        if (has_xor(q->query)) q->query = cancel_xor_pairs(q->query);
+        q->description = q->query.get_description();
+        for (auto t = db->parser.stoplist_begin();
+             t != db->parser.stoplist_end(); ++t) {
+            if (!q->stopped.empty()) q->stopped += ' ';
+            q->stopped += *t;
+        }
+        *out = q.release();
+    });
+}
+
+extern "C" int dsx_query_is_empty(const dsx_query *q)
+{
+    return q->query.empty();
+}
+
+extern "C" int dsx_query_was_relaxed(const dsx_query *q)
+{
+    return q->relaxed;
+}
+
+extern "C" const char *dsx_query_describe(const dsx_query *q)
+{
+    return q->description.c_str();
+}
+
+extern "C" const char *dsx_query_stopped(const dsx_query *q)
+{
+    return q->stopped.c_str();
+}
+
+extern "C" void dsx_query_destroy(dsx_query *q)
+{
+    try {
+        delete q;
+    } catch (...) {
+    }
+}

@@ -1,0 +1,314 @@
+/*
+ * dealsearch.h — the dealsearch engine: index a folder of news articles as
+ * passages (the paragraphs a reader would quote) and answer queries with
+ * ranked passages.  The `dealsearch` command and every other front end use
+ * only what this header declares.
+ *
+ *   ds_indexer   builds an index from a corpus and publishes it atomically
+ *   ds_searcher  answers queries against a published index
+ *   ds_results   one query's answer: hits, counts, how the query was read
+ *
+ * Errors.  Every function that can fail returns a ds_status (DS_OK is 0)
+ * and, when it fails and `err` is not NULL, sets *err to a malloc'd
+ * one-line message naming the file, index or query at fault; the caller
+ * frees it with free().  On failure, handles passed out are set to NULL.
+ * Functions documented as unable to fail return what they compute.
+ * Memory is never reported as an error: when it runs out, the process
+ * prints one line and exits with status 2.
+ *
+ * Threads.  Handles are not thread-safe; use one searcher per thread.  An
+ * indexer may run while searchers in other threads or processes search
+ * the index: they see the old generation or the new one, never a mix.
+ */
+#ifndef DEALSEARCH_H
+#define DEALSEARCH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(DEALSEARCH_BUILDING)
+#define DS_API __attribute__((visibility("default")))
+#else
+#define DS_API
+#endif
+
+#define DEALSEARCH_VERSION "0.2.0"
+
+typedef enum {
+    DS_OK = 0,
+    DS_ERR_USAGE,     /* an argument or option value is not valid */
+    DS_ERR_NO_INDEX,  /* no index has been built at that place yet */
+    DS_ERR_IO,        /* a file or folder cannot be read or written */
+    DS_ERR_DAMAGED,   /* the index is damaged or is not a dealsearch index */
+    DS_ERR_VERSION,   /* the index was built by another version: rebuild */
+    DS_ERR_LOCKED,    /* another build holds the index */
+    DS_ERR_QUERY,     /* the query cannot be searched (empty, too long) */
+    DS_ERR_NOMEM,     /* out of memory inside Xapian */
+    DS_ERR_INTERNAL   /* a defect: an unexpected exception */
+} ds_status;
+
+/* A short description of `status` ("index is damaged"); static. */
+DS_API const char *ds_status_name(ds_status status);
+
+/* Queries longer than this many bytes are refused (DS_ERR_QUERY). */
+#define DS_MAX_QUERY_BYTES (256 * 1024)
+
+/* ---- Corpora ------------------------------------------------------------ */
+
+typedef enum {
+    DS_CORPUS_FOLDER,  /* every *.txt file below a folder, one article each */
+    DS_CORPUS_JSONL    /* {"id", "title", "text"} objects, one per line */
+} ds_corpus_kind;
+
+typedef enum {
+    DS_READER_NEWS,    /* news articles: title, date, headings, boilerplate */
+    DS_READER_PLAIN    /* every blank-line-separated block is a passage */
+} ds_reader_kind;
+
+/* Where a corpus is and how its articles are read.  The index records it,
+ * so `ds_index_check` reads the corpus the same way. */
+typedef struct {
+    ds_corpus_kind kind;
+    const char *path;       /* the folder or the JSON lines file */
+    ds_reader_kind reader;  /* for a folder's files, or for JSON texts
+                               when split */
+    int split;              /* JSON lines: read each text as an article
+                               and index its passages; otherwise a
+                               document (with its title) is one passage */
+} ds_corpus_spec;
+
+/* Called with one line about a single file or line of the corpus that was
+ * skipped or changed while reading ("corpus/a.txt:3: invalid UTF-8 ...").
+ * The message is valid during the call. */
+typedef void (*ds_notice_fn)(void *ctx, const char *message);
+
+/* ---- Building an index -------------------------------------------------- */
+
+typedef struct {
+    ds_corpus_spec corpus;
+    const char *index_dir;       /* created if missing */
+    const char *synonyms_path;   /* NULL: FOLDER/synonyms.conf if present;
+                                    "": none */
+    unsigned jobs;               /* shards built at once, a thread each;
+                                    0: one per core for a large corpus */
+    int verbose;                 /* a notice per file: passages, title,
+                                    date and the lines it dropped */
+    ds_notice_fn notice;         /* problems with single files; NULL:
+                                    not reported (they are counted) */
+    void *notice_ctx;
+    unsigned long spelling_words;/* tests: distinct words counted before
+                                    they go to the spelling table (0:
+                                    the default) */
+} ds_index_options;
+
+/* Defaults: a news folder "corpus", index "corpus.index", no notices. */
+DS_API void ds_index_options_init(ds_index_options *opt);
+
+typedef struct {
+    unsigned long files;          /* files (or JSON documents) indexed */
+    unsigned long files_failed;   /* files or lines that could not be read */
+    unsigned long passages;
+    unsigned long shared_groups;  /* near-copy groups of 2+ passages */
+    unsigned long terms;          /* distinct (stemmed) words */
+    unsigned long long corpus_bytes;
+    unsigned long long index_bytes;
+    double seconds;
+} ds_index_stats;
+
+typedef struct ds_indexer ds_indexer;
+
+/* Check the options, load the synonyms and lock the index folder for
+ * building (creating it if missing).  `opt` is copied.  Fails with
+ * DS_ERR_LOCKED when another build holds the lock, DS_ERR_DAMAGED when
+ * the folder is not a dealsearch index, DS_ERR_IO or DS_ERR_USAGE for the
+ * corpus or synonyms file.  Free with ds_indexer_close. */
+DS_API ds_status ds_indexer_open(const ds_index_options *opt,
+                                 ds_indexer **out, char **err);
+
+/* Build a complete new index generation from the corpus and publish it.
+ * Files that cannot be read are reported through the notice callback,
+ * counted in stats->files_failed and skipped.  On failure nothing is
+ * published: the previous index is still served. */
+DS_API ds_status ds_indexer_build(ds_indexer *ix, ds_index_stats *stats,
+                                  char **err);
+
+/* Unlock and free.  Accepts NULL. */
+DS_API void ds_indexer_close(ds_indexer *ix);
+
+/* "indexed 5 files (17.6 kB) into 80 passages (0 near-copy groups), 1234
+ * distinct terms; index 1.1 MB; 0.05 s" — malloc'd. */
+DS_API char *ds_index_summary(const ds_index_stats *stats);
+
+/* ---- Searching ---------------------------------------------------------- */
+
+typedef struct ds_searcher ds_searcher;
+
+/* Open the index in `index_dir`.  DS_ERR_NO_INDEX when none has been
+ * built there yet; DS_ERR_DAMAGED or DS_ERR_VERSION (rebuild it) when it
+ * cannot be searched.  Free with ds_searcher_close. */
+DS_API ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
+                                  char **err);
+
+/* Accepts NULL.  Results of the searcher must be freed first. */
+DS_API void ds_searcher_close(ds_searcher *s);
+
+typedef struct {
+    unsigned offset, limit;  /* the page of results: ranks offset+1 ..
+                                offset+limit */
+    int match_any;     /* rank passages with any of the words, not only
+                          those with all of them */
+    int exact;         /* no spelling correction */
+    int no_synonyms;   /* no synonym expansion */
+    int plain;         /* no query syntax: the text is just words */
+    int one_per_source;/* the best passage of each source only */
+    int explain;       /* fill each hit's score parts */
+    int all;           /* every passage, near-copies too (no grouping) */
+    int feedback;      /* add the best words of the top passages to the
+                          query (pseudo-relevance feedback) */
+} ds_search_options;
+
+/* Defaults: the first 10 results, all words, spelling and synonyms on. */
+DS_API void ds_search_options_init(ds_search_options *opt);
+
+/* A passage as the index stores it.  Strings are NUL-terminated UTF-8. */
+typedef struct {
+    char *source;            /* the file, relative to the corpus folder
+                                (or the JSON document's id) */
+    unsigned long passage;   /* 1-based number within its source */
+    unsigned long line;      /* 1-based line of the file where it starts */
+    char *text;              /* the passage as indexed */
+    size_t text_len;
+    char *title;             /* the article's title, or NULL */
+    char *date;              /* the article's date "YYYY-MM-DD", or NULL */
+    char *heading;           /* the heading the passage is under, or NULL */
+    unsigned long group;     /* its near-copy group (0: none) */
+    int title_in_text;       /* the title is part of its indexed text (a
+                                JSON document that is one passage) */
+} ds_record;
+
+typedef struct {
+    char *source;
+    unsigned long passage;
+} ds_also;
+
+typedef struct {
+    char *label;             /* a term, or a phrase or synonym group
+                                weighed whole */
+    double weight;           /* its share of the score */
+} ds_score_part;
+
+typedef struct {
+    double score;            /* BM25 */
+    ds_record record;
+    char **terms;            /* the query's terms (stems) it matched */
+    size_t n_terms;
+    ds_score_part *parts;    /* with `explain`: the score's parts */
+    size_t n_parts;
+    unsigned collapsed;      /* matching near-copies folded into it */
+    ds_also *also;           /* where they are (at most 20), best first */
+    size_t n_also;
+} ds_hit;
+
+typedef struct {
+    double k1, k2, k3, b, min_normlen;
+} ds_bm25;
+
+/* What a search found, besides its hits. */
+typedef struct {
+    const char *query;       /* as given */
+    const char *corrected;   /* the spelling-corrected query that was
+                                run instead, or NULL */
+    const char *parsed;      /* Xapian's description of the query run */
+    const char *stopped;     /* stopwords left out, space-separated */
+    int relaxed_syntax;      /* invalid syntax was read as plain words */
+    unsigned long total;     /* matching passages (estimated unless
+                                total_exact), near-copies folded */
+    int total_exact;
+    unsigned long total_if_any; /* when no passage has every word: how
+                                   many have some of them (else 0) */
+    ds_search_options options;  /* as searched */
+    ds_bm25 bm25;            /* the ranking parameters in force */
+    double avg_length;       /* the passages' average length, which BM25
+                                normalised with */
+} ds_results_info;
+
+typedef struct ds_results ds_results;
+
+/* Run `query` (UTF-8).  DS_OK also when nothing matches.  DS_ERR_QUERY
+ * for an empty or too long query or one without searchable words;
+ * DS_ERR_DAMAGED when the index fails while searching.  The results
+ * borrow from the searcher: free them before closing it. */
+DS_API ds_status ds_search(ds_searcher *s, const char *query,
+                           const ds_search_options *opt, ds_results **out,
+                           char **err);
+
+/* Accepts NULL. */
+DS_API void ds_results_free(ds_results *r);
+
+/* Valid until ds_results_free. */
+DS_API const ds_results_info *ds_results_get_info(const ds_results *r);
+DS_API size_t ds_results_count(const ds_results *r);
+/* Hit `i` (< ds_results_count), best first; valid until ds_results_free. */
+DS_API const ds_hit *ds_results_hit(const ds_results *r, size_t i);
+
+/* ---- Printing ------------------------------------------------------------ */
+
+typedef enum { DS_FORMAT_HUMAN, DS_FORMAT_JSON } ds_format;
+
+typedef struct {
+    ds_format format;
+    int color;              /* human: bold matches, coloured headers (ANSI) */
+    int full;               /* human: whole passages instead of snippets */
+    unsigned width;         /* human: wrap at this many columns (0: never) */
+    size_t snippet_bytes;   /* snippet length in bytes of passage text */
+} ds_print_options;
+
+/* Defaults: human, no colour, snippets of 320 bytes, no wrapping. */
+DS_API void ds_print_options_init(ds_print_options *opt);
+
+/* The results as the user reads them: a listing with each hit's rank,
+ * source, passage, score, title, date, heading and highlighted snippet,
+ * or one JSON object (its fields are documented in README.md).  Every
+ * string from the index is escaped for its output: the human form is
+ * terminal-safe, the JSON always valid.  Returns a malloc'd string and
+ * its length in *len. */
+DS_API char *ds_results_print(const ds_results *r,
+                              const ds_print_options *opt, size_t *len);
+
+/* ---- Reading one article ------------------------------------------------ */
+
+/* How the reader reads the file at `path`: its title, date, passages
+ * (number, line, heading, text) and the lines it dropped with the rule
+ * that dropped each — as a human listing, or one JSON object on one line.
+ * *out is malloc'd, *passages the number of passages. */
+DS_API ds_status ds_describe_file(const char *path, ds_reader_kind reader,
+                                  ds_format format, char **out,
+                                  size_t *passages, char **err);
+
+/* ---- Checking an index --------------------------------------------------- */
+
+typedef enum {
+    DS_CHECK_OK,       /* sound, and current with its corpus */
+    DS_CHECK_STALE,    /* sound, but the corpus has changed: rebuild */
+    DS_CHECK_DAMAGED   /* cannot be trusted: rebuild */
+} ds_check_verdict;
+
+/* Verify the index in `index_dir`: Xapian's checker over every table, the
+ * format and analysis it was built with, its files as the build left
+ * them, and its passages against its corpus read again as it was read
+ * (the corpus it recorded, or `corpus` when not NULL: only its kind and
+ * path are used).  *report is a malloc'd account, a line per finding and
+ * a verdict line.  DS_OK when the check ran, whatever it found. */
+DS_API ds_status ds_index_check(const char *index_dir,
+                                const ds_corpus_spec *corpus,
+                                ds_check_verdict *verdict, char **report,
+                                char **err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * scan.h — the indexer's first, quiet pass over the corpus: what must be
+ * known before the first passage is written.  It measures the passages'
+ * average length (BM25's normalisation, ranking.h), signs every passage
+ * for near-copy grouping (neardup.h) and counts the words for the
+ * spelling table, handing them to the shards as it goes.
+ *
+ * The corpus is cut into ranges (one per shard), each scanned in a thread
+ * of its own with its own analyzer and reader; the signatures are then
+ * grouped in corpus order, so the groups are the same whatever the
+ * number of ranges.
+ */
+#ifndef DEALSEARCH_SCAN_H
+#define DEALSEARCH_SCAN_H
+
+#include <stddef.h>
+
+#include "analyzer.h"
+#include "corpus.h"
+#include "shard.h"
+
+typedef struct {
+    ds_corpus *corpus;
+    ds_reader_kind reader;
+    ds_analyzer **analyzers;   /* one per range, used by its thread */
+    ds_shard **shards;         /* n: where counted words go, a share each */
+    size_t n;                  /* ranges */
+    const size_t *bounds;      /* range k: entries bounds[k] .. bounds[k+1] */
+    unsigned long spelling_words; /* distinct words counted before they go
+                                     to the shards (0: 300,000) */
+} ds_scan_params;
+
+typedef struct {
+    double avg_length;         /* words per passage, as the shards index
+                                  them (synonym phrase terms aside) */
+    unsigned long *groups;     /* each passage's near-copy group, in
+                                  corpus order */
+    size_t passages;
+    size_t *entry_first;       /* entry i's first passage (entry_first[i]
+                                  .. entry_first[i+1]); count + 1 of them */
+    unsigned long groups_numbered;  /* the highest group */
+    unsigned long shared_groups;    /* groups of two or more passages */
+} ds_scan_result;
+
+/* Scan the corpus.  Entries that cannot be read count as empty (the
+ * second pass reports them).  Fails only when a shard fails to take the
+ * spelling words. */
+ds_status ds_scan(const ds_scan_params *p, ds_scan_result *out, char **err);
+
+void ds_scan_result_free(ds_scan_result *r);
+
+#endif

@@ -1,0 +1,45 @@
+/* schema.c — see schema.h. */
+#include "schema.h"
+
+#include <string.h>
+
+#include "analyzer.h"
+
+static void normalize_into(ds_buf *out, const char *text, size_t len)
+{
+    ds_buf_clear(out);
+    if (text) ds_normalize(text, len, out);
+}
+
+void ds_indexed_text_set(ds_indexed_text *t, const char *heading,
+                         const char *body, size_t body_len,
+                         const char *title, int title_is_text)
+{
+    normalize_into(&t->heading, heading, heading ? strlen(heading) : 0);
+    normalize_into(&t->body, body, body_len);
+    normalize_into(&t->title, title, title ? strlen(title) : 0);
+    t->title_is_text = title_is_text;
+}
+
+void ds_indexed_text_free(ds_indexed_text *t)
+{
+    ds_buf_free(&t->heading);
+    ds_buf_free(&t->body);
+    ds_buf_free(&t->title);
+}
+
+size_t ds_indexed_fields(const ds_indexed_text *t,
+                         ds_field out[DS_MAX_FIELDS])
+{
+    size_t n = 0;
+    if (t->heading.len) {
+        out[n++] = (ds_field){&t->heading, ""};
+        out[n++] = (ds_field){&t->heading, DS_PREFIX_HEADING};
+    }
+    if (t->body.len) out[n++] = (ds_field){&t->body, ""};
+    if (t->title.len) {
+        out[n++] = (ds_field){&t->title, DS_PREFIX_TITLE};
+        if (t->title_is_text) out[n++] = (ds_field){&t->title, ""};
+    }
+    return n;
+}
