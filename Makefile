@@ -66,7 +66,7 @@ PIC_OBJ := $(LIB_OBJ:$(BUILD)/%.o=$(BUILD)/pic/%.o)
 LIB_A := $(BUILD)/libdealsearch.a
 LIB_SO := $(BUILD)/libdealsearch.so
 SO_NAME := libdealsearch.so.0
-SO_LIBS := $(shell pkg-config --libs xapian-core jansson 2>/dev/null) \
+SO_LIBS := $(shell pkg-config --libs xapian-core jansson 2>/dev/null) -lm \
            -lstemmer -lpthread
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -74,7 +74,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test-deps demo test test-build asan-unit install clean eval valgrind \
         reliability
-all: dealsearch $(LIB_SO) $(BUILD)/dealsearch.pc
+all: dealsearch $(LIB_SO)
 
 # Replace by rename, so a running ./dealsearch (a benchmark) is no obstacle.
 dealsearch: $(BUILD)/dealsearch
@@ -90,15 +90,13 @@ $(LIB_SO): $(PIC_OBJ)
 	$(CXX) -shared -Wl,-soname,$(SO_NAME) -Wl,--no-undefined -o $@ $^ \
 	    $(SO_LIBS)
 
-$(BUILD)/dealsearch.pc: Makefile src/dealsearch.h
-	@mkdir -p $(dir $@)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
-	    'includedir=$${prefix}/include' '' 'Name: dealsearch' \
-	    'Description: Full-text search over news articles, answered with passages' \
-	    'Version: $(VERSION)' 'Requires.private: xapian-core jansson' \
-	    'Libs: -L$${libdir} -ldealsearch' \
-	    'Libs.private: -lstemmer -lpthread -lstdc++' \
-	    'Cflags: -I$${includedir}' >$@
+# pkg-config's description of the installed library (for PREFIX).
+PC_LINES := 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+    'includedir=$${prefix}/include' '' 'Name: dealsearch' \
+    'Description: Full-text search over news articles, answered with passages' \
+    'Version: $(VERSION)' 'Requires.private: xapian-core jansson' \
+    'Libs: -L$${libdir} -ldealsearch' \
+    'Libs.private: -lstemmer -lpthread -lstdc++ -lm' 'Cflags: -I$${includedir}'
 
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -200,7 +198,7 @@ valgrind:
 	@$(MAKE) --no-print-directory dealsearch
 	tests/valgrind/run.sh
 
-install: dealsearch $(LIB_A) $(LIB_SO) $(BUILD)/dealsearch.pc
+install: dealsearch $(LIB_A) $(LIB_SO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	    $(DESTDIR)$(PREFIX)/include
 	install -m 755 dealsearch $(DESTDIR)$(PREFIX)/bin/dealsearch
@@ -208,8 +206,7 @@ install: dealsearch $(LIB_A) $(LIB_SO) $(BUILD)/dealsearch.pc
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/$(SO_NAME)
 	ln -sf $(SO_NAME) $(DESTDIR)$(PREFIX)/lib/libdealsearch.so
 	install -m 644 src/dealsearch.h $(DESTDIR)$(PREFIX)/include/dealsearch.h
-	install -m 644 $(BUILD)/dealsearch.pc \
-	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/dealsearch.pc
+	printf '%s\n' $(PC_LINES) >$(DESTDIR)$(PREFIX)/lib/pkgconfig/dealsearch.pc
 
 clean:
 	rm -rf build dealsearch

@@ -636,11 +636,12 @@ static int run_command(cli *c)
 }
 
 /* Output that could not be written is an error (a full disk), never a
- * silent success. */
+ * silent success; said once, unless the command has failed already. */
 static int finish_output(int rc)
 {
     if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
-    cli_warn("writing output: %s", strerror(errno ? errno : EIO));
+    if (rc != EXIT_ERROR)
+        cli_warn("writing output: %s", strerror(errno ? errno : EIO));
     return EXIT_ERROR;
 }
 

@@ -88,14 +88,21 @@ check "phrase: words out of order do not match" [ "$(count '"Commission Federal 
 check "AND narrows, OR widens" [ "$(count 'Droege AND Uber')" -lt "$(count 'Droege OR Uber')" ]
 check "NOT and - exclude" [ "$(count 'Droege NOT Uber')" -eq "$(count 'Droege -Uber')" ]
 check "+ requires" [ "$(count '+Droege interim')" -eq "$(count 'Droege')" ]
-check "NEAR matches nearby words" [ "$(count 'Droege NEAR CEO')" -ge 2 ]
+ds --json --limit 1000 'Droege NEAR CEO'
+check "NEAR: every hit has the words within 10 words of each other" \
+    eval 'jq -e "(.results | length) >= 2 and ([.results[].text | test(\"Droege(\\\\W+\\\\w+){0,10}?\\\\W+(CEO|chief executive)|(CEO|chief executive)(\\\\W+\\\\w+){0,10}?\\\\W+Droege\"; \"i\")] | all)" <<<"$out" >/dev/null'
 check "trailing * wildcard expands" [ "$(count 'acqui*')" -gt "$(count 'acquire')" ]
 ds --json "stake source:003_608c90960be708b7"
 check "source: filter keeps only that file" \
     eval '[ "$(jq -c "[.results[].source] | unique" <<<"$out")" = "[\"003_608c90960be708b7.txt\"]" ]'
-for q in 'AND' '"interim CEO' 'Alice & Bob' 'C++' 'OR OR NOT' '(interim' 'CEO)' 'title:' 'NEAR'; do
+# Each is searched as words (exit 0 with results, 1 without), never an
+# error: nothing on stderr.
+for q in 'AND|0' '"interim CEO|0' 'Alice & Bob|1' 'C++|1' 'OR OR NOT|1' \
+         '(interim|0' 'CEO)|0' 'title:|1' 'NEAR|1'; do
+    want=${q##*|}; q=${q%|*}
     ds "$q"
-    check "invalid syntax is not an error: $q" eval '[ $rc -eq 0 ] || [ $rc -eq 1 ]'
+    check "invalid syntax is not an error: $q (exit $want)" \
+        eval '[ $rc -eq $want ] && [ -z "$err" ]'
 done
 ds AND
 check "a lone AND searches for the word" has "(query syntax not understood" "$out"
@@ -144,6 +151,44 @@ ds --bogus x
 check "unknown option: exit 2, one line" one_line_error
 ds --limit abc x
 check "bad --limit: exit 2, one line" one_line_error
+
+# ---- the command line's options (a table: each says where it applies) ----
+ds --limit
+check "an option without its value: exit 2, one line" eval 'one_line_error && has "--limit needs a value" "$err"'
+ds --color
+check "--color without a value: exit 2, one line" one_line_error
+"$BIN" run --index "$INDEX" --queries >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+check "run --queries without a value: exit 2, one line" one_line_error
+dsx "$CORPUS" "$WORK/syn.index" index --synonyms
+check "index --synonyms without a value: exit 2, one line, nothing built" \
+    eval 'one_line_error && has "--synonyms needs a value" "$err" && [ ! -e "$WORK/syn.index" ]'
+dsx "$CORPUS" "$WORK/syn.index" index --synonyms=
+check "index --synonyms= (empty): exit 2, nothing built" \
+    eval 'one_line_error && [ ! -e "$WORK/syn.index" ]'
+ds --plain interim
+check "an option that does not apply to searching: exit 2, one line" \
+    eval 'one_line_error && has "--plain does not apply to searching" "$err"'
+dsx "$CORPUS" "$WORK/na.index" index --limit 3
+check "an option that does not apply to index: exit 2, nothing built" \
+    eval 'one_line_error && has "does not apply to '"'"'dealsearch index'"'"'" "$err" && [ ! -e "$WORK/na.index" ]'
+ds check --any
+check "an option that does not apply to check: exit 2, one line" one_line_error
+"$BIN" passages --index "$INDEX" corpus/000_33a34f6b5913d187.txt >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+check "an option that does not apply to passages: exit 2, one line" one_line_error
+ds --index "$INDEX" -- --plain
+check "after --, an option's name is a word of the query" eval '[ $rc -le 1 ] && [ -z "$err" ]'
+
+# ---- output that cannot be written is an error, not a success ----
+if [ -w /dev/full ]; then
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" "interim CEO" >/dev/full 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+    check "search with a full disk: exit 2, one line" eval 'one_line_error && has "writing output" "$err"'
+    "$BIN" --help >/dev/full 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+    check "--help with a full disk: exit 2" one_line_error
+    "$BIN" passages corpus/000_33a34f6b5913d187.txt >/dev/full 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+    check "passages with a full disk: exit 2" one_line_error
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" check >/dev/full 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+    check "check with a full disk: exit 2" one_line_error
+fi
 
 # ---- bad input ----
 ds ""
@@ -372,6 +417,16 @@ check "check: a changed corpus makes the index out of date (exit 1)" \
     eval '[ $rc -eq 1 ] && has "now splits into" "$out"'
 dsx "$CORPUS" "$WORK/damaged.index" check
 check "check: a garbled index is damaged (exit 2)" eval '[ $rc -eq 2 ] && has "damaged" "$out"'
+# The indexer's file-name rule holds for check too: a file whose name has
+# a control character is skipped by both, so a fresh index is current.
+mkdir -p "$WORK/ctl"
+printf 'A paragraph about herons.\n' >"$WORK/ctl/good.txt"
+printf 'A paragraph about egrets.\n' >"$WORK/ctl/bad"$'\001'"name.txt"
+dsx "$WORK/ctl" "$WORK/ctl.index" index
+check "a file name with a control character is skipped, named, exit 2" \
+    eval '[ $rc -eq 2 ] && has "control characters" "$err"'
+dsx "$WORK/ctl" "$WORK/ctl.index" check
+check "check: that fresh index is current (exit 0)" eval '[ $rc -eq 0 ] && has "matches" "$out"'
 
 # ---- parallel builds ----
 "$BIN" index --jobs 2 --corpus "$CORPUS" --index "$WORK/jobs2.index" >"$WORK/out" 2>&1; rc=$?
@@ -433,6 +488,20 @@ printf 'q1\twidgets\nq2\tsprockets gadgets\n' >"$WORK/queries.tsv"
 check "run --format trec prints 'qid Q0 docid rank score tag'" \
     eval '[ $rc -eq 0 ] && awk "NF != 6 || \$2 != \"Q0\" || \$6 != \"dealsearch\" { bad = 1 } END { exit bad }" "$WORK/run" && grep -q "^q1 Q0 d1 1 " "$WORK/run"'
 check "run ranks each document once" [ "$(awk '{print $1, $3}' "$WORK/run" | sort | uniq -d | wc -l)" -eq 0 ]
+if [ -w /dev/full ]; then
+    seq 1 200 | sed 's/.*/q&\twidgets gadgets sprockets/' >"$WORK/many.tsv"
+    "$BIN" run --index "$WORK/jsonl.index" --queries "$WORK/many.tsv" >/dev/full 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
+    check "run with a full disk: exit 2, one line" eval 'one_line_error && has "writing" "$err"'
+fi
+# The index records how it was built, so check reads the same corpus the
+# same way, from anywhere.
+(cd "$WORK" && "$BIN" check --index "$WORK/jsonl.index") >"$WORK/out" 2>&1; rc=$?
+check "check: an index built with --jsonl is checked against that file" \
+    eval '[ $rc -eq 0 ] && grep -q "docs.jsonl'"'"' matches" "$WORK/out"'
+printf '%s\n' '{"id": "d4", "text": "One more document."}' >>"$WORK/docs.jsonl"
+(cd "$WORK" && "$BIN" check --index "$WORK/jsonl.index") >"$WORK/out" 2>&1; rc=$?
+check "check: a JSON lines file that grew makes the index out of date" \
+    eval '[ $rc -eq 1 ] && grep -q "now splits into 4 passages" "$WORK/out"'
 printf 'no tab here\n' >"$WORK/bad.tsv"
 "$BIN" run --index "$WORK/jsonl.index" --queries "$WORK/bad.tsv" >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
 check "run names the bad line of a queries file" eval 'one_line_error && has "bad.tsv:1:" "$err"'

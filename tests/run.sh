@@ -73,15 +73,40 @@ clang_build() {
 }
 if command -v clang >/dev/null; then tally clang clang_build; fi
 
+# make install, then a program built against the installed library with
+# pkg-config alone (tests/example/search.c): it indexes the demo corpus
+# and searches it, linked to the shared library and to the static one.
 install_check() {
-    local dest
+    local dest n=0
     dest=$(mktemp -d)
-    if make --no-print-directory install PREFIX="$dest" >/dev/null &&
-        "$dest/bin/dealsearch" --version >/dev/null; then
-        echo "ok 1 - make install PREFIX=... installs a working binary"
-    else
-        echo "not ok 1 - make install PREFIX=... installs a working binary"
-    fi
+    report() {
+        n=$((n + 1))
+        if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+    }
+    make --no-print-directory install PREFIX="$dest" >/dev/null &&
+        "$dest/bin/dealsearch" --version >/dev/null
+    report $? "make install PREFIX=... installs a working binary"
+    local files="bin/dealsearch include/dealsearch.h lib/libdealsearch.a
+                 lib/libdealsearch.so lib/pkgconfig/dealsearch.pc"
+    local missing=0 f
+    for f in $files; do [ -e "$dest/$f" ] || missing=1; done
+    report $missing "it installs the header, both libraries and dealsearch.pc"
+    export PKG_CONFIG_PATH="$dest/lib/pkgconfig"
+    cc -std=c11 -pedantic -Wall -Wextra -Werror tests/example/search.c \
+        $(pkg-config --cflags --libs dealsearch) -o "$dest/example" &&
+        LD_LIBRARY_PATH="$dest/lib" "$dest/example" corpus "$dest/a.index" \
+            "interim CEO" >"$dest/out" &&
+        grep -q "^001_5f9e68b6a499abb5.txt 5 " "$dest/out"
+    report $? "a program built with pkg-config --libs dealsearch searches"
+    cc -std=c11 -pedantic -Wall -Wextra -Werror -static-libgcc \
+        tests/example/search.c $(pkg-config --cflags dealsearch) \
+        -o "$dest/example-static" "$dest/lib/libdealsearch.a" \
+        $(pkg-config --static --libs-only-other --libs-only-l dealsearch |
+          sed 's/-ldealsearch//') &&
+        "$dest/example-static" corpus "$dest/b.index" "interim CEO" |
+        grep -q "^001_5f9e68b6a499abb5.txt 5 "
+    report $? "the same program linked to libdealsearch.a searches"
+    unset PKG_CONFIG_PATH
     rm -rf "$dest"
 }
 tally install install_check
