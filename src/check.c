@@ -185,12 +185,8 @@ ds_status ds_index_check(const char *index_dir, const ds_corpus_spec *corpus,
                          char **err)
 {
     findings f = {{0}, 0, 0};
-    int has = 0;
-    ds_status st = ds_store_has_index(index_dir, &has, err);
+    ds_status st = ds_store_find(index_dir, err);
     if (st != DS_OK) return st;
-    if (!has)
-        return ds_fail(err, DS_ERR_NO_INDEX,
-                       "no index at '%s' — run 'dealsearch index'", index_dir);
     ds_buf_init(&f.report);
     check_opening(index_dir, &f);
     check_files(index_dir, &f);

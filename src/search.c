@@ -210,12 +210,8 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
                            char **err)
 {
     *out = NULL;
-    int has = 0;
-    ds_status st = ds_store_has_index(index_dir, &has, err);
+    ds_status st = ds_store_find(index_dir, err);
     if (st != DS_OK) return st;
-    if (!has)
-        return ds_fail(err, DS_ERR_NO_INDEX,
-                       "no index at '%s' — run 'dealsearch index'", index_dir);
     ds_searcher *s = searcher_new(index_dir);
     if (!s->analyzer)
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");

@@ -46,25 +46,30 @@ static int is_empty_dir(const char *path)
     return empty;
 }
 
-ds_status ds_store_has_index(const char *index_dir, int *has, char **err)
+static ds_status no_index(const char *index_dir, char **err)
 {
-    *has = 0;
+    return ds_fail(err, DS_ERR_NO_INDEX,
+                   "no index at '%s' — run 'dealsearch index'", index_dir);
+}
+
+ds_status ds_store_find(const char *index_dir, char **err)
+{
     struct stat st;
-    if (stat(index_dir, &st) != 0) return DS_OK;
+    if (stat(index_dir, &st) != 0) return no_index(index_dir, err);
     if (!S_ISDIR(st.st_mode))
         return ds_fail(err, DS_ERR_DAMAGED, "index '%s' is not a directory",
                        index_dir);
     if (!is_ours(index_dir)) {
-        if (is_empty_dir(index_dir)) return DS_OK;
+        if (is_empty_dir(index_dir)) return no_index(index_dir, err);
         return ds_fail(err, DS_ERR_DAMAGED,
                        "index '%s' is damaged or not a dealsearch index: no '"
                        MARKER_NAME "' marker — run 'dealsearch index' to "
                        "rebuild", index_dir);
     }
     char *current = ds_store_current_path(index_dir);
-    *has = stat(current, &st) == 0;
+    int has = stat(current, &st) == 0;
     free(current);
-    return DS_OK;
+    return has ? DS_OK : no_index(index_dir, err);
 }
 
 /* Generation number of a directory entry named gen-NNNNNN, else 0. */

@@ -24,10 +24,10 @@
 /* What the searcher opens: INDEX/current (malloc'd). */
 char *ds_store_current_path(const char *index_dir);
 
-/* *has is 1 when INDEX has a served generation, 0 when there is none yet
- * (INDEX missing, or ours but never completed).  DS_ERR_DAMAGED when INDEX
- * exists but is not a dealsearch index directory. */
-ds_status ds_store_has_index(const char *index_dir, int *has, char **err);
+/* DS_OK when INDEX has a served generation; DS_ERR_NO_INDEX when there is
+ * none yet (INDEX missing, or ours but never completed); DS_ERR_DAMAGED
+ * when INDEX exists but is not a dealsearch index directory. */
+ds_status ds_store_find(const char *index_dir, char **err);
 
 typedef struct {
     char *index_dir;

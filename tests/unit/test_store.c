@@ -36,12 +36,11 @@ static void publish_swaps_generations_and_prunes(void **state)
     char index[600];
     snprintf(index, sizeof index, "%s/idx", dir);
     char *err = NULL;
-    int has = -1;
-    assert_int_equal(ds_store_has_index(index, &has, &err), DS_OK);
-    assert_int_equal(has, 0);
+    assert_int_equal(ds_store_find(index, &err), DS_ERR_NO_INDEX);
+    assert_non_null(strstr(err, index));
+    free(err);
     rebuild(index);
-    assert_int_equal(ds_store_has_index(index, &has, &err), DS_OK);
-    assert_int_equal(has, 1);
+    assert_int_equal(ds_store_find(index, NULL), DS_OK);
     assert_true(exists(index, "gen-000001"));
     rebuild(index);
     rebuild(index);
@@ -87,9 +86,7 @@ static void abort_keeps_the_served_index(void **state)
     assert_int_equal(mkdir(rb.gen_path, 0755), 0);
     ds_rebuild_abort(&rb);
     assert_false(exists(dir, "gen-000002"));
-    int has = 0;
-    assert_int_equal(ds_store_has_index(dir, &has, &err), DS_OK);
-    assert_int_equal(has, 1);
+    assert_int_equal(ds_store_find(dir, NULL), DS_OK);
     unit_rmtree(dir);
     free(dir);
 }
@@ -120,8 +117,7 @@ static void foreign_directory_is_never_written(void **state)
     assert_int_equal(ds_rebuild_begin(dir, &rb, &err), DS_ERR_DAMAGED);
     assert_non_null(strstr(err, "not a dealsearch index"));
     free(err);
-    int has = 0;
-    assert_int_equal(ds_store_has_index(dir, &has, &err), DS_ERR_DAMAGED);
+    assert_int_equal(ds_store_find(dir, &err), DS_ERR_DAMAGED);
     assert_non_null(strstr(err, "not a dealsearch index"));
     free(err);
     assert_false(exists(dir, "lock"));
