@@ -83,7 +83,7 @@ static ds_status recorded_corpus(dsx_db *db, const ds_corpus_spec *given,
     ds_status st = dsx_db_get_metadata(db, DS_META_CORPUS, &corpus, err);
     if (st == DS_OK) st = dsx_db_get_metadata(db, DS_META_READER, &reader, err);
     char *space = corpus ? strchr(corpus, ' ') : NULL;
-    if (st == DS_OK && (!space || ds_reader_kind_parse(reader, &spec->reader)))
+    if (st == DS_OK && (!space || !ds_reader_kind_parse(reader, &spec->reader)))
         st = ds_fail(err, DS_ERR_DAMAGED, "no record of its corpus");
     if (st == DS_OK) {
         *space = '\0';
@@ -185,6 +185,7 @@ ds_status ds_index_check(const char *index_dir, const ds_corpus_spec *corpus,
                          char **err)
 {
     findings f = {{0}, 0, 0};
+    *report = NULL;
     ds_status st = ds_store_find(index_dir, err);
     if (st != DS_OK) return st;
     ds_buf_init(&f.report);

@@ -13,8 +13,8 @@
  * one-line message naming the file, index or query at fault; the caller
  * frees it with free().  On failure, handles passed out are set to NULL.
  * Functions documented as unable to fail return what they compute.
- * Memory is never reported as an error: when it runs out, the process
- * prints one line and exits with status 2.
+ * When the engine's own allocations fail the process prints one line and
+ * exits with status 2; Xapian running out is DS_ERR_NOMEM.
  *
  * Threads.  Handles are not thread-safe; use one searcher per thread.  An
  * indexer may run while searchers in other threads or processes search

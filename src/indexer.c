@@ -143,12 +143,15 @@ static void notify(const ds_indexer *ix, const char *msg)
     if (ix->opt.notice) ix->opt.notice(ix->opt.notice_ctx, msg);
 }
 
-/* "a.txt: 12 passages, title; dropped lines: repeated 7, newsletter 1". */
+/* "corpus/a.txt: 12 passages, title; dropped lines: repeated 7,
+ * newsletter 1" (a JSON document is named by its id). */
 static void report_file(const ds_indexer *ix, const ds_corpus_doc *d)
 {
     const ds_article *a = &d->article;
     ds_buf line;
     ds_buf_init(&line);
+    if (ix->opt.corpus.kind == DS_CORPUS_FOLDER)
+        ds_buf_printf(&line, "%s/", ix->opt.corpus.path);
     ds_buf_printf(&line, "%s: %zu passages", d->source, a->count);
     if (a->title) ds_buf_puts(&line, ", title");
     if (a->date[0]) ds_buf_printf(&line, ", date %s", a->date);

@@ -200,19 +200,6 @@ ds_status cli_fail(char **err, ds_status status, const char *fmt, ...)
     return status;
 }
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("dealsearch: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs(" (see 'dealsearch --help')\n", stderr);
-    return -1;
-}
 
 /* The option `arg` names ("--name", "--name=VALUE", or an alias); *value
  * points to what follows '=' (NULL when nothing does). */
@@ -263,55 +250,62 @@ static command find_command(int argc, char **argv, int *at)
 
 /* ---- Option values ---- */
 
-static int parse_count(const char *opt, const char *s, unsigned max,
-                       unsigned *out)
+static ds_status parse_count(const char *opt, const char *s, unsigned max,
+                             unsigned *out, char **err)
 {
     char *end;
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
     if (!*s || *end || errno || v > max || s[0] == '-')
-        return usage_error("%s needs a number from 0 to %u, not '%s'", opt,
-                           max, s);
+        return cli_fail(err, DS_ERR_USAGE,
+                        "%s needs a number from 0 to %u, not '%s'", opt, max,
+                        s);
     *out = (unsigned)v;
-    return 0;
+    return DS_OK;
 }
 
-static int set_color(cli *c, const char *v)
+static ds_status set_color(cli *c, const char *v, char **err)
 {
     if (strcmp(v, "auto") == 0) c->color = COLOR_AUTO;
     else if (strcmp(v, "always") == 0) c->color = COLOR_ALWAYS;
     else if (strcmp(v, "never") == 0) c->color = COLOR_NEVER;
-    else return usage_error("--color takes auto, always or never, not '%s'", v);
-    return 0;
+    else return cli_fail(err, DS_ERR_USAGE,
+                         "--color takes auto, always or never, not '%s'", v);
+    return DS_OK;
 }
 
 /* A string option's value must not be empty. */
-static int set_path(const char **field, const char *name, const char *v)
+static ds_status set_path(const char **field, const char *name,
+                          const char *v, char **err)
 {
-    if (!*v) return usage_error("%s needs a value, not ''", name);
+    if (!*v)
+        return cli_fail(err, DS_ERR_USAGE, "%s needs a value, not ''", name);
     *field = v;
-    return 0;
+    return DS_OK;
 }
 
-static int set_value(cli *c, const option_def *o, const char *v)
+static ds_status set_value(cli *c, const option_def *o, const char *v,
+                           char **err)
 {
+    const char *n = o->name;
     switch (o->id) {
-    case OPT_CORPUS: c->corpus_given = 1; return set_path(&c->corpus, o->name, v);
-    case OPT_INDEX: return set_path(&c->index, o->name, v);
-    case OPT_JSONL: c->corpus_given = 1; return set_path(&c->jsonl, o->name, v);
-    case OPT_SYNONYMS: return set_path(&c->synonyms, o->name, v);
-    case OPT_QUERIES: return set_path(&c->queries, o->name, v);
+    case OPT_CORPUS: c->corpus_given = 1; return set_path(&c->corpus, n, v, err);
+    case OPT_INDEX: return set_path(&c->index, n, v, err);
+    case OPT_JSONL: c->corpus_given = 1; return set_path(&c->jsonl, n, v, err);
+    case OPT_SYNONYMS: return set_path(&c->synonyms, n, v, err);
+    case OPT_QUERIES: return set_path(&c->queries, n, v, err);
     case OPT_LIMIT:
         c->limit_given = 1;
-        return parse_count(o->name, v, 1000000, &c->limit);
-    case OPT_OFFSET: return parse_count(o->name, v, 1000000, &c->offset);
-    case OPT_JOBS: return parse_count(o->name, v, 64, &c->jobs);
-    case OPT_COLOR: return set_color(c, v);
+        return parse_count(n, v, 1000000, &c->limit, err);
+    case OPT_OFFSET: return parse_count(n, v, 1000000, &c->offset, err);
+    case OPT_JOBS: return parse_count(n, v, 64, &c->jobs, err);
+    case OPT_COLOR: return set_color(c, v, err);
     case OPT_FORMAT:
         return strcmp(v, "trec") == 0
-                   ? 0
-                   : usage_error("--format takes trec, not '%s'", v);
-    default: return usage_error("%s takes no value", o->name);
+                   ? DS_OK
+                   : cli_fail(err, DS_ERR_USAGE,
+                              "--format takes trec, not '%s'", v);
+    default: return cli_fail(err, DS_ERR_USAGE, "%s takes no value", n);
     }
 }
 
@@ -329,23 +323,25 @@ static void set_flag(cli *c, option_id id)
 }
 
 /* The option at argv[*i] (its value may be the next argument). */
-static int parse_option(cli *c, int argc, char **argv, int *i)
+static ds_status parse_option(cli *c, int argc, char **argv, int *i,
+                              char **err)
 {
     const char *arg = argv[*i], *value;
     const option_def *o = find_option(arg, &value);
-    if (!o) return usage_error("unknown option '%s'", arg);
+    if (!o) return cli_fail(err, DS_ERR_USAGE, "unknown option '%s'", arg);
     if (!(o->commands & c->command))
-        return usage_error("%s does not apply to %s", o->name,
-                           command_phrase(c->command));
+        return cli_fail(err, DS_ERR_USAGE, "%s does not apply to %s",
+                        o->name, command_phrase(c->command));
     if (!o->takes_value) {
         set_flag(c, o->id);
-        return 0;
+        return DS_OK;
     }
     if (!value) {
-        if (*i + 1 >= argc) return usage_error("%s needs a value", o->name);
+        if (*i + 1 >= argc)
+            return cli_fail(err, DS_ERR_USAGE, "%s needs a value", o->name);
         value = argv[++*i];
     }
-    return set_value(c, o, value);
+    return set_value(c, o, value, err);
 }
 
 static void add_query_word(cli *c, const char *word)
@@ -362,36 +358,34 @@ static void add_query_word(cli *c, const char *word)
 }
 
 /* A word that is not an option: the query's, or the passages FILE. */
-static int parse_word(cli *c, const char *word)
+static ds_status parse_word(cli *c, const char *word, char **err)
 {
     if (c->command == CMD_SEARCH) {
         add_query_word(c, word);
-        return 0;
+        return DS_OK;
     }
     if (c->command == CMD_PASSAGES && !c->file) {
         c->file = word;
-        return 0;
+        return DS_OK;
     }
-    return usage_error("unexpected argument '%s'", word);
+    return cli_fail(err, DS_ERR_USAGE, "unexpected argument '%s'", word);
 }
 
-/* Returns 0, or -1 on a usage error (reported). */
-static int parse_args(int argc, char **argv, cli *c)
+static ds_status parse_args(int argc, char **argv, cli *c, char **err)
 {
     int command_at, only_words = 0;
     c->command = find_command(argc, argv, &command_at);
-    for (int i = 1; i < argc; i++) {
-        int rc;
+    ds_status st = DS_OK;
+    for (int i = 1; i < argc && st == DS_OK; i++) {
         if (i == command_at) continue;
         if (only_words || !is_option(argv[i]))
-            rc = parse_word(c, argv[i]);
+            st = parse_word(c, argv[i], err);
         else if (strcmp(argv[i], "--") == 0)
-            rc = 0, only_words = 1;
+            only_words = 1;
         else
-            rc = parse_option(c, argc, argv, &i);
-        if (rc != 0) return -1;
+            st = parse_option(c, argc, argv, &i, err);
     }
-    return 0;
+    return st;
 }
 
 /* ---- Commands ---- */
@@ -543,8 +537,9 @@ static unsigned terminal_width(void)
 }
 
 /* The searcher; when no index has been built yet, build it first (from
- * the corpus folder, with a notice on stderr). */
-static int open_searcher(const cli *c, ds_searcher **s)
+ * the corpus folder, with a notice on stderr).  Failures are reported
+ * here. */
+static ds_status open_searcher(const cli *c, ds_searcher **s)
 {
     char *err = NULL;
     ds_status st = ds_searcher_open(c->index, s, &err);
@@ -552,24 +547,24 @@ static int open_searcher(const cli *c, ds_searcher **s)
     int have_corpus = stat(c->corpus, &corpus) == 0 && S_ISDIR(corpus.st_mode);
     if (st == DS_ERR_NO_INDEX && have_corpus) {
         free(err);
+        err = NULL;
         cli_warn("no index at '%s' yet; building it from '%s' first",
                  c->index, c->corpus);
         run_index(c, 1); /* reports its own failure */
         st = ds_searcher_open(c->index, s, &err);
         if (st == DS_ERR_NO_INDEX) { /* the build said why */
             free(err);
-            return -1;
+            return st;
         }
     } else if (st == DS_ERR_NO_INDEX) {
         free(err);
         cli_warn("no index at '%s', and no corpus directory '%s' to build "
                  "it from", c->index, c->corpus);
-        return -1;
+        return st;
     }
-    if (st == DS_OK) return 0;
-    cli_warn("%s", err);
+    if (st != DS_OK) cli_warn("%s", err);
     free(err);
-    return -1;
+    return st;
 }
 
 static int run_search(const cli *c)
@@ -579,7 +574,7 @@ static int run_search(const cli *c)
         return EXIT_ERROR;
     }
     ds_searcher *s = NULL;
-    if (open_searcher(c, &s) != 0) return EXIT_ERROR;
+    if (open_searcher(c, &s) != DS_OK) return EXIT_ERROR;
     ds_search_options so;
     ds_search_options_init(&so);
     so.offset = c->offset;
@@ -649,7 +644,10 @@ int main(int argc, char **argv)
 {
     cli c = {0};
     c.limit = 10;
-    if (parse_args(argc, argv, &c) != 0) {
+    char *err = NULL;
+    if (parse_args(argc, argv, &c, &err) != DS_OK) {
+        cli_warn("%s (see 'dealsearch --help')", err);
+        free(err);
         free(c.query);
         return EXIT_ERROR;
     }

@@ -21,8 +21,8 @@ int ds_reader_kind_parse(const char *name, ds_reader_kind *kind)
 {
     if (strcmp(name, "news") == 0) *kind = DS_READER_NEWS;
     else if (strcmp(name, "plain") == 0) *kind = DS_READER_PLAIN;
-    else return -1;
-    return 0;
+    else return 0;
+    return 1;
 }
 
 ds_reader *ds_reader_new(ds_reader_kind kind)

@@ -20,7 +20,7 @@
 /* "news" or "plain": the name the index records. */
 const char *ds_reader_kind_name(ds_reader_kind kind);
 
-/* The kind named `name`; 0, or -1 when it names none. */
+/* Whether `name` names a kind, and *kind that kind. */
 int ds_reader_kind_parse(const char *name, ds_reader_kind *kind);
 
 typedef struct ds_reader ds_reader;
