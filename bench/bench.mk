@@ -95,3 +95,8 @@ $(BENCH_BIN)/dealsearch: $(BUILD)/dealsearch
 
 $(BENCH_BIN)/dsbench: $(addprefix $(BENCH_BIN)/,driver.o measure.o report.o) $(BENCH_COMMON)
 	$(CC) $(SAN_FLAGS) -o $@ $^ -lm
+
+# How good the match counts are for each bound on the matches examined
+# (bench/RELEVANCE.md, "Counts"): make bench-totals.
+$(BENCH_BIN)/totals: $(BENCH_BIN)/totals.o $(BENCH_COMMON) $(LIB_A)
+	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)

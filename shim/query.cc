@@ -118,6 +118,19 @@ extern "C" ds_status dsx_db_parse_query(dsx_db *db, const char *text,
     });
 }
 
+extern "C" ds_status dsx_query_filter(const dsx_query *q, const char *term,
+                                      dsx_query **out, char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        std::unique_ptr<dsx_query> f(new dsx_query(*q));
+        f->query = Xapian::Query(Xapian::Query::OP_FILTER, q->query,
+                                 Xapian::Query(term));
+        f->description = f->query.get_description();
+        *out = f.release();
+    });
+}
+
 extern "C" int dsx_query_is_empty(const dsx_query *q)
 {
     return q->query.empty();

@@ -262,6 +262,11 @@ const char *dsx_query_describe(const dsx_query *q);
 /* The stopwords left out of the query, space-separated; owned by `q`. */
 const char *dsx_query_stopped(const dsx_query *q);
 
+/* `q` restricted to the documents holding `term` (a boolean filter: the
+ * scores stay q's). */
+ds_status dsx_query_filter(const dsx_query *q, const char *term,
+                           dsx_query **out, char **err);
+
 /* Free `q`.  Accepts NULL. */
 void dsx_query_destroy(dsx_query *q);
 
@@ -269,10 +274,12 @@ void dsx_query_destroy(dsx_query *q);
 
 typedef struct {
     unsigned offset, limit;     /* which ranks to return */
-    unsigned check_at_least;    /* examine at least this many documents,
-                                   so small indexes get exact totals */
+    unsigned check_at_least;    /* examine at least this many documents:
+                                   the total is exact when there are no
+                                   more matches */
     int collapse_slot;          /* keep the best document per value in this
-                                   slot; -1 keeps all */
+                                   slot (documents without one are never
+                                   collapsed); -1 keeps all */
     /* Pseudo-relevance feedback: when expand_docs > 0, the best
      * expand_terms terms of the top expand_docs documents (Xapian's
      * expand set) are added to the query, their weights scaled so the
@@ -280,7 +287,10 @@ typedef struct {
      * fewer than expand_docs matches are left as they are. */
     unsigned expand_docs, expand_terms;
     double expand_weight;
-    int explain;                /* fill dsx_hit.parts */
+    int explain;                /* dsx_results_load fills dsx_hit.parts */
+    int count_only;             /* no ranking: every match weighs 0, and
+                                   Xapian stops once it has examined
+                                   check_at_least of them (to count) */
     unsigned data_slot;         /* dsx_hit.data is this value */
     /* Feedback on an index without termlists learns a top document's words
      * by indexing again the text it was indexed from: this returns that
@@ -302,6 +312,8 @@ typedef struct {
 typedef struct {
     double score;
     unsigned docid;
+    unsigned collapsed;         /* documents collapsed into this one */
+    /* Once loaded (dsx_results_load), else NULL and 0: */
     const char *data;           /* value data_slot */
     size_t data_len;
     const char *const *terms;   /* the query's terms this document
@@ -314,18 +326,37 @@ typedef struct {
     size_t n_parts;
 } dsx_hit;
 
-/* Rank documents for `q` with BM25 as `params` says.  A rebuild that
- * swapped the index mid-search makes it reopen the database and retry a
- * bounded number of times. */
+/* Rank documents for `q` with BM25 as `params` says: the documents, their
+ * scores and the total; what each hit holds and matched is read when
+ * loaded.  A rebuild that swapped the index mid-search makes it reopen
+ * the database and retry a bounded number of times.  `db` and `q` must
+ * outlive the results. */
 ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
                         const dsx_search_params *params, dsx_results **out,
                         char **err);
 
 size_t dsx_results_size(const dsx_results *r);
 
-/* Estimated number of matching documents, with its bounds. */
-void dsx_results_total(const dsx_results *r, unsigned long *estimate,
-                       unsigned long *lower, unsigned long *upper);
+/* How many documents match: Xapian's estimate and its bounds (equal when
+ * the count is exact), with collapsed documents left out; its bounds with
+ * them counted in; and the documents examined: `seen` (every match when
+ * that is under check_at_least), and `sampled`, an estimate from where
+ * the check_at_least-th match was (Xapian examines matches in the order of
+ * their document numbers, so check_at_least / that number is the share of
+ * documents that match, if they are spread evenly), within those
+ * bounds. */
+typedef struct {
+    unsigned long estimate, lower, upper;
+    unsigned long all_lower, all_upper;
+    unsigned long seen, sampled;
+} dsx_counts;
+
+void dsx_results_counts(const dsx_results *r, dsx_counts *counts);
+
+/* Read the data and matching terms (and with params->explain the score's
+ * parts) of hits from .. from+n-1. */
+ds_status dsx_results_load(dsx_results *r, size_t from, size_t n,
+                           char **err);
 
 /* Hit `i` (0-based, < dsx_results_size).  Pointers in *hit stay valid until
  * dsx_results_destroy(r). */

@@ -89,7 +89,6 @@ typedef struct {
     ds_passage_job job;            /* being prepared */
     ds_index_stats *stats;
     const ds_scan_result *scan;    /* the first pass's groups */
-    unsigned long last_group;      /* groups numbered so far */
     ds_reader *reader;
     ds_buf scratch;
 } build_state;
@@ -103,12 +102,11 @@ typedef struct {
                                passage, and its passage count */
 } cursor;
 
-/* The group the first pass gave a passage; a new one for a passage it
- * did not see (its file changed in between). */
+/* The group the first pass gave a passage; none for a passage it did not
+ * see (its file changed in between). */
 static unsigned long passage_group(build_state *b, const cursor *c)
 {
-    if (c->at < c->scanned) return b->scan->groups[c->first + c->at];
-    return ++b->last_group;
+    return c->at < c->scanned ? b->scan->groups[c->first + c->at] : 0;
 }
 
 /* Prepare the cursor's next passage and hand it to `shard`. */
@@ -123,9 +121,10 @@ static ds_status add_passage(build_state *b, cursor *c, ds_shard *shard,
     ds_buf_clear(&job->spelling); /* it may hold a spelling job's words */
     ds_indexed_text_set(&job->text, p->heading, p->text, p->len, a->title,
                         d->title_is_text);
+    job->group = passage_group(b, c);
     ds_record rec = {d->source, c->at + 1, p->first_line, p->text, p->len,
-                     a->title, (char *)date, p->heading,
-                     passage_group(b, c), a->title && d->title_is_text};
+                     a->title, (char *)date, p->heading, job->group,
+                     a->title && d->title_is_text};
     ds_record_encode(&rec, &job->record);
     job->date[0] = '\0';
     if (date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
@@ -407,7 +406,6 @@ static ds_status build_shards(build_state *b, const char *gen_path,
     if (st == DS_OK) st = ds_scan(&sp, &scan, err);
     if (st == DS_OK) {
         b->scan = &scan;
-        b->last_group = scan.groups_numbered;
         b->stats->shared_groups = scan.shared_groups;
         norm.avg_length = scan.avg_length;
         for (size_t k = 0; k < n; k++) ds_shard_set_norm(b->shards[k], &norm);

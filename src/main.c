@@ -604,7 +604,10 @@ static int run_search(const cli *c)
     size_t len;
     char *out = ds_results_print(r, &po, &len);
     fwrite(out, 1, len, stdout);
-    int rc = ds_results_count(r) ? EXIT_MATCH : EXIT_NO_MATCH;
+    /* Matches on another page (or a count only, -n 0) are matches. */
+    int rc = ds_results_count(r) || ds_results_get_info(r)->total
+                 ? EXIT_MATCH
+                 : EXIT_NO_MATCH;
     free(out);
     ds_results_free(r);
     ds_searcher_close(s);

@@ -184,7 +184,10 @@ static void human_end(ds_printer *p, const ds_results *r)
                       info->total_if_any,
                       info->total_if_any == 1 ? "s" : "ve");
     const char *about = info->total_exact ? "" : "about ";
-    if (r->count && (offset || r->count < info->total))
+    if (!r->count && info->total && info->options.limit)
+        ds_buf_printf(out, "no results on this page (%s%lu in all)\n", about,
+                      info->total);
+    else if (r->count && (offset || r->count < info->total))
         ds_buf_printf(out, "showing %u-%zu of %s%lu matches\n", offset + 1,
                       offset + r->count, about, info->total);
     else

@@ -150,10 +150,24 @@ static void scan_ranges(range *ranges, size_t n)
     free(threads);
 }
 
+/* A group of one passage is no group: number it 0. */
+static void forget_lone_groups(ds_scan_result *out, unsigned long numbered)
+{
+    size_t n = numbered + 1;
+    unsigned *members = ds_xmalloc(n * sizeof *members);
+    memset(members, 0, n * sizeof *members);
+    for (size_t i = 0; i < out->passages; i++)
+        if (members[out->groups[i]] < 2) members[out->groups[i]]++;
+    for (size_t i = 0; i < out->passages; i++)
+        if (members[out->groups[i]] < 2) out->groups[i] = 0;
+    free(members);
+}
+
 /* Group the scanned passages, in corpus order. */
 static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
 {
     size_t total = 0;
+    unsigned long numbered = 0;
     for (size_t k = 0; k < n; k++) total += ranges[k].n;
     out->groups = ds_xmalloc((total ? total : 1) * sizeof *out->groups);
     ds_neardup *d = ds_neardup_new();
@@ -163,7 +177,7 @@ static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
             unsigned long group = ds_neardup_add_signed(
                 d, &blocks[j / SIG_BLOCK][j % SIG_BLOCK]);
             out->groups[out->passages++] = group;
-            if (group > out->groups_numbered) out->groups_numbered = group;
+            if (group > numbered) numbered = group;
             /* The table keeps its own copy: free each block once read. */
             if ((j + 1) % SIG_BLOCK == 0 || j + 1 == ranges[k].n)
                 free(blocks[j / SIG_BLOCK]);
@@ -173,6 +187,7 @@ static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
     }
     out->shared_groups = ds_neardup_shared_groups(d);
     ds_neardup_free(d);
+    forget_lone_groups(out, numbered);
 }
 
 static void init_range(range *r, const ds_scan_params *p, size_t k,

@@ -15,13 +15,16 @@
  *                      corpus, without ".txt"; queried as source:NAME
  *   XSYN<n>            synonym group n, wherever one of its multi-word
  *                      entries occurs (synonyms.h)
+ *   XG<n>              boolean: near-copy group n (neardup.h), for the
+ *                      passages of groups of two or more
  * Spelling table: every word of heading and text (spelling correction)
  * Synonym table: the synonym groups (synonyms.h)
  * Values
  *   0  the article's date as YYYYMMDD; queried as date:FROM..TO
  *   1  the source name (as in XSRC), to keep one hit per source
- *   2  the near-duplicate group (neardup.h), decimal; hits are collapsed
- *      on it so a fact reported by several sources shows once
+ *   2  the near-copy group of a passage that has near-copies
+ *      (neardup.h), decimal; searches collapse on it, so a report that
+ *      several sources carry shows once
  *   3  the passage record (record.h): what a hit shows.  A value, not the
  *      document data: glass compresses each document's data with zlib,
  *      which cost a sixth of the build for records this small (measured
@@ -53,10 +56,11 @@
 #define DS_FIELD_TITLE "title"
 #define DS_PREFIX_HEADING "XH"
 #define DS_FIELD_HEADING "heading"
+#define DS_PREFIX_GROUP "XG"
 #define DS_SLOT_DATE 0
 #define DS_SLOT_SOURCE 1
-#define DS_SLOT_RECORD 3   /* slot 2 held the near-copy group up to format 7;
-                              it is in the record */
+#define DS_SLOT_GROUP 2
+#define DS_SLOT_RECORD 3
 #define DS_FIELD_DATE "date:"
 
 #define DS_META_FORMAT "dealsearch.format"
@@ -69,7 +73,7 @@
 #define DS_META_CORPUS "dealsearch.corpus"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "9"
+#define DS_INDEX_FORMAT "10"
 
 /* A passage's text as it is indexed: each part normalised (ds_normalize);
  * an empty part is absent. */

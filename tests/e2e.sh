@@ -132,6 +132,44 @@ check "JSON snippet_highlights are byte offsets into the snippet" \
 # ---- options ----
 ds --json --limit 2 Meta
 check "--limit caps results" [ "$(jq '.results|length' <<<"$out")" -eq 2 ]
+
+# ---- counts: true, and the same whatever the page ----
+totals=""
+for page in "-n 0" "-n 1" "-n 3" "-n 10" "-n 1000" "--offset 5 -n 2" "--offset 999"; do
+    ds --json $page Meta
+    totals="$totals $(jq -c '[.total, .total_exact]' <<<"$out")"
+done
+check "the total does not move with -n or --offset (demo)" \
+    [ "$(tr ' ' '\n' <<<"$totals" | sort -u | grep -c .)" -eq 1 ]
+ds --json --limit 1000 Meta
+check "a small total is exact and counts the results" \
+    eval 'jq -e ".total_exact and .total == (.results | length)" <<<"$out" >/dev/null'
+ds -n 0 Meta
+check "-n 0 prints only the count, exit 0" eval '[ $rc -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -Eq "^[0-9]+ matches$" <<<"$out"'
+ds --offset 999 Meta
+check "an offset past the end says so, with the total, exit 0" \
+    eval '[ $rc -eq 0 ] && grep -Eq "^no results on this page \([0-9]+ in all\)$" <<<"$out"'
+# More matches than are counted exactly: an estimate, the same for every page.
+mkdir -p "$WORK/many"
+for f in $(seq 1 40); do
+    for p in $(seq 1 30); do
+        if [ $((p % 2)) -eq 0 ]; then echo "Paragraph $p of file $f mentions alpha and beta together."
+        else echo "Paragraph $p of file $f mentions only alpha here."; fi
+        echo
+    done >"$WORK/many/f$f.txt"
+done
+totals=""
+for page in "-n 0" "-n 1" "-n 10" "--offset 20 -n 5"; do
+    dsx "$WORK/many" "$WORK/many.index" --json $page "alpha beta"
+    totals="$totals $(jq -c '[.total, .total_exact]' <<<"$out")"
+done
+check "a large total does not move with the page either" \
+    [ "$(tr ' ' '\n' <<<"$totals" | sort -u | grep -c .)" -eq 1 ]
+est=$(jq .total <<<"$out")
+check "a large total is an estimate within 10% of the 600 matches" \
+    eval 'jq -e ".total_exact == false" <<<"$out" >/dev/null && [ "$est" -ge 540 ] && [ "$est" -le 660 ]'
+dsx "$WORK/many" "$WORK/many.index" -n 3 "alpha beta"
+check "human output calls an estimate 'about'" has "of about $est matches" "$out"
 first_at_offset=$(ds --json --offset 1 --limit 1 Meta; jq -r '.results[0] | "\(.source)\(.passage)"' <<<"$out")
 second=$(ds --json --limit 2 Meta; jq -r '.results[1] | "\(.source)\(.passage)"' <<<"$out")
 check "--offset skips results" [ "$first_at_offset" = "$second" ]
