@@ -262,6 +262,19 @@ const char *dsx_query_describe(const dsx_query *q);
 /* The stopwords left out of the query, space-separated; owned by `q`. */
 const char *dsx_query_stopped(const dsx_query *q);
 
+/* The operands (parsed queries, each a phrase or a word) within `gap`
+ * words of one another — in the order given when `ordered` (ADJ) — and
+ * each matching as it is: a NEAR or ADJ over phrases, which Xapian 1.4's
+ * parser and NEAR take only over single terms.  The operands are
+ * borrowed. */
+ds_status dsx_query_near(const dsx_query *const *operands, size_t n,
+                         unsigned gap, int ordered, dsx_query **out,
+                         char **err);
+
+/* Replace, in `q`, the term `placeholder` with the query `with`. */
+ds_status dsx_query_replace(dsx_query *q, const char *placeholder,
+                            const dsx_query *with, char **err);
+
 /* `q` restricted to the documents holding `term` (a boolean filter: the
  * scores stay q's). */
 ds_status dsx_query_filter(const dsx_query *q, const char *term,

@@ -224,6 +224,12 @@ typedef struct {
     const char *parsed;      /* Xapian's description of the query run */
     const char *stopped;     /* stopwords left out, space-separated */
     int relaxed_syntax;      /* invalid syntax was read as plain words */
+    const char *const *notices; /* what the search could not honour as
+                                   written, and what it did instead (a
+                                   leading wildcard, an operator with
+                                   nothing to apply to, date: on an
+                                   index without dates) */
+    size_t n_notices;
     unsigned long total;     /* matching passages (estimated unless
                                 total_exact), near-copies folded */
     int total_exact;

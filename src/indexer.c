@@ -91,6 +91,7 @@ typedef struct {
     const ds_scan_result *scan;    /* the first pass's groups */
     ds_reader *reader;
     ds_buf scratch;
+    unsigned long dated;           /* passages with a date */
 } build_state;
 
 /* A range of entries, handed to its shard a passage at a time. */
@@ -127,6 +128,7 @@ static ds_status add_passage(build_state *b, cursor *c, ds_shard *shard,
                      a->title && d->title_is_text};
     ds_record_encode(&rec, &job->record);
     job->date[0] = '\0';
+    b->dated += date != NULL;
     if (date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
         snprintf(job->date, sizeof job->date, "%.4s%.2s%.2s", date,
                  date + 5, date + 8);
@@ -313,8 +315,9 @@ static char *corpus_description(ds_corpus_kind kind, int split,
 static ds_status write_metadata(const build_state *b, dsx_writer *w,
                                 const dsx_length_norm *norm, char **err)
 {
-    char passages[32], groups[32], lengths[128];
+    char passages[32], groups[32], dated[32], lengths[128];
     snprintf(passages, sizeof passages, "%lu", b->stats->passages);
+    snprintf(dated, sizeof dated, "%lu", b->dated);
     snprintf(groups, sizeof groups, "%lu", b->stats->shared_groups);
     ds_length_norm_format(norm, lengths, sizeof lengths);
     const ds_corpus_spec *spec = &b->ix->opt.corpus;
@@ -327,6 +330,7 @@ static ds_status write_metadata(const build_state *b, dsx_writer *w,
         {DS_META_READER, ds_reader_kind_name(spec->reader)},
         {DS_META_CORPUS, corpus},
         {DS_META_GROUPS, groups},
+        {DS_META_DATED, dated},
         {DS_META_LENGTHS, lengths},
         {DS_META_SYNONYMS, b->ix->synonyms ? b->ix->synonyms->text : ""}};
     ds_status st = DS_OK;

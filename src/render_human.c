@@ -166,9 +166,6 @@ static void human_begin(ds_printer *p, const ds_results *r)
         ds_terminal_safe(out, info->corrected, strlen(info->corrected));
         ds_buf_puts(out, "\n\n");
     }
-    if (info->relaxed_syntax)
-        ds_buf_puts(out, "(query syntax not understood; searched for the "
-                         "words as written)\n\n");
     p->explain = info->options.explain;
     if (p->explain) human_query_explanation(out, info);
 }

@@ -114,6 +114,12 @@ static void json_begin(ds_printer *p, const ds_results *r)
                   info->relaxed_syntax ? "true" : "false", info->total,
                   info->total_exact ? "true" : "false", info->total_if_any,
                   so->offset, so->limit);
+    ds_buf_puts(out, "\"notices\":[");
+    for (size_t i = 0; i < info->n_notices; i++) {
+        if (i) ds_buf_putc(out, ',');
+        ds_json_string(out, info->notices[i], strlen(info->notices[i]));
+    }
+    ds_buf_puts(out, "],");
     if (so->explain) {
         ds_buf_puts(out, "\"stopped\":");
         ds_json_string(out, info->stopped, strlen(info->stopped));

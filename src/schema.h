@@ -39,6 +39,8 @@
  *   dealsearch.reader    how corpus files were read: "news" or "plain"
  *   dealsearch.corpus    which corpus: "folder PATH", "jsonl PATH" or
  *                        "jsonl-split PATH" (PATH absolute)
+ *   dealsearch.dated     passages with a date (date: finds nothing
+ *                        without any)
  *   dealsearch.lengths   the passages' average length and the BM25
  *                        normalisation their wdfs were stored with
  *                        (ranking.h)
@@ -71,6 +73,7 @@
 #define DS_META_READER "dealsearch.reader"
 #define DS_META_LENGTHS "dealsearch.lengths"
 #define DS_META_CORPUS "dealsearch.corpus"
+#define DS_META_DATED "dealsearch.dated"
 
 /* Bump when the term scheme or record layout changes. */
 #define DS_INDEX_FORMAT "10"

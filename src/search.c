@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query.h"
 #include "ranking.h"
 #include "record.h"
 #include "schema.h"
@@ -30,6 +31,7 @@
 struct ds_searcher {
     char *index_dir;
     int has_groups;         /* the index holds near-copy groups */
+    int has_dates;          /* some passage has a date */
     ds_analyzer *analyzer;
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
@@ -112,15 +114,20 @@ static ds_status load_feedback(ds_searcher *s, char **err)
     return DS_OK;
 }
 
-/* Whether the build found near-copies (worth collapsing on). */
-static ds_status load_groups(ds_searcher *s, char **err)
+/* Whether the build found near-copies (worth collapsing on), and dated
+ * passages. */
+static ds_status load_counts(ds_searcher *s, char **err)
 {
-    char *groups = NULL;
+    char *groups = NULL, *dated = NULL;
     ds_status st = metadata(s, DS_META_GROUPS, &groups, err);
-    if (st != DS_OK) return st;
-    s->has_groups = strtoul(groups, NULL, 10) > 0;
+    if (st == DS_OK) st = metadata(s, DS_META_DATED, &dated, err);
+    if (st == DS_OK) {
+        s->has_groups = strtoul(groups, NULL, 10) > 0;
+        s->has_dates = strtoul(dated, NULL, 10) > 0;
+    }
     free(groups);
-    return DS_OK;
+    free(dated);
+    return st;
 }
 
 /* The length normalisation the passages were written with: BM25's b and
@@ -235,7 +242,7 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     if (st == DS_OK) st = verify(s, err);
     if (st == DS_OK) st = load_lengths(s, err);
     if (st == DS_OK) st = metadata(s, DS_META_SYNONYMS, &s->synonyms_text, err);
-    if (st == DS_OK) st = load_groups(s, err);
+    if (st == DS_OK) st = load_counts(s, err);
     if (st != DS_OK) {
         ds_searcher_close(s);
         return st;
@@ -293,7 +300,10 @@ static int skip_word(const correction *c, const ds_token *tok)
     if (is_operator(q + tok->start, tok->end - tok->start)) return 1;
     if (tok->end < c->len && (q[tok->end] == ':' || q[tok->end] == '*'))
         return 1;
-    if (tok->start > 0 && q[tok->start - 1] == ':') return 1;
+    /* Any word of a field's value (date:26-feb-1987), not just its
+     * first. */
+    for (size_t i = tok->start; i > 0 && q[i - 1] != ' '; i--)
+        if (q[i - 1] == ':') return 1;
     for (size_t i = 0; i < tok->term_len; i++)
         if (tok->term[i] >= '0' && tok->term[i] <= '9') return 1;
     return 0;
@@ -685,11 +695,81 @@ static void fill_info(ds_searcher *s, const ds_search_options *opt,
     info->corrected = out->corrected;
     info->parsed = out->parsed;
     info->stopped = out->stopped;
+    info->notices = (const char *const *)out->notices;
+    info->n_notices = out->n_notices;
     info->options = *opt;
     info->bm25 = s->bm25;
     info->avg_length = s->avg_length;
     out->analyzer = s->analyzer;
     out->synonyms = s->synonyms;
+}
+
+/* Add the malloc'd `notice` to `out`, once. */
+static void add_notice(ds_results *out, char *notice)
+{
+    for (size_t i = 0; i < out->n_notices; i++)
+        if (strcmp(out->notices[i], notice) == 0) {
+            free(notice);
+            return;
+        }
+    out->notices = ds_xrealloc(out->notices,
+                               (out->n_notices + 1) * sizeof *out->notices);
+    out->notices[out->n_notices++] = notice;
+}
+
+/* The NEAR or ADJ expression `e` (query.h) in place of its placeholder in
+ * `q`: each operand parsed as a phrase. */
+static ds_status build_near(ds_searcher *s, const ds_near_expr *e,
+                            dsx_query *q, char **err)
+{
+    dsx_query **ops = ds_xmalloc(e->n_operands * sizeof *ops), *near = NULL;
+    size_t parsed = 0, stem_len;
+    ds_status st = DS_OK;
+    for (; parsed < e->n_operands && st == DS_OK; parsed++) {
+        char *phrase = ds_xasprintf("\"%s\"", e->operands[parsed]);
+        st = dsx_db_parse_query(s->db, phrase, 0, &ops[parsed], err);
+        free(phrase);
+    }
+    if (st == DS_OK)
+        st = dsx_query_near((const dsx_query *const *)ops, e->n_operands,
+                            e->gap, e->ordered, &near, err);
+    const char *stem = ds_analyzer_stem(s->analyzer, e->placeholder,
+                                        strlen(e->placeholder), &stem_len);
+    char *term = ds_xstrndup(stem, stem_len);
+    if (st == DS_OK) st = dsx_query_replace(q, term, near, err);
+    free(term);
+    dsx_query_destroy(near);
+    for (size_t i = 0; i < parsed; i++) dsx_query_destroy(ops[i]);
+    free(ops);
+    return st;
+}
+
+/* Read the query (query.h) and parse it into *q, noting in `out` what
+ * could not be honoured. */
+static ds_status read_query(ds_searcher *s, const ds_search_options *opt,
+                            unsigned flags, ds_results *out, dsx_query **q,
+                            char **err)
+{
+    ds_query_reading rd = {0};
+    ds_status st = opt->plain ? DS_OK : ds_query_read(out->searched, &rd, err);
+    if (st != DS_OK) return st;
+    for (size_t i = 0; i < rd.n_notices; i++) add_notice(out, rd.notices[i]);
+    rd.n_notices = 0;
+    if (rd.has_date && !s->has_dates)
+        add_notice(out, ds_xstrdup("no passage of this index has a date, so "
+                                   "date: finds nothing"));
+    st = parse(s, rd.text ? rd.text : out->searched, flags, out, q, err);
+    if (st == DS_OK && out->info.relaxed_syntax && out->n_notices == 0)
+        add_notice(out, ds_xstrdup("query syntax not understood: the query "
+                                   "is searched as plain words"));
+    for (size_t i = 0; i < rd.n_near && st == DS_OK; i++)
+        st = build_near(s, &rd.near[i], *q, err);
+    if (st == DS_OK && rd.n_near) {
+        free(out->parsed);
+        out->parsed = ds_xstrdup(dsx_query_describe(*q));
+    }
+    ds_query_reading_free(&rd);
+    return st;
 }
 
 /* Parse and run the text, as `searched`, into `out`. */
@@ -701,7 +781,7 @@ static ds_status search_text(ds_searcher *s, const ds_search_options *opt,
                      (opt->plain ? DSX_QUERY_PLAIN : 0) |
                      (opt->no_synonyms ? 0 : DSX_QUERY_SYNONYMS);
     dsx_query *q = NULL;
-    ds_status st = parse(s, text, flags, out, &q, err);
+    ds_status st = read_query(s, opt, flags, out, &q, err);
     if (st == DS_OK && dsx_query_is_empty(q)) {
         char *shown = printable_query(out->query);
         st = ds_fail(err, DS_ERR_QUERY, "query '%s' has no searchable words",
@@ -758,6 +838,8 @@ void ds_results_free(ds_results *r)
     free(r->parsed);
     free(r->corrected);
     free(r->stopped);
+    for (size_t i = 0; i < r->n_notices; i++) free(r->notices[i]);
+    free(r->notices);
     free(r);
 }
 

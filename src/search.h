@@ -30,6 +30,8 @@ struct ds_results {
     char *query;            /* as given */
     char *searched;         /* the text run: normalised, maybe corrected */
     char *corrected, *parsed, *stopped;
+    char **notices;         /* what the search could not honour */
+    size_t n_notices;
     ds_hit *hits;
     size_t count;
     ds_analyzer *analyzer;         /* the searcher's (borrowed) */

@@ -96,16 +96,38 @@ ds --json "stake source:003_608c90960be708b7"
 check "source: filter keeps only that file" \
     eval '[ "$(jq -c "[.results[].source] | unique" <<<"$out")" = "[\"003_608c90960be708b7.txt\"]" ]'
 # Each is searched as words (exit 0 with results, 1 without), never an
-# error: nothing on stderr.
+# error: at most notices on stderr saying what is searched.
 for q in 'AND|0' '"interim CEO|0' 'Alice & Bob|1' 'C++|1' 'OR OR NOT|1' \
          '(interim|0' 'CEO)|0' 'title:|1' 'NEAR|1'; do
     want=${q##*|}; q=${q%|*}
     ds "$q"
     check "invalid syntax is not an error: $q (exit $want)" \
-        eval '[ $rc -eq $want ] && [ -z "$err" ]'
+        eval '[ $rc -eq $want ] && ! grep -v "is searched as" <<<"$err" | grep -q .'
 done
 ds AND
-check "a lone AND searches for the word" has "(query syntax not understood" "$out"
+check "a lone AND searches for the word, and says so on stderr" \
+    eval '[ $rc -eq 0 ] && has "'"'"'AND'"'"' has nothing to apply to: the query is searched as plain words" "$err"'
+# NEAR and ADJ between a phrase and a word, as the user meant them.
+ds --json --limit 1000 '"interim CEO" NEAR Droege'
+check "NEAR takes a phrase: every hit holds the phrase and the word" \
+    eval 'jq -e "(.results | length) >= 1 and ([.results[].text | test(\"interim CEO\") and test(\"Droege\")] | all) and (.notices | length) == 0" <<<"$out" >/dev/null'
+check "NEAR over a run of words means the same as over the phrase" \
+    [ "$(count 'interim CEO NEAR Droege')" -eq "$(count '"interim CEO" NEAR Droege')" ]
+check "ADJ keeps the order: Droege before the phrase, never after" \
+    [ "$(count 'Droege ADJ "interim CEO"')" -ge 1 ] && [ "$(count '"interim CEO" ADJ Droege')" -eq 0 ]
+# What cannot be honoured is searched as words, with a notice that says so.
+ds '*stake'
+check "a leading wildcard: a notice on stderr naming it, the word searched" \
+    eval '[ $rc -eq 0 ] && has "'"'"'*stake'"'"' is searched as '"'"'stake'"'"'" "$err"'
+ds --json 'interim AND'
+check "a dangling operator: a notice in JSON notices" \
+    eval 'jq -e ".notices | length == 1 and (.[0] | test(\"AND\"))" <<<"$out" >/dev/null'
+ds 'date:26-FEB-1987 stake'
+check "a date: value that is not a date: one error naming it as typed, exit 2" \
+    eval 'one_line_error && has "date:26-FEB-1987" "$err"'
+ds --json 'date:2025-06-13 Meta'
+check "date: with one date finds that day's passages" \
+    eval 'jq -e "(.results | length) >= 1 and ([.results[].date == \"2025-06-13\"] | all)" <<<"$out" >/dev/null'
 
 # ---- JSON ----
 json_ok=1

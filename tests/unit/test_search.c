@@ -82,6 +82,11 @@ static const ds_record *rec(const ds_results *r, size_t i)
     return &ds_results_hit(r, i)->record;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void interim_ceo_finds_both_droege_passages_first(void **state)
 {
     (void)state;
@@ -160,6 +165,71 @@ static void near_needs_the_words_close(void **state)
     ds_results_free(near);
     ds_results_free(both);
     ds_results_free(either);
+    ds_searcher_close(s);
+}
+
+/* The sources `query` finds in the searcher `s`, sorted, space-separated
+ * (malloc'd). */
+static char *sources_of(ds_searcher *s, const char *query)
+{
+    ds_results *r = search_in(s, query, 100, 0);
+    size_t n = ds_results_count(r);
+    const char **names = malloc((n + 1) * sizeof *names);
+    for (size_t i = 0; i < n; i++) names[i] = rec(r, i)->source;
+    qsort(names, n, sizeof *names, compare_names);
+    ds_buf out;
+    ds_buf_init(&out);
+    for (size_t i = 0; i < n; i++) {
+        if (i) ds_buf_putc(&out, ' ');
+        ds_buf_puts(&out, names[i]);
+    }
+    free(names);
+    ds_results_free(r);
+    return out.data ? ds_buf_steal(&out) : strdup("");
+}
+
+/* NEAR and ADJ between a phrase or a run of words and a word mean them
+ * as written: the phrase's words together, within the gap (ADJ: in
+ * order). */
+static void near_and_adj_take_phrases(void **state)
+{
+    (void)state;
+    char corpus[700], index[700];
+    snprintf(corpus, sizeof corpus, "%s/phrases", tmp);
+    snprintf(index, sizeof index, "%s/phrases.index", tmp);
+    mkdir(corpus, 0755);
+    UNIT_WRITE_STR(corpus, "a.txt", "The Saudi Arabia oil minister spoke.\n");
+    UNIT_WRITE_STR(corpus, "b.txt", "Saudi officials met in Riyadh while "
+                                    "Arabia exported oil.\n");
+    UNIT_WRITE_STR(corpus, "c.txt",
+                   "Saudi Arabia said on Monday that it would keep its "
+                   "production quotas unchanged for the rest of this year "
+                   "whatever happened to the price of oil.\n");
+    UNIT_WRITE_STR(corpus, "d.txt", "Oil prices rose as Saudi Arabia cut "
+                                    "its output.\n");
+    ds_index_stats stats;
+    assert_int_equal(build(corpus, index, 1, 0, &stats), 0);
+    ds_searcher *s = NULL;
+    assert_int_equal(ds_searcher_open(index, &s, NULL), DS_OK);
+    const char *cases[][2] = {
+        {"\"Saudi Arabia\" NEAR oil", "a.txt d.txt"},
+        {"Saudi Arabia NEAR oil", "a.txt d.txt"},
+        {"\"Saudi Arabia\" ADJ oil", "a.txt"},
+        {"oil ADJ \"Saudi Arabia\"", "d.txt"},
+        {"\"Saudi Arabia\" NEAR/2 oil", "a.txt"},
+        /* c.txt: 23 words between Arabia and oil; Xapian's NEAR/n
+         * allows n - 1 words between. */
+        {"\"Saudi Arabia\" NEAR/23 oil", "a.txt d.txt"},
+        {"\"Saudi Arabia\" NEAR/24 oil", "a.txt c.txt d.txt"},
+        {"minister OR \"Saudi Arabia\" NEAR oil", "a.txt d.txt"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = sources_of(s, cases[i][0]);
+        if (strcmp(got, cases[i][1]) != 0)
+            fail_msg("%s: found '%s', not '%s'", cases[i][0], got,
+                     cases[i][1]);
+        free(got);
+    }
     ds_searcher_close(s);
 }
 
@@ -333,6 +403,7 @@ int main(void)
         cmocka_unit_test(phrase_requires_adjacent_words),
         cmocka_unit_test(boolean_operators_and_filters),
         cmocka_unit_test(near_needs_the_words_close),
+        cmocka_unit_test(near_and_adj_take_phrases),
         cmocka_unit_test(stemming_matches_inflections),
         cmocka_unit_test(no_common_passage_counts_those_with_any_word),
         cmocka_unit_test(bad_queries_are_errors_naming_the_query),
