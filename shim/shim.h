@@ -216,14 +216,28 @@ void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm);
 ds_status dsx_db_set_stopwords(dsx_db *db, const char *const *words,
                                size_t n, char **err);
 
-/* Does `term` index any document? */
-ds_status dsx_db_term_exists(dsx_db *db, const char *term, int *exists,
-                             char **err);
+/* How many documents `term` indexes (0: none). */
+ds_status dsx_db_term_freq(dsx_db *db, const char *term, unsigned long *freq,
+                           char **err);
 
-/* The indexed word closest in spelling to `word` (lower-case), or "" when
- * none is within two edits; *suggestion is malloc'd. */
-ds_status dsx_db_spelling_suggestion(dsx_db *db, const char *word,
-                                     char **suggestion, char **err);
+/* Called with each word of a spelling table and its frequency; `word` is
+ * valid during the call only.  Return nonzero to stop. */
+typedef int (*dsx_word_fn)(void *ctx, const char *word, size_t len,
+                           unsigned long freq);
+
+/* Call `fn` for every word of `db`'s spelling table, in ascending byte
+ * order. */
+ds_status dsx_db_spellings(dsx_db *db, dsx_word_fn fn, void *ctx,
+                           char **err);
+
+/* *stamp (malloc'd): the database's identity and revision, which a file
+ * derived from it records (src/vocab.h). */
+ds_status dsx_db_stamp(dsx_db *db, char **stamp, char **err);
+
+/* dsx_db_spellings and dsx_db_stamp for the database at `path`, opened
+ * for the call. */
+ds_status dsx_spellings_at(const char *path, dsx_word_fn fn, void *ctx,
+                           char **stamp, char **err);
 
 /* Free `db`.  Accepts NULL.  Queries and results made from it must be
  * freed first. */

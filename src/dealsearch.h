@@ -216,11 +216,22 @@ typedef struct {
     double k1, k2, k3, b, min_normlen;
 } ds_bm25;
 
+/* A query word the index may spell otherwise, offered, not applied. */
+typedef struct {
+    const char *word;        /* as typed */
+    const char *suggestion;  /* an indexed word, in the typed word's case */
+    unsigned long passages;  /* passages holding it in any form */
+} ds_suggestion;
+
 /* What a search found, besides its hits. */
 typedef struct {
     const char *query;       /* as given */
     const char *corrected;   /* the spelling-corrected query that was
-                                run instead, or NULL */
+                                run instead, or NULL (never with the
+                                `exact` option) */
+    const ds_suggestion *suggestions; /* spellings offered: "did you
+                                         mean" */
+    size_t n_suggestions;
     const char *parsed;      /* Xapian's description of the query run */
     const char *stopped;     /* stopwords left out, space-separated */
     int relaxed_syntax;      /* invalid syntax was read as plain words */

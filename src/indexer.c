@@ -32,6 +32,7 @@
 #include "scan.h"
 #include "schema.h"
 #include "shard.h"
+#include "spelling.h"
 #include "store.h"
 #include "synonyms.h"
 #include "util.h"
@@ -417,6 +418,7 @@ static ds_status build_shards(build_state *b, const char *gen_path,
     }
     if (st == DS_OK) st = finish_shards(b, &norm, err);
     if (st == DS_OK) st = merge_shards(b, gen_path, err);
+    if (st == DS_OK) st = ds_spelling_write_vocab(gen_path, err);
     ds_scan_result_free(&scan);
     free(bounds);
     return st;

@@ -157,6 +157,21 @@ static void human_hit(ds_printer *p, const ds_hit_view *v)
     ds_buf_putc(out, '\n');
 }
 
+/* "did you mean: Volcker (408 passages)?" */
+static void human_suggestions(ds_buf *out, const ds_results_info *info)
+{
+    if (!info->n_suggestions) return;
+    ds_buf_puts(out, "did you mean: ");
+    for (size_t i = 0; i < info->n_suggestions; i++) {
+        const ds_suggestion *sg = &info->suggestions[i];
+        if (i) ds_buf_puts(out, ", ");
+        ds_terminal_safe(out, sg->suggestion, strlen(sg->suggestion));
+        ds_buf_printf(out, " (%lu passage%s)", sg->passages,
+                      sg->passages == 1 ? "" : "s");
+    }
+    ds_buf_puts(out, "?\n\n");
+}
+
 static void human_begin(ds_printer *p, const ds_results *r)
 {
     ds_buf *out = p->out;
@@ -164,8 +179,9 @@ static void human_begin(ds_printer *p, const ds_results *r)
     if (info->corrected) {
         ds_buf_puts(out, "showing results for: ");
         ds_terminal_safe(out, info->corrected, strlen(info->corrected));
-        ds_buf_puts(out, "\n\n");
+        ds_buf_puts(out, "  (--exact searches the words as typed)\n\n");
     }
+    human_suggestions(out, info);
     p->explain = info->options.explain;
     if (p->explain) human_query_explanation(out, info);
 }

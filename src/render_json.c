@@ -119,6 +119,15 @@ static void json_begin(ds_printer *p, const ds_results *r)
         if (i) ds_buf_putc(out, ',');
         ds_json_string(out, info->notices[i], strlen(info->notices[i]));
     }
+    ds_buf_puts(out, "],\"suggestions\":[");
+    for (size_t i = 0; i < info->n_suggestions; i++) {
+        const ds_suggestion *sg = &info->suggestions[i];
+        ds_buf_puts(out, i ? ",{\"word\":" : "{\"word\":");
+        ds_json_string(out, sg->word, strlen(sg->word));
+        ds_buf_puts(out, ",\"suggestion\":");
+        ds_json_string(out, sg->suggestion, strlen(sg->suggestion));
+        ds_buf_printf(out, ",\"passages\":%lu}", sg->passages);
+    }
     ds_buf_puts(out, "],");
     if (so->explain) {
         ds_buf_puts(out, "\"stopped\":");

@@ -17,7 +17,9 @@
  *                      entries occurs (synonyms.h)
  *   XG<n>              boolean: near-copy group n (neardup.h), for the
  *                      passages of groups of two or more
- * Spelling table: every word of heading and text (spelling correction)
+ * Spelling table: every word of heading and text, with its count; also
+ *   written beside the database as the file `vocabulary` (spelling.h,
+ *   vocab.h) for corrections, suggestions and typo tolerance
  * Synonym table: the synonym groups (synonyms.h)
  * Values
  *   0  the article's date as YYYYMMDD; queried as date:FROM..TO
@@ -76,7 +78,7 @@
 #define DS_META_DATED "dealsearch.dated"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "10"
+#define DS_INDEX_FORMAT "11"
 
 /* A passage's text as it is indexed: each part normalised (ds_normalize);
  * an empty part is absent. */

@@ -41,6 +41,7 @@ struct ds_searcher {
     double feedback_weight;
     unsigned count_at_least;  /* DS_COUNT_AT_LEAST */
     dsx_db *db;
+    ds_spelling *spelling;
     ds_buf indexed_text;    /* see indexed_text() */
     ds_indexed_text fields; /* the same */
 };
@@ -239,6 +240,11 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     if (st == DS_OK) st = load_feedback(s, err);
     if (st == DS_OK) st = load_count_bound(s, err);
     if (st == DS_OK) st = open_db(s, err);
+    if (st == DS_OK) {
+        char *dir = ds_store_current_path(index_dir);
+        s->spelling = ds_spelling_new(s->db, dir, s->analyzer);
+        free(dir);
+    }
     if (st == DS_OK) st = verify(s, err);
     if (st == DS_OK) st = load_lengths(s, err);
     if (st == DS_OK) st = metadata(s, DS_META_SYNONYMS, &s->synonyms_text, err);
@@ -254,6 +260,7 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
 void ds_searcher_close(ds_searcher *s)
 {
     if (!s) return;
+    ds_spelling_free(s->spelling);
     dsx_db_destroy(s->db);
     ds_synonyms_free(s->synonyms);
     free(s->synonyms_text);
@@ -270,106 +277,35 @@ void ds_search_options_init(ds_search_options *opt)
     opt->limit = 10;
 }
 
-/* ---- Spelling correction ---- */
+/* ---- Spelling ---- */
 
-typedef struct {
-    ds_searcher *searcher;
-    const char *query;
-    size_t len;
-    ds_buf out;      /* the corrected query so far */
-    size_t copied;   /* bytes of `query` already in `out` */
-    int changed;
-    ds_status status;
-    char *error;
-} correction;
-
-static int is_operator(const char *s, size_t len)
+/* Check the spelling of `out->searched` (spelling.h): run the corrected
+ * query instead when a correction applies, and keep the suggestions. */
+static ds_status check_spelling(ds_searcher *s, const ds_search_options *opt,
+                                ds_results *out, char **err)
 {
-    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR",
-                                      "ADJ"};
-    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-        if (len == strlen(ops[i]) && memcmp(s, ops[i], len) == 0) return 1;
-    return 0;
-}
-
-/* Words to leave alone: operators, field names and values, wildcards,
- * numbers. */
-static int skip_word(const correction *c, const ds_token *tok)
-{
-    const char *q = c->query;
-    if (is_operator(q + tok->start, tok->end - tok->start)) return 1;
-    if (tok->end < c->len && (q[tok->end] == ':' || q[tok->end] == '*'))
-        return 1;
-    /* Any word of a field's value (date:26-feb-1987), not just its
-     * first. */
-    for (size_t i = tok->start; i > 0 && q[i - 1] != ' '; i--)
-        if (q[i - 1] == ':') return 1;
-    for (size_t i = 0; i < tok->term_len; i++)
-        if (tok->term[i] >= '0' && tok->term[i] <= '9') return 1;
-    return 0;
-}
-
-static ds_status stem_exists(ds_searcher *s, const char *word, size_t len,
-                             int *exists, char **err)
-{
-    size_t stem_len;
-    const char *stem = ds_analyzer_stem(s->analyzer, word, len, &stem_len);
-    char *term = ds_xstrndup(stem, stem_len);
-    ds_status st = dsx_db_term_exists(s->db, term, exists, err);
-    free(term);
-    return st;
-}
-
-/* Replace the word if the index lacks it and knows one close to it. */
-static ds_status correct(correction *c, const ds_token *tok, char **err)
-{
-    ds_searcher *s = c->searcher;
-    int exists = 1;
-    ds_status st = stem_exists(s, tok->term, tok->term_len, &exists, err);
-    if (st != DS_OK || exists) return st;
-    char *word = ds_xstrndup(tok->term, tok->term_len), *suggestion = NULL;
-    st = dsx_db_spelling_suggestion(s->db, word, &suggestion, err);
-    if (st == DS_OK && suggestion[0])
-        st = stem_exists(s, suggestion, strlen(suggestion), &exists, err);
-    if (st == DS_OK && suggestion[0] && exists) {
-        ds_buf_append(&c->out, c->query + c->copied, tok->start - c->copied);
-        ds_buf_puts(&c->out, suggestion);
-        c->copied = tok->end;
-        c->changed = 1;
+    char *why = NULL;
+    ds_status st = ds_spelling_check(s->spelling, out->searched, !opt->exact,
+                                     &out->spelling, &why);
+    if (st != DS_OK) {
+        st = damaged(err, s->index_dir, why);
+        free(why);
+        return st;
     }
-    free(suggestion);
-    free(word);
-    return st;
-}
-
-static int correct_word(void *ctx, const ds_token *tok)
-{
-    correction *c = ctx;
-    if (skip_word(c, tok)) return 0;
-    c->status = correct(c, tok, &c->error);
-    return c->status != DS_OK;
-}
-
-/* *corrected: the query with each word that the index lacks, but that is
- * close to an indexed word, replaced by that word; NULL when nothing
- * changed. */
-static ds_status correct_spelling(ds_searcher *s, const char *query,
-                                  char **corrected, char **err)
-{
-    correction c = {s, query, strlen(query), {0}, 0, 0, DS_OK, NULL};
-    ds_tokenize(query, c.len, correct_word, &c);
-    *corrected = NULL;
-    if (c.status != DS_OK) {
-        damaged(err, s->index_dir, c.error);
-        free(c.error);
-        ds_buf_free(&c.out);
-        return DS_ERR_DAMAGED;
+    if (out->spelling.corrected) {
+        out->corrected = ds_xstrdup(out->spelling.corrected);
+        free(out->searched);
+        out->searched = ds_xstrdup(out->corrected);
     }
-    if (c.changed) {
-        ds_buf_append(&c.out, query + c.copied, c.len - c.copied);
-        *corrected = ds_buf_steal(&c.out);
+    const ds_spelling_report *r = &out->spelling;
+    out->suggestions = ds_xmalloc((r->n_fixes + 1) * sizeof *out->suggestions);
+    for (size_t i = 0; i < r->n_fixes; i++) {
+        if (r->fixes[i].applied) continue;
+        ds_suggestion *sg = &out->suggestions[out->n_suggestions++];
+        sg->word = r->fixes[i].word;
+        sg->suggestion = r->fixes[i].suggestion;
+        sg->passages = r->fixes[i].passages;
     }
-    ds_buf_free(&c.out);
     return DS_OK;
 }
 
@@ -697,6 +633,8 @@ static void fill_info(ds_searcher *s, const ds_search_options *opt,
     info->stopped = out->stopped;
     info->notices = (const char *const *)out->notices;
     info->n_notices = out->n_notices;
+    info->suggestions = out->suggestions;
+    info->n_suggestions = out->n_suggestions;
     info->options = *opt;
     info->bm25 = s->bm25;
     info->avg_length = s->avg_length;
@@ -813,12 +751,7 @@ ds_status ds_search(ds_searcher *s, const char *query,
     ds_buf_init(&normalized);
     ds_normalize(query, strlen(query), &normalized);
     out->searched = ds_buf_steal(&normalized);
-    if (!opt->exact)
-        st = correct_spelling(s, out->searched, &out->corrected, err);
-    if (st == DS_OK && out->corrected) {
-        free(out->searched);
-        out->searched = ds_xstrdup(out->corrected);
-    }
+    st = check_spelling(s, opt, out, err);
     if (st == DS_OK) st = search_text(s, opt, out, err);
     if (st != DS_OK) {
         ds_results_free(out);
@@ -837,6 +770,8 @@ void ds_results_free(ds_results *r)
     free(r->searched);
     free(r->parsed);
     free(r->corrected);
+    ds_spelling_report_free(&r->spelling);
+    free(r->suggestions);
     free(r->stopped);
     for (size_t i = 0; i < r->n_notices; i++) free(r->notices[i]);
     free(r->notices);

@@ -423,13 +423,20 @@ check "passages on a missing file: exit 2, one line" one_line_error
 
 # ---- search quality: spelling, synonyms, explain, near-copies ----
 ds index >/dev/null
+ds --json investmnt
+check "a misspelt lower-case word is corrected: investmnt finds investment" \
+    eval 'jq -e ".corrected_query == \"investment\" and .total > 0" <<<"$out" >/dev/null'
+ds investmnt
+check "the output says what was searched instead, and how not to" \
+    has "showing results for: investment  (--exact searches the words as typed)" "$out"
+ds --json --exact investmnt
+check "--exact turns spelling correction off, and suggests instead" \
+    eval '[ $rc -eq 1 ] && jq -e ".corrected_query == null and .suggestions[0].suggestion == \"investment\"" <<<"$out" >/dev/null'
 ds --json Droge
-check "a misspelt word is corrected: Droge finds Droege" \
-    eval 'jq -e ".corrected_query == \"droege\" and .total == 2" <<<"$out" >/dev/null'
+check "a capitalised word (a name) is never replaced: Droge suggests Droege" \
+    eval '[ $rc -eq 1 ] && jq -ce ".corrected_query == null and .suggestions == [{\"word\":\"Droge\",\"suggestion\":\"Droege\",\"passages\":2}]" <<<"$out" >/dev/null'
 ds Droge
-check "the output says what was searched instead" has "showing results for: droege" "$out"
-ds --exact Droge
-check "--exact turns spelling correction off" [ "$rc" -eq 1 ]
+check "the suggestion is shown with its passages" has "did you mean: Droege (2 passages)?" "$out"
 ds --json "interim CEO"
 check "a correctly spelt query is not corrected" eval 'jq -e ".corrected_query == null" <<<"$out" >/dev/null'
 ds --json --limit 50 FTC

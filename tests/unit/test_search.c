@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "build.h"
 #include "demo.h"
 #include "../../src/highlight.h"
 #include "../../src/search.h"
@@ -15,34 +16,13 @@ static char *tmp;
 static char index_dir[600];
 static ds_searcher *searcher;
 
-/* Build an index of `corpus` at `index` (options as given, or the
- * defaults); 0 on success. */
-static int build(const char *corpus, const char *index, unsigned jobs,
-                 unsigned long spelling_words, ds_index_stats *stats)
-{
-    ds_index_options opt;
-    ds_index_options_init(&opt);
-    opt.corpus.path = corpus;
-    opt.index_dir = index;
-    opt.jobs = jobs;
-    opt.spelling_words = spelling_words;
-    ds_indexer *ix = NULL;
-    char *err = NULL;
-    ds_status st = ds_indexer_open(&opt, &ix, &err);
-    if (st == DS_OK) st = ds_indexer_build(ix, stats, &err);
-    ds_indexer_close(ix);
-    if (st != DS_OK) fprintf(stderr, "index: %s\n", err);
-    free(err);
-    return st == DS_OK ? 0 : -1;
-}
-
 static int setup(void **state)
 {
     (void)state;
     tmp = unit_tempdir();
     snprintf(index_dir, sizeof index_dir, "%s/index", tmp);
     ds_index_stats stats;
-    if (build("corpus", index_dir, 0, 0, &stats) != 0) return -1;
+    if (unit_build("corpus", index_dir, 0, 0, &stats) != 0) return -1;
     if (stats.files != 5 || stats.passages < 50) return -1;
     return ds_searcher_open(index_dir, &searcher, NULL) == DS_OK ? 0 : -1;
 }
@@ -152,7 +132,7 @@ static void near_needs_the_words_close(void **state)
                    "after every other crew had left, and then the tanker.\n");
     UNIT_WRITE_STR(corpus, "one.txt", "The tanker was late again today.\n");
     ds_index_stats stats;
-    assert_int_equal(build(corpus, index, 1, 0, &stats), 0);
+    assert_int_equal(unit_build(corpus, index, 1, 0, &stats), 0);
     ds_searcher *s = NULL;
     assert_int_equal(ds_searcher_open(index, &s, NULL), DS_OK);
     ds_results *near = search_in(s, "harbour NEAR tanker", 10, 0);
@@ -208,7 +188,7 @@ static void near_and_adj_take_phrases(void **state)
     UNIT_WRITE_STR(corpus, "d.txt", "Oil prices rose as Saudi Arabia cut "
                                     "its output.\n");
     ds_index_stats stats;
-    assert_int_equal(build(corpus, index, 1, 0, &stats), 0);
+    assert_int_equal(unit_build(corpus, index, 1, 0, &stats), 0);
     ds_searcher *s = NULL;
     assert_int_equal(ds_searcher_open(index, &s, NULL), DS_OK);
     const char *cases[][2] = {
@@ -365,34 +345,39 @@ static void every_word_of_every_passage_finds_it(void **state)
 
 /* Spelling words handed to the shards mid-build (what a corpus of more
  * than 300,000 distinct words makes happen), by two shards in threads,
- * correct queries as the one hand-over at the end does. */
+ * correct and suggest as the one hand-over at the end does. */
 static void spelling_flushed_mid_build_corrects_alike(void **state)
 {
     (void)state;
     char path[700];
     snprintf(path, sizeof path, "%s/flushed", tmp);
     ds_index_stats stats;
-    assert_int_equal(build("corpus", path, 2, 40, &stats), 0);
+    assert_int_equal(unit_build("corpus", path, 2, 40, &stats), 0);
     ds_searcher *flushed = NULL;
     assert_int_equal(ds_searcher_open(path, &flushed, NULL), DS_OK);
     const char *queries[] = {"interm ceo", "acquisiton", "investmnt",
                              "scael", "exectuive", "aquired stke",
-                             "zukerberg", "chiefs strtegy"};
-    size_t corrected = 0;
+                             "zukerberg", "chiefs strtegy", "Droge"};
+    size_t fixes = 0;
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
         ds_results *a = search_in(searcher, queries[i], 3, 0);
         ds_results *b = search_in(flushed, queries[i], 3, 0);
-        const char *ca = ds_results_get_info(a)->corrected;
-        const char *cb = ds_results_get_info(b)->corrected;
-        assert_int_equal(ca != NULL, cb != NULL);
-        if (ca) {
-            assert_string_equal(ca, cb);
-            corrected++;
+        const ds_results_info *ia = ds_results_get_info(a);
+        const ds_results_info *ib = ds_results_get_info(b);
+        assert_int_equal(ia->corrected != NULL, ib->corrected != NULL);
+        if (ia->corrected) assert_string_equal(ia->corrected, ib->corrected);
+        assert_int_equal(ia->n_suggestions, ib->n_suggestions);
+        for (size_t k = 0; k < ia->n_suggestions; k++) {
+            assert_string_equal(ia->suggestions[k].suggestion,
+                                ib->suggestions[k].suggestion);
+            assert_int_equal(ia->suggestions[k].passages,
+                             ib->suggestions[k].passages);
         }
+        fixes += (ia->corrected != NULL) + ia->n_suggestions;
         ds_results_free(a);
         ds_results_free(b);
     }
-    assert_true(corrected >= 6);
+    assert_true(fixes >= 6);
     ds_searcher_close(flushed);
 }
 
