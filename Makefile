@@ -128,6 +128,7 @@ include bench/eval.mk
 # Speed and size beside SQLite FTS5 and raw Xapian (bench/README.md):
 # make bench, bench-quick, bench-levers.
 include bench/bench.mk
+include bench/reader.mk
 CISI_INDEX := $(BUILD)/cisi.index
 eval: dealsearch $(BUILD)/bench/eval $(EVAL_RUNS)
 	./dealsearch index --jsonl $(CISI_DIR)/docs.jsonl --index $(CISI_INDEX)
