@@ -44,7 +44,7 @@ EXE_LDFLAGS := -no-pie
 LDLIBS := $(shell pkg-config --libs xapian-core 2>/dev/null) $(STATIC_LINK) \
           $(shell pkg-config --libs jansson 2>/dev/null) -lstemmer -Wl,-Bdynamic
 
-LIB_SRC := src/util.c src/corpus.c src/rules.c src/dates.c src/passage.c \
+LIB_SRC := src/util.c src/corpus.c src/encoding.c src/rules.c src/dates.c src/passage.c \
            src/analyzer.c src/wordtable.c src/stopwords.c src/synonyms.c src/neardup.c src/record.c src/store.c \
            src/ranking.c src/indexer.c src/shard.c src/search.c src/batch.c src/check.c src/highlight.c src/render.c src/text.c src/reader.c
 SHIM_SRC := shim/xapian_shim.cc

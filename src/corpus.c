@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "encoding.h"
+
 static const char REPLACEMENT_CHAR[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
 static int ends_with_txt(const char *name)
@@ -192,7 +194,7 @@ int ds_corpus_read(const char *path, ds_buf *out, ds_bad_line_fn bad_line,
         }
     }
     close(fd);
-    ds_utf8_sanitize(raw.data, raw.len, out, bad_line, ctx);
+    ds_text_decode(raw.data, raw.len, out, bad_line, ctx);
     ds_buf_free(&raw);
     return 0;
 }

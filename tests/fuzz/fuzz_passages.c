@@ -1,13 +1,17 @@
 /*
  * fuzz_passages.c — libFuzzer target: reading an article from arbitrary
- * bytes, as the indexer does: ds_utf8_sanitize() (src/corpus.c), then
+ * bytes, as the indexer does: ds_text_decode() (src/encoding.c), then
  * ds_article_split() with the built-in news rules (src/passage.c,
- * src/rules.c); and ds_parse_date() (src/dates.c) on the raw bytes.
+ * src/rules.c); ds_utf8_sanitize() (src/corpus.c) beside it; and
+ * ds_parse_date() (src/dates.c) on the raw bytes.
  *
  * Properties checked on every input:
  *   sanitize   output is valid UTF-8 with no NUL, never shorter than the
  *              input, and equal to it when the input was valid UTF-8
  *              without NUL; bad lines are reported in increasing order.
+ *   decode     the same of ds_text_decode(), which also reads valid UTF-8
+ *              without NUL as UTF-8, and gives the same as sanitize when
+ *              it reads the input as UTF-8.
  *   split      every passage is non-empty, NUL-terminated at `len`, valid
  *              UTF-8, at most DS_MAX_PASSAGE_BYTES, without ASCII control
  *              characters, leading/trailing spaces or space runs; its line
@@ -26,6 +30,7 @@
 
 #include "../../src/corpus.h"
 #include "../../src/dates.h"
+#include "../../src/encoding.h"
 #include "../../src/passage.h"
 #include "../../src/reader.h"
 #include "../../src/util.h"
@@ -158,30 +163,55 @@ static void check_dates(const uint8_t *data, size_t size)
     free(copy);
 }
 
+/* The common properties of ds_utf8_sanitize() and ds_text_decode(). */
+static void check_decoded(const char *what, const char *bytes, size_t size,
+                          const ds_buf *text, const bad_lines *bad)
+{
+    const char *t = text->data ? text->data : "";
+    size_t at = fuzz_utf8_invalid_at(t, text->len);
+    if (at != text->len) {
+        fuzz_show(what, t, text->len, at);
+        FUZZ_FAIL("%s: output is not valid UTF-8", what);
+    }
+    if (memchr(t, '\0', text->len)) FUZZ_FAIL("%s: NUL kept", what);
+    if (text->len < size) FUZZ_FAIL("%s: output shorter", what);
+    int clean = fuzz_utf8_valid(bytes, size) && !memchr(bytes, '\0', size);
+    if (clean && (text->len != size || memcmp(t, bytes, size) != 0))
+        FUZZ_FAIL("%s: changed valid text", what);
+    if (clean && bad->count)
+        FUZZ_FAIL("%s: %lu bad lines reported for valid input", what,
+                  bad->count);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *bytes = size ? (const char *)data : "";
     unsigned long lines = 1;
     for (size_t i = 0; i < size; i++) lines += data[i] == '\n';
 
+    ds_buf sanitized;
+    ds_buf_init(&sanitized);
+    bad_lines bad = {0, 0, lines};
+    ds_utf8_sanitize(bytes, size, &sanitized, on_bad_line, &bad);
+    check_decoded("ds_utf8_sanitize", bytes, size, &sanitized, &bad);
+    int clean = fuzz_utf8_valid(bytes, size) && !memchr(bytes, '\0', size);
+    if (!clean && bad.count == 0)
+        FUZZ_FAIL("ds_utf8_sanitize: no bad line reported for invalid input");
+
     ds_buf text;
     ds_buf_init(&text);
-    bad_lines bad = {0, 0, lines};
-    ds_utf8_sanitize(bytes, size, &text, on_bad_line, &bad);
+    bad_lines bad_decoded = {0, 0, lines};
+    ds_encoding enc = ds_text_decode(bytes, size, &text, on_bad_line,
+                                     &bad_decoded);
+    check_decoded("ds_text_decode", bytes, size, &text, &bad_decoded);
+    if (clean && enc != DS_ENCODING_UTF8)
+        FUZZ_FAIL("ds_text_decode: valid UTF-8 read as Windows-1252");
+    if (enc == DS_ENCODING_UTF8 &&
+        (text.len != sanitized.len ||
+         (text.len && memcmp(text.data, sanitized.data, text.len) != 0)))
+        FUZZ_FAIL("ds_text_decode: UTF-8 read unlike ds_utf8_sanitize");
+    ds_buf_free(&sanitized);
     const char *t = text.data ? text.data : "";
-    size_t at = fuzz_utf8_invalid_at(t, text.len);
-    if (at != text.len) {
-        fuzz_show("sanitized", t, text.len, at);
-        FUZZ_FAIL("ds_utf8_sanitize: output is not valid UTF-8");
-    }
-    if (memchr(t, '\0', text.len)) FUZZ_FAIL("ds_utf8_sanitize: NUL kept");
-    if (text.len < size) FUZZ_FAIL("ds_utf8_sanitize: output shorter");
-    int clean = fuzz_utf8_valid(bytes, size) && !memchr(bytes, '\0', size);
-    if (clean && (text.len != size || memcmp(t, bytes, size) != 0))
-        FUZZ_FAIL("ds_utf8_sanitize: changed valid text");
-    if (clean != (bad.count == 0))
-        FUZZ_FAIL("ds_utf8_sanitize: %lu bad lines reported for %s input",
-                  bad.count, clean ? "valid" : "invalid");
 
     ds_article a;
     memset(&a, 0, sizeof a);
