@@ -19,9 +19,11 @@
  *              the date is "" or a real YYYY-MM-DD; dropped lines come in
  *              file order with a rule name; ds_article_describe() output
  *              is terminal-safe.
- *   dates      ds_parse_date() at the first offsets of the input: on
- *              success it consumed at least 8 bytes and no more than the
- *              string holds, and wrote a real YYYY-MM-DD date.
+ *   dates      ds_parse_date() and ds_parse_timestamp() at the first
+ *              offsets of the input: on success each consumed at least 8
+ *              bytes and no more than the string holds, and wrote a real
+ *              YYYY-MM-DD date; where there is a date there is a time
+ *              stamp at least as long.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -159,6 +161,21 @@ static void check_dates(const uint8_t *data, size_t size)
                       used, n - at);
         if (!real_iso_date(iso))
             FUZZ_FAIL("ds_parse_date wrote '%.11s', not a real date", iso);
+        size_t stamp = (size_t)-1;
+        char iso2[11];
+        if (!ds_parse_timestamp(copy + at, iso2, &stamp))
+            FUZZ_FAIL("a date at %zu is no time stamp", at);
+        if (stamp < used || stamp > n - at)
+            FUZZ_FAIL("ds_parse_timestamp at %zu consumed %zu of %zu bytes "
+                      "(the date %zu)", at, stamp, n - at, used);
+    }
+    for (size_t at = 0; at < n && at < 32; at++) {
+        char iso[11];
+        size_t used = (size_t)-1;
+        if (!ds_parse_timestamp(copy + at, iso, &used)) continue;
+        if (used < 8 || used > n - at || !real_iso_date(iso))
+            FUZZ_FAIL("ds_parse_timestamp at %zu: %zu of %zu bytes, '%.11s'",
+                      at, used, n - at, iso);
     }
     free(copy);
 }
