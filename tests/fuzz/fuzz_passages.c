@@ -15,7 +15,8 @@
  *   split      every passage is non-empty, NUL-terminated at `len`, valid
  *              UTF-8, at most DS_MAX_PASSAGE_BYTES, without ASCII control
  *              characters, leading/trailing spaces or space runs; its line
- *              is within the file; title and heading likewise valid;
+ *              is within the file; title, author and heading likewise
+ *              valid;
  *              the date is "" or a real YYYY-MM-DD; dropped lines come in
  *              file order with a rule name; ds_article_describe() output
  *              is terminal-safe.
@@ -104,6 +105,8 @@ static void check_article(const ds_article *a, unsigned long lines)
     const char *why;
     if (a->title && (why = text_problem(a->title, strlen(a->title))))
         FUZZ_FAIL("title: %s", why);
+    if (a->author && (why = text_problem(a->author, strlen(a->author))))
+        FUZZ_FAIL("author: %s", why);
     if (a->date[0] && !real_iso_date(a->date))
         FUZZ_FAIL("date '%.11s' is not a real YYYY-MM-DD date", a->date);
     if (a->count > a->cap) FUZZ_FAIL("count > cap");

@@ -280,6 +280,250 @@ static void plain_text_is_one_passage_per_block(void **state)
     ds_article_free(&a);
 }
 
+/* The passage whose text contains `needle`, or NULL. */
+static const ds_passage *passage_with(const ds_article *a, const char *needle)
+{
+    for (size_t i = 0; i < a->count; i++)
+        if (strstr(a->items[i].text, needle)) return &a->items[i];
+    return NULL;
+}
+
+static const char WIRE[] =
+    "STANDARD OIL <SRD> TO FORM FINANCIAL UNIT\n"
+    "26-FEB-1987 15:02:20.00\n"
+    "    CLEVELAND, Feb 26 - Standard Oil Co and BP North America\n"
+    "Inc said they plan to form a venture to manage the money market\n"
+    "borrowing and investment activities of both companies.\n"
+    "    BP North America is a subsidiary of British Petroleum Co\n"
+    "Plc <BP>, which also owns a 55 pct interest in Standard Oil.\n"
+    "    The venture will be called BP/Standard Financial Trading\n"
+    "and will be operated by Standard Oil under the oversight of a\n"
+    "joint management committee.\n"
+    "\n"
+    " Reuter\n"
+    "\x03\n";
+
+static void wire_story_title_date_and_indented_paragraphs(void **state)
+{
+    (void)state;
+    ds_article a = split(WIRE);
+    assert_string_equal(a.title, "STANDARD OIL <SRD> TO FORM FINANCIAL UNIT");
+    assert_string_equal(a.date, "1987-02-26");
+    assert_int_equal(a.count, 3);
+    assert_string_equal(a.items[0].text,
+                        "CLEVELAND, Feb 26 - Standard Oil Co and BP North "
+                        "America Inc said they plan to form a venture to "
+                        "manage the money market borrowing and investment "
+                        "activities of both companies.");
+    assert_int_equal(a.items[1].first_line, 6);
+    for (size_t i = 0; i < a.count; i++) assert_null(a.items[i].heading);
+    assert_string_equal(dropped_by(&a, 2), "date");
+    assert_string_equal(dropped_by(&a, 12), "sign-off");
+    ds_article_free(&a);
+}
+
+static void narrow_wrap_with_tab_indents_and_crlf(void **state)
+{
+    (void)state;
+    ds_article a = split(
+        "Oil Prices Rise Again\r\n"
+        "\tOil prices rose on Thursday as\r\n"
+        "traders bought futures after the\r\n"
+        "cartel said it would cut output.\r\n"
+        "\tAnalysts said the rise could\r\n"
+        "last. Few expected it.\r\n");
+    assert_string_equal(a.title, "Oil Prices Rise Again");
+    assert_int_equal(a.count, 2);
+    assert_string_equal(a.items[1].text,
+                        "Analysts said the rise could last. Few expected it.");
+    ds_article_free(&a);
+}
+
+static void a_table_is_one_passage_and_keeps_its_repeated_rows(void **state)
+{
+    (void)state;
+    ds_article a = split(
+        "ACME CORP <ACM> 4TH QTR NET\n"
+        "2-MAR-1987  09:15:05.40\n"
+        "    LOUISVILLE, Ky., March 2 -\n"
+        "    Shr 1.00 dlr vs 73 cts\n"
+        "    Net 12.6 mln vs 15.8 mln\n"
+        "    Revs 1.2 billion vs 1.1 billion\n"
+        "    Year\n"
+        "    Shr 1.00 dlr vs 73 cts\n"
+        "    Net 12.6 mln vs 15.8 mln\n"
+        " Reuter\n");
+    assert_string_equal(a.date, "1987-03-02");
+    assert_int_equal(a.count, 1);
+    assert_string_equal(a.items[0].text,
+                        "LOUISVILLE, Ky., March 2 - Shr 1.00 dlr vs 73 cts "
+                        "Net 12.6 mln vs 15.8 mln Revs 1.2 billion vs 1.1 "
+                        "billion Year Shr 1.00 dlr vs 73 cts Net 12.6 mln vs "
+                        "15.8 mln");
+    assert_null(a.items[0].heading);
+    ds_article_free(&a);
+}
+
+static void boilerplate_is_judged_on_whole_paragraphs(void **state)
+{
+    (void)state;
+    /* As lines, "subscribe to buy ..." and "share." looked like chrome. */
+    ds_article a = split(
+        "    NEW YORK, March 3 - Acme Corp said it has agreed to\n"
+        "subscribe to buy an additional 40 pct of the common stock of\n"
+        "Widget Inc, raising its stake to a majority of the company's\n"
+        "share.\n"
+        "    The financial newsletter, Platow, said today that the\n"
+        "deal was worth about 40 mln dlrs, analysts said.\n");
+    assert_int_equal(a.count, 2);
+    assert_int_equal(a.n_dropped, 0);
+    assert_non_null(passage_with(&a, "subscribe to buy"));
+    assert_non_null(passage_with(&a, "majority of the company's share."));
+    assert_non_null(passage_with(&a, "The financial newsletter, Platow"));
+    ds_article_free(&a);
+}
+
+static void a_headline_followed_directly_is_the_title(void **state)
+{
+    (void)state;
+    ds_article a = split("Acme Buys Widget Maker in a Surprise Deal Worth "
+                         "Billions\n"
+                         "Acme Corp said on Tuesday it would buy Widget "
+                         "Works for $2 billion.\n"
+                         "The deal needs approval.\n");
+    assert_string_equal(a.title, "Acme Buys Widget Maker in a Surprise Deal "
+                                 "Worth Billions");
+    assert_int_equal(a.count, 2);
+    ds_article_free(&a);
+    a = split("Widget maker agrees to sale\n"
+              "By Jane Smith, Business reporter\n"
+              "Published: Thu, 26 Feb 1987 15:01:01 GMT\n"
+              "Acme Corp said on Tuesday it would buy Widget Works.\n");
+    assert_string_equal(a.title, "Widget maker agrees to sale");
+    assert_non_null(a.author);
+    assert_string_equal(a.author, "Jane Smith");
+    assert_string_equal(a.date, "1987-02-26");
+    assert_string_equal(dropped_by(&a, 2), "byline");
+    assert_int_equal(a.count, 1);
+    ds_article_free(&a);
+}
+
+static void date_lines_are_consumed_whole(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "March 8, 2005 2:02 PM",
+        "Updated 8 March 2005, 14:02 GMT",
+        "Tuesday, 8 March 2005",
+        "date 2005-03-08T14:02:00Z",
+        "Published 08/03/2005 | Updated 09/03/2005",
+        "By Jane Smith | 8 Mar 2005"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        char text[200];
+        snprintf(text, sizeof text, "Markets Close Higher\n%s\n"
+                 "Shares rose on Tuesday in busy trading.\n", lines[i]);
+        ds_article a = split(text);
+        assert_string_equal(a.date, "2005-03-08");
+        assert_int_equal(a.count, 1);
+        assert_null(a.items[0].heading);
+        assert_string_equal(a.items[0].text,
+                            "Shares rose on Tuesday in busy trading.");
+        ds_article_free(&a);
+    }
+    ds_article a = split("Markets Close Higher\nThursday, 30 February 2005\n"
+                         "Shares rose on Tuesday in busy trading.\n");
+    assert_string_equal(a.date, ""); /* no such day */
+    ds_article_free(&a);
+}
+
+static void bylines_are_names_not_sentences(void **state)
+{
+    (void)state;
+    ds_article a = split("Widget maker agrees to sale\n"
+                         "By JANE SMITH and John van der Berg in London\n"
+                         "Acme Corp said on Tuesday it would buy Widget "
+                         "Works.\n");
+    assert_non_null(a.author);
+    assert_string_equal(a.author, "JANE SMITH and John van der Berg");
+    ds_article_free(&a);
+    a = split("Widget maker agrees to sale\n"
+              "By Monday the shares had fallen by a fifth.\n");
+    assert_null(a.author);
+    assert_int_equal(a.count, 1);
+    ds_article_free(&a);
+}
+
+static void glued_paragraphs_are_split_but_not_abbreviations(void **state)
+{
+    (void)state;
+    ds_article a = split("Scale AI will keep working with clients across "
+                         "the industry.One of the most notable aspects is "
+                         "the move of its chief.\n");
+    assert_int_equal(a.count, 2);
+    assert_string_equal(a.items[0].text, "Scale AI will keep working with "
+                                         "clients across the industry.");
+    assert_string_equal(a.items[1].text, "One of the most notable aspects "
+                                         "is the move of its chief.");
+    assert_int_equal(a.items[1].first_line, 1);
+    ds_article_free(&a);
+    a = split("He moved to the U.S.A last year and joined the firm.\n"
+              "The deal with Yahoo!Inc was signed in the spring by both.\n"
+              "Details are at example.Com for anyone who wants them.\n"
+              "Prices rose sharply, e.g.The index and the bonds alike.\n");
+    assert_int_equal(a.count, 4);
+    ds_article_free(&a);
+}
+
+static void web_page_chrome_is_not_text(void **state)
+{
+    (void)state;
+    ds_article a = split(
+        "Home | News | Business | Markets\n"
+        "The Daily Planet\n"
+        "Oil prices rise on supply fears\n"
+        "By Jane Smith\n"
+        "Share this article\n"
+        "Oil prices rose on Thursday as traders worried about supply.\n"
+        "Image caption, Traders on the floor of the exchange\n"
+        "Advertisement\n"
+        "Analysts said the rise could last for several weeks yet.\n"
+        "(Reporting by Jane Smith; Editing by John Doe)\n"
+        "Related stories\n"
+        "Gold falls as dollar firms\n"
+        "Wheat harvest seen lower\n"
+        "12 comments\n"
+        "\xC2\xA9 2005 The Daily Planet. All rights reserved.\n"
+        "Jane Smith is an energy correspondent for The Daily Planet.\n");
+    assert_string_equal(a.title, "Oil prices rise on supply fears");
+    assert_non_null(a.author);
+    assert_string_equal(a.author, "Jane Smith");
+    assert_int_equal(a.count, 2);
+    assert_string_equal(dropped_by(&a, 1), "navigation");
+    assert_string_equal(dropped_by(&a, 2), "masthead");
+    assert_string_equal(dropped_by(&a, 7), "caption");
+    assert_string_equal(dropped_by(&a, 12), "related");
+    assert_string_equal(dropped_by(&a, 16), "author");
+    ds_article_free(&a);
+}
+
+static void no_headings_from_rows_datelines_or_times(void **state)
+{
+    (void)state;
+    ds_article a = split(
+        "A first paragraph that is long enough to be read as text.\n"
+        "Ewood Park\n"
+        "Tuesday, 1 March\n"
+        "2000 GMT\n"
+        "The match kicks off at eight and the ground is expected to be "
+        "full.\n"
+        "27,595\n"
+        "The attendance was the largest of the season so far, officials "
+        "said.\n");
+    for (size_t i = 0; i < a.count; i++) assert_null(a.items[i].heading);
+    assert_non_null(passage_with(&a, "Ewood Park Tuesday, 1 March 2000 GMT"));
+    ds_article_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +545,16 @@ int main(void)
         cmocka_unit_test(whitespace_and_controls_are_normalised),
         cmocka_unit_test(empty_and_blank_input_has_no_passages),
         cmocka_unit_test(huge_line_is_cut_at_word_boundaries),
+        cmocka_unit_test(wire_story_title_date_and_indented_paragraphs),
+        cmocka_unit_test(narrow_wrap_with_tab_indents_and_crlf),
+        cmocka_unit_test(a_table_is_one_passage_and_keeps_its_repeated_rows),
+        cmocka_unit_test(boilerplate_is_judged_on_whole_paragraphs),
+        cmocka_unit_test(a_headline_followed_directly_is_the_title),
+        cmocka_unit_test(date_lines_are_consumed_whole),
+        cmocka_unit_test(bylines_are_names_not_sentences),
+        cmocka_unit_test(glued_paragraphs_are_split_but_not_abbreviations),
+        cmocka_unit_test(web_page_chrome_is_not_text),
+        cmocka_unit_test(no_headings_from_rows_datelines_or_times),
     };
     return cmocka_run_group_tests_name("passage", tests, NULL, NULL);
 }

@@ -10,7 +10,7 @@ static void builtin_rules_parse(void **state)
     (void)state;
     ds_rules *r = ds_rules_builtin_copy();
     assert_non_null(r);
-    assert_true(r->n_drops >= 4);
+    assert_true(r->drops.count >= 4);
     assert_true(r->heading_max_words > 0 && r->title_max_words > 0);
     ds_rules_free(r);
 }
