@@ -170,8 +170,8 @@ static unsigned word_width(const char *s)
     return n;
 }
 
-/* In capitals, or in title case (four words in five of four or more
- * letters start with a capital). */
+/* 2 in capitals, 1 in title case (four words in five of four or more
+ * letters start with a capital), else 0. */
 static int caps_or_title_case(const char *s)
 {
     size_t upper = 0, lower = 0, long_words = 0, capital = 0;
@@ -190,7 +190,7 @@ static int caps_or_title_case(const char *s)
             capital += is_upper(*w);
         }
     }
-    if (upper >= 2 && lower == 0) return 1;
+    if (upper >= 2 && lower == 0) return 2;
     return long_words >= 2 && capital * 5 >= long_words * 4;
 }
 
@@ -567,11 +567,22 @@ static int repeated_line(const work_t *w, size_t i)
     return 0;
 }
 
+/* A final full stop that does not make a line a sentence: an
+ * abbreviation's ("TRADE DEAL WITH U.S."), or any in a line in capitals. */
+static int headline_stop(const line_t *l)
+{
+    size_t k = l->len - 1;
+    while (k > 0 && l->text[k - 1] != ' ') k--;
+    return memchr(l->text + k, '.', l->len - 1 - k) != NULL ||
+           caps_or_title_case(l->text) == 2;
+}
+
 /* A line that reads like a headline. */
 static int headline_like(const ds_rules *r, const line_t *l)
 {
     char last = last_char(l->text, l->len);
-    return count_words(l->text) <= r->title_max_words && last != '.' &&
+    return count_words(l->text) <= r->title_max_words &&
+           (last != '.' || headline_stop(l)) &&
            last != ',' && last != ';' && last != ':' && last != '-' &&
            !is_lower((unsigned char)l->text[0]) &&
            count_tokens(l->text, NULL) &&

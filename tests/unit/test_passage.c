@@ -395,6 +395,13 @@ static void a_headline_followed_directly_is_the_title(void **state)
                                  "Worth Billions");
     assert_int_equal(a.count, 2);
     ds_article_free(&a);
+    a = split("CHINA CALLS FOR BETTER TRADE DEAL WITH U.S.\n"
+              "3-MAR-1987 05:51:30.55\n"
+              "    PEKING, March 3 - China called on the United States to\n"
+              "remove curbs on its exports.\n");
+    assert_string_equal(a.title, "CHINA CALLS FOR BETTER TRADE DEAL WITH U.S.");
+    assert_string_equal(a.date, "1987-03-03");
+    ds_article_free(&a);
     a = split("Widget maker agrees to sale\n"
               "By Jane Smith, Business reporter\n"
               "Published: Thu, 26 Feb 1987 15:01:01 GMT\n"
