@@ -301,20 +301,23 @@ static int compare_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* The indentation most lines inside a block have (the first line of a
- * block may be indented as a paragraph start); deeper than MAX_INDENT is
- * no body's. */
+/* The body's indentation: the smallest that at least one in five of the
+ * lines inside a block have (the first line of a block may be indented
+ * as a paragraph start; a table's rows may all be indented, but the
+ * lines that continue its notes are not).  Deeper than MAX_INDENT is no
+ * body's. */
 static unsigned body_indent(const work_t *w)
 {
-    size_t count[MAX_INDENT] = {0};
+    size_t count[MAX_INDENT] = {0}, all = 0;
     for (size_t j = 1; j < w->n_lines; j++)
-        if (w->lines[j].block == w->lines[j - 1].block &&
-            w->lines[j].indent < MAX_INDENT)
-            count[w->lines[j].indent]++;
-    unsigned best = 0;
-    for (unsigned v = 1; v < MAX_INDENT; v++)
-        if (count[v] > count[best]) best = v;
-    return best;
+        if (w->lines[j].block == w->lines[j - 1].block) {
+            all++;
+            if (w->lines[j].indent < MAX_INDENT)
+                count[w->lines[j].indent]++;
+        }
+    for (unsigned v = 0; v < MAX_INDENT; v++)
+        if (count[v] && count[v] * 5 >= all) return v;
+    return 0;
 }
 
 /* The widest width that at least 3 in 10 (and 2) of the widths lie
@@ -333,9 +336,9 @@ static unsigned wrap_width(const unsigned *v, size_t n)
 /* Hard-wrapped: the lines that run on into the next line of their block
  * (mid-sentence) cluster below a width between WRAP_MIN_WIDTH and
  * WRAP_MAX_WIDTH, they are 2 in 5 of the lines that have a next line, at
- * least one in 5 of those next lines goes on in lower case (a list of
- * headlines or table rows does not), and lines wider than that width hold
- * little of the text (paragraphs on a line each do). */
+ * least one in 5 of those next lines goes on in lower case or with a
+ * figure (a list of headlines does not), and lines wider than that width
+ * hold little of the text (paragraphs on a line each do). */
 static void measure_layout(work_t *w, layout_t *L)
 {
     L->base = body_indent(w);
@@ -353,7 +356,8 @@ static void measure_layout(work_t *w, layout_t *L)
         pairs++;
         if (a->width >= 20 && !ends_sentence(a->text, a->len)) {
             v[n++] = a->width;
-            lower += is_lower((unsigned char)b->text[0]);
+            lower += is_lower((unsigned char)b->text[0]) ||
+                     is_digit((unsigned char)b->text[0]);
         }
     }
     qsort(v, n, sizeof *v, compare_desc);
@@ -604,7 +608,10 @@ static int is_title(const ds_rules *r, const layout_t *L, const work_t *w,
     if (is_lower((unsigned char)n->text[0])) return 0;
     if (caps_or_title_case(t->text)) return 1;
     if (L->width) return t->width + 1 + word_width(n->text) <= L->width;
-    return !ends_sentence(t->text, t->len);
+    /* One paragraph a line: a line without a full stop ("Can Smith work
+     * Scottish wonders?") heads the rest. */
+    char last = last_char(t->text, strip_closers(t->text, t->len));
+    return last != '.' && last != '!';
 }
 
 /* A label and date, or a date and a dash or bar, at the start of the
@@ -728,7 +735,11 @@ static int continues(const ds_rules *r, const layout_t *L, const line_t *a,
                      const line_t *b, const line_t *after)
 {
     if (b->indent > L->base) return 0;
-    if (is_lower((unsigned char)b->text[0]) && !ends_clause(a->text, a->len))
+    unsigned char first = (unsigned char)b->text[0];
+    /* Mid-sentence, a line that goes on in lower case (or, wrapped, with a
+     * figure: "sales were off" / "35.2 pct ...") continues it. */
+    if ((is_lower(first) || (L->width && is_digit(first))) &&
+        !ends_clause(a->text, a->len))
         return 1;
     if (!L->width) return 0;
     int a_ends = ends_sentence(a->text, a->len), join;
@@ -1036,9 +1047,11 @@ static int sign_off(const char *s)
     return s[n] == '\0';
 }
 
+/* Short, words rather than figures, no sentence (but a question), no
+ * list item: it could head what follows. */
 static int heading_like(const ds_rules *r, const char *s, size_t len)
 {
-    char last = last_char(s, len);
+    char last = last_char(s, strip_closers(s, len));
     size_t figures, tokens = count_tokens(s, &figures);
     return len <= r->heading_max_bytes &&
            count_words(s) <= r->heading_max_words && last != '.' &&
@@ -1144,17 +1157,18 @@ static void emit(ds_article *out, const char *s, size_t len,
 }
 
 /* Rule 7: a heading stands between a paragraph of text and one it
- * introduces. */
+ * introduces, neither of them a row of figures. */
 static int is_heading(const ds_rules *r, const work_t *w, size_t i)
 {
     if (i == 0 || i + 1 >= w->n_paras) return 0;
     const ds_buf *t = &w->paras[i].text, *prev = &w->paras[i - 1].text,
                  *next = &w->paras[i + 1].text;
     return heading_like(r, t->data, t->len) &&
-           is_prose(prev->data, prev->len) &&
+           is_prose(prev->data, prev->len) && !figures_row(prev->data) &&
            count_tokens(next->data, NULL) >= 6 &&
            (ends_sentence(next->data, next->len) ||
-            count_words(next->data) >= 15);
+            count_words(next->data) >= 15) &&
+           !figures_row(next->data);
 }
 
 /* Rules 7 and 8 while emitting: headings become the heading of what

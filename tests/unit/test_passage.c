@@ -531,6 +531,74 @@ static void no_headings_from_rows_datelines_or_times(void **state)
     ds_article_free(&a);
 }
 
+static void rows_indented_notes_not(void **state)
+{
+    (void)state;
+    /* Most lines are indented table rows; the body's indentation is
+     * still that of the lines that continue the notes. */
+    ds_article a = split(
+        "COMALCO LTD <CMAC.S> 1986 NET\n"
+        "3-MAR-1987 01:12:37.45\n"
+        "    MELBOURNE, March 3 -\n"
+        "    Net profit 57.1 mln dlrs vs loss 69.1 mln.\n"
+        "    Net is equity accounted\n"
+        "    Pre-equity accounted net 39.90 mln dlrs vs loss 49.11 mln\n"
+        "    Final div to be announced after July 1 vs first and final\n"
+        "1.0 cent.\n"
+        "    Sales 1.88 billion vs 1.78 billion\n"
+        "    NOTE - Net is after tax paid 46.85 mln dlrs vs credit 5.02\n"
+        "mln, interest 127.68 mln vs 117.19 mln, depreciation 109.29 mln\n"
+        "vs 100.73 mln and minorities 1.50 mln vs loss 331,000.\n"
+        " REUTER\n");
+    for (size_t i = 0; i < a.count; i++) assert_null(a.items[i].heading);
+    assert_non_null(passage_with(&a, "first and final 1.0 cent."));
+    assert_non_null(passage_with(&a, "credit 5.02 mln, interest 127.68"));
+    ds_article_free(&a);
+}
+
+static void a_wrapped_line_may_go_on_with_a_figure(void **state)
+{
+    (void)state;
+    ds_article a = split(
+        "    TROY, Mich., March 4 - Volkswagen U.S. Inc, a subsidiary of\n"
+        "Volkswagen AG, said car sales for the February 21 to\n"
+        "28 period fell 42.5 pct to 1,572 from 2,734 cars in the same\n"
+        "period last year.\n"
+        "    For the month of February, Volkswagen said sales were off\n"
+        "35.2 pct to 3,808 from 5,873 cars in the same month last year.\n");
+    assert_int_equal(a.count, 2);
+    assert_null(a.items[1].heading);
+    assert_string_equal(a.items[1].text,
+                        "For the month of February, Volkswagen said sales "
+                        "were off 35.2 pct to 3,808 from 5,873 cars in the "
+                        "same month last year.");
+    ds_article_free(&a);
+}
+
+static void a_quoted_sentence_is_no_heading(void **state)
+{
+    (void)state;
+    ds_article a = split(
+        "The union said it would take over the plant on Monday morning.\n"
+        "It was not stated how the union would \"seize control.\"\n"
+        "The company said it would go to court to stop the union.\n");
+    assert_int_equal(a.count, 3);
+    for (size_t i = 0; i < a.count; i++) assert_null(a.items[i].heading);
+    ds_article_free(&a);
+}
+
+static void a_question_first_line_is_the_title(void **state)
+{
+    (void)state;
+    ds_article a = split("Can Smith work Scottish wonders?\n"
+                         "The worst kept secret in Scottish football was "
+                         "revealed on Thursday.\n"
+                         "Smith was named the new national manager.\n");
+    assert_string_equal(a.title, "Can Smith work Scottish wonders?");
+    assert_int_equal(a.count, 2);
+    ds_article_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +630,10 @@ int main(void)
         cmocka_unit_test(glued_paragraphs_are_split_but_not_abbreviations),
         cmocka_unit_test(web_page_chrome_is_not_text),
         cmocka_unit_test(no_headings_from_rows_datelines_or_times),
+        cmocka_unit_test(rows_indented_notes_not),
+        cmocka_unit_test(a_wrapped_line_may_go_on_with_a_figure),
+        cmocka_unit_test(a_quoted_sentence_is_no_heading),
+        cmocka_unit_test(a_question_first_line_is_the_title),
     };
     return cmocka_run_group_tests_name("passage", tests, NULL, NULL);
 }
