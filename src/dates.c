@@ -284,6 +284,11 @@ static size_t time_separator(const char *s)
     return i;
 }
 
+size_t ds_parse_time(const char *s)
+{
+    return time_of_day(s);
+}
+
 int ds_parse_timestamp(const char *s, char iso[11], size_t *consumed)
 {
     size_t start = weekday(s), used;

@@ -36,4 +36,9 @@ int ds_parse_date(const char *s, char iso[11], size_t *consumed);
  * date. */
 int ds_parse_timestamp(const char *s, char iso[11], size_t *consumed);
 
+/* The bytes a time of day with its optional zone takes at the start of
+ * `s` ("14:02 GMT", "2:02 p.m. ET"; 0 when there is none): the time
+ * some sites write before the date. */
+size_t ds_parse_time(const char *s);
+
 #endif

@@ -155,6 +155,29 @@ static int is_list_item(const char *s)
     return i && i < 3 && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
+/* Any letter or figure: ASCII ones, or a character past U+00BF that is
+ * no punctuation or symbol (U+2000-U+2BFF, U+00D7, U+00F7).  "* * *",
+ * "---" and "• • •" have none. */
+static int has_text(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (is_alnum(c)) return 1;
+            i++;
+            continue;
+        }
+        unsigned cp;
+        size_t n = ds_utf8_decode(s + i, len - i, &cp);
+        if (!n) return 1;
+        if (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 &&
+            (cp < 0x2000 || cp > 0x2BFF))
+            return 1;
+        i += n;
+    }
+    return 0;
+}
+
 /* A word that starts with a capital (or a non-ASCII letter). */
 static int capitalised(const char *s)
 {
@@ -503,8 +526,9 @@ typedef struct {
     size_t name_len;
 } meta_t;
 
-/* Is the whole of `s` metadata: time stamps (each maybe labelled) and
- * bylines between separators? */
+/* Is the whole of `s` metadata: time stamps, times of day (some sites
+ * put the time first: "Page last updated at 14:02 GMT, Tuesday, 8 March
+ * 2005"), each maybe labelled, and bylines, between separators? */
 static int read_meta(const ds_rules *r, const char *s, meta_t *m)
 {
     memset(m, 0, sizeof *m);
@@ -517,6 +541,8 @@ static int read_meta(const ds_rules *r, const char *s, meta_t *m)
             if (!m->date[0]) memcpy(m->date, iso, sizeof iso);
         } else if ((n = byline(r, s + i, &at, &len))) {
             if (!m->name) m->name = s + i + at, m->name_len = len;
+        } else if ((n = ds_parse_time(s + i + label_length(r, s + i)))) {
+            n += label_length(r, s + i);
         } else {
             return 0;
         }
@@ -527,6 +553,12 @@ static int read_meta(const ds_rules *r, const char *s, meta_t *m)
         i += sep;
     }
     return items > 0;
+}
+
+/* The rule a metadata line is dropped under. */
+static const char *meta_rule(const meta_t *m)
+{
+    return m->date[0] ? "date" : m->name ? "byline" : "time";
 }
 
 /* Take what a metadata line says, when the article has none yet. */
@@ -645,6 +677,22 @@ static int before_meta(const ds_rules *r, const work_t *w, size_t i)
     return j < w->n_lines && read_meta(r, w->lines[j].text, &m);
 }
 
+/* The title in a title line: of "Headline | Section | Site" (a page's
+ * own title), the longest part. */
+static char *headline(const char *s)
+{
+    const char *best = s, *part = s;
+    size_t best_len = 0;
+    for (;;) {
+        const char *bar = strstr(part, " | ");
+        size_t len = bar ? (size_t)(bar - part) : strlen(part);
+        if (len > best_len) best = part, best_len = len;
+        if (!bar) break;
+        part = bar + 3;
+    }
+    return ds_xstrndup(best, best_len);
+}
+
 /* Does page chrome (navigation, furniture) come right before line i? */
 static int after_chrome(const work_t *w, size_t i)
 {
@@ -672,7 +720,7 @@ static void read_top(const ds_rules *r, const layout_t *L, work_t *w,
             record_drop(out, l, rule);
         } else if (read_meta(r, l->text, &m)) {
             take_meta(&m, out);
-            record_drop(out, l, m.date[0] ? "date" : "byline");
+            record_drop(out, l, meta_rule(&m));
             closed = n > 0;
         } else if (!closed && n < 4 && is_title(r, L, w, i)) {
             heads[n++] = i;
@@ -688,7 +736,7 @@ static void read_top(const ds_rules *r, const layout_t *L, work_t *w,
         while (title + 1 < n && after_chrome(w, heads[title])) title++;
     for (size_t k = 0; k < title; k++)
         record_drop(out, &w->lines[heads[k]], "masthead");
-    out->title = ds_xstrdup(w->lines[heads[title]].text);
+    out->title = headline(w->lines[heads[title]].text);
     w->lines[heads[title]].dropped = "title";
 }
 
@@ -937,9 +985,13 @@ static void drop_boilerplate(const ds_rules *r, work_t *w, ds_article *out)
         } else if ((m = ds_pattern_list_match(&r->list_drops, s, NULL))) {
             drop_para(out, p, m->name);
             drop_list_items(r, w, i + 1, m->name, out);
-        } else if (read_meta(r, s, &meta)) {
+        } else if (read_meta(r, s, &meta) && (meta.date[0] || meta.name)) {
+            /* (a time alone down here is text: a sports preview's
+             * kick-off) */
             if (!meta.date[0]) take_meta(&meta, out);
             drop_para(out, p, meta.date[0] ? "date-only" : "byline");
+        } else if (!has_text(s, p->text.len)) {
+            drop_para(out, p, "no-text"); /* "* * *", "---" */
         }
     }
 }

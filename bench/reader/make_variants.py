@@ -18,6 +18,14 @@ shared schema (bench/READER.md describes the variants):
   crlf     any of the layouts above with CRLF line ends
   latin1   any layout, encoded as Windows-1252 or Latin-1, with accented names and typographic
            quotes and dashes put in the truth and the text alike
+  mixed    layouts written after the reader's rules, to see how general they are: every
+           paragraph indented on a line of its own; blank-line blocks with "* * *" or "---"
+           between some paragraphs; a Markdown "# " title; a centred title; a title with
+           " | Site" after it; the time before the date ("Page last updated at 14:02 GMT,
+           Tuesday, 8 March 2005"); wrapped text with trailing spaces and tabs
+  flush    hard-wrapped with no paragraph marks at all (no indentation, no blank lines):
+           a paragraph ends only where its last line is short.  Beyond what the reader
+           promises (paragraphs "marked by indentation or blank lines"); measured to know.
 
 The chrome added is not in the truth; a date added is the truth date (an article given no date line
 has a null truth date).  Everything is drawn from a random generator seeded by (seed, variant,
@@ -34,7 +42,7 @@ import textwrap
 SENTENCE_END = re.compile(r'[.!?][\'")\]}]*$')
 TOKEN = re.compile(r'[a-z0-9]+')
 
-VARIANTS = ['oneline', 'wrap', 'web', 'web-b', 'crlf', 'latin1']
+VARIANTS = ['oneline', 'wrap', 'web', 'web-b', 'crlf', 'latin1', 'mixed', 'flush']
 
 FIRST = ['Jane', 'John', 'Maria', 'David', 'Aisha', 'Tom', 'Chen', 'Laura', 'Peter', 'Sofia',
          'James', 'Nadia', 'Robert', 'Emma', 'Kwame', 'Lucy', 'Hiroshi', 'Olga', 'Sam', 'Ruth']
@@ -374,6 +382,58 @@ def web_article(rng, t, paras, others, chrome_set, date):
 # ---------------------------------------------------------------------------------------------
 # Articles
 
+def time_first_date(rng, d):
+    """The time before the date, as some sites write it."""
+    h, m = rng.randrange(24), rng.randrange(60)
+    day = '%s, %d %s %04d' % (DAYS[d.weekday()], d.day, MONTHS[d.month - 1], d.year)
+    return rng.choice(['Page last updated at %02d:%02d GMT, %s' % (h, m, day),
+                       '%02d:%02d, %s' % (h, m, day),
+                       'Updated %02d:%02d %s' % (h, m, day)])
+
+
+def mixed_article(rng, t, paras, date):
+    """One of the layouts of the `mixed` variant."""
+    kind = rng.randrange(5)
+    title = title_text(rng, t)
+    site = rng.choice(['The Daily Planet', 'Globe Daily', 'World News Network'])
+    lines = [rng.choice(['# ' + title, ' ' * rng.randrange(10, 25) + title,
+                         '%s | %s' % (title, site), title])]
+    if date:
+        lines.append(time_first_date(rng, date) if rng.random() < 0.5 else
+                     date_line(rng, date))
+    if kind == 0:  # every paragraph indented on a line of its own
+        indent = rng.choice(['  ', '    ', '\t'])
+        lines += [indent + p for p, _ in paras]
+    elif kind == 1:  # blank-line blocks, section breaks between some
+        lines.append(None)
+        for i, (p, _) in enumerate(paras):
+            if i and rng.random() < 0.25:
+                lines += [rng.choice(['* * *', '---', '***', '\u2022 \u2022 \u2022']), None]
+            lines += [p, None]
+    elif kind == 2:  # wrapped, trailing spaces and tabs, blank lines
+        width = rng.randrange(45, 90)
+        lines.append(None)
+        for p, prose in paras:
+            body = wrap(p, width, '') if prose else [p]
+            lines += [l + rng.choice(['', ' ', '  ', '\t']) for l in body] + [None]
+    else:  # one line a paragraph, then the site's name repeated at the foot
+        lines += [p for p, _ in paras]
+        if kind == 4:
+            lines.insert(0, site)
+            lines.append(site)
+    return lines
+
+
+def flush_article(rng, t, paras, date):
+    width = rng.randrange(45, 90)
+    lines = [title_text(rng, t)]
+    if date:
+        lines.append(date_line(rng, date))
+    for p, prose in paras:
+        lines += wrap(p, width, '') if prose else [p]
+    return lines
+
+
 def plain_article(rng, t, paras, layout, date, wire_date=False):
     lines = [title_text(rng, t)]
     if date:
@@ -428,6 +488,10 @@ def make_article(variant, seed, t, others):
         lines = plain_article(rng, t, paras, 'wrap', date, wire_date=rng.random() < 0.3)
     elif variant in ('web', 'web-b'):
         lines = web_article(rng, t, paras, others, 'A' if variant == 'web' else 'B', date)
+    elif variant == 'mixed':
+        lines = mixed_article(rng, t, paras, date)
+    elif variant == 'flush':
+        lines = flush_article(rng, t, paras, date)
     else:
         if variant == 'crlf':
             newline = '\r\n'

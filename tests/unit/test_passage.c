@@ -599,6 +599,32 @@ static void a_question_first_line_is_the_title(void **state)
     ds_article_free(&a);
 }
 
+static void the_time_before_the_date_and_a_site_after_the_title(void **state)
+{
+    (void)state;
+    ds_article a = split("Markets Close Higher on Hopes | Business | The "
+                         "Daily Planet\n"
+                         "Page last updated at 14:02 GMT, Tuesday, 8 March "
+                         "2005\n"
+                         "\n"
+                         "Shares rose on Tuesday in busy trading.\n"
+                         "\n"
+                         "* * *\n"
+                         "\n"
+                         "Bonds fell as investors sold them off.\n");
+    assert_string_equal(a.title, "Markets Close Higher on Hopes");
+    assert_string_equal(a.date, "2005-03-08");
+    assert_int_equal(a.count, 2);
+    assert_string_equal(dropped_by(&a, 6), "no-text");
+    ds_article_free(&a);
+    /* Down in the text a time alone is text: a kick-off. */
+    a = split("The match is at the stadium as usual this weekend.\n"
+              "20:00 GMT\n"
+              "Both sides are at full strength for the game.\n");
+    assert_int_equal(a.count, 3);
+    ds_article_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -634,6 +660,7 @@ int main(void)
         cmocka_unit_test(a_wrapped_line_may_go_on_with_a_figure),
         cmocka_unit_test(a_quoted_sentence_is_no_heading),
         cmocka_unit_test(a_question_first_line_is_the_title),
+        cmocka_unit_test(the_time_before_the_date_and_a_site_after_the_title),
     };
     return cmocka_run_group_tests_name("passage", tests, NULL, NULL);
 }

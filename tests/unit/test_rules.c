@@ -101,6 +101,17 @@ static void time_stamps_take_weekday_time_and_zone(void **state)
     assert_stamp("8 Mar 2005 3:05 PM Oil prices", "2005-03-08", 18);
 }
 
+static void times_of_day_alone(void **state)
+{
+    (void)state;
+    assert_int_equal(ds_parse_time("14:02 GMT, Tuesday"), 9);
+    assert_int_equal(ds_parse_time("2:02 p.m. ET"), 12);
+    assert_int_equal(ds_parse_time("14:02"), 5);
+    assert_int_equal(ds_parse_time("2000 GMT"), 0);
+    assert_int_equal(ds_parse_time("24:00"), 0);
+    assert_int_equal(ds_parse_time("9:61"), 0);
+}
+
 static void impossible_time_stamps_are_not_dates(void **state)
 {
     (void)state;
@@ -142,6 +153,7 @@ int main(void)
         cmocka_unit_test(reads_the_formats_news_sites_use),
         cmocka_unit_test(reads_the_wire_and_ordinal_formats),
         cmocka_unit_test(time_stamps_take_weekday_time_and_zone),
+        cmocka_unit_test(times_of_day_alone),
         cmocka_unit_test(impossible_time_stamps_are_not_dates),
         cmocka_unit_test(numeric_dates_are_day_first_unless_impossible),
         cmocka_unit_test(impossible_dates_are_not_dates),
