@@ -125,10 +125,13 @@ static int ends_sentence(const char *s, size_t len)
 }
 
 /* A sentence or clause end, so that a line starting in lower case after
- * it is not its continuation: also : ; and a closing quote or bracket. */
+ * it is not its continuation: also : and ; (behind closing quotes or
+ * brackets; a closing quote alone ends nothing: "an 'always available'"
+ * / "society," ...). */
 static int ends_clause(const char *s, size_t len)
 {
-    if (ends_sentence(s, len) || strip_closers(s, len) != len) return 1;
+    if (ends_sentence(s, len)) return 1;
+    len = strip_closers(s, len);
     return len && (s[len - 1] == ':' || s[len - 1] == ';');
 }
 
@@ -324,20 +327,34 @@ static int compare_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* The body's indentation: the smallest that at least one in five of the
- * lines inside a block have (the first line of a block may be indented
- * as a paragraph start; a table's rows may all be indented, but the
- * lines that continue its notes are not).  Deeper than MAX_INDENT is no
- * body's. */
+/* Does line j go on with the sentence of line j - 1 for certain: same
+ * block, no clause end before it, lower case or a figure after? */
+static int runs_on(const work_t *w, size_t j)
+{
+    const line_t *a = &w->lines[j - 1], *b = &w->lines[j];
+    unsigned char c = (unsigned char)b->text[0];
+    return a->block == b->block && !a->dropped && !b->dropped &&
+           !ends_clause(a->text, a->len) && (is_lower(c) || is_digit(c));
+}
+
+/* The body's indentation: that of the lines that certainly continue a
+ * sentence, the smallest; without such lines, the smallest that one in
+ * five of the lines inside a block have (the first line of a block may be
+ * indented as a paragraph start).  Deeper than MAX_INDENT is no body's. */
 static unsigned body_indent(const work_t *w)
 {
     size_t count[MAX_INDENT] = {0}, all = 0;
-    for (size_t j = 1; j < w->n_lines; j++)
-        if (w->lines[j].block == w->lines[j - 1].block) {
-            all++;
-            if (w->lines[j].indent < MAX_INDENT)
-                count[w->lines[j].indent]++;
-        }
+    unsigned least = MAX_INDENT;
+    for (size_t j = 1; j < w->n_lines; j++) {
+        const line_t *l = &w->lines[j];
+        if (runs_on(w, j) && l->indent < least) least = l->indent;
+        if (l->block != w->lines[j - 1].block || l->dropped ||
+            w->lines[j - 1].dropped)
+            continue;
+        all++;
+        if (l->indent < MAX_INDENT) count[l->indent]++;
+    }
+    if (least < MAX_INDENT) return least;
     for (unsigned v = 0; v < MAX_INDENT; v++)
         if (count[v] && count[v] * 5 >= all) return v;
     return 0;
@@ -359,19 +376,26 @@ static unsigned wrap_width(const unsigned *v, size_t n)
 /* Hard-wrapped: the lines that run on into the next line of their block
  * (mid-sentence) cluster below a width between WRAP_MIN_WIDTH and
  * WRAP_MAX_WIDTH, they are 2 in 5 of the lines that have a next line, at
- * least one in 5 of those next lines goes on in lower case or with a
- * figure (a list of headlines does not), and lines wider than that width
- * hold little of the text (paragraphs on a line each do). */
+ * least one in 5 of them shows a sentence running on (the next line goes
+ * on in lower case or with a figure, or an indented first line goes on
+ * flush; a list of headlines does neither), and lines wider than that width
+ * hold little of the text (paragraphs on a line each do; one long line,
+ * a list kept on a line, may). */
 static void measure_layout(work_t *w, layout_t *L)
 {
     L->base = body_indent(w);
     L->width = 0;
     L->indented = 0;
-    unsigned *v = ds_xmalloc((w->n_lines ? w->n_lines : 1) * sizeof *v);
-    size_t n = 0, pairs = 0, indented = 0, lower = 0;
+    /* Widths of the lines that run on: all of them, and those at the
+     * body's indentation (an indented first line's width depends on what
+     * a tab was worth to the wrapper), which are used when there are four
+     * or more. */
+    size_t cap = w->n_lines ? w->n_lines : 1;
+    unsigned *v = ds_xmalloc(cap * sizeof *v), *vb = ds_xmalloc(cap * sizeof *vb);
+    size_t n = 0, nb = 0, pairs = 0, indented = 0, lower = 0;
     for (size_t i = 0; i + 1 < w->n_lines; i++) {
         const line_t *a = &w->lines[i], *b = &w->lines[i + 1];
-        if (a->block != b->block) continue;
+        if (a->block != b->block || a->dropped || b->dropped) continue;
         if (b->indent > L->base) {
             indented++;
             continue;
@@ -379,22 +403,36 @@ static void measure_layout(work_t *w, layout_t *L)
         pairs++;
         if (a->width >= 20 && !ends_sentence(a->text, a->len)) {
             v[n++] = a->width;
+            if (a->indent <= L->base) vb[nb++] = a->width;
+            /* Signs of a sentence running on: the next line goes on in
+             * lower case or with a figure, or an indented first line
+             * goes on flush. */
             lower += is_lower((unsigned char)b->text[0]) ||
-                     is_digit((unsigned char)b->text[0]);
+                     is_digit((unsigned char)b->text[0]) ||
+                     a->indent > L->base;
         }
     }
-    qsort(v, n, sizeof *v, compare_desc);
-    unsigned width = n >= 2 && 10 * n >= 4 * pairs && lower * 5 >= n && lower
-                         ? wrap_width(v, n)
-                         : 0;
-    free(v);
-    if (width < WRAP_MIN_WIDTH || width > WRAP_MAX_WIDTH) return;
-    size_t wider = 0, all = 0;
-    for (size_t i = 0; i < w->n_lines; i++) {
-        all += w->lines[i].len;
-        wider += w->lines[i].width > width + 4 ? w->lines[i].len : 0;
+    unsigned width = 0;
+    if (n >= 2 && 10 * n >= 4 * pairs && lower && lower * 5 >= n) {
+        unsigned *use = nb >= 4 ? vb : v;
+        size_t count = nb >= 4 ? nb : n;
+        qsort(use, count, sizeof *use, compare_desc);
+        width = wrap_width(use, count);
     }
-    if (wider * 100 > all * 15) return;
+    free(v);
+    free(vb);
+    if (width < WRAP_MIN_WIDTH || width > WRAP_MAX_WIDTH) return;
+    size_t wider = 0, wider_lines = 0, all = 0;
+    for (size_t i = 0; i < w->n_lines; i++) {
+        const line_t *l = &w->lines[i];
+        if (l->dropped) continue;
+        all += l->len;
+        if (l->width > width + 4 && l->indent <= L->base) {
+            wider += l->len;
+            wider_lines++;
+        }
+    }
+    if (wider * 100 > all * 15 && wider_lines >= 2) return;
     L->width = width;
     L->indented = indented > 0;
 }
@@ -693,6 +731,17 @@ static char *headline(const char *s)
     return ds_xstrndup(best, best_len);
 }
 
+/* A headline-like line after the headline that is its standfirst, not
+ * the title under a site's name: a sentence-case line of eight words or
+ * more, longer than the line before it ("OPEC agrees to cut its output
+ * for the third month running" under "Oil prices surge"). */
+static int standfirst(const line_t *l, const line_t *before)
+{
+    size_t words = count_words(l->text);
+    return words >= 8 && words > count_words(before->text) &&
+           !caps_or_title_case(l->text);
+}
+
 /* Does page chrome (navigation, furniture) come right before line i? */
 static int after_chrome(const work_t *w, size_t i)
 {
@@ -701,10 +750,11 @@ static int after_chrome(const work_t *w, size_t i)
 }
 
 /* Rule 3: the top of the article, up to its first line of text.  Of a few
- * headline-like lines in a row (a site's name, a section, the headline)
- * the title is the last that a date or byline follows; else the first
- * that does not come right after page chrome (a site's name among its
- * navigation), else the last.  The ones before it are the site's. */
+ * headline-like lines in a row (a site's name, a section, the headline,
+ * a standfirst) the title is the last that a date or byline follows
+ * (unless that one reads as the standfirst of the one before); else the
+ * first that does not come right after page chrome (a site's name among
+ * its navigation), else the last.  The ones before it are the site's. */
 static void read_top(const ds_rules *r, const layout_t *L, work_t *w,
                      ds_article *out)
 {
@@ -734,6 +784,10 @@ static void read_top(const ds_rules *r, const layout_t *L, work_t *w,
     while (title > 0 && !before_meta(r, w, heads[title])) title--;
     if (title == 0 && !before_meta(r, w, heads[0]))
         while (title + 1 < n && after_chrome(w, heads[title])) title++;
+    /* A standfirst between the headline and the byline is text. */
+    if (title > 0 && !after_chrome(w, heads[title - 1]) &&
+        standfirst(&w->lines[heads[title]], &w->lines[heads[title - 1]]))
+        title--;
     for (size_t k = 0; k < title; k++)
         record_drop(out, &w->lines[heads[k]], "masthead");
     out->title = headline(w->lines[heads[title]].text);
@@ -1280,6 +1334,7 @@ void ds_article_split(const ds_rules *rules, const char *text, size_t len,
     read_lines(text, len, &w);
     measure_layout(&w, &layout);
     read_top(rules, &layout, &w, out);
+    measure_layout(&w, &layout); /* again, on the text without its top */
     build_paragraphs(rules, &layout, &w);
     split_glued(&w);
     join_lead_ins(&w);

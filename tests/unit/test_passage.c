@@ -625,6 +625,47 @@ static void the_time_before_the_date_and_a_site_after_the_title(void **state)
     ds_article_free(&a);
 }
 
+static void a_standfirst_is_not_the_title(void **state)
+{
+    (void)state;
+    ds_article a = split("Oil prices surge on supply fears\n"
+                         "OPEC agrees to cut its output for the third month "
+                         "running\n"
+                         "By Jane Smith\n"
+                         "Oil prices rose on Thursday as traders worried "
+                         "about supply.\n");
+    assert_string_equal(a.title, "Oil prices surge on supply fears");
+    assert_string_equal(a.author, "Jane Smith");
+    assert_int_equal(a.count, 2);
+    ds_article_free(&a);
+}
+
+static void narrow_wrap_with_blank_lines_and_tab_indents(void **state)
+{
+    (void)state;
+    /* A tab is eight columns here and one to the wrapper: the wrap width
+     * is measured on the lines at the body's indentation; and the title,
+     * wider than the body, is left out of it. */
+    ds_article a = split(
+        "JAPAN'S UNEMPLOYMENT RATE SEEN RISING TO 3.5 PCT\n"
+        "\n"
+        "\tThe warning is being issued because\n"
+        "many banks are starting to use the\n"
+        "Windows operating system in machines.\n"
+        "Already there have been four incidents\n"
+        "in which Windows viruses have disrupted\n"
+        "networks of cash machines.\n"
+        "\n"
+        "\tThe government, which published the\n"
+        "January unemployment figures today, did\n"
+        "not make any predictions.\n");
+    assert_int_equal(a.count, 2);
+    for (size_t i = 0; i < a.count; i++) assert_null(a.items[i].heading);
+    assert_non_null(passage_with(&a, "use the Windows operating system"));
+    assert_non_null(passage_with(&a, "published the January unemployment"));
+    ds_article_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -661,6 +702,8 @@ int main(void)
         cmocka_unit_test(a_quoted_sentence_is_no_heading),
         cmocka_unit_test(a_question_first_line_is_the_title),
         cmocka_unit_test(the_time_before_the_date_and_a_site_after_the_title),
+        cmocka_unit_test(a_standfirst_is_not_the_title),
+        cmocka_unit_test(narrow_wrap_with_blank_lines_and_tab_indents),
     };
     return cmocka_run_group_tests_name("passage", tests, NULL, NULL);
 }
