@@ -105,6 +105,8 @@ static size_t strip_closers(const char *s, size_t len)
                                           "\xE2\x80\x9D",  /* ” */
                                           "\xE2\x80\x99",  /* ’ */
                                           "\xC2\xBB"};     /* » */
+    /* Most text ends in a letter or figure: nothing to strip. */
+    if (len && is_alnum((unsigned char)s[len - 1])) return len;
     for (int again = 1; again && len;) {
         again = 0;
         for (size_t i = 0; i < sizeof closers / sizeof *closers; i++)
@@ -228,14 +230,18 @@ static int caps_or_title_case(const char *s)
  * dropping other ASCII control characters. */
 static void append_normalised(ds_buf *b, const char *s, size_t len)
 {
+    size_t run = 0; /* start of the bytes not yet copied */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (is_space(c)) {
-            if (b->len && b->data[b->len - 1] != ' ') ds_buf_putc(b, ' ');
-        } else if (c >= 0x20 && c != 0x7F) {
-            ds_buf_putc(b, (char)c);
-        }
+        if (c > 0x20 && c != 0x7F) continue;
+        if (c == ' ' && i > run && !is_space((unsigned char)s[i - 1]))
+            continue; /* one space after text: copied with it */
+        ds_buf_append(b, s + run, i - run);
+        run = i + 1;
+        if (is_space(c) && b->len && b->data[b->len - 1] != ' ')
+            ds_buf_putc(b, ' ');
     }
+    ds_buf_append(b, s + run, len - run);
 }
 
 /* The columns before a raw line's first visible character (a tab goes to
@@ -448,15 +454,6 @@ static size_t label_length(const ds_rules *r, const char *s)
     return ds_pattern_list_match(&r->date_labels, s, &end) ? end : 0;
 }
 
-/* A time stamp (after an optional label) at the start of `s`: returns the
- * bytes it takes, or 0. */
-static size_t labelled_stamp(const ds_rules *r, const char *s, char iso[11])
-{
-    size_t label = label_length(r, s), used;
-    if (!ds_parse_timestamp(s + label, iso, &used)) return 0;
-    return label + used;
-}
-
 /* Separators between the items of a metadata line: spaces | , / - and
  * dashes, bullets and middle dots. */
 static size_t separators(const char *s)
@@ -573,14 +570,17 @@ static int read_meta(const ds_rules *r, const char *s, meta_t *m)
     size_t i = 0;
     int items = 0;
     while (s[i]) {
+        /* Dates and times have figures; without any, only a byline. */
+        int figures = strpbrk(s + i, "0123456789") != NULL;
+        size_t label = figures ? label_length(r, s + i) : 0, n, at, len;
         char iso[11];
-        size_t n = labelled_stamp(r, s + i, iso), at, len;
-        if (n) {
+        if (figures && ds_parse_timestamp(s + i + label, iso, &n)) {
+            n += label;
             if (!m->date[0]) memcpy(m->date, iso, sizeof iso);
         } else if ((n = byline(r, s + i, &at, &len))) {
             if (!m->name) m->name = s + i + at, m->name_len = len;
-        } else if ((n = ds_parse_time(s + i + label_length(r, s + i)))) {
-            n += label_length(r, s + i);
+        } else if (figures && (n = ds_parse_time(s + i + label))) {
+            n += label;
         } else {
             return 0;
         }

@@ -19,7 +19,32 @@ static int compile(ds_pattern *p, const char *name, const char *re,
         return -1;
     }
     p->name = ds_xstrdup(name);
+    p->source = ds_xstrdup(re);
     return 0;
+}
+
+/* One alternation of all the list's patterns, compiled once the file is
+ * read: "^((a)|(b)|...)" when every pattern is anchored at the start as
+ * "^a", "^b" (so that regexec tries the start only, as it does for each
+ * alone).  Each compiled alone, so together they do too; when they are
+ * not all anchored there is none. */
+static void compile_any(ds_pattern_list *list)
+{
+    if (list->count < 2) return;
+    for (size_t i = 0; i < list->count; i++)
+        if (list->items[i].source[0] != '^') return;
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_buf_puts(&b, "^(");
+    for (size_t i = 0; i < list->count; i++) {
+        ds_buf_puts(&b, i ? "|(" : "(");
+        ds_buf_puts(&b, list->items[i].source + 1);
+        ds_buf_putc(&b, ')');
+    }
+    ds_buf_putc(&b, ')');
+    list->has_any = regcomp(&list->any, b.data, REG_EXTENDED | REG_ICASE |
+                                                    REG_NOSUB) == 0;
+    ds_buf_free(&b);
 }
 
 static int add_pattern(ds_pattern_list *list, const char *name,
@@ -113,6 +138,11 @@ ds_rules *ds_rules_parse(const char *text, char **err)
         p = nl ? nl + 1 : NULL;
     }
     free(copy);
+    compile_any(&r->drops);
+    compile_any(&r->list_drops);
+    compile_any(&r->end_drops);
+    compile_any(&r->date_labels);
+    compile_any(&r->byline_labels);
     if (!*err && (!r->question.name || !r->answer.name))
         *err = ds_xstrdup("rules: 'question' and 'answer' are required");
     if (*err) {
@@ -127,12 +157,14 @@ static void free_pattern(ds_pattern *p)
     if (!p->name) return;
     regfree(&p->re);
     free(p->name);
+    free(p->source);
 }
 
 static void free_list(ds_pattern_list *list)
 {
     for (size_t i = 0; i < list->count; i++) free_pattern(&list->items[i]);
     free(list->items);
+    if (list->has_any) regfree(&list->any);
 }
 
 void ds_rules_free(ds_rules *r)
@@ -162,6 +194,8 @@ ds_rules *ds_rules_builtin_copy(void)
 const ds_pattern *ds_pattern_list_match(const ds_pattern_list *list,
                                         const char *s, size_t *end)
 {
+    if (list->has_any && regexec(&list->any, s, 0, NULL, 0) != 0)
+        return NULL;
     for (size_t i = 0; i < list->count; i++)
         if (ds_pattern_match(&list->items[i], s, end)) return &list->items[i];
     return NULL;

@@ -12,12 +12,18 @@
 
 typedef struct {
     char *name;
+    char *source;    /* the regex as written */
     regex_t re;
 } ds_pattern;
 
+/* Patterns tried in order.  With two or more, `any` is all of them as one
+ * alternation: one regexec tells that none matches, which is what most
+ * paragraphs are told. */
 typedef struct {
     ds_pattern *items;
     size_t count;
+    regex_t any;
+    int has_any;
 } ds_pattern_list;
 
 typedef struct {
