@@ -379,44 +379,33 @@ static unsigned wrap_width(const unsigned *v, size_t n)
     return 0;
 }
 
-/* Hard-wrapped: the lines that run on into the next line of their block
- * (mid-sentence) cluster below a width between WRAP_MIN_WIDTH and
- * WRAP_MAX_WIDTH, they are 2 in 5 of the lines that have a next line, at
- * least one in 5 of them shows a sentence running on (the next line goes
- * on in lower case or with a figure, or an indented first line goes on
- * flush; a list of headlines does neither), and lines wider than that width
- * hold little of the text (paragraphs on a line each do; one long line,
- * a list kept on a line, may). */
-static void measure_layout(work_t *w, layout_t *L)
+/* The width the lines that run on into the next line of their block
+ * cluster below (0 when they do not look wrapped: too few of them, or no
+ * sign of a sentence running on); *indented tells whether lines inside a
+ * block start indented.  Widths are taken of the lines at the body's
+ * indentation when there are four or more (an indented first line's
+ * width depends on what a tab was worth to the wrapper), else of all. */
+static unsigned run_on_width(const work_t *w, unsigned base, int *indented)
 {
-    L->base = body_indent(w);
-    L->width = 0;
-    L->indented = 0;
-    /* Widths of the lines that run on: all of them, and those at the
-     * body's indentation (an indented first line's width depends on what
-     * a tab was worth to the wrapper), which are used when there are four
-     * or more. */
     size_t cap = w->n_lines ? w->n_lines : 1;
-    unsigned *v = ds_xmalloc(cap * sizeof *v), *vb = ds_xmalloc(cap * sizeof *vb);
-    size_t n = 0, nb = 0, pairs = 0, indented = 0, lower = 0;
+    unsigned *v = ds_xmalloc(cap * sizeof *v);
+    unsigned *vb = ds_xmalloc(cap * sizeof *vb);
+    size_t n = 0, nb = 0, pairs = 0, starts = 0, lower = 0;
     for (size_t i = 0; i + 1 < w->n_lines; i++) {
         const line_t *a = &w->lines[i], *b = &w->lines[i + 1];
         if (a->block != b->block || a->dropped || b->dropped) continue;
-        if (b->indent > L->base) {
-            indented++;
+        if (b->indent > base) {
+            starts++;
             continue;
         }
         pairs++;
-        if (a->width >= 20 && !ends_sentence(a->text, a->len)) {
-            v[n++] = a->width;
-            if (a->indent <= L->base) vb[nb++] = a->width;
-            /* Signs of a sentence running on: the next line goes on in
-             * lower case or with a figure, or an indented first line
-             * goes on flush. */
-            lower += is_lower((unsigned char)b->text[0]) ||
-                     is_digit((unsigned char)b->text[0]) ||
-                     a->indent > L->base;
-        }
+        if (a->width < 20 || ends_sentence(a->text, a->len)) continue;
+        v[n++] = a->width;
+        if (a->indent <= base) vb[nb++] = a->width;
+        /* Signs of a sentence running on: the next line goes on in lower
+         * case or with a figure, or an indented first line goes on flush. */
+        lower += is_lower((unsigned char)b->text[0]) ||
+                 is_digit((unsigned char)b->text[0]) || a->indent > base;
     }
     unsigned width = 0;
     if (n >= 2 && 10 * n >= 4 * pairs && lower && lower * 5 >= n) {
@@ -427,20 +416,48 @@ static void measure_layout(work_t *w, layout_t *L)
     }
     free(v);
     free(vb);
-    if (width < WRAP_MIN_WIDTH || width > WRAP_MAX_WIDTH) return;
+    *indented = starts > 0;
+    return width;
+}
+
+/* Do lines wider than `width` hold little of the text?  (Paragraphs on a
+ * line each hold most of it; one long line, a list kept on a line, may be
+ * wide.) */
+static int mostly_within(const work_t *w, unsigned base, unsigned width)
+{
     size_t wider = 0, wider_lines = 0, all = 0;
     for (size_t i = 0; i < w->n_lines; i++) {
         const line_t *l = &w->lines[i];
         if (l->dropped) continue;
         all += l->len;
-        if (l->width > width + 4 && l->indent <= L->base) {
+        if (l->width > width + 4 && l->indent <= base) {
             wider += l->len;
             wider_lines++;
         }
     }
-    if (wider * 100 > all * 15 && wider_lines >= 2) return;
+    return wider * 100 <= all * 15 || wider_lines < 2;
+}
+
+/* Hard-wrapped: the lines that run on into the next line of their block
+ * (mid-sentence) cluster below a width between WRAP_MIN_WIDTH and
+ * WRAP_MAX_WIDTH, they are 2 in 5 of the lines that have a next line, at
+ * least one in 5 of them shows a sentence running on (the next line goes
+ * on in lower case or with a figure, or an indented first line goes on
+ * flush; a list of headlines does neither), and lines wider than that width
+ * hold little of the text (paragraphs on a line each do; one long line,
+ * a list kept on a line, may). */
+static void measure_layout(work_t *w, layout_t *L)
+{
+    int indented;
+    L->base = body_indent(w);
+    L->width = 0;
+    L->indented = 0;
+    unsigned width = run_on_width(w, L->base, &indented);
+    if (width < WRAP_MIN_WIDTH || width > WRAP_MAX_WIDTH ||
+        !mostly_within(w, L->base, width))
+        return;
     L->width = width;
-    L->indented = indented > 0;
+    L->indented = indented;
 }
 
 /* ======================================================================
@@ -906,15 +923,20 @@ static int is_ending(const char *s, size_t n)
     return 0;
 }
 
-/* Where a paragraph break was lost at s[i] (a . ! or ?): a word of 2+
- * lower-case letters ends a sentence, then, with no space, a capitalised
- * word that a sentence follows; returns where the new paragraph starts
- * (0 when this is no such place).  "U.S.A", "Yahoo!Inc", "e.g.The" and
- * "example.Com" are not. */
+/* Where a paragraph break was lost at s[i] (a . ! or ?): a word ends a
+ * sentence, then, with no space, a capitalised word that a sentence goes
+ * on from; returns where the new paragraph starts (0 when this is no such
+ * place).  The word before is two or more lower-case letters, or, before
+ * a full stop and a word and a space, a capitalised word of three or more
+ * ("Festival.The jury").  So "U.S.A", "Yahoo!Inc", "St.Louis", "e.g.The",
+ * "One.Tel, which" and "example.Com" are not. */
 static size_t glued_break(const char *s, size_t len, size_t i)
 {
     size_t k = i;
     while (k > 0 && is_lower((unsigned char)s[k - 1])) k--;
+    int capital = s[i] == '.' && k > 0 && is_upper((unsigned char)s[k - 1]) &&
+                  i - k >= 2;
+    k -= capital;
     if (i - k < 2 || is_ending(s + k, i - k) ||
         (k > 0 && (is_alnum((unsigned char)s[k - 1]) || s[k - 1] == '.' ||
                    s[k - 1] == '@' || s[k - 1] == '/' || s[k - 1] == '-')))
@@ -930,7 +952,12 @@ static size_t glued_break(const char *s, size_t len, size_t i)
         !is_lower((unsigned char)s[w + 1]))
         return 0;
     while (w < len && is_alpha((unsigned char)s[w])) w++;
-    if (s[w] != ' ' || is_ending(s + j, w - j)) return 0;
+    /* A sentence goes on: a space, or after a lower-case word a comma
+     * ("industry.However, ..."; "One.Tel, which" is a name). */
+    int goes_on = s[w] == ' ' ||
+                  (!capital && (s[w] == ',' || s[w] == ';' || s[w] == ':') &&
+                   s[w + 1] == ' ');
+    if (!goes_on || is_ending(s + j, w - j)) return 0;
     return j;
 }
 
@@ -1167,24 +1194,36 @@ static int heading_like(const ds_rules *r, const char *s, size_t len)
            figures * 2 < tokens && !is_list_item(s) && !is_qa(r, s);
 }
 
-/* Rule 5: the last paragraph when it is a sign-off, then a heading-like
+/* Rule 5: the last paragraph when it is a sign-off, or a heading-like
  * one without figures after a sentence (a widget's caption, "Quickly
- * understand ..."). */
-static void drop_tail(const ds_rules *r, work_t *w, ds_article *out)
+ * understand ...").  Returns whether it dropped one. */
+static int drop_tail(const ds_rules *r, work_t *w, ds_article *out)
 {
     size_t last = last_kept(w, w->n_paras);
-    if (last == w->n_paras || last_kept(w, last) == w->n_paras) return;
+    if (last == w->n_paras || last_kept(w, last) == w->n_paras) return 0;
     if (sign_off(w->paras[last].text.data)) {
         drop_para(out, &w->paras[last], "sign-off");
-        last = last_kept(w, last);
-        if (last_kept(w, last) == w->n_paras) return;
+        return 1;
     }
     para_t *p = &w->paras[last], *prev = &w->paras[last_kept(w, last)];
     size_t figures;
     count_tokens(p->text.data, &figures);
-    if (heading_like(r, p->text.data, p->text.len) && !figures &&
-        ends_sentence(prev->text.data, prev->text.len))
-        drop_para(out, p, "orphan-heading");
+    if (!heading_like(r, p->text.data, p->text.len) || figures ||
+        !ends_sentence(prev->text.data, prev->text.len))
+        return 0;
+    drop_para(out, p, "orphan-heading");
+    return 1;
+}
+
+/* Rule 5 at the end of the article: `drop-end` patterns and the tail
+ * rules, again while one of them finds something (an author's blurb
+ * under a sign-off, a sign-off under a share line). */
+static void drop_the_end(const ds_rules *r, work_t *w, ds_article *out)
+{
+    for (int round = 0; round < 4; round++) {
+        drop_end(r, w, out);
+        if (!drop_tail(r, w, out)) return;
+    }
 }
 
 /* Remove the dropped paragraphs. */
@@ -1341,8 +1380,7 @@ void ds_article_split(const ds_rules *rules, const char *text, size_t len,
     drop_boilerplate(rules, &w, out);
     mark_rows(&w);
     drop_repeated(rules, &w, out);
-    drop_end(rules, &w, out);
-    drop_tail(rules, &w, out);
+    drop_the_end(rules, &w, out);
     compact(&w);
     merge_qa(rules, &w);
     emit_passages(rules, &w, out);

@@ -399,7 +399,8 @@ static void a_headline_followed_directly_is_the_title(void **state)
               "3-MAR-1987 05:51:30.55\n"
               "    PEKING, March 3 - China called on the United States to\n"
               "remove curbs on its exports.\n");
-    assert_string_equal(a.title, "CHINA CALLS FOR BETTER TRADE DEAL WITH U.S.");
+    assert_string_equal(a.title,
+                        "CHINA CALLS FOR BETTER TRADE DEAL WITH U.S.");
     assert_string_equal(a.date, "1987-03-03");
     ds_article_free(&a);
     a = split("Widget maker agrees to sale\n"
@@ -476,8 +477,19 @@ static void glued_paragraphs_are_split_but_not_abbreviations(void **state)
     a = split("He moved to the U.S.A last year and joined the firm.\n"
               "The deal with Yahoo!Inc was signed in the spring by both.\n"
               "Details are at example.Com for anyone who wants them.\n"
-              "Prices rose sharply, e.g.The index and the bonds alike.\n");
-    assert_int_equal(a.count, 4);
+              "Prices rose sharply, e.g.The index and the bonds alike.\n"
+              "Services such as TalkTalk and One.Tel, which route calls.\n"
+              "He arrived on the red carpet.\"It's unlike anything,\" he "
+              "said.\n");
+    assert_int_equal(a.count, 6);
+    ds_article_free(&a);
+    a = split("The prize was given at the Berlin Film Festival.The jury "
+              "praised the film. Sales fell in the last quarter of the "
+              "year.However, the company expects a recovery soon.\n");
+    assert_int_equal(a.count, 3);
+    assert_string_equal(a.items[1].text, "The jury praised the film. Sales "
+                                         "fell in the last quarter of the "
+                                         "year.");
     ds_article_free(&a);
 }
 
@@ -495,6 +507,7 @@ static void web_page_chrome_is_not_text(void **state)
         "Advertisement\n"
         "Analysts said the rise could last for several weeks yet.\n"
         "(Reporting by Jane Smith; Editing by John Doe)\n"
+        "Share this story Twitter Email\n"
         "Related stories\n"
         "Gold falls as dollar firms\n"
         "Wheat harvest seen lower\n"
@@ -508,8 +521,9 @@ static void web_page_chrome_is_not_text(void **state)
     assert_string_equal(dropped_by(&a, 1), "navigation");
     assert_string_equal(dropped_by(&a, 2), "masthead");
     assert_string_equal(dropped_by(&a, 7), "caption");
-    assert_string_equal(dropped_by(&a, 12), "related");
-    assert_string_equal(dropped_by(&a, 16), "author");
+    assert_string_equal(dropped_by(&a, 11), "share");
+    assert_string_equal(dropped_by(&a, 13), "related");
+    assert_string_equal(dropped_by(&a, 17), "author");
     ds_article_free(&a);
 }
 
