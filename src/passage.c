@@ -472,13 +472,13 @@ static size_t label_length(const ds_rules *r, const char *s)
 }
 
 /* Separators between the items of a metadata line: spaces | , / - and
- * dashes, bullets and middle dots. */
+ * dashes, bullets and middle dots; and Markdown's emphasis (* _). */
 static size_t separators(const char *s)
 {
     size_t i = 0;
     for (;;) {
         if (s[i] == ' ' || s[i] == '|' || s[i] == ',' || s[i] == '/' ||
-            s[i] == '-')
+            s[i] == '-' || s[i] == '*' || s[i] == '_')
             i++;
         else if (strncmp(s + i, "\xE2\x80\x93", 3) == 0 || /* – */
                  strncmp(s + i, "\xE2\x80\x94", 3) == 0 || /* — */
@@ -584,7 +584,7 @@ typedef struct {
 static int read_meta(const ds_rules *r, const char *s, meta_t *m)
 {
     memset(m, 0, sizeof *m);
-    size_t i = 0;
+    size_t i = separators(s); /* "*Updated 14 March 2024*" */
     int items = 0;
     while (s[i]) {
         /* Dates and times have figures; without any, only a byline. */
@@ -722,6 +722,19 @@ static void cut_leading_date(const ds_rules *r, line_t *l, ds_article *out)
     l->len -= used;
 }
 
+/* A byline's second line: after a byline, a few capitalised words, no
+ * figures, no sentence ("Associated Press", "Business reporter"). */
+static int byline_more(const work_t *w, size_t i)
+{
+    const line_t *l = &w->lines[i];
+    size_t figures;
+    return i && w->lines[i - 1].dropped &&
+           strcmp(w->lines[i - 1].dropped, "byline") == 0 &&
+           count_words(l->text) <= 4 && capitalised(l->text) &&
+           count_tokens(l->text, &figures) && !figures &&
+           !ends_clause(l->text, l->len);
+}
+
 /* Is line i followed (page chrome skipped) by a date or byline? */
 static int before_meta(const ds_rules *r, const work_t *w, size_t i)
 {
@@ -732,10 +745,19 @@ static int before_meta(const ds_rules *r, const work_t *w, size_t i)
     return j < w->n_lines && read_meta(r, w->lines[j].text, &m);
 }
 
-/* The title in a title line: of "Headline | Section | Site" (a page's
- * own title), the longest part. */
+/* The bytes of a Markdown heading's mark ("# ", "## ") at s, or 0. */
+static size_t markdown_heading(const char *s)
+{
+    size_t n = 0;
+    while (n < 6 && s[n] == '#') n++;
+    return n && s[n] == ' ' && s[n + 1] ? n + 1 : 0;
+}
+
+/* The title in a title line, without a Markdown heading's mark: of
+ * "Headline | Section | Site" (a page's own title), the longest part. */
 static char *headline(const char *s)
 {
+    s += markdown_heading(s);
     const char *best = s, *part = s;
     size_t best_len = 0;
     for (;;) {
@@ -789,6 +811,8 @@ static void read_top(const ds_rules *r, const layout_t *L, work_t *w,
             take_meta(&m, out);
             record_drop(out, l, meta_rule(&m));
             closed = n > 0;
+        } else if (n && byline_more(w, i)) {
+            record_drop(out, l, "byline");
         } else if (!closed && n < 4 && is_title(r, L, w, i)) {
             heads[n++] = i;
         } else {
@@ -1051,12 +1075,17 @@ static void drop_list_items(const ds_rules *r, work_t *w, size_t i,
 }
 
 /* Rule 5: `drop` and `drop-list` patterns, and paragraphs that are only
- * metadata (a date: "date-only"; a byline, whose name is the author when
+ * metadata (a date: "date-only", the article's when no sentence came
+ * before it and the top had none; a byline, whose name is the author when
  * the top had none). */
 static void drop_boilerplate(const ds_rules *r, work_t *w, ds_article *out)
 {
+    int text_seen = 0; /* a sentence came before: no date line any more */
     for (size_t i = 0; i < w->n_paras; i++) {
         para_t *p = &w->paras[i];
+        if (i && !w->paras[i - 1].dropped)
+            text_seen |= ends_sentence(w->paras[i - 1].text.data,
+                                       w->paras[i - 1].text.len);
         if (p->dropped || p->text.len > r->chrome_max_bytes) continue;
         const char *s = p->text.data;
         const ds_pattern *m = ds_pattern_list_match(&r->drops, s, NULL);
@@ -1068,8 +1097,9 @@ static void drop_boilerplate(const ds_rules *r, work_t *w, ds_article *out)
             drop_list_items(r, w, i + 1, m->name, out);
         } else if (read_meta(r, s, &meta) && (meta.date[0] || meta.name)) {
             /* (a time alone down here is text: a sports preview's
-             * kick-off) */
-            if (!meta.date[0]) take_meta(&meta, out);
+             * kick-off).  Before any sentence a date is the article's:
+             * the top ended early, at a line such as "Associated Press". */
+            if (!meta.date[0] || !text_seen) take_meta(&meta, out);
             drop_para(out, p, meta.date[0] ? "date-only" : "byline");
         } else if (!has_text(s, p->text.len)) {
             drop_para(out, p, "no-text"); /* "* * *", "---" */
@@ -1327,7 +1357,7 @@ static void emit_passages(const ds_rules *r, work_t *w, ds_article *out)
     for (size_t i = 0; i < w->n_paras; i++) {
         const para_t *p = &w->paras[i];
         if (is_heading(r, w, i)) {
-            heading = p->text.data;
+            heading = p->text.data + markdown_heading(p->text.data);
             continue;
         }
         size_t j = i + 1;

@@ -680,6 +680,58 @@ static void narrow_wrap_with_blank_lines_and_tab_indents(void **state)
     ds_article_free(&a);
 }
 
+static void a_byline_on_two_lines_and_the_date_after_it(void **state)
+{
+    (void)state;
+    ds_article a = split("Senate passes stopgap spending bill\n"
+                         "\n"
+                         "By LISA MASCARO and KEVIN FREKING\n"
+                         "Associated Press\n"
+                         "Published 11:42 PM EST, March 1, 2024\n"
+                         "\n"
+                         "WASHINGTON (AP) - The Senate on Thursday passed a "
+                         "short-term spending bill.\n");
+    assert_string_equal(a.author, "LISA MASCARO and KEVIN FREKING");
+    assert_string_equal(a.date, "2024-03-01");
+    assert_int_equal(a.count, 1);
+    ds_article_free(&a);
+}
+
+static void press_release_and_markdown_marks(void **state)
+{
+    (void)state;
+    ds_article a = split("FOR IMMEDIATE RELEASE\n"
+                         "\n"
+                         "Acme Corp Reports Record Fourth Quarter Results\n"
+                         "\n"
+                         "Acme Corp today announced results for the fourth "
+                         "quarter.\n"
+                         "\n"
+                         "Media contact:\n"
+                         "John Doe\n"
+                         "+1 555 0100\n");
+    assert_string_equal(a.title,
+                        "Acme Corp Reports Record Fourth Quarter Results");
+    assert_int_equal(a.count, 1);
+    ds_article_free(&a);
+    a = split("# Central bank holds rates steady\n"
+              "\n"
+              "*Updated 14 March 2024*\n"
+              "\n"
+              "The central bank left its main interest rate unchanged on "
+              "Thursday.\n"
+              "\n"
+              "## What happens next\n"
+              "\n"
+              "Economists expect the first cut in June, though some warn it "
+              "could come later.\n");
+    assert_string_equal(a.title, "Central bank holds rates steady");
+    assert_string_equal(a.date, "2024-03-14");
+    assert_int_equal(a.count, 2);
+    assert_string_equal(a.items[1].heading, "What happens next");
+    ds_article_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -718,6 +770,8 @@ int main(void)
         cmocka_unit_test(the_time_before_the_date_and_a_site_after_the_title),
         cmocka_unit_test(a_standfirst_is_not_the_title),
         cmocka_unit_test(narrow_wrap_with_blank_lines_and_tab_indents),
+        cmocka_unit_test(a_byline_on_two_lines_and_the_date_after_it),
+        cmocka_unit_test(press_release_and_markdown_marks),
     };
     return cmocka_run_group_tests_name("passage", tests, NULL, NULL);
 }
