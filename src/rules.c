@@ -23,21 +23,31 @@ static int compile(ds_pattern *p, const char *name, const char *re,
     return 0;
 }
 
-/* One alternation of all the list's patterns, compiled once the file is
- * read: "^((a)|(b)|...)" when every pattern is anchored at the start as
- * "^a", "^b" (so that regexec tries the start only, as it does for each
- * alone).  Each compiled alone, so together they do too; when they are
- * not all anchored there is none. */
+/* A pattern that starts "^" and then a word or a choice of words, not a
+ * class of characters: the automaton of an alternation of such patterns
+ * fails within the first few characters of most text.  ("^[^.!?]{0,40}
+ * newsletter$" would carry every paragraph to its end.) */
+static int keyword_led(const ds_pattern *p)
+{
+    return p->source[0] == '^' && p->source[1] != '[' && p->source[1] != '.';
+}
+
+/* One alternation of the list's keyword-led patterns, compiled once the
+ * file is read: "^((a)|(b)|...)" for "^a", "^b" (still anchored, so that
+ * regexec tries the start only, as it does for each alone).  Each
+ * compiled alone, so together they do too.  None with fewer than two. */
 static void compile_any(ds_pattern_list *list)
 {
-    if (list->count < 2) return;
+    size_t n = 0;
     for (size_t i = 0; i < list->count; i++)
-        if (list->items[i].source[0] != '^') return;
+        n += keyword_led(&list->items[i]);
+    if (n < 2) return;
     ds_buf b;
     ds_buf_init(&b);
     ds_buf_puts(&b, "^(");
-    for (size_t i = 0; i < list->count; i++) {
-        ds_buf_puts(&b, i ? "|(" : "(");
+    for (size_t i = 0, k = 0; i < list->count; i++) {
+        if (!keyword_led(&list->items[i])) continue;
+        ds_buf_puts(&b, k++ ? "|(" : "(");
         ds_buf_puts(&b, list->items[i].source + 1);
         ds_buf_putc(&b, ')');
     }
@@ -194,10 +204,12 @@ ds_rules *ds_rules_builtin_copy(void)
 const ds_pattern *ds_pattern_list_match(const ds_pattern_list *list,
                                         const char *s, size_t *end)
 {
-    if (list->has_any && regexec(&list->any, s, 0, NULL, 0) != 0)
-        return NULL;
+    /* When no keyword-led pattern matches, only the others are tried. */
+    int none_led = list->has_any && regexec(&list->any, s, 0, NULL, 0);
     for (size_t i = 0; i < list->count; i++)
-        if (ds_pattern_match(&list->items[i], s, end)) return &list->items[i];
+        if (!(none_led && keyword_led(&list->items[i])) &&
+            ds_pattern_match(&list->items[i], s, end))
+            return &list->items[i];
     return NULL;
 }
 

@@ -16,9 +16,10 @@ typedef struct {
     regex_t re;
 } ds_pattern;
 
-/* Patterns tried in order.  With two or more, `any` is all of them as one
- * alternation: one regexec tells that none matches, which is what most
- * paragraphs are told. */
+/* Patterns tried in order.  `any`, when two or more patterns start with a
+ * word ("^(share|tweet)..."), is all of those as one alternation: one
+ * regexec tells that none of them matches, which is what most paragraphs
+ * are told. */
 typedef struct {
     ds_pattern *items;
     size_t count;
