@@ -187,6 +187,7 @@ typedef struct {
     unsigned long group;     /* its near-copy group (0: none) */
     int title_in_text;       /* the title is part of its indexed text (a
                                 JSON document that is one passage) */
+    char *author;            /* the article's byline, or NULL */
 } ds_record;
 
 typedef struct {

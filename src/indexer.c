@@ -122,11 +122,11 @@ static ds_status add_passage(build_state *b, cursor *c, ds_shard *shard,
     const char *date = a->date[0] ? a->date : NULL;
     ds_buf_clear(&job->spelling); /* it may hold a spelling job's words */
     ds_indexed_text_set(&job->text, p->heading, p->text, p->len, a->title,
-                        d->title_is_text);
+                        d->title_is_text, a->author);
     job->group = passage_group(b, c);
     ds_record rec = {d->source, c->at + 1, p->first_line, p->text, p->len,
                      a->title, (char *)date, p->heading, job->group,
-                     a->title && d->title_is_text};
+                     a->title && d->title_is_text, a->author};
     ds_record_encode(&rec, &job->record);
     job->date[0] = '\0';
     b->dated += date != NULL;
@@ -157,6 +157,8 @@ static void report_file(const ds_indexer *ix, const ds_corpus_doc *d)
     ds_buf_printf(&line, "%s: %zu passages", d->source, a->count);
     if (a->title) ds_buf_puts(&line, ", title");
     if (a->date[0]) ds_buf_printf(&line, ", date %s", a->date);
+    if (d->encoding == DS_ENCODING_CP1252)
+        ds_buf_puts(&line, ", read as Windows-1252");
     for (size_t i = 0; i < a->n_dropped; i++) {
         const char *rule = a->dropped[i].rule;
         size_t seen = 0, count = 0;

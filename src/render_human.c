@@ -73,16 +73,23 @@ static void write_passage(text_writer *tw, const char *lead,
     ds_buf_putc(tw->out, '\n');
 }
 
-/* "Title · 2025-06-13" under the hit's header line, when known. */
+/* "Title · by Jane Smith · 2025-06-13" under the hit's header line: what
+ * is known of them. */
 static void human_article_line(ds_buf *out, const ds_record *rec,
                                const ds_print_options *opt)
 {
-    if (!rec->title && !rec->date) return;
+    const char *parts[] = {rec->title, rec->author, rec->date};
+    if (!rec->title && !rec->author && !rec->date) return;
     ds_buf_puts(out, INDENT);
     if (opt->color) ds_buf_puts(out, ANSI_DIM);
-    if (rec->title) ds_terminal_safe(out, rec->title, strlen(rec->title));
-    if (rec->title && rec->date) ds_buf_puts(out, " \xC2\xB7 ");
-    if (rec->date) ds_terminal_safe(out, rec->date, strlen(rec->date));
+    const char *sep = "";
+    for (size_t i = 0; i < 3; i++) {
+        if (!parts[i]) continue;
+        ds_buf_puts(out, sep);
+        if (parts[i] == rec->author) ds_buf_puts(out, "by ");
+        ds_terminal_safe(out, parts[i], strlen(parts[i]));
+        sep = " \xC2\xB7 ";
+    }
     if (opt->color) ds_buf_puts(out, ANSI_RESET);
     ds_buf_putc(out, '\n');
 }

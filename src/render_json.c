@@ -67,6 +67,8 @@ static void json_record(ds_buf *out, const ds_record *rec)
     ds_json_optional(out, rec->title);
     ds_buf_puts(out, ",\"date\":");
     ds_json_optional(out, rec->date);
+    ds_buf_puts(out, ",\"author\":");
+    ds_json_optional(out, rec->author);
     ds_buf_puts(out, ",\"heading\":");
     ds_json_optional(out, rec->heading);
     ds_buf_puts(out, ",\"text\":");

@@ -91,11 +91,12 @@ static ds_neardup_sig *next_signature(range *r)
 }
 
 /* The pass's work on one passage. */
-static void scan_passage(range *r, const ds_passage *p, const char *title,
+static void scan_passage(range *r, const ds_passage *p, const ds_article *a,
                          int title_is_text)
 {
     ds_indexed_text *t = &r->job.text;
-    ds_indexed_text_set(t, p->heading, p->text, p->len, title, title_is_text);
+    ds_indexed_text_set(t, p->heading, p->text, p->len, a->title,
+                        title_is_text, a->author);
     r->total_length += (double)ds_passage_job_length(&r->job);
     /* Signing counts the body's words; the other fields indexed as words
      * are counted here. */
@@ -123,7 +124,7 @@ static void *scan_range(void *arg)
                            NULL) == DS_OK) {
             const ds_article *a = &doc.article;
             for (size_t j = 0; j < a->count && r->status == DS_OK; j++)
-                scan_passage(r, &a->items[j], a->title, doc.title_is_text);
+                scan_passage(r, &a->items[j], a, doc.title_is_text);
         }
         r->passages[i - r->from] = doc.article.count;
         ds_corpus_doc_free(&doc);

@@ -11,6 +11,7 @@
  * (BM25's, ranking.h), so document lengths are never read.
  *   XH<stem>           the heading's words; queried as heading:WORDS
  *   S<stem>            the article title's words; queried as title:WORDS
+ *   A<stem>            the article's byline; queried as author:NAME
  *   XSRC<source>       boolean: the source file's path relative to the
  *                      corpus, without ".txt"; queried as source:NAME
  *   XSYN<n>            synonym group n, wherever one of its multi-word
@@ -60,6 +61,8 @@
 #define DS_FIELD_TITLE "title"
 #define DS_PREFIX_HEADING "XH"
 #define DS_FIELD_HEADING "heading"
+#define DS_PREFIX_AUTHOR "A"
+#define DS_FIELD_AUTHOR "author"
 #define DS_PREFIX_GROUP "XG"
 #define DS_SLOT_DATE 0
 #define DS_SLOT_SOURCE 1
@@ -83,14 +86,16 @@
 /* A passage's text as it is indexed: each part normalised (ds_normalize);
  * an empty part is absent. */
 typedef struct {
-    ds_buf heading, body, title;
+    ds_buf heading, body, title, author;
     int title_is_text;   /* the title is part of the passage's words */
 } ds_indexed_text;
 
-/* Fill `t` from a passage's heading and title (NULL when none) and body. */
+/* Fill `t` from a passage's body and its heading, article title and
+ * author (each NULL when none). */
 void ds_indexed_text_set(ds_indexed_text *t, const char *heading,
                          const char *body, size_t body_len,
-                         const char *title, int title_is_text);
+                         const char *title, int title_is_text,
+                         const char *author);
 
 void ds_indexed_text_free(ds_indexed_text *t);
 
@@ -101,11 +106,12 @@ typedef struct {
     const char *prefix;
 } ds_field;
 
-#define DS_MAX_FIELDS 5
+#define DS_MAX_FIELDS 6
 
 /* The fields of `t` in the order they are written — the heading as words
  * and under heading:, the body, the title under title: and, when it is
- * part of the text, as words — leaving out empty parts.  The writer, the
+ * part of the text, as words, the author under author: — leaving out
+ * empty parts.  The writer, the
  * passage length BM25 normalises with and feedback's re-reading of a
  * passage all take the fields from here.  Returns how many. */
 size_t ds_indexed_fields(const ds_indexed_text *t,

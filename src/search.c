@@ -211,6 +211,8 @@ static ds_status open_db(ds_searcher *s, char **err)
         st = dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING,
                                &why);
     if (st == DS_OK)
+        st = dsx_db_add_prefix(s->db, DS_FIELD_AUTHOR, DS_PREFIX_AUTHOR, &why);
+    if (st == DS_OK)
         st = dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE, &why);
     if (st != DS_OK) st = damaged(err, s->index_dir, why);
     free(why);
@@ -397,7 +399,7 @@ static size_t indexed_text(void *ctx, const char *data, size_t len,
     ds_record rec;
     if (ds_record_decode(data, len, &rec) != DS_OK) return 0;
     ds_indexed_text_set(&s->fields, rec.heading, rec.text, rec.text_len,
-                        rec.title, rec.title_in_text);
+                        rec.title, rec.title_in_text, rec.author);
     ds_record_free(&rec);
     ds_field fields[DS_MAX_FIELDS];
     size_t n = ds_indexed_fields(&s->fields, fields);

@@ -15,7 +15,7 @@ static void make_job(ds_passage_job *job, unsigned n)
 {
     char text[128];
     snprintf(text, sizeof text, "passage %u mentions quokkas and word%u", n, n);
-    ds_indexed_text_set(&job->text, NULL, text, strlen(text), NULL, 0);
+    ds_indexed_text_set(&job->text, NULL, text, strlen(text), NULL, 0, NULL);
     ds_buf_clear(&job->record);
     ds_buf_printf(&job->record, "s=s%u.txt\np=%u\nl=1\n\n%s",
                   n % 3, n, text);
@@ -232,11 +232,14 @@ static void passage_length_counts_fields_as_indexed(void **state)
     ds_passage_job job = {0};
     const char *body = "One, two -- three U.S. words' end";
     ds_indexed_text_set(&job.text, "Big news", body, strlen(body), "A title",
-                        0);
+                        0, NULL);
     assert_int_equal(ds_passage_job_length(&job), 2 * 2 + 6 + 2);
     ds_indexed_text_set(&job.text, "Big news", body, strlen(body), "A title",
-                        1);
+                        1, NULL);
     assert_int_equal(ds_passage_job_length(&job), 2 * 2 + 6 + 2 * 2);
+    ds_indexed_text_set(&job.text, "Big news", body, strlen(body), "A title",
+                        1, "Jane Smith");
+    assert_int_equal(ds_passage_job_length(&job), 2 * 2 + 6 + 2 * 2 + 2);
     ds_passage_job_free(&job);
 }
 
