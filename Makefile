@@ -13,7 +13,7 @@ CXX ?= c++
 
 PKGS := xapian-core jansson
 DEB_PACKAGES := make gcc g++ pkg-config libxapian-dev libstemmer-dev \
-                libjansson-dev
+                libjansson-dev libxxhash-dev
 TEST_PACKAGES := libcmocka-dev jq clang libclang-rt-14-dev libsqlite3-dev \
                  xapian-tools
 
@@ -53,10 +53,11 @@ LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/stopwords.c src/synonyms.c src/neardup.c src/record.c \
            src/schema.c src/query.c src/store.c src/ranking.c src/scan.c \
            src/indexer.c src/shard.c src/vocab.c src/spelling.c src/search.c \
-           src/check.c src/highlight.c \
+           src/check.c src/highlight.c src/digest.c src/filerec.c \
+           src/changes.c src/update.c \
            src/render.c src/render_json.c src/render_human.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
-            shim/search.cc shim/expand.cc
+            shim/search.cc shim/expand.cc shim/update.cc
 CLI_SRC := src/main.c src/batch.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \
            $(BUILD)/gen/news_rules.o

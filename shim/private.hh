@@ -61,6 +61,7 @@ std::string describe_unplaced(const Xapian::Query &q);
 struct dsx_writer {
     Xapian::WritableDatabase db;
     Xapian::Stem stem;
+    bool in_transaction = false; /* an update (dsx_writer_open) */
 };
 
 struct dsx_doc {

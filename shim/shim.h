@@ -17,7 +17,8 @@
  *
  * Files: boundary.cc (the exception guard's mapping, the stemmer adapter,
  * Unicode tables), writer.cc (databases being written, documents),
- * database.cc (opening, metadata, spelling, checking), query.cc (parsing),
+ * database.cc (opening, metadata, spelling, checking), update.cc
+ * (changing a database in place), query.cc (parsing),
  * search.cc (ranking, matching terms, explanations), expand.cc (feedback
  * terms); private.hh is their shared part.
  */
@@ -112,7 +113,7 @@ ds_status dsx_writer_add_spelling(dsx_writer *w, const char *word,
                                   size_t len, unsigned long count,
                                   char **err);
 
-/* Commit everything added so far. */
+/* Commit everything added so far (an update's transaction: all of it). */
 ds_status dsx_writer_commit(dsx_writer *w, char **err);
 
 /* Number of documents and of distinct words (terms without a prefix). */
@@ -131,6 +132,82 @@ void dsx_writer_destroy(dsx_writer *w);
 ds_status dsx_compact(const char *const *sources, size_t n, const char *dest,
                       unsigned long *docs, unsigned long *vocabulary,
                       char **err);
+
+/* ---- Updating in place (update.cc) --------------------------------------- */
+
+/* Open the existing database at `path` for an update: everything until
+ * dsx_writer_commit is one transaction, which dsx_writer_destroy cancels.
+ * `stemmer` as for dsx_writer_create. */
+ds_status dsx_writer_open(const char *path, const dsx_stemmer *stemmer,
+                          dsx_writer **out, char **err);
+
+/* The highest document id used so far. */
+ds_status dsx_writer_last_docid(dsx_writer *w, unsigned *docid, char **err);
+
+/* Make `doc` document `docid` (replacing it, or adding it with that id),
+ * and reset `doc` for reuse. */
+ds_status dsx_writer_replace_doc(dsx_writer *w, unsigned docid, dsx_doc *doc,
+                                 char **err);
+
+typedef struct {
+    unsigned slot;
+    const char *bytes;       /* len 0: remove the value */
+    size_t len;
+} dsx_value;
+
+/* A change to a document's boolean terms and values, leaving its words
+ * as they are (Xapian then rewrites only what changed). */
+typedef struct {
+    const char *remove[2];   /* terms to remove (NULL: none; absent ones
+                                are skipped) */
+    const char *add[2];      /* boolean terms to add (NULL: none) */
+    dsx_value values[3];
+    size_t n_values;
+} dsx_amendment;
+
+ds_status dsx_writer_amend(dsx_writer *w, unsigned docid,
+                           const dsx_amendment *a, char **err);
+
+ds_status dsx_writer_delete_doc(dsx_writer *w, unsigned docid, char **err);
+
+/* Value `slot` of document `docid` (malloc'd, *len bytes). */
+ds_status dsx_writer_get_value(dsx_writer *w, unsigned docid, unsigned slot,
+                               char **value, size_t *len, char **err);
+
+/* Called with each document's value in a slot, in docid order; `data` is
+ * valid during the call.  Non-zero stops. */
+typedef int (*dsx_value_fn)(void *ctx, unsigned docid, const char *data,
+                            size_t len);
+
+ds_status dsx_writer_each_value(dsx_writer *w, unsigned slot, dsx_value_fn fn,
+                                void *ctx, char **err);
+
+/* Take `count` occurrences of `word` out of the spelling table (it goes
+ * when none are left). */
+ds_status dsx_writer_remove_spelling(dsx_writer *w, const char *word,
+                                     size_t len, unsigned long count,
+                                     char **err);
+
+/* Metadata `key` (malloc'd; "" when absent). */
+ds_status dsx_writer_get_metadata(dsx_writer *w, const char *key,
+                                  char **value, char **err);
+
+/* Called with each metadata key starting with a prefix and its value
+ * (valid during the call), in key order.  Non-zero stops. */
+typedef int (*dsx_metadata_fn)(void *ctx, const char *key, const char *value,
+                               size_t len);
+
+ds_status dsx_writer_each_metadata(dsx_writer *w, const char *prefix,
+                                   dsx_metadata_fn fn, void *ctx, char **err);
+ds_status dsx_db_each_metadata(dsx_db *db, const char *prefix,
+                               dsx_metadata_fn fn, void *ctx, char **err);
+
+/* The database's revision (it grows by one with each commit). */
+ds_status dsx_db_revision(dsx_db *db, unsigned long *revision, char **err);
+
+/* The revision of the database at `path`, opened for the call. */
+ds_status dsx_revision_at(const char *path, unsigned long *revision,
+                          char **err);
 
 /* ---- Document (one passage being built; writer.cc) ---------------------- */
 

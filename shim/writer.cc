@@ -118,7 +118,14 @@ extern "C" ds_status dsx_writer_add_spelling(dsx_writer *w, const char *word,
 
 extern "C" ds_status dsx_writer_commit(dsx_writer *w, char **err)
 {
-    return dsx::guard(err, [&] { w->db.commit(); });
+    return dsx::guard(err, [&] {
+        if (w->in_transaction) {
+            w->in_transaction = false;
+            w->db.commit_transaction();
+        } else {
+            w->db.commit();
+        }
+    });
 }
 
 extern "C" ds_status dsx_writer_stats(dsx_writer *w, unsigned long *docs,
@@ -132,6 +139,11 @@ extern "C" ds_status dsx_writer_stats(dsx_writer *w, unsigned long *docs,
 
 extern "C" void dsx_writer_destroy(dsx_writer *w)
 {
+    try {
+        if (w && w->in_transaction) w->db.cancel_transaction();
+    } catch (...) {
+        /* Closing the database below discards it all the same. */
+    }
     try {
         delete w;
     } catch (...) {

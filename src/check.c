@@ -3,9 +3,12 @@
  * index sound, and does it still match its corpus?  Like FTS5's
  * integrity-check: the format and analysis the index was built with, its
  * files as the build left them, Xapian's own checker over every table,
- * the passage count it recorded against the documents it holds, and that
- * count against what its corpus, read again the way it was read, splits
- * into today.
+ * the passage count it recorded against the documents it holds, how far
+ * the average passage length has drifted from the one it was normalised
+ * with, and its corpus against it: for a folder, the files added,
+ * changed, removed or renamed since (by content digest, changes.h); for
+ * JSON lines, the passages they split into today.  It writes nothing, so
+ * a read-only index can be checked.
  */
 #include "dealsearch.h"
 
@@ -14,8 +17,11 @@
 
 #include "../shim/shim.h"
 #include "analyzer.h"
+#include "changes.h"
 #include "corpus.h"
+#include "ranking.h"
 #include "schema.h"
+#include "update.h"
 #include "store.h"
 #include "util.h"
 
@@ -44,14 +50,22 @@ static void check_opening(const char *index_dir, findings *f)
     ds_searcher_close(s);
 }
 
-static void check_files(const char *index_dir, findings *f)
+static void check_files(const char *gen_path, findings *f)
 {
     char *why = NULL;
-    if (ds_store_verify(index_dir, &why) == DS_OK) {
-        note(f, "files", "as built");
-    } else {
+    unsigned long revision = 0;
+    ds_status st = dsx_revision_at(gen_path, &revision, &why);
+    if (st == DS_OK) st = ds_store_verify(gen_path, revision, &why);
+    if (st != DS_OK) {
         note(f, "files", why);
         f->damaged = 1;
+    } else if (!ds_store_is_sealed(gen_path)) {
+        note(f, "files", "sound, but not yet sealed by the update that "
+                         "changed them (or copied here): 'dealsearch "
+                         "index' seals them");
+        f->stale = 1;
+    } else {
+        note(f, "files", "as built");
     }
     free(why);
 }
@@ -99,6 +113,51 @@ static ds_status recorded_corpus(dsx_db *db, const ds_corpus_spec *given,
     return st;
 }
 
+/* A folder against the files the index recorded: what changed. */
+static ds_status compare_folder(dsx_db *db, const ds_corpus_spec *spec,
+                                findings *f, char **err)
+{
+    ds_filerecs recs;
+    ds_corpus *c = NULL;
+    ds_status st = ds_filerecs_load(db, NULL, &recs, err);
+    if (st == DS_OK) st = ds_corpus_open(spec, NULL, NULL, &c, err);
+    if (st != DS_OK) {
+        ds_filerecs_free(&recs);
+        return st;
+    }
+    ds_changes ch;
+    ds_changes_find(c, &recs, &ch);
+    size_t listed = 0;
+    for (size_t i = 0; i < ch.count; i++) {
+        const ds_change *x = &ch.items[i];
+        if (x->kind == DS_CHANGE_TOUCHED) continue;
+        f->stale = 1;
+        if (++listed > 20) continue;
+        const char *name = x->kind == DS_CHANGE_REMOVED
+                               ? x->rec->source
+                               : ds_corpus_entry_name(c, x->entry);
+        if (x->kind == DS_CHANGE_RENAMED)
+            ds_buf_printf(&f->report, "corpus: renamed: %s -> %s\n",
+                          x->rec->source, name);
+        else
+            ds_buf_printf(&f->report, "corpus: %s: %s\n",
+                          ds_change_name(x->kind), name);
+    }
+    if (listed > 20)
+        ds_buf_printf(&f->report, "corpus: ... and %zu more\n", listed - 20);
+    if (listed)
+        ds_buf_printf(&f->report, "corpus: '%s' has %zu file%s added, changed "
+                      "or removed — run 'dealsearch index'\n", spec->path,
+                      listed, listed == 1 ? "" : "s");
+    else
+        ds_buf_printf(&f->report, "corpus: '%s' matches (%zu files)\n",
+                      spec->path, ds_corpus_count(c));
+    ds_changes_free(&ch);
+    ds_corpus_close(c);
+    ds_filerecs_free(&recs);
+    return DS_OK;
+}
+
 /* Passages the corpus splits into now. */
 static ds_status corpus_passages(const ds_corpus_spec *spec,
                                  unsigned long *total, char **err)
@@ -123,29 +182,65 @@ static ds_status corpus_passages(const ds_corpus_spec *spec,
     return DS_OK;
 }
 
-/* The passages now in the corpus against the documents held. */
+/* JSON lines: the passages they split into now against those held. */
+static ds_status compare_jsonl(const ds_corpus_spec *spec, unsigned long docs,
+                               findings *f, char **err)
+{
+    unsigned long now = 0;
+    ds_status st = corpus_passages(spec, &now, err);
+    if (st != DS_OK) return st;
+    if (now != docs) {
+        ds_buf_printf(&f->report, "corpus: '%s' now splits into %lu passages "
+                                  "— run 'dealsearch index'\n", spec->path,
+                      now);
+        f->stale = 1;
+    } else {
+        ds_buf_printf(&f->report, "corpus: '%s' matches\n", spec->path);
+    }
+    return DS_OK;
+}
+
+/* The corpus now against what the index holds. */
 static void compare_corpus(dsx_db *db, const ds_corpus_spec *given,
                            unsigned long docs, findings *f)
 {
     ds_corpus_spec spec;
     char *path = NULL, *why = NULL;
-    unsigned long now = 0;
     ds_status st = recorded_corpus(db, given, &spec, &path, &why);
     if (st != DS_OK) {
         note(f, "corpus", why);
         f->damaged = 1;
-    } else if (corpus_passages(&spec, &now, &why) != DS_OK) {
+    } else if ((spec.kind == DS_CORPUS_FOLDER
+                    ? compare_folder(db, &spec, f, &why)
+                    : compare_jsonl(&spec, docs, f, &why)) != DS_OK) {
         ds_buf_printf(&f->report, "corpus: %s — it cannot be compared\n", why);
         f->stale = 1;
-    } else if (now != docs) {
-        ds_buf_printf(&f->report, "corpus: '%s' now splits into %lu passages "
-                                  "— run 'dealsearch index'\n", path, now);
-        f->stale = 1;
-    } else {
-        ds_buf_printf(&f->report, "corpus: '%s' matches\n", path);
     }
     free(path);
     free(why);
+}
+
+/* How far the passages' average length is from the one the index was
+ * normalised with (an update builds whole beyond DS_MAX_LENGTH_DRIFT). */
+static void check_lengths(dsx_db *db, unsigned long docs, findings *f)
+{
+    char *lengths = NULL, *total = NULL;
+    dsx_length_norm norm;
+    if (dsx_db_get_metadata(db, DS_META_LENGTHS, &lengths, NULL) == DS_OK &&
+        dsx_db_get_metadata(db, DS_META_LENGTH_TOTAL, &total, NULL) == DS_OK &&
+        ds_length_norm_parse(lengths, &norm) == DS_OK && *total && docs &&
+        norm.avg_length > 0) {
+        double now = strtod(total, NULL) / (double)docs;
+        ds_buf_printf(&f->report,
+                      "lengths: normalised with an average of %.2f words; "
+                      "the passages now average %.2f (%+.2f%%; an update "
+                      "builds whole beyond %.0f%%)\n",
+                      norm.avg_length, now,
+                      100 * (now / norm.avg_length - 1),
+                      100 * DS_MAX_LENGTH_DRIFT);
+    }
+    free(lengths);
+    free(total);
 }
 
 /* The recorded passage count against the documents held, then the
@@ -172,6 +267,7 @@ static void check_counts(const char *db_path, const ds_corpus_spec *given,
     } else {
         ds_buf_printf(&f->report, "documents: %lu passages, as recorded\n",
                       docs);
+        check_lengths(db, docs, f);
         compare_corpus(db, given, docs, f);
     }
     free(why);
@@ -190,11 +286,12 @@ ds_status ds_index_check(const char *index_dir, const ds_corpus_spec *corpus,
     if (st != DS_OK) return st;
     ds_buf_init(&f.report);
     check_opening(index_dir, &f);
-    check_files(index_dir, &f);
-    char *db_path = ds_store_current_path(index_dir);
-    check_tables(db_path, &f);
-    if (!f.damaged) check_counts(db_path, corpus, &f);
-    free(db_path);
+    ds_generation gen;
+    ds_store_hold(index_dir, &gen);
+    check_files(gen.path, &f);
+    check_tables(gen.path, &f);
+    if (!f.damaged) check_counts(gen.path, corpus, &f);
+    ds_store_release(index_dir, &gen);
     *verdict = f.damaged ? DS_CHECK_DAMAGED
                : f.stale ? DS_CHECK_STALE
                          : DS_CHECK_OK;

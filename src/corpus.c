@@ -22,6 +22,8 @@ typedef struct {
     char *rel;                   /* folder: the relative path */
     unsigned long long offset;   /* JSON lines: where the line starts */
     unsigned long long bytes;    /* the file's size, the line's length */
+    long long mtime_sec;         /* folder: the file's time as listed */
+    long mtime_nsec;
     unsigned long line;          /* JSON lines: its 1-based number */
 } entry;
 
@@ -113,8 +115,11 @@ static void collect(ds_corpus *c, const char *rel)
             entry *e = push_entry(c);
             e->rel = child_rel;
             child_rel = NULL;
-            if (stat(child_path, &st) == 0)
+            if (stat(child_path, &st) == 0) {
                 e->bytes = (unsigned long long)st.st_size;
+                e->mtime_sec = (long long)st.st_mtim.tv_sec;
+                e->mtime_nsec = st.st_mtim.tv_nsec;
+            }
             c->bytes += e->bytes;
         }
         free(child_rel);
@@ -242,6 +247,27 @@ unsigned long long ds_corpus_bytes(const ds_corpus *c)
     return c->bytes;
 }
 
+const char *ds_corpus_entry_name(const ds_corpus *c, size_t i)
+{
+    return c->spec.kind == DS_CORPUS_FOLDER &&
+                   is_storable_name(c->entries[i].rel)
+               ? c->entries[i].rel
+               : NULL;
+}
+
+char *ds_corpus_entry_path(const ds_corpus *c, size_t i)
+{
+    return ds_xasprintf("%s/%s", c->path, c->entries[i].rel);
+}
+
+void ds_corpus_entry_stamp(const ds_corpus *c, size_t i, ds_file_stamp *out)
+{
+    memset(out, 0, sizeof *out);
+    out->size = c->entries[i].bytes;
+    out->mtime_sec = c->entries[i].mtime_sec;
+    out->mtime_nsec = c->entries[i].mtime_nsec;
+}
+
 void ds_corpus_doc_free(ds_corpus_doc *doc)
 {
     free(doc->source);
@@ -275,8 +301,10 @@ static ds_status read_file_entry(ds_corpus *c, const entry *e,
         st = ds_fail(err, DS_ERR_IO, "%s: file name has control characters",
                      path);
     else
-        st = ds_read_text_file(path, text, quiet ? NULL : report_bad_line,
-                               &report, &doc->encoding, err);
+        st = ds_read_text_file_stamped(path, text,
+                                       quiet ? NULL : report_bad_line,
+                                       &report, &doc->encoding, &doc->stamp,
+                                       err);
     if (st == DS_OK) {
         if (report.total > MAX_BAD_LINE_REPORTS)
             notify(c, "%s: %lu more lines with invalid UTF-8", path,
@@ -384,6 +412,15 @@ ds_status ds_read_text_file(const char *path, ds_buf *out,
                             ds_bad_line_fn bad_line, void *ctx,
                             ds_encoding *encoding, char **err)
 {
+    return ds_read_text_file_stamped(path, out, bad_line, ctx, encoding, NULL,
+                                     err);
+}
+
+ds_status ds_read_text_file_stamped(const char *path, ds_buf *out,
+                                    ds_bad_line_fn bad_line, void *ctx,
+                                    ds_encoding *encoding,
+                                    ds_file_stamp *stamp, char **err)
+{
     ds_buf_clear(out);
     /* O_NONBLOCK: a FIFO named *.txt must not hang the indexer. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -403,6 +440,12 @@ ds_status ds_read_text_file(const char *path, ds_buf *out,
     if (status == DS_OK)
         status = read_all(fd, path, (size_t)st.st_size, &raw, err);
     close(fd);
+    if (status == DS_OK && stamp) {
+        stamp->size = (unsigned long long)st.st_size;
+        stamp->mtime_sec = (long long)st.st_mtim.tv_sec;
+        stamp->mtime_nsec = st.st_mtim.tv_nsec;
+        ds_digest_bytes(raw.data, raw.len, &stamp->digest);
+    }
     if (status == DS_OK) {
         ds_encoding enc = ds_text_decode(raw.data, raw.len, out, bad_line, ctx);
         if (encoding) *encoding = enc;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "dealsearch.h"
+#include "digest.h"
 #include "encoding.h"
 #include "passage.h"
 #include "reader.h"
@@ -47,6 +48,18 @@ size_t ds_corpus_count(const ds_corpus *c);
 unsigned long long ds_corpus_entry_bytes(const ds_corpus *c, size_t i);
 unsigned long long ds_corpus_bytes(const ds_corpus *c);
 
+/* A folder entry's path relative to the folder (its source name); NULL
+ * for a JSON line, and for a name the index cannot store (it is never
+ * read).  Valid until the corpus is closed. */
+const char *ds_corpus_entry_name(const ds_corpus *c, size_t i);
+
+/* A folder entry's path, malloc'd. */
+char *ds_corpus_entry_path(const ds_corpus *c, size_t i);
+
+/* A folder entry's size and modification time as listed (its digest is
+ * left zero: only reading it gives that). */
+void ds_corpus_entry_stamp(const ds_corpus *c, size_t i, ds_file_stamp *out);
+
 /* One entry, read. */
 typedef struct {
     char *source;        /* its name (malloc'd) */
@@ -57,6 +70,8 @@ typedef struct {
                             part of its text */
     size_t bytes;        /* text read */
     ds_encoding encoding; /* what a file was decoded from */
+    ds_file_stamp stamp; /* a file's size and time when read, and the
+                            digest of the bytes read */
 } ds_corpus_doc;
 
 /* Read and split entry `i` into `doc` (zero-initialised; free with
@@ -80,6 +95,13 @@ void ds_corpus_doc_free(ds_corpus_doc *doc);
 ds_status ds_read_text_file(const char *path, ds_buf *out,
                             ds_bad_line_fn bad_line, void *ctx,
                             ds_encoding *encoding, char **err);
+
+/* The same, also giving the file's stamp (size and time from the open
+ * file, digest of the bytes read) when `stamp` is not NULL. */
+ds_status ds_read_text_file_stamped(const char *path, ds_buf *out,
+                                    ds_bad_line_fn bad_line, void *ctx,
+                                    ds_encoding *encoding,
+                                    ds_file_stamp *stamp, char **err);
 
 
 #endif

@@ -102,6 +102,9 @@ typedef struct {
     unsigned long spelling_words;/* tests: distinct words counted before
                                     they go to the spelling table (0:
                                     the default) */
+    double length_average;       /* tests: normalise passage lengths with
+                                    this average instead of the corpus's
+                                    (0: measure it) */
 } ds_index_options;
 
 /* Defaults: a news folder "corpus", index "corpus.index", no notices. */
@@ -113,9 +116,18 @@ typedef struct {
     unsigned long passages;
     unsigned long shared_groups;  /* near-copy groups of 2+ passages */
     unsigned long terms;          /* distinct (stemmed) words */
-    unsigned long long corpus_bytes;
+    unsigned long long corpus_bytes;  /* of the files read */
     unsigned long long index_bytes;
     double seconds;
+    /* ds_indexer_update: */
+    int updated;                  /* changed in place (else built whole) */
+    char rebuild_reason[160];     /* why it was built whole instead ("":
+                                     there was no index yet) */
+    unsigned long added, changed, removed, renamed, touched; /* files */
+    unsigned long passages_in;    /* passages indexed */
+    unsigned long passages_out;   /* passages taken out (changed or gone) */
+    double searchable_seconds;    /* until the change was committed: what
+                                     searches see from then on */
 } ds_index_stats;
 
 typedef struct ds_indexer ds_indexer;
@@ -135,11 +147,26 @@ DS_API ds_status ds_indexer_open(const ds_index_options *opt,
 DS_API ds_status ds_indexer_build(ds_indexer *ix, ds_index_stats *stats,
                                   char **err);
 
+/* Bring the index up to date with the corpus: only the files added,
+ * changed, removed or renamed since it was built (by content digest) are
+ * read, and the served database is changed in place, in one transaction
+ * (searches see it before or after, never a mix; a failed or killed update
+ * leaves it as it was).  When it cannot be updated — there is none yet,
+ * the format, analysis, reader, corpus or synonyms changed, the average
+ * passage length drifted too far, a JSON lines corpus — a whole new
+ * generation is built instead, and stats->rebuild_reason says why.  In
+ * stats, `passages` is the index's total, `files` and `corpus_bytes` those
+ * read. */
+DS_API ds_status ds_indexer_update(ds_indexer *ix, ds_index_stats *stats,
+                                   char **err);
+
 /* Unlock and free.  Accepts NULL. */
 DS_API void ds_indexer_close(ds_indexer *ix);
 
 /* "indexed 5 files (17.6 kB) into 80 passages (0 near-copy groups), 1234
- * distinct terms; index 1.1 MB; 0.05 s" — malloc'd. */
+ * distinct terms; index 1.1 MB; 0.05 s", after an update "3 added, 1
+ * changed; 41 passages in, 17 out; 80 passages; index 1.1 MB; 0.01 s" —
+ * malloc'd. */
 DS_API char *ds_index_summary(const ds_index_stats *stats);
 
 /* ---- Searching ---------------------------------------------------------- */

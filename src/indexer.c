@@ -33,8 +33,10 @@
 #include "schema.h"
 #include "shard.h"
 #include "spelling.h"
+#include "filerec.h"
 #include "store.h"
 #include "synonyms.h"
+#include "update.h"
 #include "util.h"
 
 /* Passages Xapian buffers before writing them out, all shards together
@@ -93,6 +95,11 @@ typedef struct {
     ds_reader *reader;
     ds_buf scratch;
     unsigned long dated;           /* passages with a date */
+    double total_length;           /* of all passages (the first pass's) */
+    /* Per entry, from the second pass: read, its stamp, its passages. */
+    unsigned char *read;
+    ds_file_stamp *stamps;
+    size_t *counts;
 } build_state;
 
 /* A range of entries, handed to its shard a passage at a time. */
@@ -115,29 +122,13 @@ static unsigned long passage_group(build_state *b, const cursor *c)
 static ds_status add_passage(build_state *b, cursor *c, ds_shard *shard,
                              char **err)
 {
-    const ds_corpus_doc *d = &c->doc;
-    const ds_article *a = &d->article;
-    const ds_passage *p = &a->items[c->at];
-    ds_passage_job *job = &b->job;
-    const char *date = a->date[0] ? a->date : NULL;
-    ds_buf_clear(&job->spelling); /* it may hold a spelling job's words */
-    ds_indexed_text_set(&job->text, p->heading, p->text, p->len, a->title,
-                        d->title_is_text, a->author);
-    job->group = passage_group(b, c);
-    ds_record rec = {d->source, c->at + 1, p->first_line, p->text, p->len,
-                     a->title, (char *)date, p->heading, job->group,
-                     a->title && d->title_is_text, a->author};
-    ds_record_encode(&rec, &job->record);
-    job->date[0] = '\0';
-    b->dated += date != NULL;
-    if (date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
-        snprintf(job->date, sizeof job->date, "%.4s%.2s%.2s", date,
-                 date + 5, date + 8);
-    ds_buf_clear(&job->source_term);
-    ds_buf_puts(&job->source_term, DS_PREFIX_SOURCE);
-    ds_buf_append(&job->source_term, d->source, d->key_len);
+    const ds_scan_result *scan = b->scan;
+    const ds_neardup_sig *sig =
+        c->at < c->scanned ? &scan->sigs[c->first + c->at] : NULL;
+    ds_passage_job_prepare(&b->job, &c->doc, c->at, passage_group(b, c), sig);
+    b->dated += c->doc.article.date[0] != '\0';
     c->at++;
-    return ds_shard_add(shard, job, err);
+    return ds_shard_add(shard, &b->job, err);
 }
 
 static void notify(const ds_indexer *ix, const char *msg)
@@ -196,6 +187,9 @@ static void read_next(build_state *b, cursor *c)
         return;
     }
     if (b->ix->opt.verbose) report_file(b->ix, &c->doc);
+    b->read[i] = 1;
+    b->stamps[i] = c->doc.stamp;
+    b->counts[i] = c->doc.article.count;
     b->stats->files++;
     b->stats->corpus_bytes += c->doc.bytes;
 }
@@ -315,31 +309,75 @@ static char *corpus_description(ds_corpus_kind kind, int split,
     return ds_xasprintf("%s %s", name, path);
 }
 
+/* The settings an index records that an update must find unchanged
+ * (update.h), with the counts a build writes beside them. */
+typedef struct {
+    char *corpus;
+    const char *pairs[5][2];
+} settings;
+
+static void settings_init(const ds_indexer *ix, settings *out)
+{
+    const ds_corpus_spec *spec = &ix->opt.corpus;
+    out->corpus = corpus_description(spec->kind, spec->split, ix->corpus_abs);
+    const char *const pairs[5][2] = {
+        {DS_META_FORMAT, DS_INDEX_FORMAT},
+        {DS_META_ANALYSIS, DS_ANALYSIS_DESCRIPTION},
+        {DS_META_READER, ds_reader_kind_name(spec->reader)},
+        {DS_META_CORPUS, out->corpus},
+        {DS_META_SYNONYMS, ix->synonyms ? ix->synonyms->text : ""}};
+    memcpy(out->pairs, pairs, sizeof pairs);
+}
+
+/* A record of each file read (filerec.h): its documents are numbered on
+ * from 1 in corpus order, as the shards' merge numbers them. */
+static ds_status write_file_records(const build_state *b, dsx_writer *w,
+                                    char **err)
+{
+    ds_buf value;
+    ds_buf_init(&value);
+    unsigned next = 1;
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < ds_corpus_count(b->corpus) && st == DS_OK; i++) {
+        const char *name = ds_corpus_entry_name(b->corpus, i);
+        if (!b->read[i] || !name) continue;
+        ds_filerec r = {(char *)name, b->stamps[i], NULL, b->counts[i]};
+        r.docids = ds_xmalloc((r.n + 1) * sizeof *r.docids);
+        for (size_t j = 0; j < r.n; j++) r.docids[j] = next++;
+        ds_filerec_encode(&r, &value);
+        char *key = ds_filerec_key(name);
+        st = dsx_writer_set_metadata(w, key, value.data, err);
+        free(key);
+        free(r.docids);
+    }
+    ds_buf_free(&value);
+    return st;
+}
+
 static ds_status write_metadata(const build_state *b, dsx_writer *w,
                                 const dsx_length_norm *norm, char **err)
 {
-    char passages[32], groups[32], dated[32], lengths[128];
+    char passages[32], groups[32], dated[32], lengths[128], total[48];
     snprintf(passages, sizeof passages, "%lu", b->stats->passages);
     snprintf(dated, sizeof dated, "%lu", b->dated);
     snprintf(groups, sizeof groups, "%lu", b->stats->shared_groups);
+    snprintf(total, sizeof total, "%.0f", b->total_length);
     ds_length_norm_format(norm, lengths, sizeof lengths);
-    const ds_corpus_spec *spec = &b->ix->opt.corpus;
-    char *corpus = corpus_description(spec->kind, spec->split,
-                                      b->ix->corpus_abs);
-    const char *const pairs[][2] = {
-        {DS_META_FORMAT, DS_INDEX_FORMAT},
-        {DS_META_ANALYSIS, DS_ANALYSIS_DESCRIPTION},
-        {DS_META_PASSAGES, passages},
-        {DS_META_READER, ds_reader_kind_name(spec->reader)},
-        {DS_META_CORPUS, corpus},
-        {DS_META_GROUPS, groups},
-        {DS_META_DATED, dated},
-        {DS_META_LENGTHS, lengths},
-        {DS_META_SYNONYMS, b->ix->synonyms ? b->ix->synonyms->text : ""}};
+    settings set;
+    settings_init(b->ix, &set);
+    const char *const counts[][2] = {{DS_META_PASSAGES, passages},
+                                     {DS_META_GROUPS, groups},
+                                     {DS_META_DATED, dated},
+                                     {DS_META_LENGTHS, lengths},
+                                     {DS_META_LENGTH_TOTAL, total}};
     ds_status st = DS_OK;
-    for (size_t i = 0; i < sizeof pairs / sizeof *pairs && st == DS_OK; i++)
-        st = dsx_writer_set_metadata(w, pairs[i][0], pairs[i][1], err);
-    free(corpus);
+    for (size_t i = 0; i < 5 && st == DS_OK; i++)
+        st = dsx_writer_set_metadata(w, set.pairs[i][0], set.pairs[i][1], err);
+    for (size_t i = 0; i < 5 && st == DS_OK; i++)
+        st = dsx_writer_set_metadata(w, counts[i][0], counts[i][1], err);
+    if (st == DS_OK && b->ix->opt.corpus.kind == DS_CORPUS_FOLDER)
+        st = write_file_records(b, w, err);
+    free(set.corpus);
     return st;
 }
 
@@ -414,7 +452,10 @@ static ds_status build_shards(build_state *b, const char *gen_path,
     if (st == DS_OK) {
         b->scan = &scan;
         b->stats->shared_groups = scan.shared_groups;
-        norm.avg_length = scan.avg_length;
+        norm.avg_length = b->ix->opt.length_average > 0
+                              ? b->ix->opt.length_average
+                              : scan.avg_length;
+        b->total_length = scan.avg_length * (double)scan.passages;
         for (size_t k = 0; k < n; k++) ds_shard_set_norm(b->shards[k], &norm);
         st = second_pass(b, bounds, err);
     }
@@ -437,6 +478,11 @@ static ds_status write_generation(ds_indexer *ix, ds_corpus *corpus,
                      .stats = stats,
                      .reader = ds_reader_new(ix->opt.corpus.reader)};
     ds_buf_init(&b.scratch);
+    size_t entries = ds_corpus_count(corpus) + 1;
+    b.read = ds_xmalloc(entries);
+    memset(b.read, 0, entries);
+    b.stamps = ds_xmalloc(entries * sizeof *b.stamps);
+    b.counts = ds_xmalloc(entries * sizeof *b.counts);
     ds_analyzer **analyzers = ds_xmalloc(n * sizeof *analyzers);
     /* One shard shares the producer's analyzer (and its stem cache);
      * shards in threads of their own need their own. */
@@ -459,6 +505,9 @@ static ds_status write_generation(ds_indexer *ix, ds_corpus *corpus,
     ds_passage_job_free(&b.job);
     ds_reader_free(b.reader);
     ds_buf_free(&b.scratch);
+    free(b.read);
+    free(b.stamps);
+    free(b.counts);
     return st;
 }
 
@@ -548,29 +597,117 @@ ds_status ds_indexer_open(const ds_index_options *opt, ds_indexer **out,
     return st;
 }
 
-ds_status ds_indexer_build(ds_indexer *ix, ds_index_stats *stats, char **err)
+/* Build a whole new generation and publish it; the lock is held. */
+static ds_status build_whole(ds_indexer *ix, ds_index_stats *stats,
+                             char **err)
 {
-    double start = now_seconds();
-    memset(stats, 0, sizeof *stats);
-    ds_status st = DS_OK;
-    if (!ix->corpus) st = list_corpus(ix, err);
-    if (st == DS_OK && !ix->locked)
-        st = ds_rebuild_begin(ix->index_dir, &ix->rb, err);
-    ix->locked = st == DS_OK;
-    if (st == DS_OK) st = write_generation(ix, ix->corpus, stats, err);
+    ds_status st = write_generation(ix, ix->corpus, stats, err);
     if (st == DS_OK && stats->files == 0)
         st = ds_fail(err, DS_ERR_IO, "nothing in '%s' could be read",
                      ix->opt.corpus.path);
     if (st == DS_OK) {
         stats->index_bytes = ds_dir_bytes(ix->rb.gen_path);
         st = ds_rebuild_publish(&ix->rb, err);
-    } else if (ix->locked) {
+    } else {
         ds_rebuild_abort(&ix->rb);
     }
     ix->locked = 0; /* publishing and aborting both unlock */
+    return st;
+}
+
+/* List the corpus (unless opened just now) and take the lock (unless
+ * held since ds_indexer_open). */
+static ds_status prepare(ds_indexer *ix, char **err)
+{
+    ds_status st = DS_OK;
+    if (!ix->corpus) st = list_corpus(ix, err);
+    if (st == DS_OK && !ix->locked)
+        st = ds_rebuild_begin(ix->index_dir, &ix->rb, err);
+    ix->locked = st == DS_OK;
+    return st;
+}
+
+static void finish(ds_indexer *ix, ds_index_stats *stats, double start)
+{
     ds_corpus_close(ix->corpus);
     ix->corpus = NULL;
     stats->seconds = now_seconds() - start;
+}
+
+ds_status ds_indexer_build(ds_indexer *ix, ds_index_stats *stats, char **err)
+{
+    double start = now_seconds();
+    memset(stats, 0, sizeof *stats);
+    ds_status st = prepare(ix, err);
+    if (st == DS_OK) st = build_whole(ix, stats, err);
+    finish(ix, stats, start);
+    return st;
+}
+
+/* After an update: the vocabulary (when the spelling table may have
+ * changed) and the generation's file list, then the lock goes. */
+static ds_status seal_update(ds_indexer *ix, const char *gen,
+                             ds_index_stats *stats, char **err)
+{
+    ds_status st = DS_OK;
+    int changed = stats->added || stats->changed || stats->removed ||
+                  stats->renamed || stats->touched;
+    if (changed) st = ds_spelling_write_vocab(gen, err);
+    if (st == DS_OK && (changed || !ds_store_is_sealed(gen)))
+        st = ds_store_seal(gen, err);
+    stats->index_bytes = ds_dir_bytes(gen);
+    ds_rebuild_release(&ix->rb);
+    ix->locked = 0;
+    return st;
+}
+
+/* Bring the served generation up to date in place; *reason (malloc'd)
+ * when only a whole build can. */
+static ds_status update_in_place(ds_indexer *ix, const char *gen,
+                                 ds_index_stats *stats, char **reason,
+                                 char **err)
+{
+    settings set;
+    settings_init(ix, &set);
+    ds_update_params up = {gen,           ix->corpus,
+                           ix->analyzer,  ix->synonyms,
+                           set.pairs,     5,
+                           ix->norm.b,    ix->norm.min_normlen,
+                           ix->opt.verbose, ix->opt.notice,
+                           ix->opt.notice_ctx};
+    ds_status st = ds_update(&up, stats, reason, err);
+    free(set.corpus);
+    return st;
+}
+
+ds_status ds_indexer_update(ds_indexer *ix, ds_index_stats *stats,
+                            char **err)
+{
+    double start = now_seconds();
+    memset(stats, 0, sizeof *stats);
+    ds_status st = prepare(ix, err);
+    char *gen = st == DS_OK ? ds_store_served_path(ix->index_dir) : NULL;
+    char *reason = NULL;
+    if (st == DS_OK && gen && ix->opt.corpus.kind != DS_CORPUS_FOLDER)
+        reason = ds_xstrdup("a JSON lines corpus is always built whole");
+    else if (st == DS_OK && gen)
+        st = update_in_place(ix, gen, stats, &reason, err);
+    if (st == DS_ERR_VERSION && reason) st = DS_OK;
+    if (st == DS_OK && gen && !reason) {
+        st = seal_update(ix, gen, stats, err);
+    } else if (st == DS_OK) {
+        memset(stats, 0, sizeof *stats);
+        if (reason)
+            snprintf(stats->rebuild_reason, sizeof stats->rebuild_reason,
+                     "%s", reason);
+        st = build_whole(ix, stats, err);
+    } else if (ix->locked) {
+        ds_rebuild_release(&ix->rb);
+        ix->locked = 0;
+    }
+    free(reason);
+    free(gen);
+    finish(ix, stats, start);
     return st;
 }
 
@@ -599,20 +736,53 @@ static void format_bytes(char *out, size_t size, unsigned long long bytes)
         snprintf(out, size, "%.1f MB", (double)bytes / 1e6);
 }
 
+/* "3 added, 1 changed; 41 passages in, 17 out; ..." */
+static char *update_summary(const ds_index_stats *s, const char *index)
+{
+    const struct {
+        unsigned long n;
+        const char *what;
+    } parts[] = {{s->added, "added"},
+                 {s->changed, "changed"},
+                 {s->removed, "removed"},
+                 {s->renamed, "renamed"}};
+    ds_buf line;
+    ds_buf_init(&line);
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (parts[i].n)
+            ds_buf_printf(&line, "%s%lu %s", line.len ? ", " : "",
+                          parts[i].n, parts[i].what);
+    if (!line.len)
+        ds_buf_puts(&line, "up to date: no file added, changed or removed");
+    else
+        ds_buf_printf(&line, "; %lu passages in, %lu out",
+                      s->passages_in, s->passages_out);
+    if (s->files_failed)
+        ds_buf_printf(&line, " (%lu unreadable, skipped)", s->files_failed);
+    ds_buf_printf(&line, "; %lu passages; index %s; %.2f s", s->passages,
+                  index, s->seconds);
+    return ds_buf_steal(&line);
+}
+
 char *ds_index_summary(const ds_index_stats *s)
 {
     char corpus[32], index[32];
     format_bytes(corpus, sizeof corpus, s->corpus_bytes);
     format_bytes(index, sizeof index, s->index_bytes);
+    if (s->updated) return update_summary(s, index);
     char *failed = s->files_failed
                        ? ds_xasprintf(" (%lu unreadable, skipped)",
                                       s->files_failed)
                        : ds_xstrdup("");
+    char *why = s->rebuild_reason[0]
+                    ? ds_xasprintf("built whole (%s): ", s->rebuild_reason)
+                    : ds_xstrdup("");
     char *line = ds_xasprintf(
-        "indexed %lu file%s%s (%s) into %lu passages (%lu near-copy groups), "
-        "%lu distinct terms; index %s; %.2f s",
-        s->files, s->files == 1 ? "" : "s", failed, corpus, s->passages,
+        "%sindexed %lu file%s%s (%s) into %lu passages (%lu near-copy "
+        "groups), %lu distinct terms; index %s; %.2f s",
+        why, s->files, s->files == 1 ? "" : "s", failed, corpus, s->passages,
         s->shared_groups, s->terms, index, s->seconds);
     free(failed);
+    free(why);
     return line;
 }

@@ -4,7 +4,8 @@
  *
  *   dealsearch [OPTIONS] QUERY...     search (builds the index first if
  *                                     there is none yet)
- *   dealsearch index [OPTIONS]        rebuild the index from the corpus
+ *   dealsearch index [OPTIONS]        bring the index up to date with the
+ *                                     corpus (--rebuild: build it anew)
  *   dealsearch passages FILE          show how one article is read
  *   dealsearch run --queries FILE     a TREC run, for evaluation
  *   dealsearch check                  verify the index against its corpus
@@ -31,7 +32,7 @@ static const char USAGE[] =
     "usage: dealsearch [OPTIONS] QUERY...\n"
     "       dealsearch index [--corpus DIR [--plain] | --jsonl FILE [--split]]\n"
     "                        [--index DIR] [--synonyms FILE] [--jobs N]\n"
-    "                        [--verbose]\n"
+    "                        [--rebuild] [--verbose]\n"
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
     "       dealsearch passages [--plain] [--json] FILE\n"
     "       dealsearch check [--corpus DIR | --jsonl FILE] [--index DIR]\n"
@@ -65,6 +66,8 @@ static const char USAGE[] =
     "  --color=WHEN     highlight matches: auto (default), always, never;\n"
     "                   NO_COLOR in the environment means never for auto\n"
     "  --verbose        (index) report each file and the lines it dropped\n"
+    "  --rebuild        (index) build the whole index anew instead of\n"
+    "                   updating it with what changed\n"
     "  --plain          (index, passages) files are plain text, not news:\n"
     "                   every blank-line-separated block is one passage\n"
     "  --jsonl FILE     (index) index {\"id\",\"title\",\"text\"} lines instead\n"
@@ -102,7 +105,7 @@ typedef struct {
     unsigned limit, offset, jobs;
     int limit_given;
     int any, json, full, verbose, exact, no_synonyms, split, explain,
-        feedback, no_feedback, all, plain, help, version;
+        feedback, no_feedback, all, plain, rebuild, help, version;
     color_mode color;
     char *query;              /* the words, joined by spaces */
     size_t query_len;
@@ -112,8 +115,8 @@ typedef enum {
     OPT_CORPUS, OPT_INDEX, OPT_LIMIT, OPT_OFFSET, OPT_ANY, OPT_EXACT,
     OPT_NO_SYNONYMS, OPT_FEEDBACK, OPT_NO_FEEDBACK, OPT_EXPLAIN, OPT_JSON,
     OPT_FULL, OPT_ALL, OPT_COLOR, OPT_VERBOSE, OPT_PLAIN, OPT_JSONL,
-    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_QUERIES, OPT_FORMAT, OPT_HELP,
-    OPT_VERSION
+    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_QUERIES, OPT_FORMAT, OPT_REBUILD,
+    OPT_HELP, OPT_VERSION
 } option_id;
 
 typedef struct {
@@ -147,6 +150,7 @@ static const option_def OPTIONS[] = {
     {"--split", NULL, 0, CMD_INDEX, OPT_SPLIT},
     {"--synonyms", NULL, 1, CMD_INDEX, OPT_SYNONYMS},
     {"--jobs", "-j", 1, CMD_INDEX, OPT_JOBS},
+    {"--rebuild", NULL, 0, CMD_INDEX, OPT_REBUILD},
     {"--queries", NULL, 1, CMD_RUN, OPT_QUERIES},
     {"--format", NULL, 1, CMD_RUN, OPT_FORMAT},
     {"--help", "-h", 0, CMD_ALL, OPT_HELP},
@@ -343,7 +347,8 @@ static void set_flag(cli *c, option_id id)
         [OPT_NO_FEEDBACK] = &c->no_feedback, [OPT_EXPLAIN] = &c->explain,
         [OPT_JSON] = &c->json, [OPT_FULL] = &c->full, [OPT_ALL] = &c->all,
         [OPT_VERBOSE] = &c->verbose, [OPT_PLAIN] = &c->plain,
-        [OPT_SPLIT] = &c->split, [OPT_HELP] = &c->help,
+        [OPT_SPLIT] = &c->split, [OPT_REBUILD] = &c->rebuild,
+        [OPT_HELP] = &c->help,
         [OPT_VERSION] = &c->version};
     *flags[id] = 1;
 }
@@ -469,7 +474,9 @@ static int run_index(const cli *c, int quiet)
     ds_index_stats stats;
     char *err = NULL;
     ds_status st = ds_indexer_open(&opt, &ix, &err);
-    if (st == DS_OK) st = ds_indexer_build(ix, &stats, &err);
+    if (st == DS_OK)
+        st = c->rebuild ? ds_indexer_build(ix, &stats, &err)
+                        : ds_indexer_update(ix, &stats, &err);
     ds_indexer_close(ix);
     if (st != DS_OK) {
         cli_warn("%s", err);

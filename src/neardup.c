@@ -2,9 +2,11 @@
 #include "neardup.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "util.h"
 
 #define BANDS DS_NEARDUP_BANDS
@@ -247,4 +249,71 @@ unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
 unsigned long ds_neardup_shared_groups(const ds_neardup *d)
 {
     return d->shared_groups;
+}
+
+void ds_neardup_sig_encode(const ds_neardup_sig *sig,
+                           char out[DS_NEARDUP_SIG_BYTES])
+{
+    for (unsigned i = 0; i < DS_NEARDUP_HASHES; i++) {
+        out[2 * i] = (char)(sig->min[i] & 0xff);
+        out[2 * i + 1] = (char)(sig->min[i] >> 8);
+    }
+}
+
+void ds_neardup_sig_decode(const char *data, size_t len, ds_neardup_sig *sig)
+{
+    memset(sig, 0, sizeof *sig);
+    if (len != DS_NEARDUP_SIG_BYTES) return;
+    const unsigned char *p = (const unsigned char *)data;
+    for (unsigned i = 0; i < DS_NEARDUP_HASHES; i++)
+        sig->min[i] = (uint16_t)(p[2 * i] | p[2 * i + 1] << 8);
+    sig->valid = 1;
+}
+
+unsigned long ds_neardup_group_id(const char *source, size_t passage)
+{
+    size_t len = strlen(source);
+    char *key = ds_xmalloc(len + 24);
+    memcpy(key, source, len);
+    int n = snprintf(key + len, 24, "%c%zu", '\0', passage);
+    uint64_t h = ds_hash64(key, len + (size_t)n);
+    free(key);
+    h &= (UINT64_C(1) << 53) - 1;
+    return h ? (unsigned long)h : 1;
+}
+
+void ds_group_ids_init(ds_group_ids *g, const unsigned long *numbered,
+                       size_t n)
+{
+    g->numbered = numbered;
+    g->n = n;
+    g->max = 0;
+    for (size_t i = 0; i < n; i++)
+        if (numbered[i] > g->max) g->max = numbered[i];
+    g->members = ds_xmalloc((g->max + 1) * sizeof *g->members);
+    g->ids = ds_xmalloc((g->max + 1) * sizeof *g->ids);
+    memset(g->members, 0, (g->max + 1) * sizeof *g->members);
+    memset(g->ids, 0, (g->max + 1) * sizeof *g->ids);
+    for (size_t i = 0; i < n; i++)
+        if (g->members[numbered[i]] < 2) g->members[numbered[i]]++;
+}
+
+void ds_group_ids_name(ds_group_ids *g, size_t at, const char *source,
+                       size_t passage)
+{
+    unsigned long number = g->numbered[at];
+    if (g->members[number] == 2 && !g->ids[number])
+        g->ids[number] = ds_neardup_group_id(source, passage);
+}
+
+unsigned long ds_group_ids_get(const ds_group_ids *g, size_t at)
+{
+    return g->ids[g->numbered[at]];
+}
+
+void ds_group_ids_free(ds_group_ids *g)
+{
+    free(g->members);
+    free(g->ids);
+    memset(g, 0, sizeof *g);
 }

@@ -67,6 +67,43 @@ unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
 /* Groups with more than one passage so far. */
 unsigned long ds_neardup_shared_groups(const ds_neardup *d);
 
+/* A signature as the index stores it (schema.h): its minimums as 16-bit
+ * little-endian numbers.  Only valid signatures are stored; decoding
+ * anything but DS_NEARDUP_SIG_BYTES bytes gives an invalid one. */
+#define DS_NEARDUP_SIG_BYTES (2 * DS_NEARDUP_HASHES)
+void ds_neardup_sig_encode(const ds_neardup_sig *sig,
+                           char out[DS_NEARDUP_SIG_BYTES]);
+void ds_neardup_sig_decode(const char *data, size_t len, ds_neardup_sig *sig);
+
+/* A group's id, as the index stores it: derived from its first passage
+ * in corpus order (the source and the 1-based passage number), so that
+ * a build and an update name the same group alike, and a group an update
+ * does not touch keeps its id.  Never 0, under 2^53. */
+unsigned long ds_neardup_group_id(const char *source, size_t passage);
+
+/* Turning the group numbers ds_neardup_add_signed gave a run of passages
+ * (in order) into ids: groups of one passage get 0, the others the id of
+ * their first passage. */
+typedef struct {
+    const unsigned long *numbered;   /* borrowed, one per passage */
+    size_t n;
+    unsigned long max;               /* the highest number */
+    unsigned *members;               /* per number, capped at 2 */
+    unsigned long *ids;              /* per number */
+} ds_group_ids;
+
+void ds_group_ids_init(ds_group_ids *g, const unsigned long *numbered,
+                       size_t n);
+
+/* Name passage `at` (call for every passage, in order). */
+void ds_group_ids_name(ds_group_ids *g, size_t at, const char *source,
+                       size_t passage);
+
+/* Passage `at`'s group id (0: no near-copy). */
+unsigned long ds_group_ids_get(const ds_group_ids *g, size_t at);
+
+void ds_group_ids_free(ds_group_ids *g);
+
 /* The estimated Jaccard similarity of two texts' shingle sets (for tests
  * and for measuring the threshold). */
 double ds_neardup_similarity(ds_analyzer *a, const char *x, size_t x_len,

@@ -90,6 +90,20 @@ static ds_neardup_sig *next_signature(range *r)
     return sig;
 }
 
+void ds_scan_count_words(ds_analyzer *a, const ds_indexed_text *t,
+                         ds_neardup_sig *sig)
+{
+    /* Signing counts the body's words; the other fields indexed as words
+     * are counted here. */
+    ds_neardup_sign(a, t->body.data, t->body.len, sig);
+    ds_field fields[DS_MAX_FIELDS];
+    size_t n = ds_indexed_fields(t, fields);
+    for (size_t i = 0; i < n; i++)
+        if (!fields[i].prefix[0] && fields[i].text != &t->body)
+            ds_analyzer_each_stem(a, fields[i].text->data,
+                                  fields[i].text->len, NULL, NULL);
+}
+
 /* The pass's work on one passage. */
 static void scan_passage(range *r, const ds_passage *p, const ds_article *a,
                          int title_is_text)
@@ -98,16 +112,7 @@ static void scan_passage(range *r, const ds_passage *p, const ds_article *a,
     ds_indexed_text_set(t, p->heading, p->text, p->len, a->title,
                         title_is_text, a->author);
     r->total_length += (double)ds_passage_job_length(&r->job);
-    /* Signing counts the body's words; the other fields indexed as words
-     * are counted here. */
-    ds_neardup_sign(r->analyzer, t->body.data, t->body.len,
-                    next_signature(r));
-    ds_field fields[DS_MAX_FIELDS];
-    size_t n = ds_indexed_fields(t, fields);
-    for (size_t i = 0; i < n; i++)
-        if (!fields[i].prefix[0] && fields[i].text != &t->body)
-            ds_analyzer_each_stem(r->analyzer, fields[i].text->data,
-                                  fields[i].text->len, NULL, NULL);
+    ds_scan_count_words(r->analyzer, t, next_signature(r));
     if (ds_analyzer_words(r->analyzer) >= r->max_words) flush_spelling(r);
 }
 
@@ -151,35 +156,49 @@ static void scan_ranges(range *ranges, size_t n)
     free(threads);
 }
 
-/* A group of one passage is no group: number it 0. */
-static void forget_lone_groups(ds_scan_result *out, unsigned long numbered)
+/* The name groups are known by (ds_neardup_group_id): a file's path, or
+ * a JSON line's number. */
+static char *entry_name(const ds_corpus *c, size_t i)
 {
-    size_t n = numbered + 1;
-    unsigned *members = ds_xmalloc(n * sizeof *members);
-    memset(members, 0, n * sizeof *members);
-    for (size_t i = 0; i < out->passages; i++)
-        if (members[out->groups[i]] < 2) members[out->groups[i]]++;
-    for (size_t i = 0; i < out->passages; i++)
-        if (members[out->groups[i]] < 2) out->groups[i] = 0;
-    free(members);
+    const char *name = ds_corpus_entry_name(c, i);
+    return name ? ds_xstrdup(name) : ds_xasprintf("line %zu", i + 1);
 }
 
-/* Group the scanned passages, in corpus order. */
+/* Replace the group numbers by ids: 0 for a group of one passage, else
+ * the id of the group's first passage. */
+static void name_groups(const ds_scan_params *p, ds_scan_result *out)
+{
+    ds_group_ids ids;
+    ds_group_ids_init(&ids, out->groups, out->passages);
+    size_t entries = ds_corpus_count(p->corpus);
+    for (size_t i = 0; i < entries; i++) {
+        size_t first = out->entry_first[i], end = out->entry_first[i + 1];
+        if (first == end) continue;
+        char *name = entry_name(p->corpus, i);
+        for (size_t at = first; at < end; at++)
+            ds_group_ids_name(&ids, at, name, at - first + 1);
+        free(name);
+    }
+    for (size_t at = 0; at < out->passages; at++)
+        out->groups[at] = ds_group_ids_get(&ids, at);
+    ds_group_ids_free(&ids);
+}
+
+/* Group the scanned passages, in corpus order, keeping their
+ * signatures (the documents store them). */
 static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
 {
     size_t total = 0;
-    unsigned long numbered = 0;
     for (size_t k = 0; k < n; k++) total += ranges[k].n;
     out->groups = ds_xmalloc((total ? total : 1) * sizeof *out->groups);
+    out->sigs = ds_xmalloc((total ? total : 1) * sizeof *out->sigs);
     ds_neardup *d = ds_neardup_new();
     for (size_t k = 0; k < n; k++) {
         ds_neardup_sig **blocks = ranges[k].sig_blocks;
         for (size_t j = 0; j < ranges[k].n; j++) {
-            unsigned long group = ds_neardup_add_signed(
-                d, &blocks[j / SIG_BLOCK][j % SIG_BLOCK]);
-            out->groups[out->passages++] = group;
-            if (group > numbered) numbered = group;
-            /* The table keeps its own copy: free each block once read. */
+            const ds_neardup_sig *sig = &blocks[j / SIG_BLOCK][j % SIG_BLOCK];
+            out->sigs[out->passages] = *sig;
+            out->groups[out->passages++] = ds_neardup_add_signed(d, sig);
             if ((j + 1) % SIG_BLOCK == 0 || j + 1 == ranges[k].n)
                 free(blocks[j / SIG_BLOCK]);
         }
@@ -188,7 +207,6 @@ static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
     }
     out->shared_groups = ds_neardup_shared_groups(d);
     ds_neardup_free(d);
-    forget_lone_groups(out, numbered);
 }
 
 static void init_range(range *r, const ds_scan_params *p, size_t k,
@@ -220,6 +238,7 @@ ds_status ds_scan(const ds_scan_params *p, ds_scan_result *out, char **err)
     for (size_t i = 0; i < entries; i++)
         out->entry_first[i + 1] += out->entry_first[i];
     group_near_copies(ranges, n, out);
+    name_groups(p, out);
     double total_length = 0;
     ds_status st = DS_OK;
     for (size_t k = 0; k < n; k++) {
@@ -242,6 +261,7 @@ ds_status ds_scan(const ds_scan_params *p, ds_scan_result *out, char **err)
 void ds_scan_result_free(ds_scan_result *r)
 {
     free(r->groups);
+    free(r->sigs);
     free(r->entry_first);
     memset(r, 0, sizeof *r);
 }

@@ -17,6 +17,7 @@
 
 #include "analyzer.h"
 #include "corpus.h"
+#include "neardup.h"
 #include "shard.h"
 
 typedef struct {
@@ -33,9 +34,10 @@ typedef struct {
 typedef struct {
     double avg_length;         /* words per passage, as the shards index
                                   them (synonym phrase terms aside) */
-    unsigned long *groups;     /* each passage's near-copy group, in
-                                  corpus order; 0 for a passage that has
-                                  no near-copy */
+    unsigned long *groups;     /* each passage's near-copy group id
+                                  (ds_neardup_group_id), in corpus order;
+                                  0 for a passage that has no near-copy */
+    ds_neardup_sig *sigs;      /* each passage's signature, the same */
     size_t passages;
     size_t *entry_first;       /* entry i's first passage (entry_first[i]
                                   .. entry_first[i+1]); count + 1 of them */
@@ -48,5 +50,12 @@ typedef struct {
 ds_status ds_scan(const ds_scan_params *p, ds_scan_result *out, char **err);
 
 void ds_scan_result_free(ds_scan_result *r);
+
+/* What the pass does with one passage's text besides measuring it: sign
+ * its body into *sig and, when `a` counts words, count every word indexed
+ * unprefixed (for the spelling table).  An update does the same with the
+ * passages it adds and removes. */
+void ds_scan_count_words(ds_analyzer *a, const ds_indexed_text *t,
+                         ds_neardup_sig *sig);
 
 #endif

@@ -47,3 +47,10 @@ size_t ds_indexed_fields(const ds_indexed_text *t,
     if (t->author.len) out[n++] = (ds_field){&t->author, DS_PREFIX_AUTHOR};
     return n;
 }
+
+char *ds_source_term(const char *source)
+{
+    size_t len = strlen(source);
+    if (len > 4 && strcmp(source + len - 4, ".txt") == 0) len -= 4;
+    return ds_xasprintf(DS_PREFIX_SOURCE "%.*s", (int)len, source);
+}

@@ -28,6 +28,9 @@
  *   2  the near-copy group of a passage that has near-copies
  *      (neardup.h), decimal; searches collapse on it, so a report that
  *      several sources carry shows once
+ *   4  the passage's near-copy signature (neardup.h: DS_NEARDUP_HASHES
+ *      16-bit minimums, little-endian), when it is long enough to have
+ *      one: an update groups the whole corpus again from these
  *   3  the passage record (record.h): what a hit shows.  A value, not the
  *      document data: glass compresses each document's data with zlib,
  *      which cost a sixth of the build for records this small (measured
@@ -47,6 +50,12 @@
  *   dealsearch.lengths   the passages' average length and the BM25
  *                        normalisation their wdfs were stored with
  *                        (ranking.h)
+ *   dealsearch.length_total  the passages' lengths added up, now (an
+ *                        update keeps it; with dealsearch.passages it
+ *                        gives the average the normalisation drifted to)
+ *   dealsearch.file.<hash>   one per corpus file: its stamp and its
+ *                        passages' documents (filerec.h)
+ * Termlists are kept: an update replaces and deletes documents.
  */
 #ifndef DEALSEARCH_SCHEMA_H
 #define DEALSEARCH_SCHEMA_H
@@ -68,6 +77,7 @@
 #define DS_SLOT_SOURCE 1
 #define DS_SLOT_GROUP 2
 #define DS_SLOT_RECORD 3
+#define DS_SLOT_SIGNATURE 4
 #define DS_FIELD_DATE "date:"
 
 #define DS_META_FORMAT "dealsearch.format"
@@ -79,9 +89,15 @@
 #define DS_META_LENGTHS "dealsearch.lengths"
 #define DS_META_CORPUS "dealsearch.corpus"
 #define DS_META_DATED "dealsearch.dated"
+#define DS_META_LENGTH_TOTAL "dealsearch.length_total"
+#define DS_META_FILE_PREFIX "dealsearch.file."
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "11"
+#define DS_INDEX_FORMAT "12"
+
+/* The boolean term of a folder's file ("a/b.txt" -> DS_PREFIX_SOURCE
+ * "a/b"), malloc'd. */
+char *ds_source_term(const char *source);
 
 /* A passage's text as it is indexed: each part normalised (ds_normalize);
  * an empty part is absent. */

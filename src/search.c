@@ -30,6 +30,7 @@
 
 struct ds_searcher {
     char *index_dir;
+    ds_generation gen;      /* the generation searched, held (store.h) */
     int has_groups;         /* the index holds near-copy groups */
     int has_dates;          /* some passage has a date */
     ds_analyzer *analyzer;
@@ -180,7 +181,9 @@ static int matched_a_synonym_group(const ds_results *r)
 static ds_status verify(ds_searcher *s, char **err)
 {
     char *why = NULL;
-    ds_status st = ds_store_verify(s->index_dir, &why);
+    unsigned long revision = 0;
+    ds_status st = dsx_db_revision(s->db, &revision, &why);
+    if (st == DS_OK) st = ds_store_verify(s->gen.path, revision, &why);
     if (st == DS_OK || st == DS_ERR_VERSION) {
         ds_status compatible = check_compatible(s, err);
         if (compatible != DS_OK) st = compatible;
@@ -196,10 +199,10 @@ static ds_status verify(ds_searcher *s, char **err)
  * index was built (schema.h). */
 static ds_status open_db(ds_searcher *s, char **err)
 {
-    char *path = ds_store_current_path(s->index_dir), *why = NULL;
-    ds_status st = dsx_db_open(path, ds_analyzer_stemmer(s->analyzer),
+    char *why = NULL;
+    ds_store_hold(s->index_dir, &s->gen);
+    ds_status st = dsx_db_open(s->gen.path, ds_analyzer_stemmer(s->analyzer),
                                &s->db, &why);
-    free(path);
     if (st == DS_OK && !getenv("DEALSEARCH_NO_STOPWORDS")) /* experiments */
         st = dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords, &why);
     if (st == DS_OK)
@@ -242,11 +245,8 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     if (st == DS_OK) st = load_feedback(s, err);
     if (st == DS_OK) st = load_count_bound(s, err);
     if (st == DS_OK) st = open_db(s, err);
-    if (st == DS_OK) {
-        char *dir = ds_store_current_path(index_dir);
-        s->spelling = ds_spelling_new(s->db, dir, s->analyzer);
-        free(dir);
-    }
+    if (st == DS_OK)
+        s->spelling = ds_spelling_new(s->db, s->gen.path, s->analyzer);
     if (st == DS_OK) st = verify(s, err);
     if (st == DS_OK) st = load_lengths(s, err);
     if (st == DS_OK) st = metadata(s, DS_META_SYNONYMS, &s->synonyms_text, err);
@@ -264,6 +264,7 @@ void ds_searcher_close(ds_searcher *s)
     if (!s) return;
     ds_spelling_free(s->spelling);
     dsx_db_destroy(s->db);
+    ds_store_release(s->index_dir, &s->gen);
     ds_synonyms_free(s->synonyms);
     free(s->synonyms_text);
     ds_analyzer_free(s->analyzer);

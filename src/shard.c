@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record.h"
 #include "schema.h"
 
 /* Passages queued for a shard's thread.  Xapian writes a shard's
@@ -28,6 +29,7 @@ struct ds_shard {
     const ds_synonyms *synonyms;
     dsx_length_norm norm;
     dsx_writer *writer;
+    int owns_writer;           /* not when attached to an update's */
     dsx_doc *doc;
     unsigned long passages;
     ds_status status;          /* the first failure, */
@@ -136,6 +138,32 @@ unsigned long ds_passage_job_length(const ds_passage_job *job)
     return words;
 }
 
+void ds_passage_job_prepare(ds_passage_job *job, const ds_corpus_doc *d,
+                            size_t i, unsigned long group,
+                            const ds_neardup_sig *sig)
+{
+    const ds_article *a = &d->article;
+    const ds_passage *p = &a->items[i];
+    const char *date = a->date[0] ? a->date : NULL;
+    ds_buf_clear(&job->spelling); /* it may hold a spelling job's words */
+    ds_indexed_text_set(&job->text, p->heading, p->text, p->len, a->title,
+                        d->title_is_text, a->author);
+    job->group = group;
+    if (sig) job->sig = *sig;
+    else memset(&job->sig, 0, sizeof job->sig);
+    ds_record rec = {d->source, i + 1, p->first_line, p->text, p->len,
+                     a->title, (char *)date, p->heading, group,
+                     a->title && d->title_is_text, a->author};
+    ds_record_encode(&rec, &job->record);
+    job->date[0] = '\0';
+    if (date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
+        snprintf(job->date, sizeof job->date, "%.4s%.2s%.2s", date,
+                 date + 5, date + 8);
+    ds_buf_clear(&job->source_term);
+    ds_buf_puts(&job->source_term, DS_PREFIX_SOURCE);
+    ds_buf_append(&job->source_term, d->source, d->key_len);
+}
+
 /* A near-copy group: its number as a value (searches collapse on it) and
  * a term (to list a group's other members). */
 static ds_status add_group(ds_shard *s, unsigned long group, char **err)
@@ -161,6 +189,12 @@ static ds_status fill_doc(ds_shard *s, const ds_passage_job *job,
                                err);
     if (st == DS_OK) st = dsx_doc_add_term(s->doc, job->source_term.data, err);
     if (st == DS_OK && job->group) st = add_group(s, job->group, err);
+    if (st == DS_OK && job->sig.valid) {
+        char sig[DS_NEARDUP_SIG_BYTES];
+        ds_neardup_sig_encode(&job->sig, sig);
+        st = dsx_doc_set_value(s->doc, DS_SLOT_SIGNATURE, sig, sizeof sig,
+                               err);
+    }
     if (st == DS_OK)
         st = dsx_doc_set_value(s->doc, DS_SLOT_RECORD, job->record.data,
                                job->record.len, err);
@@ -251,8 +285,8 @@ ds_status ds_shard_open(const char *path, ds_analyzer *analyzer,
     char *why = NULL;
     ds_status st = dsx_writer_create(
         path, ds_analyzer_stemmer(analyzer),
-        DSX_WRITER_NO_SYNC | DSX_WRITER_NO_TERMLIST, flush_docs, &s->writer,
-        &why);
+        DSX_WRITER_NO_SYNC, flush_docs, &s->writer, &why);
+    s->owns_writer = 1;
     if (st == DS_OK) st = dsx_doc_create(s->writer, &s->doc, &why);
     if (st != DS_OK) {
         ds_fail(err, st, "cannot create index '%s': %s", path, why);
@@ -261,6 +295,42 @@ ds_status ds_shard_open(const char *path, ds_analyzer *analyzer,
     }
     free(why);
     *out = s;
+    return st;
+}
+
+ds_status ds_shard_attach(dsx_writer *w, ds_analyzer *analyzer,
+                          const ds_synonyms *synonyms,
+                          const dsx_length_norm *norm, ds_shard **out,
+                          char **err)
+{
+    ds_shard *s = ds_xmalloc(sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->analyzer = analyzer;
+    s->synonyms = synonyms;
+    s->norm = *norm;
+    s->writer = w;
+    char *why = NULL;
+    ds_status st = dsx_doc_create(w, &s->doc, &why);
+    if (st != DS_OK) {
+        ds_fail(err, st, "cannot update the index: %s", why);
+        ds_shard_close(s);
+        s = NULL;
+    }
+    free(why);
+    *out = s;
+    return st;
+}
+
+ds_status ds_shard_put(ds_shard *s, unsigned docid, ds_passage_job *job,
+                       char **err)
+{
+    const char *name = job->source_term.data + strlen(DS_PREFIX_SOURCE);
+    char *why = NULL;
+    ds_status st = fill_doc(s, job, name, &why);
+    if (st == DS_OK) st = dsx_writer_replace_doc(s->writer, docid, s->doc, &why);
+    if (st != DS_OK) ds_fail(err, st, "%s: %s", name, why);
+    free(why);
+    if (st == DS_OK) s->passages++;
     return st;
 }
 
@@ -350,7 +420,7 @@ void ds_shard_close(ds_shard *s)
     if (!s) return;
     if (s->threaded) (void)ds_shard_finish(s, NULL); /* closing anyway */
     dsx_doc_destroy(s->doc);
-    dsx_writer_destroy(s->writer);
+    if (s->owns_writer) dsx_writer_destroy(s->writer);
     free(s->error);
     free(s);
 }

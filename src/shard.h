@@ -18,6 +18,8 @@
 
 #include "../shim/shim.h"
 #include "analyzer.h"
+#include "corpus.h"
+#include "neardup.h"
 #include "schema.h"
 #include "synonyms.h"
 #include "util.h"
@@ -31,8 +33,16 @@ typedef struct {
     ds_buf record;             /* the encoded ds_record */
     char date[9];              /* YYYYMMDD (what date ranges compare), or "" */
     unsigned long group;       /* its near-copy group, or 0 */
+    ds_neardup_sig sig;        /* its near-copy signature (stored when
+                                  valid) */
     ds_indexed_text text;      /* what is indexed (schema.h) */
 } ds_passage_job;
+
+/* Fill `job` with passage `i` (0-based) of the article read as `d`, in
+ * near-copy group `group` with signature `sig` (NULL: none). */
+void ds_passage_job_prepare(ds_passage_job *job, const ds_corpus_doc *d,
+                            size_t i, unsigned long group,
+                            const ds_neardup_sig *sig);
 
 void ds_passage_job_free(ds_passage_job *job);
 
@@ -56,6 +66,18 @@ typedef struct ds_shard ds_shard;
 ds_status ds_shard_open(const char *path, ds_analyzer *analyzer,
                         const ds_synonyms *synonyms, unsigned flush_docs,
                         ds_shard **out, char **err);
+
+/* A shard writing into an open database (an update, shard.h's caller
+ * owns `w`), in the caller's thread, normalising with `norm`. */
+ds_status ds_shard_attach(dsx_writer *w, ds_analyzer *analyzer,
+                          const ds_synonyms *synonyms,
+                          const dsx_length_norm *norm, ds_shard **out,
+                          char **err);
+
+/* Index `job` as document `docid` (replacing it, or adding it with that
+ * id); an attached shard only. */
+ds_status ds_shard_put(ds_shard *s, unsigned docid, ds_passage_job *job,
+                       char **err);
 
 /* Normalise each passage's wdfs with `norm` (copied; see ranking.h).  Set
  * it before the first passage is added: spelling words may come first,

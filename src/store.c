@@ -13,12 +13,14 @@
 #include <unistd.h>
 
 #include "../shim/shim.h"
+#include "digest.h"
 #include "util.h"
 
 #define MARKER_NAME "dealsearch-index"
 #define MARKER_TEXT "This directory is a dealsearch index; it is rebuilt by 'dealsearch index'.\n"
 #define GEN_PREFIX "gen-"
 #define MANIFEST_NAME "dealsearch-manifest"
+#define READERS_NAME "readers"
 
 char *ds_store_current_path(const char *index_dir)
 {
@@ -114,11 +116,13 @@ void ds_remove_dir(const char *path)
     rmdir(path);
 }
 
-/* Remove every generation but `keep_a` and `keep_b`; return the highest
+static int remove_if_unread(const char *path);
+
+/* Remove every generation but `keep` that no reader holds (an abandoned
+ * build's has no readers file: it goes too); return the highest
  * generation number seen. */
 static unsigned long prune_generations(const char *index_dir,
-                                       unsigned long keep_a,
-                                       unsigned long keep_b)
+                                       unsigned long keep)
 {
     unsigned long highest = 0;
     DIR *d = opendir(index_dir);
@@ -128,28 +132,13 @@ static unsigned long prune_generations(const char *index_dir,
         unsigned long n = gen_number(e->d_name);
         if (!n) continue;
         if (n > highest) highest = n;
-        if (n == keep_a || n == keep_b) continue;
+        if (n == keep) continue;
         char *path = ds_xasprintf("%s/%s", index_dir, e->d_name);
-        ds_remove_dir(path);
+        (void)remove_if_unread(path);
         free(path);
     }
     closedir(d);
     return highest;
-}
-
-/* The generation just before `gen` that still exists, or 0. */
-static unsigned long previous_gen(const char *index_dir, unsigned long gen)
-{
-    unsigned long best = 0;
-    DIR *d = opendir(index_dir);
-    if (!d) return 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        unsigned long n = gen_number(e->d_name);
-        if (n && n < gen && n > best) best = n;
-    }
-    closedir(d);
-    return best;
 }
 
 static ds_status prepare_dir(const char *index_dir, char **err)
@@ -205,11 +194,10 @@ ds_status ds_rebuild_begin(const char *index_dir, ds_rebuild *rb, char **err)
         if (fd >= 0) close(fd);
         return st;
     }
-    /* We hold the lock: anything but the served generation and the one
-     * before it is an abandoned rebuild or too old for any reader. */
-    unsigned long cur = current_gen(index_dir);
+    /* We hold the lock: anything but the served generation is an
+     * abandoned build or superseded, and goes unless someone reads it. */
     unsigned long highest =
-        prune_generations(index_dir, cur, previous_gen(index_dir, cur));
+        prune_generations(index_dir, current_gen(index_dir));
     rb->index_dir = ds_xstrdup(index_dir);
     rb->gen = highest + 1;
     rb->gen_path = ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, rb->gen);
@@ -248,14 +236,27 @@ static void release(ds_rebuild *rb)
     rb->lock_fd = -1;
 }
 
-/* ---- Manifest: what the generation's files were when published ---- */
+/* ---- Manifest: what the generation's files hold ----
+ *
+ * "dealsearch-manifest 2 REVISION" and, per file, "NAME SIZE MTIME_SEC
+ * MTIME_NSEC INODE DIGEST", then "end COUNT".  The digest (digest.h) says
+ * what the file holds; the size, time and inode only say the file is the
+ * very one that was hashed, so that a search need not hash it again: a
+ * file that is no longer that one (a copied, rsynced or restored index) is
+ * hashed and judged by its digest alone.  REVISION is the Xapian revision
+ * the files were sealed at: an update commits first and seals after, so
+ * a database newer than its manifest is one whose update is sealing (or
+ * was killed before it could): its files are not judged by the manifest
+ * (an update, or `dealsearch index`, seals it again). */
 
-/* The files a generation's manifest covers: all but the manifest and
- * Xapian's lock file. */
+#define MANIFEST_HEADER "dealsearch-manifest 2"
+
+/* The files a generation's manifest covers: all but the manifest, the
+ * readers' lock and Xapian's lock file. */
 static int is_table_file(const char *name)
 {
     return name[0] != '.' && strcmp(name, MANIFEST_NAME) != 0 &&
-           !dsx_is_lock_file(name);
+           strcmp(name, READERS_NAME) != 0 && !dsx_is_lock_file(name);
 }
 
 static int count_table_files(const char *dir)
@@ -268,64 +269,113 @@ static int count_table_files(const char *dir)
     return n;
 }
 
-/* Write MANIFEST_NAME in `dir`: "name size mtime-seconds mtime-nanoseconds"
- * per file.  Searches compare it with the files (a few stat calls), so an
- * index file changed after the build — truncated, zeroed, garbled — is
- * reported as damaged even where Xapian would not notice. */
-static int write_manifest(const char *dir)
+/* One manifest line for the file `name` in `dir`. */
+static int manifest_line(FILE *f, const char *dir, const char *name)
 {
-    char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
+    char *file = ds_xasprintf("%s/%s", dir, name);
+    struct stat st;
+    ds_digest digest;
+    char hex[DS_DIGEST_HEX];
+    int ok = stat(file, &st) == 0 &&
+             ds_digest_file(file, &digest, NULL) == DS_OK;
+    if (ok) {
+        ds_digest_hex(&digest, hex);
+        ok = fprintf(f, "%s %lld %lld %ld %llu %s\n", name,
+                     (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                     st.st_mtim.tv_nsec, (unsigned long long)st.st_ino,
+                     hex) > 0;
+    }
+    free(file);
+    return ok;
+}
+
+ds_status ds_store_seal(const char *dir, char **err)
+{
+    unsigned long revision = 0;
+    char *why = NULL;
+    if (dsx_revision_at(dir, &revision, &why) != DS_OK) {
+        ds_status st = ds_fail(err, DS_ERR_DAMAGED, "'%s': %s", dir, why);
+        free(why);
+        return st;
+    }
+    char *path = ds_xasprintf("%s/" MANIFEST_NAME ".tmp", dir);
+    char *final = ds_xasprintf("%s/" MANIFEST_NAME, dir);
     FILE *f = fopen(path, "w");
     DIR *d = opendir(dir);
-    int ok = f && d;
+    int ok = f && d && fprintf(f, MANIFEST_HEADER " %lu\n", revision) > 0;
     struct dirent *e;
     int files = 0;
     while (ok && (e = readdir(d)) != NULL) {
-        if (!is_table_file(e->d_name)) continue;
-        char *file = ds_xasprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        ok = stat(file, &st) == 0 &&
-             fprintf(f, "%s %lld %lld %ld\n", e->d_name, (long long)st.st_size,
-                     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec) > 0;
-        free(file);
+        if (!is_table_file(e->d_name) ||
+            strcmp(e->d_name, MANIFEST_NAME ".tmp") == 0)
+            continue;
+        ok = manifest_line(f, dir, e->d_name);
         files++;
     }
     /* The count at the end shows the list was not cut short. */
     if (ok) ok = fprintf(f, "end %d\n", files) > 0;
     if (d) closedir(d);
+    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0)) ok = 0;
     if (f && fclose(f) != 0) ok = 0;
+    if (ok) ok = rename(path, final) == 0;
+    ds_status st = ok ? DS_OK
+                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s",
+                                final, strerror(errno));
+    if (!ok) unlink(path);
     free(path);
-    return ok ? 0 : -1;
+    free(final);
+    return st;
 }
 
-/* Compare one manifest line "name size sec nsec" with the file. */
-static char *verify_entry(const char *dir, const char *line)
+/* Compare one manifest line with the file; *same_file is cleared when the
+ * file is not the one hashed (it was judged by its digest). */
+static char *verify_entry(const char *dir, const char *line, int *same_file)
 {
-    char name[256];
+    char name[256], hex[64];
     long long size, sec;
     long nsec;
-    if (sscanf(line, "%255s %lld %lld %ld", name, &size, &sec, &nsec) != 4)
+    unsigned long long ino;
+    ds_digest want, have;
+    if (sscanf(line, "%255s %lld %lld %ld %llu %63s", name, &size, &sec,
+               &nsec, &ino, hex) != 6 ||
+        !ds_digest_parse(hex, strlen(hex), &want))
         return ds_xstrdup("its file list (" MANIFEST_NAME ") is damaged");
     char *file = ds_xasprintf("%s/%s", dir, name), *err = NULL;
     struct stat st;
-    if (stat(file, &st) != 0)
+    if (stat(file, &st) != 0) {
         err = ds_xasprintf("%s is missing", name);
-    else if ((long long)st.st_size != size ||
-             (long long)st.st_mtim.tv_sec != sec || st.st_mtim.tv_nsec != nsec)
+    } else if ((long long)st.st_size != size) {
         err = ds_xasprintf("%s was changed after the index was built", name);
+    } else if ((long long)st.st_mtim.tv_sec != sec ||
+               st.st_mtim.tv_nsec != nsec ||
+               (unsigned long long)st.st_ino != ino) {
+        *same_file = 0;
+        if (ds_digest_file(file, &have, NULL) != DS_OK ||
+            !ds_digest_equal(&want, &have))
+            err = ds_xasprintf("%s was changed after the index was built",
+                               name);
+    }
     free(file);
     return err;
 }
 
-/* The first difference between the files of the generation in `dir` and
- * its manifest (malloc'd), or NULL. */
-static char *manifest_difference(const char *dir, FILE *f)
+/* The first difference between the files in `dir` and its manifest
+ * (malloc'd), or NULL; a manifest older than `db_revision` is not
+ * judged by (see above). */
+static char *manifest_difference(const char *dir, FILE *f,
+                                 unsigned long db_revision, int *same_files)
 {
     char line[512], *why = NULL;
+    unsigned long revision;
+    char end;
+    if (!fgets(line, sizeof line, f) ||
+        sscanf(line, MANIFEST_HEADER " %lu%c", &revision, &end) != 2)
+        return ds_xstrdup("its file list (" MANIFEST_NAME ") is damaged");
+    if (db_revision > revision) return NULL;
     int files = 0, listed = -1;
-    while (!why && listed < 0 && fgets(line, sizeof line, f)) {
+    while (!why && fgets(line, sizeof line, f)) {
         if (sscanf(line, "end %d", &listed) == 1) break;
-        why = verify_entry(dir, line);
+        why = verify_entry(dir, line, same_files);
         files++;
     }
     /* The count at the end shows the list was not cut short. */
@@ -337,16 +387,17 @@ static char *manifest_difference(const char *dir, FILE *f)
     return why;
 }
 
-/* Check the files of the generation in `dir` against its manifest. */
-static ds_status verify_generation(const char *dir, char **err)
+static ds_status verify_generation(const char *dir, unsigned long revision,
+                                   int *same_files, char **err)
 {
     char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
     FILE *f = fopen(path, "r");
     free(path);
+    *same_files = 1;
     if (!f)
         return ds_fail(err, DS_ERR_VERSION,
                        "its file list (" MANIFEST_NAME ") is missing");
-    char *why = manifest_difference(dir, f);
+    char *why = manifest_difference(dir, f, revision, same_files);
     fclose(f);
     if (!why) return DS_OK;
     if (err) *err = why;
@@ -354,22 +405,103 @@ static ds_status verify_generation(const char *dir, char **err)
     return DS_ERR_DAMAGED;
 }
 
-ds_status ds_store_verify(const char *index_dir, char **err)
+ds_status ds_store_verify(const char *gen_path, unsigned long revision,
+                          char **err)
 {
-    /* `current` is resolved once per check, so a rebuild publishing
-     * meanwhile cannot mix two generations' files (seen once in 1,000
-     * searches racing rebuilds); when one did publish, the new generation
-     * is checked instead. */
-    for (int attempt = 0;; attempt++) {
-        unsigned long gen = current_gen(index_dir);
-        char *dir = gen ? ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, gen)
-                        : ds_store_current_path(index_dir);
-        ds_status st = verify_generation(dir, err);
-        free(dir);
-        if (st == DS_OK || attempt == 2 || current_gen(index_dir) == gen)
-            return st;
-        if (err) free(*err);
+    int same_files;
+    return verify_generation(gen_path, revision, &same_files, err);
+}
+
+int ds_store_is_sealed(const char *gen_path)
+{
+    unsigned long revision = 0, sealed = 0;
+    char *path = ds_xasprintf("%s/" MANIFEST_NAME, gen_path), line[128];
+    FILE *f = fopen(path, "r");
+    free(path);
+    char end;
+    int ok = f && fgets(line, sizeof line, f) &&
+             sscanf(line, MANIFEST_HEADER " %lu%c", &sealed, &end) == 2 &&
+             dsx_revision_at(gen_path, &revision, NULL) == DS_OK &&
+             sealed == revision;
+    if (f) fclose(f);
+    int same_files = 0;
+    return ok &&
+           verify_generation(gen_path, revision, &same_files, NULL) == DS_OK &&
+           same_files;
+}
+
+char *ds_store_served_path(const char *index_dir)
+{
+    unsigned long gen = current_gen(index_dir);
+    return gen ? ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, gen)
+               : NULL;
+}
+
+/* ---- Readers ---- */
+
+/* Remove generation `path` unless a reader holds it; 1 when removed. */
+static int remove_if_unread(const char *path)
+{
+    char *readers = ds_xasprintf("%s/" READERS_NAME, path);
+    int fd = open(readers, O_RDONLY | O_CLOEXEC);
+    free(readers);
+    int removable = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (removable) ds_remove_dir(path);
+    if (fd >= 0) close(fd);
+    return removable;
+}
+
+ds_status ds_store_hold(const char *index_dir, ds_generation *gen)
+{
+    memset(gen, 0, sizeof *gen);
+    gen->fd = -1;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        unsigned long n = current_gen(index_dir);
+        if (!n) break;
+        char *path = ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, n);
+        char *readers = ds_xasprintf("%s/" READERS_NAME, path);
+        int fd = open(readers, O_RDONLY | O_CLOEXEC);
+        free(readers);
+        struct stat st;
+        /* Held once locked while it still exists: a writer removes a
+         * generation only while it holds that lock itself. */
+        if (fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) == 0 &&
+            stat(path, &st) == 0) {
+            gen->path = path;
+            gen->fd = fd;
+            return DS_OK;
+        }
+        if (fd >= 0) close(fd);
+        if (current_gen(index_dir) == n && stat(path, &st) == 0) {
+            gen->path = path; /* not ours to protect (no readers file) */
+            return DS_OK;
+        }
+        free(path); /* replaced meanwhile: take the new one */
     }
+    /* `current` names no generation: opening it says what is wrong. */
+    gen->path = ds_store_current_path(index_dir);
+    return DS_OK;
+}
+
+void ds_store_release(const char *index_dir, ds_generation *gen)
+{
+    if (!gen->path) return;
+    if (gen->fd >= 0) {
+        close(gen->fd);
+        char *served = ds_store_served_path(index_dir);
+        /* Superseded, and read by no one else: it goes now. */
+        if (served && strcmp(served, gen->path) != 0)
+            (void)remove_if_unread(gen->path);
+        free(served);
+    }
+    free(gen->path);
+    gen->path = NULL;
+    gen->fd = -1;
+}
+
+void ds_rebuild_release(ds_rebuild *rb)
+{
+    release(rb);
 }
 
 ds_status ds_rebuild_publish(ds_rebuild *rb, char **err)
@@ -378,21 +510,27 @@ ds_status ds_rebuild_publish(ds_rebuild *rb, char **err)
     char *current = ds_store_current_path(rb->index_dir);
     char target[64];
     snprintf(target, sizeof target, GEN_PREFIX "%06lu", rb->gen);
-    unsigned long old = current_gen(rb->index_dir);
-    ds_status st = DS_OK;
+    char *readers = ds_xasprintf("%s/" READERS_NAME, rb->gen_path);
+    int fd = open(readers, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    free(readers);
+    ds_status st = fd >= 0 ? ds_store_seal(rb->gen_path, err)
+                           : ds_fail(err, DS_ERR_IO, "cannot write in '%s': "
+                                     "%s", rb->gen_path, strerror(errno));
+    if (fd >= 0) close(fd);
     unlink(next);
-    if (write_manifest(rb->gen_path) != 0 || sync_dir(rb->gen_path) != 0) {
+    if (st == DS_OK && sync_dir(rb->gen_path) != 0) {
         st = ds_fail(err, DS_ERR_IO, "cannot sync '%s': %s", rb->gen_path,
                      strerror(errno));
-    } else if (symlink(target, next) != 0 || rename(next, current) != 0) {
+    } else if (st == DS_OK &&
+               (symlink(target, next) != 0 || rename(next, current) != 0)) {
         st = ds_fail(err, DS_ERR_IO, "cannot publish '%s': %s", current,
                      strerror(errno));
         unlink(next);
-    } else {
+    } else if (st == DS_OK) {
         /* Published: a failure to sync the folder's entry now only risks
          * the swap on a crash, which leaves the old index served. */
         (void)sync_dir(rb->index_dir);
-        prune_generations(rb->index_dir, rb->gen, old);
+        prune_generations(rb->index_dir, rb->gen);
     }
     free(next);
     free(current);

@@ -7,14 +7,18 @@
  *   INDEX/current            symlink to the generation being served
  *   INDEX/gen-NNNNNN/        one complete Xapian database per generation,
  *                            with a manifest of its files (ds_store_verify)
+ *                            and a `readers` file each reader holds a
+ *                            shared flock() on (ds_store_hold)
  *
  * A rebuild writes a new generation beside the served one, syncs it, and
  * swaps it in by renaming a new `current` symlink over the old one
  * (rename(2) is atomic), so a search sees the old index or the new one,
  * never a partial one.  A killed rebuild leaves `current` untouched, and
- * its lock dies with its process.  The previous generation is kept until
- * the next rebuild so searches that opened it just before a swap finish;
- * older ones and abandoned partial ones are removed by the next rebuild.
+ * its lock dies with its process.  A superseded generation is removed as
+ * soon as no reader holds it: by the rebuild that superseded it, or by its
+ * last reader (ds_store_release); abandoned partial ones by the next
+ * build.  An update (update.h) changes the served generation in place, in
+ * one Xapian transaction, under the same lock, then seals it again.
  */
 #ifndef DEALSEARCH_STORE_H
 #define DEALSEARCH_STORE_H
@@ -49,11 +53,42 @@ ds_status ds_rebuild_publish(ds_rebuild *rb, char **err);
 /* Remove the new generation and unlock, leaving the old index served. */
 void ds_rebuild_abort(ds_rebuild *rb);
 
-/* Check the served generation's files are as the build left them (its
- * manifest of sizes and modification times).  Fails with a description
- * of the first difference: DS_ERR_VERSION when there is no manifest at
- * all (an index from before manifests), else DS_ERR_DAMAGED. */
-ds_status ds_store_verify(const char *index_dir, char **err);
+/* Unlock after an update (the served generation stays). */
+void ds_rebuild_release(ds_rebuild *rb);
+
+/* The served generation's directory (malloc'd), or NULL when none. */
+char *ds_store_served_path(const char *index_dir);
+
+/* A generation held for reading: no writer removes it meanwhile. */
+typedef struct {
+    char *path;   /* its directory: the database to open */
+    int fd;       /* its readers file, flock()ed shared; -1: none */
+} ds_generation;
+
+/* Hold the served generation (resolving `current` again if a rebuild
+ * swaps it meanwhile).  Cannot fail: when `current` names no generation,
+ * gen->path is INDEX/current and opening it reports the problem. */
+ds_status ds_store_hold(const char *index_dir, ds_generation *gen);
+
+/* Let go of it; if it is superseded and no one else holds it, remove it
+ * (when the folder can be written). */
+void ds_store_release(const char *index_dir, ds_generation *gen);
+
+/* Write the generation's manifest: every file's size, time, inode and
+ * content digest, and the database revision they hold.  DS_ERR_IO. */
+ds_status ds_store_seal(const char *gen_path, char **err);
+
+/* Is the manifest of the generation at `gen_path` current: sealed at the
+ * database's revision, with every file the one it hashed? */
+int ds_store_is_sealed(const char *gen_path);
+
+/* Check the generation's files hold what its manifest says, the database
+ * being at `revision` (a manifest older than that is not judged by: an
+ * update is sealing it).  A file that is not the one hashed (a copy) is
+ * hashed again.  Fails with a description of the first difference:
+ * DS_ERR_VERSION when there is no manifest, else DS_ERR_DAMAGED. */
+ds_status ds_store_verify(const char *gen_path, unsigned long revision,
+                          char **err);
 
 /* Remove `path` and everything in it (a generation, a shard). */
 void ds_remove_dir(const char *path);

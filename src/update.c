@@ -1,0 +1,823 @@
+/* update.c — see update.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "update.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "changes.h"
+#include "filerec.h"
+#include "neardup.h"
+#include "ranking.h"
+#include "record.h"
+#include "scan.h"
+#include "schema.h"
+#include "shard.h"
+#include "util.h"
+
+/* A passage an update indexes: where it comes from and the document it
+ * becomes. */
+typedef struct {
+    const ds_corpus_doc *doc;
+    size_t passage;          /* 0-based in its article */
+    unsigned docid;
+    unsigned long length;
+    ds_neardup_sig sig;
+} new_passage;
+
+/* An existing document the update keeps but changes. */
+typedef struct {
+    unsigned docid;
+    ds_record rec;           /* as it will be (decoded, then edited) */
+    const char *old_source;  /* renamed from (borrowed), or NULL */
+    int record_changed;
+} kept_doc;
+
+/* Everything an update plans before it writes anything. */
+typedef struct {
+    const ds_update_params *p;
+    dsx_writer *w;
+    ds_filerecs recs;            /* as the index has them */
+    ds_changes changes;
+    ds_filerec *new_recs;        /* records to write, by change */
+    ds_corpus_doc *docs;         /* the files read, by change */
+    new_passage *adds;
+    size_t n_adds, cap_adds;
+    kept_doc *kept;
+    size_t n_kept, cap_kept;
+    unsigned *deletes;
+    size_t n_deletes, cap_deletes;
+    /* Per docid (0 .. max_docid): signature and near-copy group as the
+     * update leaves them; `live` marks documents of the updated index. */
+    ds_neardup_sig *sigs;
+    unsigned long *groups, *new_groups;
+    unsigned char *live;
+    unsigned max_docid, next_docid;
+    /* Statistics, as they change. */
+    double total_length;
+    unsigned long passages, dated;
+    unsigned long n_retired;     /* documents whose passage went */
+    ds_analyzer *count_out;      /* counts the retired passages' words */
+    ds_analyzer *count_in;       /* and the new ones' */
+    ds_buf scratch;
+    ds_reader *reader;
+    ds_passage_job job;
+    char *reason;                /* why only a full build will do */
+} plan;
+
+#define GROW(arr, n, cap)                                                    \
+    do {                                                                     \
+        if ((n) == (cap)) {                                                  \
+            (cap) = (cap) ? 2 * (cap) : 64;                                  \
+            (arr) = ds_xrealloc((arr), (cap) * sizeof *(arr));               \
+        }                                                                    \
+    } while (0)
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void notify(const plan *pl, const char *msg)
+{
+    if (pl->p->notice) pl->p->notice(pl->p->notice_ctx, msg);
+}
+
+/* ---- Reading what the index holds ---- */
+
+static ds_status get_meta(plan *pl, const char *key, char **value, char **err)
+{
+    return dsx_writer_get_metadata(pl->w, key, value, err);
+}
+
+/* Why the settings the index was built with rule an update out, or NULL. */
+static char *settings_differ(plan *pl, char **err, ds_status *st)
+{
+    static const struct {
+        const char *key, *why;
+    } reasons[] = {{DS_META_FORMAT, "the index format changed"},
+                   {DS_META_ANALYSIS, "the analysis changed"},
+                   {DS_META_READER, "the reader changed"},
+                   {DS_META_CORPUS, "the corpus is another one"},
+                   {DS_META_SYNONYMS, "the synonyms changed"}};
+    for (size_t i = 0; i < pl->p->n_expect && *st == DS_OK; i++) {
+        char *have = NULL;
+        *st = get_meta(pl, pl->p->expect[i][0], &have, err);
+        int same = *st == DS_OK && strcmp(have, pl->p->expect[i][1]) == 0;
+        free(have);
+        if (*st != DS_OK || same) continue;
+        for (size_t r = 0; r < sizeof reasons / sizeof *reasons; r++)
+            if (strcmp(reasons[r].key, pl->p->expect[i][0]) == 0)
+                return ds_xstrdup(reasons[r].why);
+        return ds_xasprintf("%s changed", pl->p->expect[i][0]);
+    }
+    return NULL;
+}
+
+/* The stored normalisation, passage count, dated count and total length. */
+static ds_status read_counts(plan *pl, dsx_length_norm *norm, char **err)
+{
+    char *lengths = NULL, *passages = NULL, *dated = NULL, *total = NULL;
+    ds_status st = get_meta(pl, DS_META_LENGTHS, &lengths, err);
+    if (st == DS_OK) st = get_meta(pl, DS_META_PASSAGES, &passages, err);
+    if (st == DS_OK) st = get_meta(pl, DS_META_DATED, &dated, err);
+    if (st == DS_OK) st = get_meta(pl, DS_META_LENGTH_TOTAL, &total, err);
+    if (st == DS_OK && (ds_length_norm_parse(lengths, norm) != DS_OK ||
+                        !*total))
+        pl->reason = ds_xstrdup("the index has no record of its lengths");
+    else if (st == DS_OK && (fabs(norm->b - pl->p->b) > 1e-12 ||
+                             fabs(norm->min_normlen - pl->p->min_normlen) >
+                                 1e-12))
+        pl->reason = ds_xstrdup("BM25's length settings changed");
+    if (st == DS_OK) {
+        pl->passages = strtoul(passages, NULL, 10);
+        pl->dated = strtoul(dated, NULL, 10);
+        pl->total_length = strtod(total, NULL);
+    }
+    free(lengths);
+    free(passages);
+    free(dated);
+    free(total);
+    return st;
+}
+
+/* The signatures and groups of every document, as committed. */
+typedef struct {
+    plan *pl;
+    int groups;              /* reading groups, else signatures */
+} value_reader;
+
+static void ensure_docid(plan *pl, unsigned docid)
+{
+    if (docid <= pl->max_docid) return;
+    unsigned old = pl->max_docid, cap = docid + docid / 4 + 16;
+    pl->sigs = ds_xrealloc(pl->sigs, ((size_t)cap + 1) * sizeof *pl->sigs);
+    pl->groups = ds_xrealloc(pl->groups, ((size_t)cap + 1) * sizeof *pl->groups);
+    pl->live = ds_xrealloc(pl->live, (size_t)cap + 1);
+    for (size_t d = (size_t)old + 1; d <= cap; d++) {
+        memset(&pl->sigs[d], 0, sizeof pl->sigs[d]);
+        pl->groups[d] = 0;
+        pl->live[d] = 0;
+    }
+    if (old == 0) { /* docid 0 is never used */
+        memset(&pl->sigs[0], 0, sizeof pl->sigs[0]);
+        pl->groups[0] = 0;
+        pl->live[0] = 0;
+    }
+    pl->max_docid = cap;
+}
+
+static int take_value(void *ctx, unsigned docid, const char *data, size_t len)
+{
+    value_reader *vr = ctx;
+    plan *pl = vr->pl;
+    ensure_docid(pl, docid);
+    if (vr->groups)
+        pl->groups[docid] = strtoul(data, NULL, 10) * (len > 0);
+    else
+        ds_neardup_sig_decode(data, len, &pl->sigs[docid]);
+    return 0;
+}
+
+static ds_status read_values(plan *pl, char **err)
+{
+    unsigned last = 0;
+    ds_status st = dsx_writer_last_docid(pl->w, &last, err);
+    if (st != DS_OK) return st;
+    ensure_docid(pl, last);
+    pl->next_docid = last + 1;
+    value_reader vr = {pl, 0};
+    st = dsx_writer_each_value(pl->w, DS_SLOT_SIGNATURE, take_value, &vr, err);
+    vr.groups = 1;
+    if (st == DS_OK)
+        st = dsx_writer_each_value(pl->w, DS_SLOT_GROUP, take_value, &vr, err);
+    return st;
+}
+
+/* ---- Planning ---- */
+
+/* Decode document `docid`'s record. */
+static ds_status read_record(plan *pl, unsigned docid, ds_record *rec,
+                             char **err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    ds_status st = dsx_writer_get_value(pl->w, docid, DS_SLOT_RECORD, &data,
+                                        &len, err);
+    if (st == DS_OK && ds_record_decode(data, len, rec) != DS_OK)
+        st = ds_fail(err, DS_ERR_DAMAGED, "document %u has no readable record",
+                     docid);
+    free(data);
+    return st;
+}
+
+/* Count (for the spelling table) and measure a passage's indexed text. */
+static unsigned long count_passage(plan *pl, ds_analyzer *counter,
+                                   const char *heading,
+                                   const char *text, size_t len,
+                                   const char *title, int title_is_text,
+                                   const char *author, ds_neardup_sig *sig)
+{
+    ds_indexed_text_set(&pl->job.text, heading, text, len, title,
+                        title_is_text, author);
+    ds_neardup_sig scratch;
+    ds_scan_count_words(counter, &pl->job.text, sig ? sig : &scratch);
+    return ds_passage_job_length(&pl->job);
+}
+
+/* A document leaves the index: its words, length and date go. */
+static void retire(plan *pl, unsigned docid, const ds_record *rec)
+{
+    pl->total_length -= (double)count_passage(
+        pl, pl->count_out, rec->heading, rec->text, rec->text_len, rec->title,
+        rec->title_in_text, rec->author, NULL);
+    pl->passages--;
+    pl->n_retired++;
+    pl->dated -= rec->date != NULL;
+    pl->live[docid] = 0;
+}
+
+/* The passage's content as indexed: equal keys, equal documents (but for
+ * the record's number and line, and the group). */
+static int same_content(const ds_record *rec, const ds_corpus_doc *d,
+                        size_t i)
+{
+    const ds_article *a = &d->article;
+    const ds_passage *p = &a->items[i];
+    const char *date = a->date[0] ? a->date : NULL;
+#define SAME(x, y) ((!(x) && !(y)) || ((x) && (y) && strcmp((x), (y)) == 0))
+    return rec->text_len == p->len && memcmp(rec->text, p->text, p->len) == 0 &&
+           SAME(rec->heading, p->heading) && SAME(rec->title, a->title) &&
+           SAME(rec->author, a->author) && SAME(rec->date, date) &&
+           !rec->title_in_text == !(a->title && d->title_is_text);
+#undef SAME
+}
+
+static void add_kept(plan *pl, unsigned docid, ds_record *rec,
+                     const char *old_source, int changed)
+{
+    GROW(pl->kept, pl->n_kept, pl->cap_kept);
+    kept_doc *k = &pl->kept[pl->n_kept++];
+    k->docid = docid;
+    k->rec = *rec;
+    k->old_source = old_source;
+    k->record_changed = changed;
+}
+
+/* A passage to index as document `docid` (counted in). */
+static void add_new(plan *pl, const ds_corpus_doc *d, size_t i,
+                    unsigned docid)
+{
+    GROW(pl->adds, pl->n_adds, pl->cap_adds);
+    new_passage *np = &pl->adds[pl->n_adds++];
+    const ds_article *a = &d->article;
+    const ds_passage *p = &a->items[i];
+    np->doc = d;
+    np->passage = i;
+    np->docid = docid;
+    np->length = count_passage(pl, pl->count_in, p->heading, p->text, p->len, a->title,
+                               a->title && d->title_is_text, a->author,
+                               &np->sig);
+    pl->total_length += (double)np->length;
+    pl->passages++;
+    pl->dated += a->date[0] != '\0';
+    ensure_docid(pl, docid);
+    pl->sigs[docid] = np->sig;
+    pl->live[docid] = 1;
+}
+
+static void add_delete(plan *pl, unsigned docid)
+{
+    GROW(pl->deletes, pl->n_deletes, pl->cap_deletes);
+    pl->deletes[pl->n_deletes++] = docid;
+}
+
+/* The file's passages against its old documents: a passage whose content
+ * an old document holds keeps it; the rest are indexed into the old
+ * documents left over, then new ones; old documents still left are
+ * deleted.  `out` gets the docids in passage order. */
+static ds_status plan_file(plan *pl, const ds_corpus_doc *d,
+                           const ds_filerec *old, ds_filerec *out,
+                           char **err)
+{
+    size_t n_old = old ? old->n : 0, n_new = d->article.count;
+    ds_record *recs = ds_xmalloc((n_old + 1) * sizeof *recs);
+    unsigned char *used = ds_xmalloc(n_old + 1);
+    memset(used, 0, n_old + 1);
+    ds_status st = DS_OK;
+    size_t loaded = 0;
+    for (; loaded < n_old && st == DS_OK; loaded++)
+        st = read_record(pl, old->docids[loaded], &recs[loaded], err);
+    out->docids = ds_xmalloc((n_new + 1) * sizeof *out->docids);
+    out->n = n_new;
+    size_t *fresh = ds_xmalloc((n_new + 1) * sizeof *fresh), n_fresh = 0;
+    for (size_t i = 0; i < n_new && st == DS_OK; i++) {
+        size_t j = 0;
+        while (j < n_old && (used[j] || !same_content(&recs[j], d, i))) j++;
+        if (j == n_old) {
+            fresh[n_fresh++] = i;
+            continue;
+        }
+        used[j] = 1;
+        out->docids[i] = old->docids[j];
+        const ds_passage *p = &d->article.items[i];
+        int moved = recs[j].passage != i + 1 || recs[j].line != p->first_line;
+        recs[j].passage = i + 1;
+        recs[j].line = p->first_line;
+        add_kept(pl, old->docids[j], &recs[j], NULL, moved);
+        memset(&recs[j], 0, sizeof recs[j]); /* owned by the kept doc */
+    }
+    size_t spare = 0;
+    for (size_t f = 0; f < n_fresh && st == DS_OK; f++) {
+        while (spare < n_old && used[spare]) spare++;
+        unsigned docid = spare < n_old ? old->docids[spare] : pl->next_docid++;
+        if (spare < n_old) {
+            used[spare] = 1;
+            retire(pl, docid, &recs[spare]);
+        }
+        out->docids[fresh[f]] = docid;
+        add_new(pl, d, fresh[f], docid);
+    }
+    for (size_t j = 0; j < n_old && st == DS_OK; j++)
+        if (!used[j]) {
+            retire(pl, old->docids[j], &recs[j]);
+            add_delete(pl, old->docids[j]);
+        }
+    for (size_t j = 0; j < loaded; j++) ds_record_free(&recs[j]);
+    free(recs);
+    free(used);
+    free(fresh);
+    return st;
+}
+
+/* A renamed file: its documents change their source only. */
+static ds_status plan_rename(plan *pl, const ds_filerec *old,
+                             const char *source, ds_filerec *out, char **err)
+{
+    out->docids = ds_xmalloc((old->n + 1) * sizeof *out->docids);
+    out->n = old->n;
+    ds_status st = DS_OK;
+    for (size_t j = 0; j < old->n && st == DS_OK; j++) {
+        ds_record rec;
+        st = read_record(pl, old->docids[j], &rec, err);
+        if (st != DS_OK) break;
+        free(rec.source);
+        rec.source = ds_xstrdup(source);
+        out->docids[j] = old->docids[j];
+        add_kept(pl, old->docids[j], &rec, old->source, 1);
+    }
+    return st;
+}
+
+static ds_status plan_removal(plan *pl, const ds_filerec *old, char **err)
+{
+    ds_status st = DS_OK;
+    for (size_t j = 0; j < old->n && st == DS_OK; j++) {
+        ds_record rec;
+        st = read_record(pl, old->docids[j], &rec, err);
+        if (st != DS_OK) break;
+        retire(pl, old->docids[j], &rec);
+        add_delete(pl, old->docids[j]);
+        ds_record_free(&rec);
+    }
+    return st;
+}
+
+/* Read a changed or added file; one that cannot be read now is left as
+ * the index has it (and reported). */
+static int read_entry(plan *pl, size_t k, ds_index_stats *stats)
+{
+    const ds_change *c = &pl->changes.items[k];
+    char *why = NULL;
+    if (ds_corpus_read(pl->p->corpus, c->entry, pl->reader, &pl->scratch, 0,
+                       &pl->docs[k], &why) == DS_OK)
+        return 1;
+    char *msg = ds_xasprintf("%s (skipped)", why);
+    notify(pl, msg);
+    free(msg);
+    free(why);
+    stats->files_failed++;
+    return 0;
+}
+
+static ds_status plan_change(plan *pl, size_t k, ds_index_stats *stats,
+                             char **err)
+{
+    const ds_change *c = &pl->changes.items[k];
+    ds_filerec *out = &pl->new_recs[k];
+    const char *name = c->kind == DS_CHANGE_REMOVED
+                           ? c->rec->source
+                           : ds_corpus_entry_name(pl->p->corpus, c->entry);
+    out->source = ds_xstrdup(name);
+    out->stamp = c->stamp;
+    switch (c->kind) {
+    case DS_CHANGE_REMOVED:
+        stats->removed++;
+        return plan_removal(pl, c->rec, err);
+    case DS_CHANGE_RENAMED:
+        stats->renamed++;
+        return plan_rename(pl, c->rec, name, out, err);
+    case DS_CHANGE_TOUCHED:
+        stats->touched++;
+        out->docids = ds_xmalloc((c->rec->n + 1) * sizeof *out->docids);
+        memcpy(out->docids, c->rec->docids, c->rec->n * sizeof *out->docids);
+        out->n = c->rec->n;
+        return DS_OK;
+    default:
+        break;
+    }
+    if (!read_entry(pl, k, stats)) { /* keep what the index has */
+        free(out->source);
+        out->source = NULL;
+        return DS_OK;
+    }
+    out->stamp = pl->docs[k].stamp;
+    if (c->kind == DS_CHANGE_ADDED) stats->added++;
+    else stats->changed++;
+    stats->files++;
+    stats->corpus_bytes += pl->docs[k].bytes;
+    return plan_file(pl, &pl->docs[k], c->rec, out, err);
+}
+
+/* ---- Near-copy groups, over the whole corpus ---- */
+
+/* The corpus's records after the update, in corpus order: the untouched
+ * ones and the new ones. */
+static const ds_filerec **records_after(plan *pl, size_t *n)
+{
+    size_t cap = pl->recs.count + pl->changes.count + 1, count = 0;
+    const ds_filerec **all = ds_xmalloc(cap * sizeof *all);
+    unsigned char *replaced = ds_xmalloc(pl->recs.count + 1);
+    memset(replaced, 0, pl->recs.count + 1);
+    for (size_t k = 0; k < pl->changes.count; k++) {
+        const ds_change *c = &pl->changes.items[k];
+        if (c->rec && pl->new_recs[k].source != NULL)
+            replaced[c->rec - pl->recs.items] = 1;
+        if (c->kind == DS_CHANGE_REMOVED) replaced[c->rec - pl->recs.items] = 1;
+        if (c->kind != DS_CHANGE_REMOVED && pl->new_recs[k].source)
+            all[count++] = &pl->new_recs[k];
+    }
+    for (size_t r = 0; r < pl->recs.count; r++)
+        if (!replaced[r]) all[count++] = &pl->recs.items[r];
+    free(replaced);
+    qsort(all, count, sizeof *all, ds_filerec_compare_ptr);
+    *n = count;
+    return all;
+}
+
+/* Group every passage again, in corpus order, from the signatures, and
+ * give each group the id of its first passage (as a build does). */
+static unsigned long regroup(plan *pl)
+{
+    size_t n_recs;
+    const ds_filerec **recs = records_after(pl, &n_recs);
+    size_t total = 0;
+    for (size_t r = 0; r < n_recs; r++) total += recs[r]->n;
+    unsigned *order = ds_xmalloc((total + 1) * sizeof *order);
+    unsigned long *numbered = ds_xmalloc((total + 1) * sizeof *numbered);
+    ds_neardup *nd = ds_neardup_new();
+    size_t at = 0;
+    for (size_t r = 0; r < n_recs; r++)
+        for (size_t j = 0; j < recs[r]->n; j++) {
+            order[at] = recs[r]->docids[j];
+            numbered[at++] =
+                ds_neardup_add_signed(nd, &pl->sigs[recs[r]->docids[j]]);
+        }
+    unsigned long shared = ds_neardup_shared_groups(nd);
+    ds_neardup_free(nd);
+    ds_group_ids ids;
+    ds_group_ids_init(&ids, numbered, total);
+    pl->new_groups = ds_xmalloc(((size_t)pl->max_docid + 1) *
+                                sizeof *pl->new_groups);
+    memset(pl->new_groups, 0,
+           ((size_t)pl->max_docid + 1) * sizeof *pl->new_groups);
+    at = 0;
+    for (size_t r = 0; r < n_recs; r++)
+        for (size_t j = 0; j < recs[r]->n; j++, at++)
+            ds_group_ids_name(&ids, at, recs[r]->source, j + 1);
+    for (at = 0; at < total; at++)
+        pl->new_groups[order[at]] = ds_group_ids_get(&ids, at);
+    ds_group_ids_free(&ids);
+    free(order);
+    free(numbered);
+    free(recs);
+    return shared;
+}
+
+/* ---- Writing ---- */
+
+/* The XG term of a group ("" for none). */
+static void group_term(unsigned long group, char *out, size_t size)
+{
+    if (group) snprintf(out, size, DS_PREFIX_GROUP "%lu", group);
+    else out[0] = '\0';
+}
+
+/* Amend a kept document: record, group, and for a renamed file its
+ * source term and value. */
+static ds_status write_kept(plan *pl, kept_doc *k, char **err)
+{
+    unsigned long was = pl->groups[k->docid], now = pl->new_groups[k->docid];
+    if (!k->record_changed && was == now) return DS_OK;
+    char old_g[32], new_g[32], group[24];
+    group_term(was, old_g, sizeof old_g);
+    group_term(now, new_g, sizeof new_g);
+    k->rec.group = now;
+    ds_buf record;
+    ds_buf_init(&record);
+    ds_record_encode(&k->rec, &record);
+    snprintf(group, sizeof group, "%lu", now);
+    char *old_src = k->old_source ? ds_source_term(k->old_source) : NULL;
+    char *new_src = k->old_source ? ds_source_term(k->rec.source) : NULL;
+    dsx_amendment a = {{was != now ? old_g : NULL, old_src},
+                       {was != now && now ? new_g : NULL, new_src},
+                       {{DS_SLOT_RECORD, record.data, record.len},
+                        {DS_SLOT_GROUP, group, now ? strlen(group) : 0},
+                        {DS_SLOT_SOURCE,
+                         new_src ? new_src + strlen(DS_PREFIX_SOURCE) : NULL,
+                         new_src ? strlen(new_src) - strlen(DS_PREFIX_SOURCE)
+                                 : 0}},
+                       k->old_source ? 3 : 2};
+    if (a.remove[0] && !a.remove[0][0]) a.remove[0] = NULL;
+    ds_status st = dsx_writer_amend(pl->w, k->docid, &a, err);
+    free(old_src);
+    free(new_src);
+    ds_buf_free(&record);
+    return st;
+}
+
+static ds_status write_new(plan *pl, ds_shard *shard, const new_passage *np,
+                           char **err)
+{
+    ds_passage_job_prepare(&pl->job, np->doc, np->passage,
+                           pl->new_groups[np->docid], &np->sig);
+    return ds_shard_put(shard, np->docid, &pl->job, err);
+}
+
+/* Words counted in (from new passages) minus words counted out (from
+ * retired ones): the spelling table's change.  Both lists come sorted. */
+typedef struct {
+    char *word;
+    size_t len;
+    long long count;
+} word_count;
+
+typedef struct {
+    word_count *items;
+    size_t n, cap;
+} word_counts;
+
+static int keep_word(void *ctx, const ds_word_entry *e)
+{
+    word_counts *wc = ctx;
+    if (!e->count) return 0; /* cached before counting began */
+    GROW(wc->items, wc->n, wc->cap);
+    wc->items[wc->n++] = (word_count){ds_xstrndup(e->word, e->word_len),
+                                      e->word_len, (long long)e->count};
+    return 0;
+}
+
+static void free_counts(word_counts *wc)
+{
+    for (size_t i = 0; i < wc->n; i++) free(wc->items[i].word);
+    free(wc->items);
+}
+
+static int compare_words(const word_count *a, const word_count *b)
+{
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->word, b->word, n);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static ds_status apply_spelling(plan *pl, word_counts *out, word_counts *in,
+                                char **err)
+{
+    size_t i = 0, o = 0;
+    ds_status st = DS_OK;
+    while (st == DS_OK && (i < in->n || o < out->n)) {
+        int c = i == in->n    ? 1
+                : o == out->n ? -1
+                              : compare_words(&in->items[i], &out->items[o]);
+        const word_count *w = c <= 0 ? &in->items[i] : &out->items[o];
+        long long net = (c <= 0 ? in->items[i].count : 0) -
+                        (c >= 0 ? out->items[o].count : 0);
+        if (net > 0)
+            st = dsx_writer_add_spelling(pl->w, w->word, w->len,
+                                         (unsigned long)net, err);
+        else if (net < 0)
+            st = dsx_writer_remove_spelling(pl->w, w->word, w->len,
+                                            (unsigned long)-net, err);
+        i += c <= 0;
+        o += c >= 0;
+    }
+    return st;
+}
+
+static ds_status write_records(plan *pl, char **err)
+{
+    ds_buf value;
+    ds_buf_init(&value);
+    ds_status st = DS_OK;
+    for (size_t k = 0; k < pl->changes.count && st == DS_OK; k++) {
+        const ds_change *c = &pl->changes.items[k];
+        const ds_filerec *r = &pl->new_recs[k];
+        if (c->rec && (c->kind == DS_CHANGE_REMOVED ||
+                       c->kind == DS_CHANGE_RENAMED)) {
+            char *key = ds_filerec_key(c->rec->source);
+            st = dsx_writer_set_metadata(pl->w, key, "", err);
+            free(key);
+        }
+        if (st != DS_OK || c->kind == DS_CHANGE_REMOVED || !r->source)
+            continue;
+        char *key = ds_filerec_key(r->source);
+        ds_filerec_encode(r, &value);
+        st = dsx_writer_set_metadata(pl->w, key, value.data, err);
+        free(key);
+    }
+    ds_buf_free(&value);
+    return st;
+}
+
+static ds_status write_counts(plan *pl, unsigned long shared, char **err)
+{
+    char passages[32], dated[32], groups[32], total[48];
+    snprintf(passages, sizeof passages, "%lu", pl->passages);
+    snprintf(dated, sizeof dated, "%lu", pl->dated);
+    snprintf(groups, sizeof groups, "%lu", shared);
+    snprintf(total, sizeof total, "%.0f", pl->total_length);
+    const char *const pairs[][2] = {{DS_META_PASSAGES, passages},
+                                    {DS_META_DATED, dated},
+                                    {DS_META_GROUPS, groups},
+                                    {DS_META_LENGTH_TOTAL, total}};
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < 4 && st == DS_OK; i++)
+        st = dsx_writer_set_metadata(pl->w, pairs[i][0], pairs[i][1], err);
+    return st;
+}
+
+/* Write everything planned, in one transaction. */
+static ds_status write_plan(plan *pl, const dsx_length_norm *norm,
+                            unsigned long shared, word_counts *out,
+                            word_counts *in, char **err)
+{
+    ds_shard *shard = NULL;
+    ds_status st = ds_shard_attach(pl->w, pl->p->analyzer, pl->p->synonyms,
+                                   norm, &shard, err);
+    for (size_t i = 0; i < pl->n_deletes && st == DS_OK; i++)
+        st = dsx_writer_delete_doc(pl->w, pl->deletes[i], err);
+    for (size_t i = 0; i < pl->n_adds && st == DS_OK; i++)
+        st = write_new(pl, shard, &pl->adds[i], err);
+    for (size_t i = 0; i < pl->n_kept && st == DS_OK; i++)
+        st = write_kept(pl, &pl->kept[i], err);
+    /* Documents no file changed, whose group did. */
+    for (unsigned d = 1; d <= pl->max_docid && st == DS_OK; d++) {
+        if (!pl->live[d] || pl->groups[d] == pl->new_groups[d]) continue;
+        ds_record rec;
+        st = read_record(pl, d, &rec, err);
+        if (st != DS_OK) break;
+        kept_doc k = {d, rec, NULL, 1};
+        st = write_kept(pl, &k, err);
+        ds_record_free(&k.rec);
+    }
+    ds_shard_close(shard);
+    if (st == DS_OK) st = apply_spelling(pl, out, in, err);
+    if (st == DS_OK) st = write_records(pl, err);
+    if (st == DS_OK) st = write_counts(pl, shared, err);
+    return st;
+}
+
+/* ---- The update ---- */
+
+static void plan_free(plan *pl)
+{
+    ds_filerecs_free(&pl->recs);
+    for (size_t k = 0; k < pl->changes.count; k++) {
+        ds_filerec_free(&pl->new_recs[k]);
+        ds_corpus_doc_free(&pl->docs[k]);
+    }
+    ds_changes_free(&pl->changes);
+    free(pl->new_recs);
+    free(pl->docs);
+    free(pl->adds);
+    for (size_t i = 0; i < pl->n_kept; i++) ds_record_free(&pl->kept[i].rec);
+    free(pl->kept);
+    free(pl->deletes);
+    free(pl->sigs);
+    free(pl->groups);
+    free(pl->new_groups);
+    free(pl->live);
+    ds_analyzer_free(pl->count_out);
+    ds_analyzer_free(pl->count_in);
+    ds_buf_free(&pl->scratch);
+    ds_reader_free(pl->reader);
+    ds_passage_job_free(&pl->job);
+    dsx_writer_destroy(pl->w); /* cancels what was not committed */
+}
+
+/* Which documents are live before the update: those the records list. */
+static void mark_live(plan *pl)
+{
+    for (size_t r = 0; r < pl->recs.count; r++)
+        for (size_t j = 0; j < pl->recs.items[r].n; j++) {
+            ensure_docid(pl, pl->recs.items[r].docids[j]);
+            pl->live[pl->recs.items[r].docids[j]] = 1;
+        }
+}
+
+/* Plan every change; the words of the passages that go out and of those
+ * that come in are counted apart, for the spelling table. */
+static ds_status plan_changes(plan *pl, ds_index_stats *stats,
+                              word_counts *out, word_counts *in, char **err)
+{
+    size_t n = pl->changes.count;
+    pl->new_recs = ds_xmalloc((n + 1) * sizeof *pl->new_recs);
+    pl->docs = ds_xmalloc((n + 1) * sizeof *pl->docs);
+    memset(pl->new_recs, 0, (n + 1) * sizeof *pl->new_recs);
+    memset(pl->docs, 0, (n + 1) * sizeof *pl->docs);
+    ds_analyzer_count_words(pl->count_out, 1);
+    ds_analyzer_count_words(pl->count_in, 1);
+    ds_status st = DS_OK;
+    for (size_t k = 0; k < n && st == DS_OK; k++)
+        st = plan_change(pl, k, stats, err);
+    ds_analyzer_flush_words(pl->count_out, keep_word, out);
+    ds_analyzer_flush_words(pl->count_in, keep_word, in);
+    ds_analyzer_count_words(pl->count_out, 0);
+    ds_analyzer_count_words(pl->count_in, 0);
+    return st;
+}
+
+/* Plan, check the lengths have not drifted too far, regroup, write. */
+static ds_status run_update(plan *pl, ds_index_stats *stats, char **err)
+{
+    dsx_length_norm norm;
+    ds_status st = DS_OK;
+    pl->reason = settings_differ(pl, err, &st);
+    if (st == DS_OK && !pl->reason) st = read_counts(pl, &norm, err);
+    if (st != DS_OK || pl->reason) return st;
+    st = ds_filerecs_load(NULL, pl->w, &pl->recs, err);
+    if (st == DS_OK) st = read_values(pl, err);
+    if (st != DS_OK) return st;
+    mark_live(pl);
+    ds_changes_find(pl->p->corpus, &pl->recs, &pl->changes);
+    if (pl->changes.count == 0) return DS_OK;
+    word_counts out = {0}, in = {0};
+    st = plan_changes(pl, stats, &out, &in, err);
+    double avg = pl->passages ? pl->total_length / (double)pl->passages : 0;
+    if (st == DS_OK && norm.avg_length > 0 &&
+        fabs(avg / norm.avg_length - 1) > DS_MAX_LENGTH_DRIFT)
+        pl->reason = ds_xasprintf(
+            "the average passage length moved %+.1f%% from the %.2f words "
+            "the index was normalised with",
+            100 * (avg / norm.avg_length - 1), norm.avg_length);
+    unsigned long shared = 0;
+    if (st == DS_OK && !pl->reason) shared = regroup(pl);
+    if (st == DS_OK && !pl->reason)
+        st = write_plan(pl, &norm, shared, &out, &in, err);
+    if (st == DS_OK && !pl->reason) {
+        stats->passages_in = pl->n_adds;
+        stats->passages_out = pl->n_retired;
+    }
+    free_counts(&out);
+    free_counts(&in);
+    return st;
+}
+
+ds_status ds_update(const ds_update_params *p, ds_index_stats *stats,
+                    char **reason, char **err)
+{
+    double start = now_seconds();
+    plan pl;
+    memset(&pl, 0, sizeof pl);
+    pl.p = p;
+    *reason = NULL;
+    ds_buf_init(&pl.scratch);
+    pl.reader = ds_reader_new(ds_corpus_get_spec(p->corpus)->reader);
+    pl.count_out = ds_analyzer_new();
+    pl.count_in = ds_analyzer_new();
+    ds_status st = pl.count_out && pl.count_in
+                       ? dsx_writer_open(p->db_path,
+                                         ds_analyzer_stemmer(p->analyzer),
+                                         &pl.w, err)
+                       : ds_fail(err, DS_ERR_INTERNAL,
+                                 "libstemmer has no English stemmer");
+    if (st == DS_OK) st = run_update(&pl, stats, err);
+    if (st == DS_OK && !pl.reason && pl.changes.count)
+        st = dsx_writer_commit(pl.w, err);
+    stats->passages = pl.passages;
+    stats->searchable_seconds = now_seconds() - start;
+    stats->updated = st == DS_OK && !pl.reason;
+    if (st == DS_OK && pl.reason) {
+        *reason = pl.reason;
+        pl.reason = NULL;
+        st = DS_ERR_VERSION;
+    }
+    free(pl.reason);
+    plan_free(&pl);
+    return st;
+}

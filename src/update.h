@@ -1,0 +1,58 @@
+/*
+ * update.h — bringing the served index up to date with its corpus in
+ * place, as one Xapian transaction (the indexer's ds_indexer_update).
+ *
+ * The files that changed (changes.h) are read again; of a changed file
+ * only the passages whose indexed content differs are indexed again (the
+ * others keep their documents, their record amended when their number or
+ * line moved); a renamed file's documents only change their source.
+ * Statistics stay exact: Xapian keeps document and term counts, the
+ * spelling table loses the removed passages' words
+ * (remove_spelling) and gains the new ones', and the passages' total
+ * length is kept in the metadata.  Near-copy groups are computed again
+ * over the whole corpus, in corpus order, from the signatures the
+ * documents store (value DS_SLOT_SIGNATURE), so they are what a full
+ * build finds; a group's id is derived from its first passage
+ * (ds_neardup_group_id), so unaffected groups keep theirs.
+ *
+ * One statistic is not recomputed: the average passage length the wdfs
+ * were normalised with (ranking.h).  New passages are normalised with
+ * the stored one; when the corpus's real average has moved more than
+ * DS_MAX_LENGTH_DRIFT from it, the update is abandoned for a full build.
+ */
+#ifndef DEALSEARCH_UPDATE_H
+#define DEALSEARCH_UPDATE_H
+
+#include "analyzer.h"
+#include "corpus.h"
+#include "dealsearch.h"
+#include "synonyms.h"
+
+/* The relative drift of the average passage length (from the one the
+ * index was normalised with) beyond which an update rebuilds: a score
+ * moves by at most this much (bench/README.md). */
+#define DS_MAX_LENGTH_DRIFT 0.01
+
+typedef struct {
+    const char *db_path;           /* the served generation's database */
+    ds_corpus *corpus;             /* listed; a folder */
+    ds_analyzer *analyzer;
+    const ds_synonyms *synonyms;   /* may be NULL */
+    /* Metadata the index must hold as is (format, analysis, reader,
+     * corpus, synonyms) to be updated rather than rebuilt. */
+    const char *(*expect)[2];
+    size_t n_expect;
+    double b, min_normlen;         /* BM25's, as a build would store them */
+    int verbose;
+    ds_notice_fn notice;
+    void *notice_ctx;
+} ds_update_params;
+
+/* Update the database in place.  DS_OK when it is current (stats filled
+ * in); DS_ERR_VERSION with *reason (malloc'd, e.g. "the synonyms
+ * changed") when only a full build can bring it up to date — nothing was
+ * changed then; any other failure leaves the database as it was. */
+ds_status ds_update(const ds_update_params *p, ds_index_stats *stats,
+                    char **reason, char **err);
+
+#endif
