@@ -30,7 +30,7 @@ void amend(Xapian::Document &doc, const dsx_amendment *a)
         if (a->values[i].len)
             doc.add_value(a->values[i].slot,
                           std::string(a->values[i].bytes, a->values[i].len));
-        else
+        else if (!doc.get_value(a->values[i].slot).empty())
             doc.remove_value(a->values[i].slot);
     }
 }

@@ -1,10 +1,12 @@
 /* Unit tests of the index directory (src/store.c): atomic generations,
- * one rebuild at a time, foreign directories left alone. */
+ * one rebuild at a time, readers holding a generation, the manifest
+ * judging files by content, foreign directories left alone. */
 #include "unit.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../shim/shim.h"
 #include "../../src/store.h"
 
 static int exists(const char *dir, const char *name)
@@ -14,18 +16,26 @@ static int exists(const char *dir, const char *name)
     return access(path, F_OK) == 0;
 }
 
-/* Begin a rebuild, put a file in its generation, publish. */
+static const char *no_stem(void *ctx, const char *word, size_t len,
+                           size_t *stem_len)
+{
+    (void)ctx;
+    *stem_len = len;
+    return word;
+}
+
+/* Begin a rebuild, put an empty database in its generation, publish. */
 static void rebuild(const char *index)
 {
     ds_rebuild rb;
     char *err = NULL;
     assert_int_equal(ds_rebuild_begin(index, &rb, &err), DS_OK);
-    assert_int_equal(mkdir(rb.gen_path, 0755), 0);
-    char file[700];
-    snprintf(file, sizeof file, "%s/data", rb.gen_path);
-    FILE *f = fopen(file, "w");
-    fputs("x", f);
-    fclose(f);
+    dsx_stemmer stemmer = {no_stem, NULL, "none"};
+    dsx_writer *w = NULL;
+    assert_int_equal(dsx_writer_create(rb.gen_path, &stemmer, 0, 0, &w, &err),
+                     DS_OK);
+    assert_int_equal(dsx_writer_commit(w, &err), DS_OK);
+    dsx_writer_destroy(w);
     assert_int_equal(ds_rebuild_publish(&rb, &err), DS_OK);
 }
 
@@ -42,12 +52,17 @@ static void publish_swaps_generations_and_prunes(void **state)
     rebuild(index);
     assert_int_equal(ds_store_find(index, NULL), DS_OK);
     assert_true(exists(index, "gen-000001"));
+    /* A reader holds the first generation across two rebuilds. */
+    ds_generation held;
+    ds_store_hold(index, &held);
     rebuild(index);
     rebuild(index);
-    /* The served generation and the one before it remain. */
-    assert_false(exists(index, "gen-000001"));
-    assert_true(exists(index, "gen-000002"));
+    assert_true(exists(index, "gen-000001"));
+    assert_false(exists(index, "gen-000002")); /* no one read it */
     assert_true(exists(index, "gen-000003"));
+    /* Its last reader lets it go: it is removed at once. */
+    ds_store_release(index, &held);
+    assert_false(exists(index, "gen-000001"));
     char target[64] = {0};
     char link[700];
     snprintf(link, sizeof link, "%s/current", index);
@@ -107,6 +122,42 @@ static void abandoned_generation_is_removed_by_next_rebuild(void **state)
     free(dir);
 }
 
+/* A copy of a file (same bytes, another inode and time) is judged by its
+ * content; other bytes are damage. */
+static void manifest_judges_files_by_content(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    rebuild(dir);
+    char gen[700], file[800], copy[800];
+    snprintf(gen, sizeof gen, "%s/gen-000001", dir);
+    snprintf(file, sizeof file, "%s/iamglass", gen);
+    snprintf(copy, sizeof copy, "%s/copy", dir);
+    unsigned long revision = 0;
+    char *err = NULL;
+    assert_int_equal(dsx_revision_at(gen, &revision, &err), DS_OK);
+    assert_int_equal(ds_store_verify(gen, revision, &err), DS_OK);
+    assert_true(ds_store_is_sealed(gen));
+    size_t len;
+    char *bytes = unit_read(file, &len);
+    assert_int_equal(rename(file, copy), 0);
+    unit_write(gen, "iamglass", bytes, len);
+    assert_int_equal(ds_store_verify(gen, revision, &err), DS_OK);
+    assert_false(ds_store_is_sealed(gen)); /* not the file hashed */
+    assert_int_equal(ds_store_seal(gen, &err), DS_OK);
+    assert_true(ds_store_is_sealed(gen));
+    bytes[len / 2] ^= 1;
+    unit_write(gen, "iamglass", bytes, len);
+    assert_int_equal(ds_store_verify(gen, revision, &err), DS_ERR_DAMAGED);
+    assert_non_null(strstr(err, "iamglass was changed"));
+    free(err);
+    /* A database newer than its manifest is being sealed: not judged. */
+    assert_int_equal(ds_store_verify(gen, revision + 1, NULL), DS_OK);
+    free(bytes);
+    unit_rmtree(dir);
+    free(dir);
+}
+
 static void foreign_directory_is_never_written(void **state)
 {
     (void)state;
@@ -132,6 +183,7 @@ int main(void)
         cmocka_unit_test(second_rebuild_is_refused_while_one_runs),
         cmocka_unit_test(abort_keeps_the_served_index),
         cmocka_unit_test(abandoned_generation_is_removed_by_next_rebuild),
+        cmocka_unit_test(manifest_judges_files_by_content),
         cmocka_unit_test(foreign_directory_is_never_written),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
