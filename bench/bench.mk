@@ -85,6 +85,11 @@ $(BENCH_BIN)/fts5_peer: $(BENCH_BIN)/fts5_peer.o $(BENCH_COMMON)
 $(BENCH_BIN)/raw_xapian: $(BENCH_BIN)/raw_xapian.o $(BENCH_COMMON)
 	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
+# The two update designs priced on a real index (bench/README.md,
+# "Updates").
+$(BENCH_BIN)/update_design: $(BENCH_BIN)/update_design.o
+	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
 $(BENCH_BIN)/ds_peer: $(BENCH_BIN)/ds_peer.o $(BENCH_COMMON) $(LIB_A)
 	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 

@@ -60,9 +60,9 @@ static void check_files(const char *gen_path, findings *f)
         note(f, "files", why);
         f->damaged = 1;
     } else if (!ds_store_is_sealed(gen_path)) {
-        note(f, "files", "sound, but not yet sealed by the update that "
-                         "changed them (or copied here): 'dealsearch "
-                         "index' seals them");
+        note(f, "files", "as Xapian finds them, but not sealed: an update "
+                         "is writing or was interrupted, or the index was "
+                         "copied here — 'dealsearch index' seals them");
         f->stale = 1;
     } else {
         note(f, "files", "as built");

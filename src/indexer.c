@@ -761,6 +761,9 @@ static char *update_summary(const ds_index_stats *s, const char *index)
         ds_buf_printf(&line, " (%lu unreadable, skipped)", s->files_failed);
     ds_buf_printf(&line, "; %lu passages; index %s; %.2f s", s->passages,
                   index, s->seconds);
+    if (s->added || s->changed || s->removed || s->renamed)
+        ds_buf_printf(&line, " (searchable after %.2f s)",
+                      s->searchable_seconds);
     return ds_buf_steal(&line);
 }
 

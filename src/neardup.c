@@ -15,6 +15,7 @@ struct ds_neardup {
     ds_neardup_sig *sigs;   /* per passage, in order */
     uint32_t *group;        /* per passage */
     unsigned char *shared;  /* per group: has more than one passage */
+    size_t shared_cap;
     size_t n, cap;
     unsigned long groups, shared_groups;
     /* LSH buckets (see table_find_or_add). */
@@ -196,7 +197,10 @@ void ds_neardup_free(ds_neardup *d)
 static uint32_t new_group(ds_neardup *d)
 {
     d->groups++;
-    d->shared = ds_xrealloc(d->shared, d->groups);
+    if (d->groups > d->shared_cap) {
+        d->shared_cap = d->shared_cap ? 2 * d->shared_cap : 1024;
+        d->shared = ds_xrealloc(d->shared, d->shared_cap);
+    }
     d->shared[d->groups - 1] = 0;
     return (uint32_t)d->groups;
 }

@@ -244,19 +244,25 @@ static void release(ds_rebuild *rb)
  * very one that was hashed, so that a search need not hash it again: a
  * file that is no longer that one (a copied, rsynced or restored index) is
  * hashed and judged by its digest alone.  REVISION is the Xapian revision
- * the files were sealed at: an update commits first and seals after, so
- * a database newer than its manifest is one whose update is sealing (or
- * was killed before it could): its files are not judged by the manifest
- * (an update, or `dealsearch index`, seals it again). */
+ * the files were sealed at.  An update writes into the files in place
+ * (Xapian writes new blocks before it commits them), so before it writes
+ * anything it opens the manifest — "dealsearch-manifest 2 open", no files
+ * — and seals it again after its commit: while the manifest is open (an
+ * update running, or killed) the files are judged by Xapian alone, and
+ * `dealsearch index` seals them again. */
 
 #define MANIFEST_HEADER "dealsearch-manifest 2"
+#define MANIFEST_OPEN MANIFEST_HEADER " open\n"
 
 /* The files a generation's manifest covers: all but the manifest, the
- * readers' lock and Xapian's lock file. */
+ * readers' lock, Xapian's lock file, and files being written to be renamed
+ * over others ("*.tmp": the manifest's and the vocabulary's). */
 static int is_table_file(const char *name)
 {
+    size_t len = strlen(name);
     return name[0] != '.' && strcmp(name, MANIFEST_NAME) != 0 &&
-           strcmp(name, READERS_NAME) != 0 && !dsx_is_lock_file(name);
+           strcmp(name, READERS_NAME) != 0 && !dsx_is_lock_file(name) &&
+           !(len > 4 && strcmp(name + len - 4, ".tmp") == 0);
 }
 
 static int count_table_files(const char *dir)
@@ -306,9 +312,7 @@ ds_status ds_store_seal(const char *dir, char **err)
     struct dirent *e;
     int files = 0;
     while (ok && (e = readdir(d)) != NULL) {
-        if (!is_table_file(e->d_name) ||
-            strcmp(e->d_name, MANIFEST_NAME ".tmp") == 0)
-            continue;
+        if (!is_table_file(e->d_name)) continue;
         ok = manifest_line(f, dir, e->d_name);
         files++;
     }
@@ -368,8 +372,11 @@ static char *manifest_difference(const char *dir, FILE *f,
     char line[512], *why = NULL;
     unsigned long revision;
     char end;
-    if (!fgets(line, sizeof line, f) ||
-        sscanf(line, MANIFEST_HEADER " %lu%c", &revision, &end) != 2)
+    if (fgets(line, sizeof line, f) && strcmp(line, MANIFEST_OPEN) == 0) {
+        *same_files = 0; /* open: see above */
+        return NULL;
+    }
+    if (sscanf(line, MANIFEST_HEADER " %lu%c", &revision, &end) != 2)
         return ds_xstrdup("its file list (" MANIFEST_NAME ") is damaged");
     if (db_revision > revision) return NULL;
     int files = 0, listed = -1;
@@ -430,11 +437,35 @@ int ds_store_is_sealed(const char *gen_path)
            same_files;
 }
 
+ds_status ds_store_unseal(const char *dir, char **err)
+{
+    char *path = ds_xasprintf("%s/" MANIFEST_NAME ".tmp", dir);
+    char *final = ds_xasprintf("%s/" MANIFEST_NAME, dir);
+    FILE *f = fopen(path, "w");
+    int ok = f && fputs(MANIFEST_OPEN, f) >= 0 && fflush(f) == 0 &&
+             fsync(fileno(f)) == 0;
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok) ok = rename(path, final) == 0;
+    ds_status st = ok ? DS_OK
+                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s",
+                                final, strerror(errno));
+    if (!ok) unlink(path);
+    free(path);
+    free(final);
+    return st;
+}
+
 char *ds_store_served_path(const char *index_dir)
 {
     unsigned long gen = current_gen(index_dir);
-    return gen ? ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, gen)
-               : NULL;
+    char *path =
+        gen ? ds_xasprintf("%s/" GEN_PREFIX "%06lu", index_dir, gen) : NULL;
+    struct stat st;
+    if (path && stat(path, &st) != 0) { /* `current` dangles */
+        free(path);
+        path = NULL;
+    }
+    return path;
 }
 
 /* ---- Readers ---- */

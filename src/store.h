@@ -56,7 +56,8 @@ void ds_rebuild_abort(ds_rebuild *rb);
 /* Unlock after an update (the served generation stays). */
 void ds_rebuild_release(ds_rebuild *rb);
 
-/* The served generation's directory (malloc'd), or NULL when none. */
+/* The served generation's directory (malloc'd), or NULL when none (or
+ * `current` names one that does not exist). */
 char *ds_store_served_path(const char *index_dir);
 
 /* A generation held for reading: no writer removes it meanwhile. */
@@ -78,13 +79,18 @@ void ds_store_release(const char *index_dir, ds_generation *gen);
  * content digest, and the database revision they hold.  DS_ERR_IO. */
 ds_status ds_store_seal(const char *gen_path, char **err);
 
+/* Open the generation's manifest before an update writes into its files
+ * in place: until it is sealed again, its files are judged by Xapian
+ * alone.  DS_ERR_IO. */
+ds_status ds_store_unseal(const char *gen_path, char **err);
+
 /* Is the manifest of the generation at `gen_path` current: sealed at the
  * database's revision, with every file the one it hashed? */
 int ds_store_is_sealed(const char *gen_path);
 
 /* Check the generation's files hold what its manifest says, the database
- * being at `revision` (a manifest older than that is not judged by: an
- * update is sealing it).  A file that is not the one hashed (a copy) is
+ * being at `revision` (an open manifest, or one older than that, is not
+ * judged by: an update is writing, or was killed before it sealed).  A file that is not the one hashed (a copy) is
  * hashed again.  Fails with a description of the first difference:
  * DS_ERR_VERSION when there is no manifest, else DS_ERR_DAMAGED. */
 ds_status ds_store_verify(const char *gen_path, unsigned long revision,

@@ -16,6 +16,7 @@
 #include "scan.h"
 #include "schema.h"
 #include "shard.h"
+#include "store.h"
 #include "util.h"
 
 /* A passage an update indexes: where it comes from and the document it
@@ -777,6 +778,8 @@ static ds_status run_update(plan *pl, ds_index_stats *stats, char **err)
             100 * (avg / norm.avg_length - 1), norm.avg_length);
     unsigned long shared = 0;
     if (st == DS_OK && !pl->reason) shared = regroup(pl);
+    /* The files change from the first write on (store.h). */
+    if (st == DS_OK && !pl->reason) st = ds_store_unseal(pl->p->db_path, err);
     if (st == DS_OK && !pl->reason)
         st = write_plan(pl, &norm, shared, &out, &in, err);
     if (st == DS_OK && !pl->reason) {

@@ -46,7 +46,7 @@ check "the fixed query has an answer (total, results: $expected)" \
 : >"$WORK/rebuilds.log"
 (
     while [ ! -e "$WORK/stop" ]; do
-        "$BIN" --corpus "$CORPUS" --index "$INDEX" index >"$WORK/rebuild.out" 2>&1
+        "$BIN" --corpus "$CORPUS" --index "$INDEX" index --rebuild >"$WORK/rebuild.out" 2>&1
         rc=$?
         echo "$rc $(head -c 300 "$WORK/rebuild.out" | tr '\n' ' ')" >>"$WORK/rebuilds.log"
     done

@@ -46,7 +46,7 @@ QUERY=quokka
 gen_corpus "$CORPUS" "$KILL_FILES" "$KILL_PARAS"
 
 now_ms() { date +%s%3N; }
-"$BIN" --corpus "$CORPUS" --index "$INDEX" index $INDEX_ARGS >"$WORK/first.out" 2>&1
+"$BIN" --corpus "$CORPUS" --index "$INDEX" index --rebuild $INDEX_ARGS >"$WORK/first.out" 2>&1
 rc=$?
 check "first build succeeds" [ "$rc" -eq 0 ]
 # The kill window comes from rebuilds (what the trials interrupt), which
@@ -55,7 +55,7 @@ check "first build succeeds" [ "$rc" -eq 0 ]
 build_ms=
 for _ in 1 2; do
     start=$(now_ms)
-    "$BIN" --corpus "$CORPUS" --index "$INDEX" index $INDEX_ARGS >/dev/null 2>&1
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" index --rebuild $INDEX_ARGS >/dev/null 2>&1
     ms=$(($(now_ms) - start))
     [ -n "$build_ms" ] && [ "$build_ms" -le "$ms" ] || build_ms=$ms
 done
@@ -90,7 +90,7 @@ kills=0 late_kills=0 completed=0 bad_query=0 stale=0 crashes=0
 bad_query_log="" stale_log=""
 full_rebuild() { # LABEL
     local rc problem got
-    "$BIN" --corpus "$CORPUS" --index "$INDEX" index $INDEX_ARGS >"$WORK/full.out" 2>&1
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" index --rebuild $INDEX_ARGS >"$WORK/full.out" 2>&1
     rc=$?
     if [ "$rc" -eq 0 ]; then
         ok "$1: the next rebuild succeeds"
@@ -118,7 +118,7 @@ full_rebuild() { # LABEL
 for trial in $(seq 1 "$TRIALS"); do
     delay=$(( (trial - 1) * window / TRIALS + (RANDOM * 32768 + RANDOM) % (window / TRIALS + 1) ))
     served_before=$(readlink "$INDEX/current")
-    "$BIN" --corpus "$CORPUS" --index "$INDEX" index $INDEX_ARGS >"$WORK/rebuild.out" 2>&1 &
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" index --rebuild $INDEX_ARGS >"$WORK/rebuild.out" 2>&1 &
     pid=$!
     sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
     if kill -KILL "$pid" 2>/dev/null; then

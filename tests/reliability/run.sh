@@ -17,7 +17,7 @@ shift || true
 [ $# -gt 0 ] || set -- build/dealsearch
 case $mode in
 full) settings=() ;;
-quick) settings=(TRIALS=10 KILL_FILES=50 CHECK_EVERY=5 SEARCHES=400 REPEAT=10) ;;
+quick) settings=(TRIALS=10 KILL_FILES=50 CHECK_EVERY=5 SEARCHES=400 REPEAT=10 UPD_FILES=60) ;;
 *) echo "usage: $0 full|quick [BIN...]" >&2; exit 2 ;;
 esac
 passed=0
@@ -29,7 +29,7 @@ for bin in "$@"; do
     fi
     # kill_rebuild twice: one database, then two shards built in threads.
     for run in kill_rebuild kill_rebuild:--jobs=2 concurrent_search \
-        two_rebuilds damaged_index; do
+        two_rebuilds kill_update damaged_index; do
         script=${run%%:*}
         args=$([ "$run" = "$script" ] || echo "${run#*:}")
         echo "# == $script ${args:+($args) }($bin, $mode)"

@@ -50,9 +50,9 @@ judge() {
 problems=""
 both_ok=0
 for i in $(seq 1 "$REPEAT"); do
-    "$BIN" --corpus "$CORPUS" --index "$INDEX" index >/dev/null 2>"$WORK/a.err" &
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" index --rebuild >/dev/null 2>"$WORK/a.err" &
     pa=$!
-    "$BIN" --corpus "$CORPUS" --index "$INDEX" index >/dev/null 2>"$WORK/b.err" &
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" index --rebuild >/dev/null 2>"$WORK/b.err" &
     pb=$!
     wait "$pa"; ra=$?
     wait "$pb"; rb=$?
@@ -79,7 +79,7 @@ gen_corpus "$BIG" "${TWO_BIG_FILES:-60}" "${TWO_BIG_PARAS:-40}" 7
 "$BIN" --corpus "$BIG" --index "$BIG_INDEX" index >/dev/null 2>&1
 results_of "$BIG" "$BIG_INDEX" "$QUERY"
 big_expected=$res
-"$BIN" --corpus "$BIG" --index "$BIG_INDEX" index >/dev/null 2>"$WORK/first.err" &
+"$BIN" --corpus "$BIG" --index "$BIG_INDEX" index --rebuild >/dev/null 2>"$WORK/first.err" &
 first=$!
 held=0
 for _ in $(seq 1 500); do # up to 10 s for the first to take the lock
@@ -89,7 +89,7 @@ for _ in $(seq 1 500); do # up to 10 s for the first to take the lock
 done
 check "the first rebuild holds the lock" [ "$held" -eq 1 ]
 t0=$(date +%s%3N)
-"$BIN" --corpus "$BIG" --index "$BIG_INDEX" index >/dev/null 2>"$WORK/second.err"
+"$BIN" --corpus "$BIG" --index "$BIG_INDEX" index --rebuild >/dev/null 2>"$WORK/second.err"
 rc2=$?
 t_refuse=$(($(date +%s%3N) - t0))
 still=$(kill -0 "$first" 2>/dev/null && echo yes || echo no)
