@@ -31,4 +31,11 @@ ds_status cli_run_queries(ds_searcher *s, const char *path,
                           const ds_search_options *opt, FILE *out,
                           char **err);
 
+/* `dealsearch watch`: update the index built with `opt` at once, then
+ * every time the corpus folder changes (a burst of changes is one
+ * update), printing each update's summary, until SIGINT or SIGTERM (exit
+ * 0) or until the folder is moved or deleted, or an update fails (one
+ * line on stderr, exit 2). */
+int cli_watch(const ds_index_options *opt);
+
 #endif

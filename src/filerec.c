@@ -48,6 +48,10 @@ static void push_docid(ds_filerec *r, size_t *cap, unsigned id)
     r->docids[r->n++] = id;
 }
 
+/* A file's passages are far fewer: a record claiming more is damaged (and
+ * is not expanded into gigabytes of ids). */
+#define MAX_DOCIDS (1u << 22)
+
 /* Parse "a-b,c" (up to `end`). */
 static int decode_docids(const char *p, const char *end, ds_filerec *r)
 {
@@ -60,8 +64,11 @@ static int decode_docids(const char *p, const char *end, ds_filerec *r)
         if (*next == '-') {
             p = next + 1;
             b = strtoul(p, &next, 10);
-            if (next == p || b < a || b - a > 100000000UL) return 0;
+            if (next == p || b < a || b - a >= MAX_DOCIDS) return 0;
         }
+        if (a > 0xffffffffUL || b > 0xffffffffUL ||
+            r->n + (b - a) >= MAX_DOCIDS)
+            return 0;
         for (unsigned long id = a; id <= b; id++)
             push_docid(r, &cap, (unsigned)id);
         p = next;
@@ -90,6 +97,13 @@ ds_status ds_filerec_decode(const char *data, size_t len, ds_filerec *r)
         memset(r, 0, sizeof *r);
         return DS_ERR_DAMAGED;
     }
+    /* A source is a storable file name (corpus.h): no control bytes. */
+    for (const char *p = nl + 1; p < data + len; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            free(r->docids);
+            memset(r, 0, sizeof *r);
+            return DS_ERR_DAMAGED;
+        }
     r->source = ds_xstrndup(nl + 1, len - head_len - 1);
     return DS_OK;
 }

@@ -651,7 +651,7 @@ static ds_status seal_update(ds_indexer *ix, const char *gen,
 {
     ds_status st = DS_OK;
     int changed = stats->added || stats->changed || stats->removed ||
-                  stats->renamed || stats->touched;
+                  stats->renamed;
     if (changed) st = ds_spelling_write_vocab(gen, err);
     if (st == DS_OK && (changed || !ds_store_is_sealed(gen)))
         st = ds_store_seal(gen, err);

@@ -9,6 +9,7 @@
  *   dealsearch passages FILE          show how one article is read
  *   dealsearch run --queries FILE     a TREC run, for evaluation
  *   dealsearch check                  verify the index against its corpus
+ *   dealsearch watch                  keep the index current (watch.c)
  *
  * Options come from one table saying which commands each applies to; a
  * missing value, a bad one, or an option that does not apply is one
@@ -33,6 +34,8 @@ static const char USAGE[] =
     "       dealsearch index [--corpus DIR [--plain] | --jsonl FILE [--split]]\n"
     "                        [--index DIR] [--synonyms FILE] [--jobs N]\n"
     "                        [--rebuild] [--verbose]\n"
+    "       dealsearch watch [--corpus DIR [--plain]] [--index DIR]\n"
+    "                        [--synonyms FILE]\n"
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
     "       dealsearch passages [--plain] [--json] FILE\n"
     "       dealsearch check [--corpus DIR | --jsonl FILE] [--index DIR]\n"
@@ -92,9 +95,11 @@ typedef enum {
     CMD_INDEX = 2,
     CMD_PASSAGES = 4,
     CMD_RUN = 8,
-    CMD_CHECK = 16
+    CMD_CHECK = 16,
+    CMD_WATCH = 32
 } command;
-#define CMD_ALL (CMD_SEARCH | CMD_INDEX | CMD_PASSAGES | CMD_RUN | CMD_CHECK)
+#define CMD_ALL                                                              \
+    (CMD_SEARCH | CMD_INDEX | CMD_PASSAGES | CMD_RUN | CMD_CHECK | CMD_WATCH)
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 
@@ -128,10 +133,10 @@ typedef struct {
 } option_def;
 
 static const option_def OPTIONS[] = {
-    {"--corpus", NULL, 1, CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK,
-     OPT_CORPUS},
-    {"--index", NULL, 1, CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK,
-     OPT_INDEX},
+    {"--corpus", NULL, 1,
+     CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH, OPT_CORPUS},
+    {"--index", NULL, 1,
+     CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH, OPT_INDEX},
     {"--limit", "-n", 1, CMD_SEARCH | CMD_RUN, OPT_LIMIT},
     {"--offset", NULL, 1, CMD_SEARCH, OPT_OFFSET},
     {"--any", NULL, 0, CMD_SEARCH, OPT_ANY},
@@ -145,10 +150,10 @@ static const option_def OPTIONS[] = {
     {"--all", NULL, 0, CMD_SEARCH, OPT_ALL},
     {"--color", "--colour", 1, CMD_SEARCH, OPT_COLOR},
     {"--verbose", "-v", 0, CMD_INDEX, OPT_VERBOSE},
-    {"--plain", NULL, 0, CMD_INDEX | CMD_PASSAGES, OPT_PLAIN},
+    {"--plain", NULL, 0, CMD_INDEX | CMD_PASSAGES | CMD_WATCH, OPT_PLAIN},
     {"--jsonl", NULL, 1, CMD_INDEX | CMD_CHECK, OPT_JSONL},
     {"--split", NULL, 0, CMD_INDEX, OPT_SPLIT},
-    {"--synonyms", NULL, 1, CMD_INDEX, OPT_SYNONYMS},
+    {"--synonyms", NULL, 1, CMD_INDEX | CMD_WATCH, OPT_SYNONYMS},
     {"--jobs", "-j", 1, CMD_INDEX, OPT_JOBS},
     {"--rebuild", NULL, 0, CMD_INDEX, OPT_REBUILD},
     {"--queries", NULL, 1, CMD_RUN, OPT_QUERIES},
@@ -163,14 +168,15 @@ static const struct {
 } COMMANDS[] = {{"index", CMD_INDEX},
                 {"passages", CMD_PASSAGES},
                 {"run", CMD_RUN},
-                {"check", CMD_CHECK}};
+                {"check", CMD_CHECK},
+                {"watch", CMD_WATCH}};
 
 /* "searching", or "'dealsearch index'": for messages. */
 static const char *command_phrase(command c)
 {
     static const char *const phrases[] = {
         "'dealsearch index'", "'dealsearch passages'", "'dealsearch run'",
-        "'dealsearch check'"};
+        "'dealsearch check'", "'dealsearch watch'"};
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (COMMANDS[i].command == c) return phrases[i];
     return "searching";
@@ -459,8 +465,7 @@ static ds_corpus_spec corpus_spec(const cli *c)
     return spec;
 }
 
-/* Build the index; its summary goes to stdout, or stderr when `quiet`. */
-static int run_index(const cli *c, int quiet)
+static ds_index_options index_options(const cli *c)
 {
     ds_index_options opt;
     ds_index_options_init(&opt);
@@ -470,6 +475,13 @@ static int run_index(const cli *c, int quiet)
     opt.jobs = c->jobs;
     opt.verbose = c->verbose;
     opt.notice = print_notice;
+    return opt;
+}
+
+/* Build the index; its summary goes to stdout, or stderr when `quiet`. */
+static int run_index(const cli *c, int quiet)
+{
+    ds_index_options opt = index_options(c);
     ds_indexer *ix = NULL;
     ds_index_stats stats;
     char *err = NULL;
@@ -665,6 +677,10 @@ static int run_command(cli *c)
     case CMD_PASSAGES: return run_passages(c);
     case CMD_RUN: return run_batch(c);
     case CMD_CHECK: return run_check(c);
+    case CMD_WATCH: {
+        ds_index_options opt = index_options(c);
+        return cli_watch(&opt);
+    }
     default: return run_search(c);
     }
 }

@@ -19,6 +19,18 @@
 #include "store.h"
 #include "util.h"
 
+/* A signature's LSH band values (neardup.c), for groups_may_change. */
+typedef struct band_values {
+    uint32_t value[DS_NEARDUP_BANDS];
+} band_values;
+
+static void bands_of(const ds_neardup_sig *sig, band_values *out)
+{
+    for (unsigned b = 0; b < DS_NEARDUP_BANDS; b++)
+        out->value[b] = (uint32_t)sig->min[b * DS_NEARDUP_ROWS] << 16 |
+                        sig->min[b * DS_NEARDUP_ROWS + 1];
+}
+
 /* A passage an update indexes: where it comes from and the document it
  * becomes. */
 typedef struct {
@@ -54,8 +66,15 @@ typedef struct {
     /* Per docid (0 .. max_docid): signature and near-copy group as the
      * update leaves them; `live` marks documents of the updated index. */
     ds_neardup_sig *sigs;
-    unsigned long *groups, *new_groups;
+    unsigned long *groups, *new_groups;  /* read and computed only when
+                                            the corpus is regrouped */
     unsigned char *live;
+    unsigned char *added;        /* per docid: a passage indexed now */
+    int regrouped;
+    int wrote;                   /* something to commit */
+    /* The LSH band values of the passages going out (groups_may_change). */
+    struct band_values *gone;
+    size_t n_gone, cap_gone;
     unsigned max_docid, next_docid;
     /* Statistics, as they change. */
     double total_length;
@@ -158,17 +177,15 @@ static void ensure_docid(plan *pl, unsigned docid)
     if (docid <= pl->max_docid) return;
     unsigned old = pl->max_docid, cap = docid + docid / 4 + 16;
     pl->sigs = ds_xrealloc(pl->sigs, ((size_t)cap + 1) * sizeof *pl->sigs);
-    pl->groups = ds_xrealloc(pl->groups, ((size_t)cap + 1) * sizeof *pl->groups);
+    pl->groups =
+        ds_xrealloc(pl->groups, ((size_t)cap + 1) * sizeof *pl->groups);
     pl->live = ds_xrealloc(pl->live, (size_t)cap + 1);
-    for (size_t d = (size_t)old + 1; d <= cap; d++) {
+    pl->added = ds_xrealloc(pl->added, (size_t)cap + 1);
+    for (size_t d = old ? (size_t)old + 1 : 0; d <= cap; d++) {
         memset(&pl->sigs[d], 0, sizeof pl->sigs[d]);
         pl->groups[d] = 0;
         pl->live[d] = 0;
-    }
-    if (old == 0) { /* docid 0 is never used */
-        memset(&pl->sigs[0], 0, sizeof pl->sigs[0]);
-        pl->groups[0] = 0;
-        pl->live[0] = 0;
+        pl->added[d] = 0;
     }
     pl->max_docid = cap;
 }
@@ -185,7 +202,7 @@ static int take_value(void *ctx, unsigned docid, const char *data, size_t len)
     return 0;
 }
 
-static ds_status read_values(plan *pl, char **err)
+static ds_status read_signatures(plan *pl, char **err)
 {
     unsigned last = 0;
     ds_status st = dsx_writer_last_docid(pl->w, &last, err);
@@ -193,10 +210,24 @@ static ds_status read_values(plan *pl, char **err)
     ensure_docid(pl, last);
     pl->next_docid = last + 1;
     value_reader vr = {pl, 0};
-    st = dsx_writer_each_value(pl->w, DS_SLOT_SIGNATURE, take_value, &vr, err);
-    vr.groups = 1;
-    if (st == DS_OK)
-        st = dsx_writer_each_value(pl->w, DS_SLOT_GROUP, take_value, &vr, err);
+    return dsx_writer_each_value(pl->w, DS_SLOT_SIGNATURE, take_value, &vr,
+                                 err);
+}
+
+/* Only a whole regrouping needs every document's group. */
+static ds_status read_groups(plan *pl, char **err)
+{
+    value_reader vr = {pl, 1};
+    return dsx_writer_each_value(pl->w, DS_SLOT_GROUP, take_value, &vr, err);
+}
+
+static ds_status read_shared_count(plan *pl, unsigned long *shared,
+                                   char **err)
+{
+    char *groups = NULL;
+    ds_status st = get_meta(pl, DS_META_GROUPS, &groups, err);
+    if (st == DS_OK) *shared = strtoul(groups, NULL, 10);
+    free(groups);
     return st;
 }
 
@@ -241,6 +272,10 @@ static void retire(plan *pl, unsigned docid, const ds_record *rec)
     pl->n_retired++;
     pl->dated -= rec->date != NULL;
     pl->live[docid] = 0;
+    if (pl->sigs[docid].valid) {
+        GROW(pl->gone, pl->n_gone, pl->cap_gone);
+        bands_of(&pl->sigs[docid], &pl->gone[pl->n_gone++]);
+    }
 }
 
 /* The passage's content as indexed: equal keys, equal documents (but for
@@ -252,7 +287,8 @@ static int same_content(const ds_record *rec, const ds_corpus_doc *d,
     const ds_passage *p = &a->items[i];
     const char *date = a->date[0] ? a->date : NULL;
 #define SAME(x, y) ((!(x) && !(y)) || ((x) && (y) && strcmp((x), (y)) == 0))
-    return rec->text_len == p->len && memcmp(rec->text, p->text, p->len) == 0 &&
+    return rec->text_len == p->len &&
+           memcmp(rec->text, p->text, p->len) == 0 &&
            SAME(rec->heading, p->heading) && SAME(rec->title, a->title) &&
            SAME(rec->author, a->author) && SAME(rec->date, date) &&
            !rec->title_in_text == !(a->title && d->title_is_text);
@@ -281,7 +317,8 @@ static void add_new(plan *pl, const ds_corpus_doc *d, size_t i,
     np->doc = d;
     np->passage = i;
     np->docid = docid;
-    np->length = count_passage(pl, pl->count_in, p->heading, p->text, p->len, a->title,
+    np->length = count_passage(pl, pl->count_in, p->heading, p->text,
+                               p->len, a->title,
                                a->title && d->title_is_text, a->author,
                                &np->sig);
     pl->total_length += (double)np->length;
@@ -290,6 +327,7 @@ static void add_new(plan *pl, const ds_corpus_doc *d, size_t i,
     ensure_docid(pl, docid);
     pl->sigs[docid] = np->sig;
     pl->live[docid] = 1;
+    pl->added[docid] = 1;
 }
 
 static void add_delete(plan *pl, unsigned docid)
@@ -396,8 +434,18 @@ static int read_entry(plan *pl, size_t k, ds_index_stats *stats)
     const ds_change *c = &pl->changes.items[k];
     char *why = NULL;
     if (ds_corpus_read(pl->p->corpus, c->entry, pl->reader, &pl->scratch, 0,
-                       &pl->docs[k], &why) == DS_OK)
+                       &pl->docs[k], &why) == DS_OK) {
+        if (pl->p->verbose) {
+            const char *folder = ds_corpus_get_spec(pl->p->corpus)->path;
+            char *msg = ds_xasprintf("%s/%s: %zu passages (%s)", folder,
+                                     pl->docs[k].source,
+                                     pl->docs[k].article.count,
+                                     ds_change_name(c->kind));
+            notify(pl, msg);
+            free(msg);
+        }
         return 1;
+    }
     char *msg = ds_xasprintf("%s (skipped)", why);
     notify(pl, msg);
     free(msg);
@@ -426,7 +474,9 @@ static ds_status plan_change(plan *pl, size_t k, ds_index_stats *stats,
     case DS_CHANGE_TOUCHED:
         stats->touched++;
         out->docids = ds_xmalloc((c->rec->n + 1) * sizeof *out->docids);
-        memcpy(out->docids, c->rec->docids, c->rec->n * sizeof *out->docids);
+        if (c->rec->n)
+            memcpy(out->docids, c->rec->docids,
+                   c->rec->n * sizeof *out->docids);
         out->n = c->rec->n;
         return DS_OK;
     default:
@@ -459,7 +509,8 @@ static const ds_filerec **records_after(plan *pl, size_t *n)
         const ds_change *c = &pl->changes.items[k];
         if (c->rec && pl->new_recs[k].source != NULL)
             replaced[c->rec - pl->recs.items] = 1;
-        if (c->kind == DS_CHANGE_REMOVED) replaced[c->rec - pl->recs.items] = 1;
+        if (c->kind == DS_CHANGE_REMOVED)
+            replaced[c->rec - pl->recs.items] = 1;
         if (c->kind != DS_CHANGE_REMOVED && pl->new_recs[k].source)
             all[count++] = &pl->new_recs[k];
     }
@@ -510,6 +561,67 @@ static unsigned long regroup(plan *pl)
     return shared;
 }
 
+/* ---- When the groups cannot change ----
+ *
+ * A passage takes part in grouping only through the LSH bands of its
+ * signature (neardup.c): one whose band values no other passage shares
+ * has no near-copy candidate, is a candidate for no one, and is in no
+ * group.  So when every passage the update removes or adds shares no band
+ * value with any passage of the corpus after it (nor the added ones with
+ * each other), no other passage's group changes and the added ones are in
+ * none — provided no passage moves across a window boundary (the corpus
+ * stays within DS_NEARDUP_WINDOW) and no group is renamed (a group is
+ * named after its first passage: a renamed file, or a moved passage,
+ * with a group).  That is the common case of an edit, and it spares
+ * regrouping the whole corpus (bench/README.md, "Updates"). */
+
+static int shares_band(const band_values *x, const band_values *y)
+{
+    for (unsigned b = 0; b < DS_NEARDUP_BANDS; b++)
+        if (x->value[b] == y->value[b]) return 1;
+    return 0;
+}
+
+static int groups_may_change(plan *pl, size_t before, size_t after)
+{
+    if (before > DS_NEARDUP_WINDOW || after > DS_NEARDUP_WINDOW) return 1;
+    for (size_t i = 0; i < pl->n_kept; i++)
+        if (pl->kept[i].record_changed && pl->kept[i].rec.group) return 1;
+    /* The bands that come and go: few (a handful of edited passages). */
+    band_values *touched = NULL;
+    size_t n = 0, cap = 0, n_new = 0;
+    for (size_t i = 0; i < pl->n_adds; i++) {
+        if (!pl->adds[i].sig.valid) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            touched = ds_xrealloc(touched, cap * sizeof *touched);
+        }
+        bands_of(&pl->adds[i].sig, &touched[n++]);
+    }
+    n_new = n;
+    for (size_t i = 0; i < pl->n_gone; i++) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            touched = ds_xrealloc(touched, cap * sizeof *touched);
+        }
+        touched[n++] = pl->gone[i];
+    }
+    int may = 0;
+    for (size_t i = 0; i < n_new && !may; i++)
+        for (size_t j = i + 1; j < n_new && !may; j++)
+            may = shares_band(&touched[i], &touched[j]);
+    /* Every passage that stays, against them all. */
+    for (unsigned d = 1; d <= pl->max_docid && !may && n; d++) {
+        if (!pl->live[d] || pl->added[d] || !pl->sigs[d].valid) continue;
+        band_values mine;
+        bands_of(&pl->sigs[d], &mine);
+        for (size_t i = 0; i < n && !may; i++)
+            may = shares_band(&mine, &touched[i]);
+    }
+    free(touched);
+    return may;
+}
+
 /* ---- Writing ---- */
 
 /* The XG term of a group ("" for none). */
@@ -523,7 +635,8 @@ static void group_term(unsigned long group, char *out, size_t size)
  * source term and value. */
 static ds_status write_kept(plan *pl, kept_doc *k, char **err)
 {
-    unsigned long was = pl->groups[k->docid], now = pl->new_groups[k->docid];
+    unsigned long was = pl->regrouped ? pl->groups[k->docid] : k->rec.group;
+    unsigned long now = pl->regrouped ? pl->new_groups[k->docid] : was;
     if (!k->record_changed && was == now) return DS_OK;
     char old_g[32], new_g[32], group[24];
     group_term(was, old_g, sizeof old_g);
@@ -556,7 +669,8 @@ static ds_status write_new(plan *pl, ds_shard *shard, const new_passage *np,
                            char **err)
 {
     ds_passage_job_prepare(&pl->job, np->doc, np->passage,
-                           pl->new_groups[np->docid], &np->sig);
+                           pl->regrouped ? pl->new_groups[np->docid] : 0,
+                           &np->sig);
     return ds_shard_put(shard, np->docid, &pl->job, err);
 }
 
@@ -677,7 +791,8 @@ static ds_status write_plan(plan *pl, const dsx_length_norm *norm,
     for (size_t i = 0; i < pl->n_kept && st == DS_OK; i++)
         st = write_kept(pl, &pl->kept[i], err);
     /* Documents no file changed, whose group did. */
-    for (unsigned d = 1; d <= pl->max_docid && st == DS_OK; d++) {
+    for (unsigned d = 1; pl->regrouped && d <= pl->max_docid && st == DS_OK;
+         d++) {
         if (!pl->live[d] || pl->groups[d] == pl->new_groups[d]) continue;
         ds_record rec;
         st = read_record(pl, d, &rec, err);
@@ -698,7 +813,7 @@ static ds_status write_plan(plan *pl, const dsx_length_norm *norm,
 static void plan_free(plan *pl)
 {
     ds_filerecs_free(&pl->recs);
-    for (size_t k = 0; k < pl->changes.count; k++) {
+    for (size_t k = 0; pl->new_recs && k < pl->changes.count; k++) {
         ds_filerec_free(&pl->new_recs[k]);
         ds_corpus_doc_free(&pl->docs[k]);
     }
@@ -713,6 +828,8 @@ static void plan_free(plan *pl)
     free(pl->groups);
     free(pl->new_groups);
     free(pl->live);
+    free(pl->added);
+    free(pl->gone);
     ds_analyzer_free(pl->count_out);
     ds_analyzer_free(pl->count_in);
     ds_buf_free(&pl->scratch);
@@ -762,11 +879,20 @@ static ds_status run_update(plan *pl, ds_index_stats *stats, char **err)
     if (st == DS_OK && !pl->reason) st = read_counts(pl, &norm, err);
     if (st != DS_OK || pl->reason) return st;
     st = ds_filerecs_load(NULL, pl->w, &pl->recs, err);
-    if (st == DS_OK) st = read_values(pl, err);
+    if (st == DS_OK) st = read_signatures(pl, err);
     if (st != DS_OK) return st;
     mark_live(pl);
     ds_changes_find(pl->p->corpus, &pl->recs, &pl->changes);
-    if (pl->changes.count == 0) return DS_OK;
+    /* Files touched but unchanged are not worth a commit (and the
+     * vocabulary and manifest written after it): they are hashed again
+     * next time, or recorded with the next real change. */
+    size_t real = 0;
+    for (size_t k = 0; k < pl->changes.count; k++)
+        real += pl->changes.items[k].kind != DS_CHANGE_TOUCHED;
+    if (!real) {
+        stats->touched = pl->changes.count;
+        return DS_OK;
+    }
     word_counts out = {0}, in = {0};
     st = plan_changes(pl, stats, &out, &in, err);
     double avg = pl->passages ? pl->total_length / (double)pl->passages : 0;
@@ -777,11 +903,19 @@ static ds_status run_update(plan *pl, ds_index_stats *stats, char **err)
             "the index was normalised with",
             100 * (avg / norm.avg_length - 1), norm.avg_length);
     unsigned long shared = 0;
-    if (st == DS_OK && !pl->reason) shared = regroup(pl);
+    if (st == DS_OK && !pl->reason) {
+        size_t before = pl->passages + pl->n_retired - pl->n_adds;
+        pl->regrouped = groups_may_change(pl, before, pl->passages);
+        if (pl->regrouped) st = read_groups(pl, err);
+        if (st == DS_OK && pl->regrouped) shared = regroup(pl);
+        else if (st == DS_OK) st = read_shared_count(pl, &shared, err);
+    }
     /* The files change from the first write on (store.h). */
     if (st == DS_OK && !pl->reason) st = ds_store_unseal(pl->p->db_path, err);
-    if (st == DS_OK && !pl->reason)
+    if (st == DS_OK && !pl->reason) {
+        pl->wrote = 1;
         st = write_plan(pl, &norm, shared, &out, &in, err);
+    }
     if (st == DS_OK && !pl->reason) {
         stats->passages_in = pl->n_adds;
         stats->passages_out = pl->n_retired;
@@ -810,7 +944,7 @@ ds_status ds_update(const ds_update_params *p, ds_index_stats *stats,
                        : ds_fail(err, DS_ERR_INTERNAL,
                                  "libstemmer has no English stemmer");
     if (st == DS_OK) st = run_update(&pl, stats, err);
-    if (st == DS_OK && !pl.reason && pl.changes.count)
+    if (st == DS_OK && !pl.reason && pl.wrote)
         st = dsx_writer_commit(pl.w, err);
     stats->passages = pl.passages;
     stats->searchable_seconds = now_seconds() - start;

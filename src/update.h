@@ -9,11 +9,13 @@
  * Statistics stay exact: Xapian keeps document and term counts, the
  * spelling table loses the removed passages' words
  * (remove_spelling) and gains the new ones', and the passages' total
- * length is kept in the metadata.  Near-copy groups are computed again
- * over the whole corpus, in corpus order, from the signatures the
- * documents store (value DS_SLOT_SIGNATURE), so they are what a full
- * build finds; a group's id is derived from its first passage
- * (ds_neardup_group_id), so unaffected groups keep theirs.
+ * length is kept in the metadata.  Near-copy groups are what a full build
+ * finds: computed again over the whole corpus, in corpus order, from the
+ * signatures the documents store (value DS_SLOT_SIGNATURE) — unless no
+ * passage that comes or goes shares an LSH band with another, when none
+ * can change (update.c, groups_may_change); a group's id is derived from
+ * its first passage (ds_neardup_group_id), so unaffected groups keep
+ * theirs.
  *
  * One statistic is not recomputed: the average passage length the wdfs
  * were normalised with (ranking.h).  New passages are normalised with
@@ -43,7 +45,7 @@ typedef struct {
     const char *(*expect)[2];
     size_t n_expect;
     double b, min_normlen;         /* BM25's, as a build would store them */
-    int verbose;
+    int verbose;                   /* a notice per file read */
     ds_notice_fn notice;
     void *notice_ctx;
 } ds_update_params;

@@ -591,6 +591,46 @@ dsx "$up" "$WORK/up.index" index --plain
 check "another reader forces a whole build and says why" \
     eval '[ $rc -eq 0 ] && has "built whole (the reader changed)" "$out"'
 
+# ---- watch ----
+# wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s; 0 once it succeeds.
+wait_for() {
+    local t=$1 i; shift
+    for i in $(seq 1 $((t * 10))); do "$@" && return 0; sleep 0.1; done
+    return 1
+}
+searchable() { "$BIN" --corpus "$WORK/w" --index "$WORK/w.index" -n 0 "$1" >/dev/null 2>&1; }
+lines_of() { [ "$(wc -l <"$1")" -ge "$2" ]; }
+mkdir -p "$WORK/w" && cp "$CORPUS"/*.txt "$WORK/w/"
+"$BIN" watch --corpus "$WORK/w" --index "$WORK/w.index" >"$WORK/watch.out" 2>"$WORK/watch.err" &
+watcher=$!
+wait_for 20 lines_of "$WORK/watch.out" 1
+printf 'Heron News\n\nA paragraph about herons wading in the marsh at dawn.\n' >"$WORK/w/heron.txt"
+start=$(date +%s%N)
+wait_for 10 searchable herons; rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "watch: a saved article becomes searchable (here after $ms ms)" [ "$rc" -eq 0 ]
+wait_for 10 lines_of "$WORK/watch.out" 2
+before=$(wc -l <"$WORK/watch.out")
+for i in 1 2 3 4 5; do printf 'Burst %d\n\nA burst of egrets number %d.\n' $i $i >"$WORK/w/burst$i.txt"; done
+wait_for 10 searchable "egrets"
+sleep 1
+check "watch: a burst of changes is one update" [ "$(( $(wc -l <"$WORK/watch.out") - before ))" -eq 1 ]
+kill -TERM "$watcher"; wait "$watcher"; rc=$?
+check "watch: SIGTERM stops it cleanly (exit 0, nothing on stderr)" eval '[ $rc -eq 0 ] && [ ! -s "$WORK/watch.err" ]'
+"$BIN" watch --corpus "$WORK/w" --index "$WORK/w.index" >/dev/null 2>"$WORK/watch.err" &
+watcher=$!
+sleep 1
+kill -INT "$watcher"; wait "$watcher"; rc=$?
+check "watch: SIGINT stops it cleanly (exit 0)" [ "$rc" -eq 0 ]
+"$BIN" watch --corpus "$WORK/w" --index "$WORK/w.index" >/dev/null 2>"$WORK/watch.err" &
+watcher=$!
+sleep 1
+mv "$WORK/w" "$WORK/w-moved"
+wait_for 10 eval '! kill -0 $watcher 2>/dev/null'
+wait "$watcher"; rc=$?; err=$(cat "$WORK/watch.err")
+check "watch: the folder moved away ends it with one line, exit 2" \
+    eval 'one_line_error && has "moved or deleted" "$err"'
+
 # ---- an index that is copied, restored or read-only ----
 sleep 0.01
 cp -r "$INDEX" "$WORK/copied.index"

@@ -10,7 +10,8 @@
 # Extra libFuzzer flags: FUZZ_FLAGS="-jobs=2 -workers=2" (for example).
 
 FUZZ_BUILD := build/fuzz
-FUZZ_TARGETS := fuzz_passages fuzz_query fuzz_render fuzz_vocab
+FUZZ_TARGETS := fuzz_passages fuzz_query fuzz_render fuzz_vocab \
+                fuzz_filerec
 FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 20
 FUZZ_FLAGS ?=
