@@ -183,7 +183,7 @@ static ds_status verify(ds_searcher *s, char **err)
     char *why = NULL;
     unsigned long revision = 0;
     ds_status st = dsx_db_revision(s->db, &revision, &why);
-    if (st == DS_OK) st = ds_store_verify(s->gen.path, revision, &why);
+    if (st == DS_OK) st = ds_store_verify(s->gen.path, revision, 0, &why);
     if (st == DS_OK || st == DS_ERR_VERSION) {
         ds_status compatible = check_compatible(s, err);
         if (compatible != DS_OK) st = compatible;

@@ -333,7 +333,8 @@ ds_status ds_store_seal(const char *dir, char **err)
 
 /* Compare one manifest line with the file; *same_file is cleared when the
  * file is not the one hashed (it was judged by its digest). */
-static char *verify_entry(const char *dir, const char *line, int *same_file)
+static char *verify_entry(const char *dir, const char *line, int force,
+                          int *same_file)
 {
     char name[256], hex[64];
     long long size, sec;
@@ -350,10 +351,12 @@ static char *verify_entry(const char *dir, const char *line, int *same_file)
         err = ds_xasprintf("%s is missing", name);
     } else if ((long long)st.st_size != size) {
         err = ds_xasprintf("%s was changed after the index was built", name);
-    } else if ((long long)st.st_mtim.tv_sec != sec ||
+    } else if (force || (long long)st.st_mtim.tv_sec != sec ||
                st.st_mtim.tv_nsec != nsec ||
                (unsigned long long)st.st_ino != ino) {
-        *same_file = 0;
+        if ((long long)st.st_mtim.tv_sec != sec ||
+            st.st_mtim.tv_nsec != nsec || (unsigned long long)st.st_ino != ino)
+            *same_file = 0;
         if (ds_digest_file(file, &have, NULL) != DS_OK ||
             !ds_digest_equal(&want, &have))
             err = ds_xasprintf("%s was changed after the index was built",
@@ -367,7 +370,8 @@ static char *verify_entry(const char *dir, const char *line, int *same_file)
  * (malloc'd), or NULL; a manifest older than `db_revision` is not
  * judged by (see above). */
 static char *manifest_difference(const char *dir, FILE *f,
-                                 unsigned long db_revision, int *same_files)
+                                 unsigned long db_revision, int force,
+                                 int *same_files)
 {
     char line[512], *why = NULL;
     unsigned long revision;
@@ -382,7 +386,7 @@ static char *manifest_difference(const char *dir, FILE *f,
     int files = 0, listed = -1;
     while (!why && fgets(line, sizeof line, f)) {
         if (sscanf(line, "end %d", &listed) == 1) break;
-        why = verify_entry(dir, line, same_files);
+        why = verify_entry(dir, line, force, same_files);
         files++;
     }
     /* The count at the end shows the list was not cut short. */
@@ -395,7 +399,7 @@ static char *manifest_difference(const char *dir, FILE *f,
 }
 
 static ds_status verify_generation(const char *dir, unsigned long revision,
-                                   int *same_files, char **err)
+                                   int force, int *same_files, char **err)
 {
     char *path = ds_xasprintf("%s/" MANIFEST_NAME, dir);
     FILE *f = fopen(path, "r");
@@ -404,7 +408,7 @@ static ds_status verify_generation(const char *dir, unsigned long revision,
     if (!f)
         return ds_fail(err, DS_ERR_VERSION,
                        "its file list (" MANIFEST_NAME ") is missing");
-    char *why = manifest_difference(dir, f, revision, same_files);
+    char *why = manifest_difference(dir, f, revision, force, same_files);
     fclose(f);
     if (!why) return DS_OK;
     if (err) *err = why;
@@ -413,28 +417,35 @@ static ds_status verify_generation(const char *dir, unsigned long revision,
 }
 
 ds_status ds_store_verify(const char *gen_path, unsigned long revision,
-                          char **err)
+                          int every_byte, char **err)
 {
     int same_files;
-    return verify_generation(gen_path, revision, &same_files, err);
+    return verify_generation(gen_path, revision, every_byte, &same_files,
+                             err);
 }
 
-int ds_store_is_sealed(const char *gen_path)
+ds_seal_state ds_store_seal_state(const char *gen_path)
 {
     unsigned long revision = 0, sealed = 0;
     char *path = ds_xasprintf("%s/" MANIFEST_NAME, gen_path), line[128];
     FILE *f = fopen(path, "r");
     free(path);
     char end;
-    int ok = f && fgets(line, sizeof line, f) &&
-             sscanf(line, MANIFEST_HEADER " %lu%c", &sealed, &end) == 2 &&
-             dsx_revision_at(gen_path, &revision, NULL) == DS_OK &&
-             sealed == revision;
+    int current = f && fgets(line, sizeof line, f) &&
+                  sscanf(line, MANIFEST_HEADER " %lu%c", &sealed, &end) == 2 &&
+                  dsx_revision_at(gen_path, &revision, NULL) == DS_OK &&
+                  sealed == revision;
     if (f) fclose(f);
     int same_files = 0;
-    return ok &&
-           verify_generation(gen_path, revision, &same_files, NULL) == DS_OK &&
-           same_files;
+    if (!current ||
+        verify_generation(gen_path, revision, 0, &same_files, NULL) != DS_OK)
+        return DS_SEAL_OPEN;
+    return same_files ? DS_SEAL_CURRENT : DS_SEAL_COPIED;
+}
+
+int ds_store_is_sealed(const char *gen_path)
+{
+    return ds_store_seal_state(gen_path) == DS_SEAL_CURRENT;
 }
 
 ds_status ds_store_unseal(const char *dir, char **err)

@@ -84,17 +84,29 @@ ds_status ds_store_seal(const char *gen_path, char **err);
  * alone.  DS_ERR_IO. */
 ds_status ds_store_unseal(const char *gen_path, char **err);
 
-/* Is the manifest of the generation at `gen_path` current: sealed at the
- * database's revision, with every file the one it hashed? */
+typedef enum {
+    DS_SEAL_CURRENT,  /* sealed at the database's revision; every file
+                         the one it hashed */
+    DS_SEAL_COPIED,   /* the same, but files that are copies (judged by
+                         content: a search hashes them until resealed) */
+    DS_SEAL_OPEN      /* open, or older than the database: an update is
+                         writing or was interrupted (or it does not hold) */
+} ds_seal_state;
+
+ds_seal_state ds_store_seal_state(const char *gen_path);
+
+/* ds_store_seal_state(gen_path) == DS_SEAL_CURRENT. */
 int ds_store_is_sealed(const char *gen_path);
 
 /* Check the generation's files hold what its manifest says, the database
  * being at `revision` (an open manifest, or one older than that, is not
- * judged by: an update is writing, or was killed before it sealed).  A file that is not the one hashed (a copy) is
- * hashed again.  Fails with a description of the first difference:
- * DS_ERR_VERSION when there is no manifest, else DS_ERR_DAMAGED. */
+ * judged by: an update is writing, or was killed before it sealed).  A
+ * file that is not the one hashed (a copy) is hashed again; with
+ * `every_byte`, every file is (`check`).  Fails with a description of the
+ * first difference: DS_ERR_VERSION when there is no manifest, else
+ * DS_ERR_DAMAGED. */
 ds_status ds_store_verify(const char *gen_path, unsigned long revision,
-                          char **err);
+                          int every_byte, char **err);
 
 /* Remove `path` and everything in it (a generation, a shard). */
 void ds_remove_dir(const char *path);
