@@ -295,6 +295,35 @@ static int manifest_line(FILE *f, const char *dir, const char *name)
     return ok;
 }
 
+/* A new manifest for `dir` is written beside the old one, then renamed
+ * over it: a reader sees one or the other, whole. */
+static FILE *open_manifest(const char *dir)
+{
+    char *path = ds_xasprintf("%s/" MANIFEST_NAME ".tmp", dir);
+    FILE *f = fopen(path, "w");
+    free(path);
+    return f;
+}
+
+/* Sync and close `f` (NULL when it could not be opened) and put it in
+ * place if everything written to it went well (`ok`). */
+static ds_status install_manifest(const char *dir, FILE *f, int ok,
+                                  char **err)
+{
+    char *path = ds_xasprintf("%s/" MANIFEST_NAME ".tmp", dir);
+    char *final = ds_xasprintf("%s/" MANIFEST_NAME, dir);
+    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0)) ok = 0;
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok) ok = rename(path, final) == 0;
+    ds_status st = ok ? DS_OK
+                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s",
+                                final, strerror(errno));
+    if (!ok) unlink(path);
+    free(path);
+    free(final);
+    return st;
+}
+
 ds_status ds_store_seal(const char *dir, char **err)
 {
     unsigned long revision = 0;
@@ -304,9 +333,7 @@ ds_status ds_store_seal(const char *dir, char **err)
         free(why);
         return st;
     }
-    char *path = ds_xasprintf("%s/" MANIFEST_NAME ".tmp", dir);
-    char *final = ds_xasprintf("%s/" MANIFEST_NAME, dir);
-    FILE *f = fopen(path, "w");
+    FILE *f = open_manifest(dir);
     DIR *d = opendir(dir);
     int ok = f && d && fprintf(f, MANIFEST_HEADER " %lu\n", revision) > 0;
     struct dirent *e;
@@ -319,16 +346,7 @@ ds_status ds_store_seal(const char *dir, char **err)
     /* The count at the end shows the list was not cut short. */
     if (ok) ok = fprintf(f, "end %d\n", files) > 0;
     if (d) closedir(d);
-    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0)) ok = 0;
-    if (f && fclose(f) != 0) ok = 0;
-    if (ok) ok = rename(path, final) == 0;
-    ds_status st = ok ? DS_OK
-                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s",
-                                final, strerror(errno));
-    if (!ok) unlink(path);
-    free(path);
-    free(final);
-    return st;
+    return install_manifest(dir, f, ok, err);
 }
 
 /* Compare one manifest line with the file; *same_file is cleared when the
@@ -450,20 +468,8 @@ int ds_store_is_sealed(const char *gen_path)
 
 ds_status ds_store_unseal(const char *dir, char **err)
 {
-    char *path = ds_xasprintf("%s/" MANIFEST_NAME ".tmp", dir);
-    char *final = ds_xasprintf("%s/" MANIFEST_NAME, dir);
-    FILE *f = fopen(path, "w");
-    int ok = f && fputs(MANIFEST_OPEN, f) >= 0 && fflush(f) == 0 &&
-             fsync(fileno(f)) == 0;
-    if (f && fclose(f) != 0) ok = 0;
-    if (ok) ok = rename(path, final) == 0;
-    ds_status st = ok ? DS_OK
-                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s",
-                                final, strerror(errno));
-    if (!ok) unlink(path);
-    free(path);
-    free(final);
-    return st;
+    FILE *f = open_manifest(dir);
+    return install_manifest(dir, f, f && fputs(MANIFEST_OPEN, f) >= 0, err);
 }
 
 char *ds_store_served_path(const char *index_dir)
