@@ -165,8 +165,11 @@ check "... and the index answers as B" [ "$res" = "$answer_b" ]
 rm -rf "$CORPUS" "$INDEX"
 cp -a "$A" "$CORPUS"
 cp -a "$SAVED" "$INDEX"
+# The loop stops at a flag between updates, so that no update is still
+# writing when the directory is removed.
 (
     for _ in $(seq 1 200); do
+        [ -e "$WORK/stop" ] && break
         rm -rf "$CORPUS.next" && cp -a "$B" "$CORPUS.next" && rm -rf "$CORPUS" && mv "$CORPUS.next" "$CORPUS"
         "$BIN" --corpus "$CORPUS" --index "$INDEX" index >/dev/null 2>&1 || echo fail >>"$WORK/updates.failed"
         echo >>"$WORK/updates.done"
@@ -186,7 +189,7 @@ for i in $(seq 1 "$SEARCHES"); do
     else wrong=$((wrong + 1)); wrong_log="$wrong_log search $i: exit $rc $(head -c 150 "$WORK/.serr");"
     fi
 done
-kill "$updater" 2>/dev/null
+touch "$WORK/stop"
 wait "$updater" 2>/dev/null
 updates=$(wc -l <"$WORK/updates.done" 2>/dev/null || echo 0)
 diag "$SEARCHES searches during $updates updates: $seen_a saw A, $seen_b saw B"
