@@ -289,12 +289,34 @@ ds_status dsx_query_near(const dsx_query *const *operands, size_t n,
 ds_status dsx_query_replace(dsx_query *q, const char *placeholder,
                             const dsx_query *with, char **err);
 
-/* `q` restricted to the documents holding `term` (a boolean filter: the
- * scores stay q's). */
-ds_status dsx_query_filter(const dsx_query *q, const char *term,
-                           dsx_query **out, char **err);
+/* A term and the terms that may stand for it (typo variants). */
+typedef struct {
+    const char *term;
+    const char *const *variants;
+    size_t n;
+} dsx_term_variants;
 
-/* Free `q`.  Accepts NULL. */
+/* *out: the documents `q` does not match but would if each term of
+ * `terms` (where `q` has it as a plain word: not in a phrase, a NEAR or a
+ * field) also matched its variants, as synonyms of it; NULL when `q` has
+ * none of the terms. */
+ds_status dsx_query_with_variants(const dsx_query *q,
+                                  const dsx_term_variants *terms, size_t n,
+                                  dsx_query **out, char **err);
+
+/* `q` restricted to the documents holding any of `terms` (a boolean
+ * filter: the scores stay q's). */
+ds_status dsx_query_filter(const dsx_query *q, const char *const *terms,
+                           size_t n, dsx_query **out, char **err);
+
+/* The documents `q` matches and `except` does not, ranked as `q`. */
+ds_status dsx_query_and_not(const dsx_query *q, const dsx_query *except,
+                            dsx_query **out, char **err);
+
+/* The documents holding any of `terms`, ranked as their OR. */
+ds_status dsx_query_any_term(const char *const *terms, size_t n,
+                             dsx_query **out, char **err);
+
 void dsx_query_destroy(dsx_query *q);
 
 /* ---- Search (search.cc, expand.cc) ---------------------------------------- */

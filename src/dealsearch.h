@@ -211,6 +211,13 @@ typedef struct {
     unsigned collapsed;      /* matching near-copies folded into it */
     ds_also *also;           /* where they are (at most 20), best first */
     size_t n_also;
+    int typo;                /* matched only through a similar spelling
+                                of a query word (ds_typo): ranked after
+                                every passage matching the words as
+                                written */
+    int article;             /* holds some of the words, its article
+                                (passages and title) all of them: ranked
+                                after the passages holding them all */
 } ds_hit;
 
 typedef struct {
@@ -223,6 +230,15 @@ typedef struct {
     const char *suggestion;  /* an indexed word, in the typed word's case */
     unsigned long passages;  /* passages holding it in any form */
 } ds_suggestion;
+
+/* Typo tolerance: a query word, and the indexed words a typo away from
+ * it that were searched too, for the passages the query as written does
+ * not find. */
+typedef struct {
+    const char *word;        /* the query's word, lower-cased */
+    const char *const *variants; /* as indexed, most frequent first */
+    size_t n_variants;
+} ds_typo;
 
 /* What a search found, besides its hits. */
 typedef struct {
@@ -247,6 +263,19 @@ typedef struct {
     int total_exact;
     unsigned long total_if_any; /* when no passage has every word: how
                                    many have some of them (else 0) */
+    const ds_typo *typos;    /* the words searched with their variants
+                                (none with the `exact` option, or when
+                                the words as written match more passages
+                                than are counted exactly) */
+    size_t n_typos;
+    unsigned long total_typo; /* of `total`, the passages matching only
+                                 through a variant */
+    unsigned long spread_articles; /* when no passage has every word but
+                                      some articles do, between their
+                                      title and passages: how many; the
+                                      hits are then their passages with
+                                      any of the words, those with the
+                                      most first (else 0) */
     ds_search_options options;  /* as searched */
     ds_bm25 bm25;            /* the ranking parameters in force */
     double avg_length;       /* the passages' average length, which BM25

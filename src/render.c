@@ -82,7 +82,7 @@ char *ds_results_print(const ds_results *r, const ds_print_options *opt,
     /* About what a page of hits takes, so it is not grown a piece at a
      * time. */
     ds_buf_reserve(&out, 1024 + r->count * 1024);
-    ds_printer p = {NULL, NULL, NULL, &out, opt, 0, 0};
+    ds_printer p = {NULL, NULL, NULL, &out, opt, 0, 0, &r->info, 0, 0};
     if (opt->format == DS_FORMAT_JSON)
         ds_printer_json(&p);
     else

@@ -60,6 +60,9 @@ struct ds_printer {
     /* The printers' own state, set by `begin`. */
     size_t hit_rank_base;   /* the first hit's rank */
     int explain;            /* the search was explained */
+    const ds_results_info *info;  /* the results printed */
+    int typos_shown;        /* the line before the first typo hit is out */
+    int articles_shown;     /* and the one before the first article hit */
 };
 
 /* The printers: set the functions of `p`. */

@@ -37,6 +37,10 @@ struct ds_results {
     ds_suggestion *suggestions;   /* those not applied; they point into
                                      `spelling` */
     size_t n_suggestions;
+    ds_typo_variants *variants;   /* typo tolerance: the variants searched */
+    size_t n_variants;
+    ds_typo *typos;               /* the same, as ds_results_info shows
+                                     them; they point into `variants` */
     ds_hit *hits;
     size_t count;
     ds_analyzer *analyzer;         /* the searcher's (borrowed) */
