@@ -133,9 +133,10 @@ static int parse_line(ds_rules *r, char *line, unsigned long n, char **err)
     return -1;
 }
 
-ds_rules *ds_rules_parse(const char *text, char **err)
+ds_status ds_rules_parse(const char *text, ds_rules **out, char **err)
 {
-    *err = NULL;
+    *out = NULL;
+    char *why = NULL;
     ds_rules *r = ds_xmalloc(sizeof *r);
     memset(r, 0, sizeof *r);
     char *copy = ds_xstrdup(text), *p = copy;
@@ -144,7 +145,7 @@ ds_rules *ds_rules_parse(const char *text, char **err)
         char *nl = strchr(p, '\n');
         if (nl) *nl = '\0';
         n++;
-        if (parse_line(r, p, n, err) != 0) break;
+        if (parse_line(r, p, n, &why) != 0) break;
         p = nl ? nl + 1 : NULL;
     }
     free(copy);
@@ -153,13 +154,16 @@ ds_rules *ds_rules_parse(const char *text, char **err)
     compile_any(&r->end_drops);
     compile_any(&r->date_labels);
     compile_any(&r->byline_labels);
-    if (!*err && (!r->question.name || !r->answer.name))
-        *err = ds_xstrdup("rules: 'question' and 'answer' are required");
-    if (*err) {
+    if (!why && (!r->question.name || !r->answer.name))
+        why = ds_xstrdup("rules: 'question' and 'answer' are required");
+    if (why) {
         ds_rules_free(r);
-        return NULL;
+        ds_status st = ds_fail(err, DS_ERR_USAGE, "%s", why);
+        free(why);
+        return st;
     }
-    return r;
+    *out = r;
+    return DS_OK;
 }
 
 static void free_pattern(ds_pattern *p)
@@ -193,8 +197,8 @@ void ds_rules_free(ds_rules *r)
 ds_rules *ds_rules_builtin_copy(void)
 {
     char *err = NULL;
-    ds_rules *r = ds_rules_parse(ds_builtin_rules_text, &err);
-    if (!r) {
+    ds_rules *r = NULL;
+    if (ds_rules_parse(ds_builtin_rules_text, &r, &err) != DS_OK) {
         ds_warn("built-in news rules: %s", err);
         abort();
     }

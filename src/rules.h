@@ -10,6 +10,8 @@
 #include <regex.h>
 #include <stddef.h>
 
+#include "util.h"
+
 typedef struct {
     char *name;
     char *source;    /* the regex as written */
@@ -41,9 +43,10 @@ typedef struct {
     ds_pattern question, answer;
 } ds_rules;
 
-/* Parse rules from `text`.  Returns NULL with *err a malloc'd message
- * naming the offending line when the text is not valid. */
-ds_rules *ds_rules_parse(const char *text, char **err);
+/* Parse rules from `text` into *out (free with ds_rules_free).
+ * DS_ERR_USAGE, *out NULL and *err naming the offending line, when the
+ * text is not valid. */
+ds_status ds_rules_parse(const char *text, ds_rules **out, char **err);
 void ds_rules_free(ds_rules *rules);
 
 /* A new copy of the built-in rules (free with ds_rules_free).  A broken
