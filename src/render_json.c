@@ -114,6 +114,8 @@ static void json_begin(ds_printer *p, const ds_results *r)
                   info->relaxed_syntax ? "true" : "false", info->total,
                   info->total_exact ? "true" : "false", info->total_if_any,
                   so->offset, so->limit);
+    if (p->opt->took_ms >= 0)
+        ds_buf_printf(out, "\"took_ms\":%.3f,", p->opt->took_ms);
     if (so->explain) {
         ds_buf_puts(out, "\"stopped\":");
         ds_json_string(out, info->stopped, strlen(info->stopped));
