@@ -13,9 +13,9 @@ CXX ?= c++
 
 PKGS := xapian-core jansson
 DEB_PACKAGES := make gcc g++ pkg-config libxapian-dev libstemmer-dev \
-                libjansson-dev
+                libjansson-dev libmicrohttpd-dev
 TEST_PACKAGES := libcmocka-dev jq clang libclang-rt-14-dev libsqlite3-dev \
-                 xapian-tools
+                 xapian-tools curl
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -27,8 +27,11 @@ WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CXXFLAGS ?= -O2 -g
 VERSION := $(shell sed -n 's/^\#define DEALSEARCH_VERSION "\(.*\)"/\1/p' src/dealsearch.h)
+# libmicrohttpd: its header only; `serve` loads the library when it starts
+# (src/server_mhd.h says why).
+MHD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 ALL_CFLAGS := -std=c11 -pedantic $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) \
-              -DDEALSEARCH_BUILDING -MMD -MP
+              $(MHD_CFLAGS) -DDEALSEARCH_BUILDING -MMD -MP
 ALL_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -MP
 # libstemmer and jansson are linked statically (Debian's -dev packages ship
 # the .a files) and ./dealsearch as a fixed-address (-no-pie) program,
@@ -56,10 +59,15 @@ LIB_SRC := src/util.c src/text.c src/corpus.c src/rules.c src/dates.c \
            src/render.c src/render_json.c src/render_human.c src/lookup.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
             shim/search.cc shim/expand.cc
-CLI_SRC := src/main.c src/batch.c
+CLI_SRC := src/main.c src/batch.c src/server.c src/server_mhd.c
+# `dealsearch serve`'s handling of a request, without sockets: the command,
+# its unit test and its fuzzer link it.  web/ is compiled in.
+SERVER_SRC := src/server_handle.c src/server_api.c src/server_url.c
+WEB_FILES := web/index.html web/app.js web/style.css web/favicon.svg
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \
            $(BUILD)/gen/news_rules.o
-CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(SERVER_OBJ)
 # The shared library's objects: position-independent, and exporting only
 # what dealsearch.h declares (DS_API).
 PIC_OBJ := $(LIB_OBJ:$(BUILD)/%.o=$(BUILD)/pic/%.o)
@@ -131,10 +139,22 @@ $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
+# The page's files, compiled in as byte arrays (web/embed.sh).
+$(BUILD)/gen/web_assets.c: web/embed.sh $(WEB_FILES)
+	@mkdir -p $(dir $@)
+	web/embed.sh $(WEB_FILES) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@.o $<
-	$(CXX) $(SAN_FLAGS) -o $@ $@.o $(LIB_A) $(LDLIBS) -lcmocka
+	$(CXX) $(SAN_FLAGS) -o $@ $@.o $(UNIT_OBJ) $(LIB_A) $(LDLIBS) -lcmocka
+
+# The server's unit test calls its request handling.
+$(BUILD)/tests/test_server: UNIT_OBJ = $(SERVER_OBJ)
+$(BUILD)/tests/test_server: $(SERVER_OBJ)
 
 # Install missing Debian packages (sudo when not root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
