@@ -2,7 +2,9 @@
 #
 #   make            build ./dealsearch (and the engine library)
 #   make demo       install what is missing, build, index corpus/, search
-#   make test       the whole suite (normal build, then ASan+UBSan build)
+#   make test       the whole suite (normal build, then ASan+UBSan build;
+#                   the browser tests too when chromium is installed)
+#   make browser-deps   chromium, node and the browser tests' npm packages
 #   make install PREFIX=/usr/local   the program, libdealsearch.{a,so},
 #                   dealsearch.h and dealsearch.pc
 
@@ -81,7 +83,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test-deps demo test test-build asan-unit install clean eval valgrind \
-        reliability
+        reliability browser-deps browser-packages
 all: dealsearch $(LIB_SO)
 
 # Replace by rename, so a running ./dealsearch (a benchmark) is no obstacle.
@@ -169,6 +171,22 @@ deps:
 
 test-deps:
 	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
+	@if command -v chromium >/dev/null; then \
+	    $(MAKE) --no-print-directory browser-packages; fi
+
+# The browser tests (tests/browser/): Debian's chromium, node and npm
+# (Debian's, unless a node is installed already), and the npm packages
+# package-lock.json pins.  Never a downloaded browser.
+browser-deps:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES=chromium
+	@command -v npm >/dev/null || \
+	    $(MAKE) --no-print-directory deps EXTRA_PACKAGES="nodejs npm"
+	@$(MAKE) --no-print-directory browser-packages
+
+BROWSER_MODULES := tests/browser/node_modules/.package-lock.json
+browser-packages: $(BROWSER_MODULES)
+$(BROWSER_MODULES): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
 
 # Quick start: everything from a fresh machine to a first answer.
 demo: deps

@@ -54,6 +54,14 @@ tally "build/eval" env EVAL_BIN=build/bench/eval tests/eval/test_eval.sh
 tally "fuzz-replay" tests/fuzz/run.sh replay
 tally "fuzz-replay server" env FUZZ_TARGETS=fuzz_server tests/fuzz/run.sh replay
 
+# The page in headless Chromium (Debian's), when it is installed: `make
+# browser-deps` (and CI) install it with the tests' npm packages.
+if command -v chromium >/dev/null; then
+    tally "browser" tests/browser/run.sh build/dealsearch
+else
+    echo "browser: skipped, chromium is not installed (make browser-deps)"
+fi
+
 # Reliability, lighter than 'make reliability': fewer kills and searches.
 tally "kill_rebuild" env TRIALS=8 KILL_FILES=50 tests/reliability/kill_rebuild.sh
 tally "kill_rebuild --jobs 2" env TRIALS=8 KILL_FILES=50 INDEX_ARGS="--jobs 2" \
