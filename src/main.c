@@ -83,7 +83,7 @@ static const char USAGE[] =
     "                   one line per document\n"
     "  --listen ADDR:PORT (serve) where to listen (default 127.0.0.1:8080;\n"
     "                   port 0: any free one)\n"
-    "  --threads N      (serve) threads answering requests (default: one\n"
+    "  --threads N      (serve) threads answering requests (default: two\n"
     "                   per core)\n"
     "  --cors ORIGIN    (serve) let scripts of ORIGIN (or *) read the API\n"
     "  --max-connections N, --max-per-ip N, --timeout SECONDS\n"

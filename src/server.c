@@ -8,10 +8,15 @@
  * exactly what was sent, and a request record that lives until the
  * request completes, when the access-log line is written.
  *
- * Safety: one thread per core serves many connections (a slow client
- * holds a connection, never a thread), connections are limited in all
- * and per address and time out when idle, and libmicrohttpd's memory per
- * connection bounds the request line and headers.
+ * Threads: two per core, each serving many connections (a slow client
+ * holds a connection, never a thread).  A thread waiting for the disk or
+ * descheduled holds up only its own connections; with two per core the
+ * cores stay busy meanwhile (bench/README.md: more searches a second
+ * than with one per core, in each of three paired runs).
+ *
+ * Safety: connections are limited in all and per address and time out
+ * when idle, and libmicrohttpd's memory per connection bounds the request
+ * line and headers.
  *
  * Stopping: SIGINT and SIGTERM are taken by the main thread (sigwait),
  * which stops accepting, lets the requests in flight finish (their
@@ -407,7 +412,9 @@ static struct MHD_Daemon *start(server *srv, const void *addr, int ipv6)
 {
     const ds_server_config *c = srv->config;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = c->threads ? c->threads : cores > 0 ? (unsigned)cores : 1;
+    unsigned threads = c->threads ? c->threads
+                       : cores > 0 ? 2 * (unsigned)(cores < 64 ? cores : 64)
+                                   : 2;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      MHD_USE_ITC | MHD_USE_ERROR_LOG |
                      (ipv6 ? MHD_USE_IPv6 : 0);
@@ -451,9 +458,10 @@ static void drain(server *srv, struct MHD_Daemon *d, int sig)
     atomic_store(&srv->draining, 1);
     int fd = srv->mhd.quiesce_daemon(d);
     if (fd >= 0) close(fd);
-    char *line = ds_xasprintf("stopping (%s): finishing %d requests",
-                              sig == SIGINT ? "SIGINT" : "SIGTERM",
-                              atomic_load(&srv->active));
+    int active = atomic_load(&srv->active);
+    char *line = ds_xasprintf("stopping (%s): finishing %d request%s",
+                              sig == SIGINT ? "SIGINT" : "SIGTERM", active,
+                              active == 1 ? "" : "s");
     say(line);
     free(line);
     struct timespec start, tick = {0, 10 * 1000 * 1000};

@@ -48,14 +48,14 @@ typedef struct {
     const char *index_dir;
     const char *cors_origin;   /* answer this Origin's scripts; NULL: no
                                   CORS headers */
-    unsigned threads;          /* the pool; 0: one per core */
+    unsigned threads;          /* the pool; 0: two per core */
     unsigned max_connections;  /* in all */
     unsigned max_per_ip;       /* from one address */
     unsigned timeout;          /* seconds a connection may idle */
     int quiet;                 /* no access log */
 } ds_server_config;
 
-/* Defaults: 127.0.0.1:8080, a thread per core, 512 connections, 128 per
+/* Defaults: 127.0.0.1:8080, two threads per core, 512 connections, 128 per
  * address, 10 s. */
 void ds_server_config_init(ds_server_config *c);
 

@@ -181,7 +181,7 @@ exec 3<&-
 reap_server
 check "SIGTERM: the request in flight is answered whole, then exit 0" \
     eval '[ $RC = 0 ] && grep -q "^HTTP/1.1 200" <<<"$reply" && grep -qi "^Connection: close" <<<"$reply" && tail -n1 <<<"$reply" | jq -e ".total >= 2" >/dev/null'
-check "stopping is said on stderr" grep -q "stopping (SIGTERM): finishing 1 requests" "$LOG"
+check "stopping is said on stderr" grep -q "stopping (SIGTERM): finishing 1 request$" "$LOG"
 
 start_server --quiet
 curl -s "$URL/api/health" >/dev/null

@@ -405,11 +405,14 @@
       const files = s.files ? ` from ${count(s.files)} files` : '';
       ui.about.textContent = `${count(s.passages)} passages${files} · index ` +
                              `generation ${s.generation}${built} · dealsearch ${s.version}`;
+      const offered = (name) => [...ui.sort.options].some((o) => o.value === name);
       for (const name of s.sorts || []) {
-        if ([...ui.sort.options].some((o) => o.value === name)) continue;
+        if (offered(name)) continue;
         const label = name.charAt(0).toUpperCase() + name.slice(1);
         ui.sort.append(new Option(label, name));
       }
+      // An order the server does not offer (an old link) is dropped.
+      if (!offered(state.sort)) state.sort = 'relevance';
       ui.sort.value = state.sort;
       ui.sort.disabled = ui.sort.options.length < 2;
     } catch (e) {
