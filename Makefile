@@ -212,6 +212,8 @@ include bench/eval.mk
 # Speed and size beside SQLite FTS5 and raw Xapian (bench/README.md):
 # make bench, bench-quick, bench-levers.
 include bench/bench.mk
+# `dealsearch serve` under load: make bench-serve (in make bench), bench-soak.
+include bench/load.mk
 CISI_INDEX := $(BUILD)/cisi.index
 eval: dealsearch $(BUILD)/bench/eval $(EVAL_RUNS)
 	./dealsearch index --jsonl $(CISI_DIR)/docs.jsonl --index $(CISI_INDEX)

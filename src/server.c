@@ -408,13 +408,18 @@ static int config_ok(const ds_server_config *c, char **err)
     return 1;
 }
 
+/* The threads answering requests: as configured, or two per core. */
+static unsigned pool_size(const ds_server_config *c)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (c->threads) return c->threads;
+    return cores > 0 ? 2 * (unsigned)(cores < 128 ? cores : 128) : 2;
+}
+
 static struct MHD_Daemon *start(server *srv, const void *addr, int ipv6)
 {
     const ds_server_config *c = srv->config;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = c->threads ? c->threads
-                       : cores > 0 ? 2 * (unsigned)(cores < 64 ? cores : 64)
-                                   : 2;
+    unsigned threads = pool_size(c);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      MHD_USE_ITC | MHD_USE_ERROR_LOG |
                      (ipv6 ? MHD_USE_IPv6 : 0);
@@ -440,11 +445,12 @@ static void announce(server *srv, struct MHD_Daemon *d, const char *listen)
     snprintf(host, sizeof host, "%s", listen);
     char *colon = strrchr(host, ':');
     if (colon) *colon = '\0';
+    unsigned threads = pool_size(srv->config);
     char *line = ds_xasprintf(
-        "listening on http://%s:%u/ (Ctrl-C stops)",
+        "listening on http://%s:%u/ with %u thread%s (Ctrl-C stops)",
         !colon || !host[0] || strcmp(host, "localhost") == 0 ? "127.0.0.1"
                                                             : host,
-        info ? (unsigned)info->port : 0);
+        info ? (unsigned)info->port : 0, threads, threads == 1 ? "" : "s");
     say(line);
     free(line);
     if (!srv->loopback)
