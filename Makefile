@@ -53,11 +53,12 @@ LDLIBS := $(shell pkg-config --libs xapian-core 2>/dev/null) $(STATIC_LINK) \
           $(shell pkg-config --libs jansson 2>/dev/null) -lstemmer -Wl,-Bdynamic
 
 # The engine (libdealsearch), and the command line over its public API.
-LIB_SRC := src/util.c src/text.c src/corpus.c src/rules.c src/dates.c \
-           src/passage.c src/reader.c src/analyzer.c src/wordtable.c \
+LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
+           src/dates.c src/passage.c src/reader.c src/analyzer.c src/wordtable.c \
            src/stopwords.c src/synonyms.c src/neardup.c src/record.c \
-           src/schema.c src/store.c src/ranking.c src/scan.c src/indexer.c \
-           src/shard.c src/search.c src/check.c src/highlight.c \
+           src/schema.c src/query.c src/store.c src/ranking.c src/scan.c \
+           src/indexer.c src/shard.c src/vocab.c src/spelling.c src/search.c \
+           src/check.c src/highlight.c \
            src/render.c src/render_json.c src/render_human.c src/lookup.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
             shim/search.cc shim/expand.cc
@@ -214,6 +215,7 @@ include bench/eval.mk
 include bench/bench.mk
 # `dealsearch serve` under load: make bench-serve (in make bench), bench-soak.
 include bench/load.mk
+include bench/reader.mk
 CISI_INDEX := $(BUILD)/cisi.index
 eval: dealsearch $(BUILD)/bench/eval $(EVAL_RUNS)
 	./dealsearch index --jsonl $(CISI_DIR)/docs.jsonl --index $(CISI_INDEX)

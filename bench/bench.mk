@@ -95,3 +95,31 @@ $(BENCH_BIN)/dealsearch: $(BUILD)/dealsearch
 
 $(BENCH_BIN)/dsbench: $(addprefix $(BENCH_BIN)/,driver.o measure.o report.o) $(BENCH_COMMON)
 	$(CC) $(SAN_FLAGS) -o $@ $^ -lm
+
+# How good the match counts are for each bound on the matches examined
+# (bench/RELEVANCE.md, "Counts"): make bench-totals.
+$(BENCH_BIN)/totals: $(BENCH_BIN)/totals.o $(BENCH_COMMON) $(LIB_A)
+	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+# The index the quality measurements below search: the gcide corpus.
+BENCH_QUALITY_INDEX := $(BENCH_DATA)/idx/gcide.quality
+
+$(BENCH_QUALITY_INDEX)/current: $(BUILD)/dealsearch $(BENCH_MANIFEST)
+	$(BUILD)/dealsearch index --plain --corpus $(BENCH_DATA)/gcide \
+	    --index $(BENCH_QUALITY_INDEX)
+
+.PHONY: bench-totals bench-spelling
+
+bench-totals: bench-deps
+	@$(BENCH_MAKE) $(BENCH_BIN)/totals bench-data $(BENCH_QUALITY_INDEX)/current
+	$(BENCH_BIN)/totals $(BENCH_QUALITY_INDEX) $(BENCH_QUERIES)
+
+# Spelling corrections and suggestions against Norvig's misspellings and
+# correctly spelled absent words (bench/RELEVANCE.md, "Spelling").
+$(BENCH_BIN)/spelling: $(BENCH_BIN)/spelling.o $(BENCH_COMMON) $(LIB_A)
+	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+bench-spelling: bench-deps
+	@$(BENCH_MAKE) $(BENCH_BIN)/spelling bench-data $(BENCH_QUALITY_INDEX)/current
+	$(BENCH_BIN)/spelling $(BENCH_QUALITY_INDEX) bench/spelling/testset1.txt \
+	    bench/spelling/testset2.txt bench/spelling/absent.txt

@@ -110,18 +110,52 @@ extern "C" ds_status dsx_db_set_stopwords(dsx_db *db,
     });
 }
 
-extern "C" ds_status dsx_db_term_exists(dsx_db *db, const char *term,
-                                        int *exists, char **err)
+extern "C" ds_status dsx_db_term_freq(dsx_db *db, const char *term,
+                                      unsigned long *freq, char **err)
 {
-    return dsx::guard(err, [&] { *exists = db->db.term_exists(term); });
+    *freq = 0;
+    return dsx::guard(err, [&] { *freq = db->db.get_termfreq(term); });
 }
 
-extern "C" ds_status dsx_db_spelling_suggestion(dsx_db *db, const char *word,
-                                                char **suggestion, char **err)
+namespace {
+
+void each_spelling(const Xapian::Database &db, dsx_word_fn fn, void *ctx)
 {
-    *suggestion = nullptr;
+    for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) {
+        const std::string &word = *it;
+        if (fn(ctx, word.data(), word.size(), it.get_termfreq())) break;
+    }
+}
+
+/* The database's identity and state: a file derived from it records
+ * this to know it still describes it. */
+std::string stamp_of(const Xapian::Database &db)
+{
+    return db.get_uuid() + ":" + std::to_string(db.get_revision());
+}
+
+} // namespace
+
+extern "C" ds_status dsx_db_spellings(dsx_db *db, dsx_word_fn fn, void *ctx,
+                                      char **err)
+{
+    return dsx::guard(err, [&] { each_spelling(db->db, fn, ctx); });
+}
+
+extern "C" ds_status dsx_db_stamp(dsx_db *db, char **stamp, char **err)
+{
+    *stamp = nullptr;
+    return dsx::guard(err, [&] { *stamp = dsx::malloc_copy(stamp_of(db->db)); });
+}
+
+extern "C" ds_status dsx_spellings_at(const char *path, dsx_word_fn fn,
+                                      void *ctx, char **stamp, char **err)
+{
+    *stamp = nullptr;
     return dsx::guard(err, [&] {
-        *suggestion = dsx::malloc_copy(db->db.get_spelling_suggestion(word));
+        Xapian::Database db(path);
+        each_spelling(db, fn, ctx);
+        *stamp = dsx::malloc_copy(stamp_of(db));
     });
 }
 

@@ -87,9 +87,15 @@ struct dsx_query {
 };
 
 struct dsx_results {
-    unsigned long estimate = 0, lower = 0, upper = 0;
+    dsx_db *db;
+    Xapian::Query query;        /* as run, feedback terms included */
+    dsx_search_params params;
+    Xapian::MSet mset;
+    dsx_counts counts = {0, 0, 0, 0, 0, 0, 0};
     std::vector<double> scores;
     std::vector<unsigned> docids;
+    std::vector<unsigned> collapsed;
+    std::vector<bool> loaded;
     std::vector<std::string> data;
     /* Each hit's matching terms, and C pointer arrays into them. */
     std::vector<std::vector<std::string>> terms;

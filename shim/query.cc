@@ -131,6 +131,87 @@ extern "C" ds_status dsx_query_term(const char *term, size_t len,
     });
 }
 
+extern "C" ds_status dsx_query_near(const dsx_query *const *operands,
+                                    size_t n, unsigned gap, int ordered,
+                                    dsx_query **out, char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        std::vector<Xapian::Query> terms, parts;
+        for (size_t i = 0; i < n; ++i) {
+            const Xapian::Query &op = operands[i]->query;
+            for (auto t = op.get_terms_begin(); t != op.get_terms_end(); ++t)
+                terms.emplace_back(*t);
+            parts.push_back(op);
+        }
+        /* Xapian's window: all the terms within this many positions. */
+        Xapian::termcount window = gap + static_cast<Xapian::termcount>(terms.size()) - 1;
+        parts.insert(parts.begin(),
+                     Xapian::Query(ordered ? Xapian::Query::OP_PHRASE
+                                           : Xapian::Query::OP_NEAR,
+                                   terms.begin(), terms.end(), window));
+        std::unique_ptr<dsx_query> q(new dsx_query);
+        q->query = Xapian::Query(Xapian::Query::OP_AND, parts.begin(),
+                                 parts.end());
+        q->description = q->query.get_description();
+        *out = q.release();
+    });
+}
+
+namespace {
+
+/* `q` with the leaf term `placeholder` replaced by `with`. */
+Xapian::Query replace_term(const Xapian::Query &q,
+                           const std::string &placeholder,
+                           const Xapian::Query &with, bool &found)
+{
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+        auto t = q.get_terms_begin();
+        if (t != q.get_terms_end() && *t == placeholder) {
+            found = true;
+            return with;
+        }
+        return q;
+    }
+    size_t n = q.get_num_subqueries();
+    if (n == 0 || !rebuildable(q.get_type())) return q;
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i < n; ++i)
+        subs.push_back(replace_term(q.get_subquery(i), placeholder, with,
+                                    found));
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+}
+
+} // namespace
+
+extern "C" ds_status dsx_query_replace(dsx_query *q, const char *placeholder,
+                                       const dsx_query *with, char **err)
+{
+    return dsx::guard(err, [&] {
+        bool found = false;
+        Xapian::Query r = replace_term(q->query, placeholder, with->query,
+                                       found);
+        if (!found)
+            throw Xapian::InvalidArgumentError(
+                std::string("placeholder not found: ") + placeholder);
+        q->query = r;
+        q->description = q->query.get_description();
+    });
+}
+
+extern "C" ds_status dsx_query_filter(const dsx_query *q, const char *term,
+                                      dsx_query **out, char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        std::unique_ptr<dsx_query> f(new dsx_query(*q));
+        f->query = Xapian::Query(Xapian::Query::OP_FILTER, q->query,
+                                 Xapian::Query(term));
+        f->description = f->query.get_description();
+        *out = f.release();
+    });
+}
+
 extern "C" int dsx_query_is_empty(const dsx_query *q)
 {
     return q->query.empty();

@@ -13,6 +13,22 @@ namespace {
 /* How often a search is retried after the index was swapped under it. */
 const int MODIFIED_RETRIES = 5;
 
+/* Counts the documents the matcher examines, and notes which was the
+ * bound-th: Xapian examines matches in document order, every one until it
+ * has seen check_at_least of them (see dsx_counts). */
+class SampleSpy : public Xapian::MatchSpy {
+  public:
+    Xapian::doccount seen = 0, bound;
+    Xapian::docid at_bound = 0;
+
+    explicit SampleSpy(Xapian::doccount b) : bound(b) {}
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        if (++seen == bound) at_bound = doc.get_docid();
+    }
+};
+
 /* Accepts one document only: to weigh part of a query for that hit. */
 class OnlyDocument : public Xapian::MatchDecider {
     Xapian::docid did;
@@ -149,38 +165,68 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
                 dsx_results *r)
 {
     Xapian::Enquire enquire(db->db);
-    const Xapian::Query &query = q->query;
-    enquire.set_query(query);
-    std::unique_ptr<Xapian::Weight> weight(dsx::make_weight(db));
+    enquire.set_query(q->query);
+    std::unique_ptr<Xapian::Weight> weight(
+        sp->count_only ? new Xapian::BoolWeight : dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
     if (sp->expand_docs)
-        enquire.set_query(dsx::expand_query(db, enquire, query, sp));
+        enquire.set_query(dsx::expand_query(db, enquire, q->query, sp));
     if (sp->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
-    Xapian::MSet mset =
-        enquire.get_mset(sp->offset, sp->limit, sp->check_at_least);
-    r->estimate = mset.get_matches_estimated();
-    r->lower = mset.get_matches_lower_bound();
-    r->upper = mset.get_matches_upper_bound();
-    for (auto m = mset.begin(); m != mset.end(); ++m) {
+    SampleSpy spy(sp->check_at_least);
+    enquire.add_matchspy(&spy);
+    r->db = db;
+    r->query = enquire.get_query();
+    r->params = *sp;
+    r->mset = enquire.get_mset(sp->offset, sp->limit, sp->check_at_least);
+    enquire.clear_matchspies();
+    const Xapian::MSet &m = r->mset;
+    unsigned long lower = m.get_uncollapsed_matches_lower_bound();
+    unsigned long upper = m.get_uncollapsed_matches_upper_bound();
+    double share = spy.at_bound ? double(spy.bound) / spy.at_bound : 0;
+    unsigned long sampled =
+        spy.seen < spy.bound
+            ? spy.seen
+            : static_cast<unsigned long>(share * db->db.get_lastdocid() + 0.5);
+    r->counts = {m.get_matches_estimated(), m.get_matches_lower_bound(),
+                 m.get_matches_upper_bound(), lower, upper, spy.seen,
+                 std::min(std::max(sampled, lower), upper)};
+    for (auto m = r->mset.begin(); m != r->mset.end(); ++m) {
         r->scores.push_back(m.get_weight() * dsx::score_scale(db));
         r->docids.push_back(*m);
-        Xapian::Document doc = m.get_document();
-        r->data.push_back(doc.get_value(sp->data_slot));
-        r->parts.emplace_back();
-        if (sp->explain)
-            explain_node(db, enquire.get_query(), *m, r->parts.back());
+        r->collapsed.push_back(m.get_collapse_count());
     }
-    r->terms = matching_terms(db->db, enquire.get_query(), r->docids);
-    for (auto &terms : r->terms) {
-        std::vector<const char *> ptrs;
-        for (auto &t : terms) ptrs.push_back(t.c_str());
-        r->term_ptrs.push_back(std::move(ptrs));
+    size_t n = r->docids.size();
+    r->loaded.assign(n, false);
+    r->data.resize(n);
+    r->terms.resize(n);
+    r->term_ptrs.resize(n);
+    r->parts.resize(n);
+    r->part_views.resize(n);
+}
+
+/* Read hits from .. to-1 (see dsx_results_load). */
+void load(dsx_results *r, size_t from, size_t to)
+{
+    std::vector<unsigned> docids;
+    std::vector<size_t> which;
+    for (size_t i = from; i < to; ++i) {
+        if (r->loaded[i]) continue;
+        Xapian::MSetIterator m = r->mset[static_cast<Xapian::doccount>(i)];
+        r->data[i] = m.get_document().get_value(r->params.data_slot);
+        if (r->params.explain)
+            explain_node(r->db, r->query, *m, r->parts[i]);
+        docids.push_back(r->docids[i]);
+        which.push_back(i);
     }
-    for (auto &parts : r->parts) {
-        std::vector<dsx_part> views;
-        for (auto &p : parts) views.push_back({p.first.c_str(), p.second});
-        r->part_views.push_back(std::move(views));
+    auto terms = matching_terms(r->db->db, r->query, docids);
+    for (size_t k = 0; k < which.size(); ++k) {
+        size_t i = which[k];
+        r->terms[i] = std::move(terms[k]);
+        for (auto &t : r->terms[i]) r->term_ptrs[i].push_back(t.c_str());
+        for (auto &p : r->parts[i])
+            r->part_views[i].push_back({p.first.c_str(), p.second});
+        r->loaded[i] = true;
     }
 }
 
@@ -216,20 +262,24 @@ extern "C" size_t dsx_results_size(const dsx_results *r)
     return r->scores.size();
 }
 
-extern "C" void dsx_results_total(const dsx_results *r,
-                                  unsigned long *estimate,
-                                  unsigned long *lower, unsigned long *upper)
+extern "C" void dsx_results_counts(const dsx_results *r, dsx_counts *counts)
 {
-    *estimate = r->estimate;
-    *lower = r->lower;
-    *upper = r->upper;
+    *counts = r->counts;
+}
+
+extern "C" ds_status dsx_results_load(dsx_results *r, size_t from, size_t n,
+                                      char **err)
+{
+    size_t to = std::min(from + n, r->docids.size());
+    return dsx::guard(err, [&] { load(r, std::min(from, to), to); });
 }
 
 extern "C" void dsx_results_hit(const dsx_results *r, size_t i, dsx_hit *hit)
 {
     hit->score = r->scores[i];
     hit->docid = r->docids[i];
-    hit->data = r->data[i].data();
+    hit->collapsed = r->collapsed[i];
+    hit->data = r->loaded[i] ? r->data[i].data() : nullptr;
     hit->data_len = r->data[i].size();
     hit->terms = r->term_ptrs[i].data();
     hit->n_terms = r->term_ptrs[i].size();

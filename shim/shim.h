@@ -216,14 +216,28 @@ void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm);
 ds_status dsx_db_set_stopwords(dsx_db *db, const char *const *words,
                                size_t n, char **err);
 
-/* Does `term` index any document? */
-ds_status dsx_db_term_exists(dsx_db *db, const char *term, int *exists,
-                             char **err);
+/* How many documents `term` indexes (0: none). */
+ds_status dsx_db_term_freq(dsx_db *db, const char *term, unsigned long *freq,
+                           char **err);
 
-/* The indexed word closest in spelling to `word` (lower-case), or "" when
- * none is within two edits; *suggestion is malloc'd. */
-ds_status dsx_db_spelling_suggestion(dsx_db *db, const char *word,
-                                     char **suggestion, char **err);
+/* Called with each word of a spelling table and its frequency; `word` is
+ * valid during the call only.  Return nonzero to stop. */
+typedef int (*dsx_word_fn)(void *ctx, const char *word, size_t len,
+                           unsigned long freq);
+
+/* Call `fn` for every word of `db`'s spelling table, in ascending byte
+ * order. */
+ds_status dsx_db_spellings(dsx_db *db, dsx_word_fn fn, void *ctx,
+                           char **err);
+
+/* *stamp (malloc'd): the database's identity and revision, which a file
+ * derived from it records (src/vocab.h). */
+ds_status dsx_db_stamp(dsx_db *db, char **stamp, char **err);
+
+/* dsx_db_spellings and dsx_db_stamp for the database at `path`, opened
+ * for the call. */
+ds_status dsx_spellings_at(const char *path, dsx_word_fn fn, void *ctx,
+                           char **stamp, char **err);
 
 /* Free `db`.  Accepts NULL.  Queries and results made from it must be
  * freed first. */
@@ -269,6 +283,24 @@ const char *dsx_query_describe(const dsx_query *q);
 /* The stopwords left out of the query, space-separated; owned by `q`. */
 const char *dsx_query_stopped(const dsx_query *q);
 
+/* The operands (parsed queries, each a phrase or a word) within `gap`
+ * words of one another — in the order given when `ordered` (ADJ) — and
+ * each matching as it is: a NEAR or ADJ over phrases, which Xapian 1.4's
+ * parser and NEAR take only over single terms.  The operands are
+ * borrowed. */
+ds_status dsx_query_near(const dsx_query *const *operands, size_t n,
+                         unsigned gap, int ordered, dsx_query **out,
+                         char **err);
+
+/* Replace, in `q`, the term `placeholder` with the query `with`. */
+ds_status dsx_query_replace(dsx_query *q, const char *placeholder,
+                            const dsx_query *with, char **err);
+
+/* `q` restricted to the documents holding `term` (a boolean filter: the
+ * scores stay q's). */
+ds_status dsx_query_filter(const dsx_query *q, const char *term,
+                           dsx_query **out, char **err);
+
 /* Free `q`.  Accepts NULL. */
 void dsx_query_destroy(dsx_query *q);
 
@@ -276,10 +308,12 @@ void dsx_query_destroy(dsx_query *q);
 
 typedef struct {
     unsigned offset, limit;     /* which ranks to return */
-    unsigned check_at_least;    /* examine at least this many documents,
-                                   so small indexes get exact totals */
+    unsigned check_at_least;    /* examine at least this many documents:
+                                   the total is exact when there are no
+                                   more matches */
     int collapse_slot;          /* keep the best document per value in this
-                                   slot; -1 keeps all */
+                                   slot (documents without one are never
+                                   collapsed); -1 keeps all */
     /* Pseudo-relevance feedback: when expand_docs > 0, the best
      * expand_terms terms of the top expand_docs documents (Xapian's
      * expand set) are added to the query, their weights scaled so the
@@ -287,7 +321,10 @@ typedef struct {
      * fewer than expand_docs matches are left as they are. */
     unsigned expand_docs, expand_terms;
     double expand_weight;
-    int explain;                /* fill dsx_hit.parts */
+    int explain;                /* dsx_results_load fills dsx_hit.parts */
+    int count_only;             /* no ranking: every match weighs 0, and
+                                   Xapian stops once it has examined
+                                   check_at_least of them (to count) */
     unsigned data_slot;         /* dsx_hit.data is this value */
     /* Feedback on an index without termlists learns a top document's words
      * by indexing again the text it was indexed from: this returns that
@@ -309,6 +346,8 @@ typedef struct {
 typedef struct {
     double score;
     unsigned docid;
+    unsigned collapsed;         /* documents collapsed into this one */
+    /* Once loaded (dsx_results_load), else NULL and 0: */
     const char *data;           /* value data_slot */
     size_t data_len;
     const char *const *terms;   /* the query's terms this document
@@ -321,18 +360,37 @@ typedef struct {
     size_t n_parts;
 } dsx_hit;
 
-/* Rank documents for `q` with BM25 as `params` says.  A rebuild that
- * swapped the index mid-search makes it reopen the database and retry a
- * bounded number of times. */
+/* Rank documents for `q` with BM25 as `params` says: the documents, their
+ * scores and the total; what each hit holds and matched is read when
+ * loaded.  A rebuild that swapped the index mid-search makes it reopen
+ * the database and retry a bounded number of times.  `db` and `q` must
+ * outlive the results. */
 ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
                         const dsx_search_params *params, dsx_results **out,
                         char **err);
 
 size_t dsx_results_size(const dsx_results *r);
 
-/* Estimated number of matching documents, with its bounds. */
-void dsx_results_total(const dsx_results *r, unsigned long *estimate,
-                       unsigned long *lower, unsigned long *upper);
+/* How many documents match: Xapian's estimate and its bounds (equal when
+ * the count is exact), with collapsed documents left out; its bounds with
+ * them counted in; and the documents examined: `seen` (every match when
+ * that is under check_at_least), and `sampled`, an estimate from where
+ * the check_at_least-th match was (Xapian examines matches in the order of
+ * their document numbers, so check_at_least / that number is the share of
+ * documents that match, if they are spread evenly), within those
+ * bounds. */
+typedef struct {
+    unsigned long estimate, lower, upper;
+    unsigned long all_lower, all_upper;
+    unsigned long seen, sampled;
+} dsx_counts;
+
+void dsx_results_counts(const dsx_results *r, dsx_counts *counts);
+
+/* Read the data and matching terms (and with params->explain the score's
+ * parts) of hits from .. from+n-1. */
+ds_status dsx_results_load(dsx_results *r, size_t from, size_t n,
+                           char **err);
 
 /* Hit `i` (0-based, < dsx_results_size).  Pointers in *hit stay valid until
  * dsx_results_destroy(r). */

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char REPLACEMENT_CHAR[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
 /* Lines with invalid UTF-8 reported per file before summarising. */
 #define MAX_BAD_LINE_REPORTS 5
@@ -277,7 +276,7 @@ static ds_status read_file_entry(ds_corpus *c, const entry *e,
                      path);
     else
         st = ds_read_text_file(path, text, quiet ? NULL : report_bad_line,
-                               &report, err);
+                               &report, &doc->encoding, err);
     if (st == DS_OK) {
         if (report.total > MAX_BAD_LINE_REPORTS)
             notify(c, "%s: %lu more lines with invalid UTF-8", path,
@@ -362,39 +361,6 @@ ds_status ds_corpus_read(ds_corpus *c, size_t i, ds_reader *reader,
 
 /* ---- Text files ---- */
 
-void ds_utf8_sanitize(const char *bytes, size_t len, ds_buf *out,
-                      ds_bad_line_fn bad_line, void *ctx)
-{
-    unsigned long line = 1, last_reported = 0;
-    size_t run_start = 0, i = 0;
-    ds_buf_reserve(out, len);
-    while (i < len) {
-        unsigned char c = (unsigned char)bytes[i];
-        if (c >= 0x01 && c < 0x80) {
-            if (c == '\n') line++;
-            i++;
-            continue;
-        }
-        unsigned cp;
-        size_t n = c ? ds_utf8_decode(bytes + i, len - i, &cp) : 0;
-        if (n) {
-            i += n;
-            continue;
-        }
-        /* NUL or an invalid sequence: flush the good run, replace one
-         * byte, and resynchronise at the next byte. */
-        ds_buf_append(out, bytes + run_start, i - run_start);
-        ds_buf_append(out, REPLACEMENT_CHAR, 3);
-        if (bad_line && line != last_reported) {
-            bad_line(ctx, line);
-            last_reported = line;
-        }
-        i++;
-        run_start = i;
-    }
-    ds_buf_append(out, bytes + run_start, len - run_start);
-}
-
 /* Read all of `fd` (at most DS_MAX_FILE_BYTES) into `raw`. */
 static ds_status read_all(int fd, const char *path, size_t size_hint,
                           ds_buf *raw, char **err)
@@ -415,7 +381,8 @@ static ds_status read_all(int fd, const char *path, size_t size_hint,
 }
 
 ds_status ds_read_text_file(const char *path, ds_buf *out,
-                            ds_bad_line_fn bad_line, void *ctx, char **err)
+                            ds_bad_line_fn bad_line, void *ctx,
+                            ds_encoding *encoding, char **err)
 {
     ds_buf_clear(out);
     /* O_NONBLOCK: a FIFO named *.txt must not hang the indexer. */
@@ -436,8 +403,10 @@ ds_status ds_read_text_file(const char *path, ds_buf *out,
     if (status == DS_OK)
         status = read_all(fd, path, (size_t)st.st_size, &raw, err);
     close(fd);
-    if (status == DS_OK)
-        ds_utf8_sanitize(raw.data, raw.len, out, bad_line, ctx);
+    if (status == DS_OK) {
+        ds_encoding enc = ds_text_decode(raw.data, raw.len, out, bad_line, ctx);
+        if (encoding) *encoding = enc;
+    }
     ds_buf_free(&raw);
     return status;
 }
@@ -449,7 +418,7 @@ ds_status ds_describe_file(const char *path, ds_reader_kind kind,
     *out = NULL;
     ds_buf text, listing;
     ds_buf_init(&text);
-    ds_status st = ds_read_text_file(path, &text, NULL, NULL, err);
+    ds_status st = ds_read_text_file(path, &text, NULL, NULL, NULL, err);
     if (st == DS_OK) {
         ds_article a = {0};
         ds_reader *reader = ds_reader_new(kind);

@@ -3,8 +3,9 @@
  * entries: the regular `*.txt` files below a folder (found recursively,
  * hidden entries and symlinked directories skipped, in byte order of
  * their relative paths), or the non-blank lines of a JSON lines file.
- * Reading an entry gives its article: the text as valid UTF-8, split into
- * passages by a reader.  The indexer's two passes, `check` and `passages`
+ * Reading an entry gives its article: the text as valid UTF-8 (a file is
+ * decoded from UTF-8 or Windows-1252, encoding.h), split into passages by
+ * a reader.  The indexer's two passes, `check` and `passages`
  * all read through here, so they always agree on what a corpus holds.
  *
  * Names.  A folder entry's source is its path relative to the folder,
@@ -18,6 +19,7 @@
 #include <stddef.h>
 
 #include "dealsearch.h"
+#include "encoding.h"
 #include "passage.h"
 #include "reader.h"
 #include "util.h"
@@ -54,6 +56,7 @@ typedef struct {
     int title_is_text;   /* a JSON document indexed whole: its title is
                             part of its text */
     size_t bytes;        /* text read */
+    ds_encoding encoding; /* what a file was decoded from */
 } ds_corpus_doc;
 
 /* Read and split entry `i` into `doc` (zero-initialised; free with
@@ -70,17 +73,13 @@ ds_status ds_corpus_read(ds_corpus *c, size_t i, ds_reader *reader,
 
 void ds_corpus_doc_free(ds_corpus_doc *doc);
 
-/* Called once per line that held invalid UTF-8 or NUL bytes. */
-typedef void (*ds_bad_line_fn)(void *ctx, unsigned long line);
-
-/* Read the file at `path` into `out` (cleared first) as valid UTF-8.
- * Fails when it cannot be read, is not a regular file or is too big. */
+/* Read the file at `path` into `out` (cleared first) as valid UTF-8,
+ * decoded from the encoding it is in (encoding.h), which *encoding
+ * receives when not NULL.  Fails when it cannot be read, is not a regular
+ * file or is too big. */
 ds_status ds_read_text_file(const char *path, ds_buf *out,
-                            ds_bad_line_fn bad_line, void *ctx, char **err);
+                            ds_bad_line_fn bad_line, void *ctx,
+                            ds_encoding *encoding, char **err);
 
-/* Append `bytes` to `out` with every invalid UTF-8 sequence and NUL byte
- * replaced by U+FFFD; reports each affected line (1-based). */
-void ds_utf8_sanitize(const char *bytes, size_t len, ds_buf *out,
-                      ds_bad_line_fn bad_line, void *ctx);
 
 #endif

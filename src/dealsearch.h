@@ -187,6 +187,7 @@ typedef struct {
     unsigned long group;     /* its near-copy group (0: none) */
     int title_in_text;       /* the title is part of its indexed text (a
                                 JSON document that is one passage) */
+    char *author;            /* the article's byline, or NULL */
 } ds_record;
 
 typedef struct {
@@ -216,14 +217,31 @@ typedef struct {
     double k1, k2, k3, b, min_normlen;
 } ds_bm25;
 
+/* A query word the index may spell otherwise, offered, not applied. */
+typedef struct {
+    const char *word;        /* as typed */
+    const char *suggestion;  /* an indexed word, in the typed word's case */
+    unsigned long passages;  /* passages holding it in any form */
+} ds_suggestion;
+
 /* What a search found, besides its hits. */
 typedef struct {
     const char *query;       /* as given */
     const char *corrected;   /* the spelling-corrected query that was
-                                run instead, or NULL */
+                                run instead, or NULL (never with the
+                                `exact` option) */
+    const ds_suggestion *suggestions; /* spellings offered: "did you
+                                         mean" */
+    size_t n_suggestions;
     const char *parsed;      /* Xapian's description of the query run */
     const char *stopped;     /* stopwords left out, space-separated */
     int relaxed_syntax;      /* invalid syntax was read as plain words */
+    const char *const *notices; /* what the search could not honour as
+                                   written, and what it did instead (a
+                                   leading wildcard, an operator with
+                                   nothing to apply to, date: on an
+                                   index without dates) */
+    size_t n_notices;
     unsigned long total;     /* matching passages (estimated unless
                                 total_exact), near-copies folded */
     int total_exact;

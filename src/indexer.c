@@ -32,6 +32,7 @@
 #include "scan.h"
 #include "schema.h"
 #include "shard.h"
+#include "spelling.h"
 #include "store.h"
 #include "synonyms.h"
 #include "util.h"
@@ -89,9 +90,9 @@ typedef struct {
     ds_passage_job job;            /* being prepared */
     ds_index_stats *stats;
     const ds_scan_result *scan;    /* the first pass's groups */
-    unsigned long last_group;      /* groups numbered so far */
     ds_reader *reader;
     ds_buf scratch;
+    unsigned long dated;           /* passages with a date */
 } build_state;
 
 /* A range of entries, handed to its shard a passage at a time. */
@@ -103,12 +104,11 @@ typedef struct {
                                passage, and its passage count */
 } cursor;
 
-/* The group the first pass gave a passage; a new one for a passage it
- * did not see (its file changed in between). */
+/* The group the first pass gave a passage; none for a passage it did not
+ * see (its file changed in between). */
 static unsigned long passage_group(build_state *b, const cursor *c)
 {
-    if (c->at < c->scanned) return b->scan->groups[c->first + c->at];
-    return ++b->last_group;
+    return c->at < c->scanned ? b->scan->groups[c->first + c->at] : 0;
 }
 
 /* Prepare the cursor's next passage and hand it to `shard`. */
@@ -122,12 +122,14 @@ static ds_status add_passage(build_state *b, cursor *c, ds_shard *shard,
     const char *date = a->date[0] ? a->date : NULL;
     ds_buf_clear(&job->spelling); /* it may hold a spelling job's words */
     ds_indexed_text_set(&job->text, p->heading, p->text, p->len, a->title,
-                        d->title_is_text);
+                        d->title_is_text, a->author);
+    job->group = passage_group(b, c);
     ds_record rec = {d->source, c->at + 1, p->first_line, p->text, p->len,
-                     a->title, (char *)date, p->heading,
-                     passage_group(b, c), a->title && d->title_is_text};
+                     a->title, (char *)date, p->heading, job->group,
+                     a->title && d->title_is_text, a->author};
     ds_record_encode(&rec, &job->record);
     job->date[0] = '\0';
+    b->dated += date != NULL;
     if (date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
         snprintf(job->date, sizeof job->date, "%.4s%.2s%.2s", date,
                  date + 5, date + 8);
@@ -155,6 +157,8 @@ static void report_file(const ds_indexer *ix, const ds_corpus_doc *d)
     ds_buf_printf(&line, "%s: %zu passages", d->source, a->count);
     if (a->title) ds_buf_puts(&line, ", title");
     if (a->date[0]) ds_buf_printf(&line, ", date %s", a->date);
+    if (d->encoding == DS_ENCODING_CP1252)
+        ds_buf_puts(&line, ", read as Windows-1252");
     for (size_t i = 0; i < a->n_dropped; i++) {
         const char *rule = a->dropped[i].rule;
         size_t seen = 0, count = 0;
@@ -314,8 +318,9 @@ static char *corpus_description(ds_corpus_kind kind, int split,
 static ds_status write_metadata(const build_state *b, dsx_writer *w,
                                 const dsx_length_norm *norm, char **err)
 {
-    char passages[32], groups[32], lengths[128], build[64];
+    char passages[32], groups[32], dated[32], lengths[128], build[64];
     snprintf(passages, sizeof passages, "%lu", b->stats->passages);
+    snprintf(dated, sizeof dated, "%lu", b->dated);
     snprintf(build, sizeof build, "%lld %lu", (long long)time(NULL),
              b->stats->files);
     snprintf(groups, sizeof groups, "%lu", b->stats->shared_groups);
@@ -330,6 +335,7 @@ static ds_status write_metadata(const build_state *b, dsx_writer *w,
         {DS_META_READER, ds_reader_kind_name(spec->reader)},
         {DS_META_CORPUS, corpus},
         {DS_META_GROUPS, groups},
+        {DS_META_DATED, dated},
         {DS_META_LENGTHS, lengths},
         {DS_META_SYNONYMS, b->ix->synonyms ? b->ix->synonyms->text : ""},
         {DS_META_BUILD, build}};
@@ -410,7 +416,6 @@ static ds_status build_shards(build_state *b, const char *gen_path,
     if (st == DS_OK) st = ds_scan(&sp, &scan, err);
     if (st == DS_OK) {
         b->scan = &scan;
-        b->last_group = scan.groups_numbered;
         b->stats->shared_groups = scan.shared_groups;
         norm.avg_length = scan.avg_length;
         for (size_t k = 0; k < n; k++) ds_shard_set_norm(b->shards[k], &norm);
@@ -418,6 +423,7 @@ static ds_status build_shards(build_state *b, const char *gen_path,
     }
     if (st == DS_OK) st = finish_shards(b, &norm, err);
     if (st == DS_OK) st = merge_shards(b, gen_path, err);
+    if (st == DS_OK) st = ds_spelling_write_vocab(gen_path, err);
     ds_scan_result_free(&scan);
     free(bounds);
     return st;

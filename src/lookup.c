@@ -91,9 +91,14 @@ static ds_status fetch_window(ds_searcher *s, const char *source,
     if (st != DS_OK) {
         st = damaged(s, err, why);
     } else {
-        unsigned long lower, upper;
-        dsx_results_total(res, total, &lower, &upper);
-        st = collect(s, res, source, first, last, out, count, err);
+        dsx_counts counts;
+        dsx_results_counts(res, &counts);
+        *total = counts.estimate;
+        st = dsx_results_load(res, 0, dsx_results_size(res), &why);
+        if (st != DS_OK)
+            st = damaged(s, err, why);
+        else
+            st = collect(s, res, source, first, last, out, count, err);
     }
     free(why);
     ds_buf_free(&term);

@@ -199,14 +199,49 @@ static const char *command_phrase(command c)
     return "searching";
 }
 
+/* Messages name what the user typed (queries, file names): its control
+ * characters, C0 and C1, are shown as '?' so that the message stays one
+ * line and cannot drive the terminal. */
+static void put_safe(const char *s, FILE *f)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F) {
+            fputc('?', f);
+        } else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            fputc('?', f);
+            p++;
+        } else {
+            fputc(*p, f);
+        }
+    }
+}
+
+/* malloc'd vprintf; exits on out of memory, like the library. */
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = malloc(n > 0 ? (size_t)n + 1 : 1);
+    if (!s) {
+        fputs("dealsearch: out of memory\n", stderr);
+        exit(EXIT_ERROR);
+    }
+    vsnprintf(s, n > 0 ? (size_t)n + 1 : 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
-    fputs("dealsearch: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    char *msg = vformat(fmt, ap);
     va_end(ap);
+    fputs("dealsearch: ", stderr);
+    put_safe(msg, stderr);
     fputc('\n', stderr);
+    free(msg);
 }
 
 ds_status cli_fail(char **err, ds_status status, const char *fmt, ...)
@@ -214,19 +249,10 @@ ds_status cli_fail(char **err, ds_status status, const char *fmt, ...)
     if (!err) return status;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    *err = malloc(n > 0 ? (size_t)n + 1 : 1);
-    if (!*err) {
-        fputs("dealsearch: out of memory\n", stderr);
-        exit(EXIT_ERROR);
-    }
-    va_start(ap, fmt);
-    vsnprintf(*err, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    *err = vformat(fmt, ap);
     va_end(ap);
     return status;
 }
-
 
 /* The option `arg` names ("--name", "--name=VALUE", or an alias); *value
  * points to what follows '=' (NULL when nothing does). */
@@ -637,6 +663,9 @@ static int run_search(const cli *c)
         ds_searcher_close(s);
         return EXIT_ERROR;
     }
+    const ds_results_info *info = ds_results_get_info(r);
+    for (size_t i = 0; i < info->n_notices; i++)
+        cli_warn("%s", info->notices[i]);
     int tty = isatty(STDOUT_FILENO);
     ds_print_options po;
     ds_print_options_init(&po);
@@ -648,7 +677,10 @@ static int run_search(const cli *c)
     size_t len;
     char *out = ds_results_print(r, &po, &len);
     fwrite(out, 1, len, stdout);
-    int rc = ds_results_count(r) ? EXIT_MATCH : EXIT_NO_MATCH;
+    /* Matches on another page (or a count only, -n 0) are matches. */
+    int rc = ds_results_count(r) || ds_results_get_info(r)->total
+                 ? EXIT_MATCH
+                 : EXIT_NO_MATCH;
     free(out);
     ds_results_free(r);
     ds_searcher_close(s);

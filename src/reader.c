@@ -58,8 +58,13 @@ void ds_article_describe(ds_buf *out, const ds_article *a)
         ds_terminal_safe(out, a->title, strlen(a->title));
     else
         ds_buf_puts(out, "(none)");
-    ds_buf_printf(out, "\ndate: %s\npassages: %zu\n",
-                  a->date[0] ? a->date : "(none)", a->count);
+    ds_buf_printf(out, "\ndate: %s\nauthor: ",
+                  a->date[0] ? a->date : "(none)");
+    if (a->author)
+        ds_terminal_safe(out, a->author, strlen(a->author));
+    else
+        ds_buf_puts(out, "(none)");
+    ds_buf_printf(out, "\npassages: %zu\n", a->count);
     for (size_t i = 0; i < a->count; i++) {
         const ds_passage *p = &a->items[i];
         ds_buf_printf(out, "\n\xC2\xB6%zu line %lu", i + 1, p->first_line);
@@ -88,6 +93,8 @@ void ds_article_json(ds_buf *out, const char *file, const ds_article *a)
     ds_json_optional(out, a->title);
     ds_buf_puts(out, ",\"date\":");
     ds_json_optional(out, a->date[0] ? a->date : NULL);
+    ds_buf_puts(out, ",\"author\":");
+    ds_json_optional(out, a->author);
     ds_buf_puts(out, ",\"passages\":[");
     for (size_t i = 0; i < a->count; i++) {
         const ds_passage *p = &a->items[i];

@@ -40,7 +40,7 @@ void ds_reader_split(ds_reader *r, const char *text, size_t len,
 void ds_article_describe(ds_buf *out, const ds_article *a);
 
 /* The same as one JSON object on one line (with a newline):
- *   {"file": FILE, "title": ..., "date": "YYYY-MM-DD"|null,
+ *   {"file": FILE, "title": ..., "date": "YYYY-MM-DD"|null, "author": ...,
  *    "passages": [{"text", "heading", "line"}],
  *    "dropped": [{"line", "rule", "text"}]} */
 void ds_article_json(ds_buf *out, const char *file, const ds_article *a);

@@ -14,6 +14,7 @@ void ds_record_encode(const ds_record *r, ds_buf *out)
     if (r->heading) ds_buf_printf(out, "h=%s\n", r->heading);
     if (r->group) ds_buf_printf(out, "g=%lu\n", r->group);
     if (r->title_in_text) ds_buf_puts(out, "x=1\n");
+    if (r->author) ds_buf_printf(out, "a=%s\n", r->author);
     ds_buf_putc(out, '\n');
     ds_buf_append(out, r->text, r->text_len);
 }
@@ -65,6 +66,8 @@ ds_status ds_record_decode(const char *data, size_t len, ds_record *r)
             r->group = parse_number(value, value_len);
         else if (key_is(p, key_len, "x"))
             r->title_in_text = parse_number(value, value_len) != 0;
+        else if (key_is(p, key_len, "a"))
+            set_string(&r->author, value, value_len);
         p = nl + 1;
     }
     p++;
@@ -82,6 +85,7 @@ void ds_record_free(ds_record *r)
     free(r->source);
     free(r->text);
     free(r->title);
+    free(r->author);
     free(r->date);
     free(r->heading);
     memset(r, 0, sizeof *r);

@@ -4,7 +4,7 @@
  *
  * Layout: "key=value\n" lines, an empty line, then the passage text.  Keys
  * are one letter (s source, p passage, l line, t title, d date, h heading,
- * g group, x title_in_text): a record is stored for every passage, and the
+ * g group, x title_in_text, a author): a record is stored for every passage, and the
  * long names were 8% of an index.  Unknown keys are ignored, so fields can
  * be added without breaking readers.  Values never contain a newline
  * (sources with control characters in their names are not indexed).

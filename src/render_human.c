@@ -73,16 +73,23 @@ static void write_passage(text_writer *tw, const char *lead,
     ds_buf_putc(tw->out, '\n');
 }
 
-/* "Title · 2025-06-13" under the hit's header line, when known. */
+/* "Title · by Jane Smith · 2025-06-13" under the hit's header line: what
+ * is known of them. */
 static void human_article_line(ds_buf *out, const ds_record *rec,
                                const ds_print_options *opt)
 {
-    if (!rec->title && !rec->date) return;
+    const char *parts[] = {rec->title, rec->author, rec->date};
+    if (!rec->title && !rec->author && !rec->date) return;
     ds_buf_puts(out, INDENT);
     if (opt->color) ds_buf_puts(out, ANSI_DIM);
-    if (rec->title) ds_terminal_safe(out, rec->title, strlen(rec->title));
-    if (rec->title && rec->date) ds_buf_puts(out, " \xC2\xB7 ");
-    if (rec->date) ds_terminal_safe(out, rec->date, strlen(rec->date));
+    const char *sep = "";
+    for (size_t i = 0; i < 3; i++) {
+        if (!parts[i]) continue;
+        ds_buf_puts(out, sep);
+        if (parts[i] == rec->author) ds_buf_puts(out, "by ");
+        ds_terminal_safe(out, parts[i], strlen(parts[i]));
+        sep = " \xC2\xB7 ";
+    }
     if (opt->color) ds_buf_puts(out, ANSI_RESET);
     ds_buf_putc(out, '\n');
 }
@@ -157,6 +164,21 @@ static void human_hit(ds_printer *p, const ds_hit_view *v)
     ds_buf_putc(out, '\n');
 }
 
+/* "did you mean: Volcker (408 passages)?" */
+static void human_suggestions(ds_buf *out, const ds_results_info *info)
+{
+    if (!info->n_suggestions) return;
+    ds_buf_puts(out, "did you mean: ");
+    for (size_t i = 0; i < info->n_suggestions; i++) {
+        const ds_suggestion *sg = &info->suggestions[i];
+        if (i) ds_buf_puts(out, ", ");
+        ds_terminal_safe(out, sg->suggestion, strlen(sg->suggestion));
+        ds_buf_printf(out, " (%lu passage%s)", sg->passages,
+                      sg->passages == 1 ? "" : "s");
+    }
+    ds_buf_puts(out, "?\n\n");
+}
+
 static void human_begin(ds_printer *p, const ds_results *r)
 {
     ds_buf *out = p->out;
@@ -164,11 +186,9 @@ static void human_begin(ds_printer *p, const ds_results *r)
     if (info->corrected) {
         ds_buf_puts(out, "showing results for: ");
         ds_terminal_safe(out, info->corrected, strlen(info->corrected));
-        ds_buf_puts(out, "\n\n");
+        ds_buf_puts(out, "  (--exact searches the words as typed)\n\n");
     }
-    if (info->relaxed_syntax)
-        ds_buf_puts(out, "(query syntax not understood; searched for the "
-                         "words as written)\n\n");
+    human_suggestions(out, info);
     p->explain = info->options.explain;
     if (p->explain) human_query_explanation(out, info);
 }
@@ -184,7 +204,10 @@ static void human_end(ds_printer *p, const ds_results *r)
                       info->total_if_any,
                       info->total_if_any == 1 ? "s" : "ve");
     const char *about = info->total_exact ? "" : "about ";
-    if (r->count && (offset || r->count < info->total))
+    if (!r->count && info->total && info->options.limit)
+        ds_buf_printf(out, "no results on this page (%s%lu in all)\n", about,
+                      info->total);
+    else if (r->count && (offset || r->count < info->total))
         ds_buf_printf(out, "showing %u-%zu of %s%lu matches\n", offset + 1,
                       offset + r->count, about, info->total);
     else

@@ -67,6 +67,8 @@ static void json_record(ds_buf *out, const ds_record *rec)
     ds_json_optional(out, rec->title);
     ds_buf_puts(out, ",\"date\":");
     ds_json_optional(out, rec->date);
+    ds_buf_puts(out, ",\"author\":");
+    ds_json_optional(out, rec->author);
     ds_buf_puts(out, ",\"heading\":");
     ds_json_optional(out, rec->heading);
     ds_buf_puts(out, ",\"text\":");
@@ -114,6 +116,21 @@ static void json_begin(ds_printer *p, const ds_results *r)
                   info->relaxed_syntax ? "true" : "false", info->total,
                   info->total_exact ? "true" : "false", info->total_if_any,
                   so->offset, so->limit);
+    ds_buf_puts(out, "\"notices\":[");
+    for (size_t i = 0; i < info->n_notices; i++) {
+        if (i) ds_buf_putc(out, ',');
+        ds_json_string(out, info->notices[i], strlen(info->notices[i]));
+    }
+    ds_buf_puts(out, "],\"suggestions\":[");
+    for (size_t i = 0; i < info->n_suggestions; i++) {
+        const ds_suggestion *sg = &info->suggestions[i];
+        ds_buf_puts(out, i ? ",{\"word\":" : "{\"word\":");
+        ds_json_string(out, sg->word, strlen(sg->word));
+        ds_buf_puts(out, ",\"suggestion\":");
+        ds_json_string(out, sg->suggestion, strlen(sg->suggestion));
+        ds_buf_printf(out, ",\"passages\":%lu}", sg->passages);
+    }
+    ds_buf_puts(out, "],");
     if (p->opt->took_ms >= 0)
         ds_buf_printf(out, "\"took_ms\":%.3f,", p->opt->took_ms);
     if (so->explain) {

@@ -19,15 +19,52 @@ static int compile(ds_pattern *p, const char *name, const char *re,
         return -1;
     }
     p->name = ds_xstrdup(name);
+    p->source = ds_xstrdup(re);
     return 0;
 }
 
-static int add_pattern(ds_pattern **list, size_t *n, const char *name,
+/* A pattern that starts "^" and then a word or a choice of words, not a
+ * class of characters: the automaton of an alternation of such patterns
+ * fails within the first few characters of most text.  ("^[^.!?]{0,40}
+ * newsletter$" would carry every paragraph to its end.) */
+static int keyword_led(const ds_pattern *p)
+{
+    return p->source[0] == '^' && p->source[1] != '[' && p->source[1] != '.';
+}
+
+/* One alternation of the list's keyword-led patterns, compiled once the
+ * file is read: "^((a)|(b)|...)" for "^a", "^b" (still anchored, so that
+ * regexec tries the start only, as it does for each alone).  Each
+ * compiled alone, so together they do too.  None with fewer than two. */
+static void compile_any(ds_pattern_list *list)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < list->count; i++)
+        n += keyword_led(&list->items[i]);
+    if (n < 2) return;
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_buf_puts(&b, "^(");
+    for (size_t i = 0, k = 0; i < list->count; i++) {
+        if (!keyword_led(&list->items[i])) continue;
+        ds_buf_puts(&b, k++ ? "|(" : "(");
+        ds_buf_puts(&b, list->items[i].source + 1);
+        ds_buf_putc(&b, ')');
+    }
+    ds_buf_putc(&b, ')');
+    list->has_any = regcomp(&list->any, b.data, REG_EXTENDED | REG_ICASE |
+                                                    REG_NOSUB) == 0;
+    ds_buf_free(&b);
+}
+
+static int add_pattern(ds_pattern_list *list, const char *name,
                        const char *re, unsigned long line, char **err)
 {
-    *list = ds_xrealloc(*list, (*n + 1) * sizeof **list);
-    if (compile(&(*list)[*n], name, re, line, err) != 0) return -1;
-    (*n)++;
+    list->items = ds_xrealloc(list->items,
+                              (list->count + 1) * sizeof *list->items);
+    if (compile(&list->items[list->count], name, re, line, err) != 0)
+        return -1;
+    list->count++;
     return 0;
 }
 
@@ -44,6 +81,9 @@ static int set_value(ds_rules *r, const char *key, const char *value,
     else if (strcmp(key, "heading.max_bytes") == 0) r->heading_max_bytes = v;
     else if (strcmp(key, "title.max_words") == 0) r->title_max_words = v;
     else if (strcmp(key, "date.scan_lines") == 0) r->date_scan_lines = v;
+    else if (strcmp(key, "chrome.max_bytes") == 0) r->chrome_max_bytes = v;
+    else if (strcmp(key, "list.item_max_words") == 0)
+        r->list_item_max_words = v;
     else {
         *err = ds_xasprintf("rules line %lu: unknown setting '%s'", line, key);
         return -1;
@@ -73,13 +113,18 @@ static int parse_line(ds_rules *r, char *line, unsigned long n, char **err)
         char *key = next_word(&rest);
         return set_value(r, key, next_word(&rest), n, err);
     }
-    if (strcmp(verb, "drop") == 0) {
+    ds_pattern_list *named = strcmp(verb, "drop") == 0        ? &r->drops
+                             : strcmp(verb, "drop-list") == 0 ? &r->list_drops
+                             : strcmp(verb, "drop-end") == 0  ? &r->end_drops
+                                                              : NULL;
+    if (named) {
         char *name = next_word(&rest);
-        return add_pattern(&r->drops, &r->n_drops, name, rest, n, err);
+        return add_pattern(named, name, rest, n, err);
     }
     if (strcmp(verb, "date-label") == 0)
-        return add_pattern(&r->date_labels, &r->n_date_labels, "date-label",
-                           rest, n, err);
+        return add_pattern(&r->date_labels, "date-label", rest, n, err);
+    if (strcmp(verb, "byline-label") == 0)
+        return add_pattern(&r->byline_labels, "byline-label", rest, n, err);
     if (strcmp(verb, "question") == 0 && !r->question.name)
         return compile(&r->question, "question", rest, n, err);
     if (strcmp(verb, "answer") == 0 && !r->answer.name)
@@ -103,6 +148,11 @@ ds_rules *ds_rules_parse(const char *text, char **err)
         p = nl ? nl + 1 : NULL;
     }
     free(copy);
+    compile_any(&r->drops);
+    compile_any(&r->list_drops);
+    compile_any(&r->end_drops);
+    compile_any(&r->date_labels);
+    compile_any(&r->byline_labels);
     if (!*err && (!r->question.name || !r->answer.name))
         *err = ds_xstrdup("rules: 'question' and 'answer' are required");
     if (*err) {
@@ -117,16 +167,24 @@ static void free_pattern(ds_pattern *p)
     if (!p->name) return;
     regfree(&p->re);
     free(p->name);
+    free(p->source);
+}
+
+static void free_list(ds_pattern_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) free_pattern(&list->items[i]);
+    free(list->items);
+    if (list->has_any) regfree(&list->any);
 }
 
 void ds_rules_free(ds_rules *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->n_drops; i++) free_pattern(&r->drops[i]);
-    for (size_t i = 0; i < r->n_date_labels; i++)
-        free_pattern(&r->date_labels[i]);
-    free(r->drops);
-    free(r->date_labels);
+    free_list(&r->drops);
+    free_list(&r->list_drops);
+    free_list(&r->end_drops);
+    free_list(&r->date_labels);
+    free_list(&r->byline_labels);
     free_pattern(&r->question);
     free_pattern(&r->answer);
     free(r);
@@ -141,6 +199,18 @@ ds_rules *ds_rules_builtin_copy(void)
         abort();
     }
     return r;
+}
+
+const ds_pattern *ds_pattern_list_match(const ds_pattern_list *list,
+                                        const char *s, size_t *end)
+{
+    /* When no keyword-led pattern matches, only the others are tried. */
+    int none_led = list->has_any && regexec(&list->any, s, 0, NULL, 0);
+    for (size_t i = 0; i < list->count; i++)
+        if (!(none_led && keyword_led(&list->items[i])) &&
+            ds_pattern_match(&list->items[i], s, end))
+            return &list->items[i];
+    return NULL;
 }
 
 int ds_pattern_match(const ds_pattern *p, const char *s, size_t *end)

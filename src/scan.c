@@ -91,11 +91,12 @@ static ds_neardup_sig *next_signature(range *r)
 }
 
 /* The pass's work on one passage. */
-static void scan_passage(range *r, const ds_passage *p, const char *title,
+static void scan_passage(range *r, const ds_passage *p, const ds_article *a,
                          int title_is_text)
 {
     ds_indexed_text *t = &r->job.text;
-    ds_indexed_text_set(t, p->heading, p->text, p->len, title, title_is_text);
+    ds_indexed_text_set(t, p->heading, p->text, p->len, a->title,
+                        title_is_text, a->author);
     r->total_length += (double)ds_passage_job_length(&r->job);
     /* Signing counts the body's words; the other fields indexed as words
      * are counted here. */
@@ -123,7 +124,7 @@ static void *scan_range(void *arg)
                            NULL) == DS_OK) {
             const ds_article *a = &doc.article;
             for (size_t j = 0; j < a->count && r->status == DS_OK; j++)
-                scan_passage(r, &a->items[j], a->title, doc.title_is_text);
+                scan_passage(r, &a->items[j], a, doc.title_is_text);
         }
         r->passages[i - r->from] = doc.article.count;
         ds_corpus_doc_free(&doc);
@@ -150,10 +151,24 @@ static void scan_ranges(range *ranges, size_t n)
     free(threads);
 }
 
+/* A group of one passage is no group: number it 0. */
+static void forget_lone_groups(ds_scan_result *out, unsigned long numbered)
+{
+    size_t n = numbered + 1;
+    unsigned *members = ds_xmalloc(n * sizeof *members);
+    memset(members, 0, n * sizeof *members);
+    for (size_t i = 0; i < out->passages; i++)
+        if (members[out->groups[i]] < 2) members[out->groups[i]]++;
+    for (size_t i = 0; i < out->passages; i++)
+        if (members[out->groups[i]] < 2) out->groups[i] = 0;
+    free(members);
+}
+
 /* Group the scanned passages, in corpus order. */
 static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
 {
     size_t total = 0;
+    unsigned long numbered = 0;
     for (size_t k = 0; k < n; k++) total += ranges[k].n;
     out->groups = ds_xmalloc((total ? total : 1) * sizeof *out->groups);
     ds_neardup *d = ds_neardup_new();
@@ -163,7 +178,7 @@ static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
             unsigned long group = ds_neardup_add_signed(
                 d, &blocks[j / SIG_BLOCK][j % SIG_BLOCK]);
             out->groups[out->passages++] = group;
-            if (group > out->groups_numbered) out->groups_numbered = group;
+            if (group > numbered) numbered = group;
             /* The table keeps its own copy: free each block once read. */
             if ((j + 1) % SIG_BLOCK == 0 || j + 1 == ranges[k].n)
                 free(blocks[j / SIG_BLOCK]);
@@ -173,6 +188,7 @@ static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
     }
     out->shared_groups = ds_neardup_shared_groups(d);
     ds_neardup_free(d);
+    forget_lone_groups(out, numbered);
 }
 
 static void init_range(range *r, const ds_scan_params *p, size_t k,

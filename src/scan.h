@@ -34,11 +34,11 @@ typedef struct {
     double avg_length;         /* words per passage, as the shards index
                                   them (synonym phrase terms aside) */
     unsigned long *groups;     /* each passage's near-copy group, in
-                                  corpus order */
+                                  corpus order; 0 for a passage that has
+                                  no near-copy */
     size_t passages;
     size_t *entry_first;       /* entry i's first passage (entry_first[i]
                                   .. entry_first[i+1]); count + 1 of them */
-    unsigned long groups_numbered;  /* the highest group */
     unsigned long shared_groups;    /* groups of two or more passages */
 } ds_scan_result;
 

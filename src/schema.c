@@ -13,11 +13,13 @@ static void normalize_into(ds_buf *out, const char *text, size_t len)
 
 void ds_indexed_text_set(ds_indexed_text *t, const char *heading,
                          const char *body, size_t body_len,
-                         const char *title, int title_is_text)
+                         const char *title, int title_is_text,
+                         const char *author)
 {
     normalize_into(&t->heading, heading, heading ? strlen(heading) : 0);
     normalize_into(&t->body, body, body_len);
     normalize_into(&t->title, title, title ? strlen(title) : 0);
+    normalize_into(&t->author, author, author ? strlen(author) : 0);
     t->title_is_text = title_is_text;
 }
 
@@ -26,6 +28,7 @@ void ds_indexed_text_free(ds_indexed_text *t)
     ds_buf_free(&t->heading);
     ds_buf_free(&t->body);
     ds_buf_free(&t->title);
+    ds_buf_free(&t->author);
 }
 
 size_t ds_indexed_fields(const ds_indexed_text *t,
@@ -41,5 +44,6 @@ size_t ds_indexed_fields(const ds_indexed_text *t,
         out[n++] = (ds_field){&t->title, DS_PREFIX_TITLE};
         if (t->title_is_text) out[n++] = (ds_field){&t->title, ""};
     }
+    if (t->author.len) out[n++] = (ds_field){&t->author, DS_PREFIX_AUTHOR};
     return n;
 }

@@ -11,17 +11,23 @@
  * (BM25's, ranking.h), so document lengths are never read.
  *   XH<stem>           the heading's words; queried as heading:WORDS
  *   S<stem>            the article title's words; queried as title:WORDS
+ *   A<stem>            the article's byline; queried as author:NAME
  *   XSRC<source>       boolean: the source file's path relative to the
  *                      corpus, without ".txt"; queried as source:NAME
  *   XSYN<n>            synonym group n, wherever one of its multi-word
  *                      entries occurs (synonyms.h)
- * Spelling table: every word of heading and text (spelling correction)
+ *   XG<n>              boolean: near-copy group n (neardup.h), for the
+ *                      passages of groups of two or more
+ * Spelling table: every word of heading and text, with its count; also
+ *   written beside the database as the file `vocabulary` (spelling.h,
+ *   vocab.h) for corrections, suggestions and typo tolerance
  * Synonym table: the synonym groups (synonyms.h)
  * Values
  *   0  the article's date as YYYYMMDD; queried as date:FROM..TO
  *   1  the source name (as in XSRC), to keep one hit per source
- *   2  the near-duplicate group (neardup.h), decimal; hits are collapsed
- *      on it so a fact reported by several sources shows once
+ *   2  the near-copy group of a passage that has near-copies
+ *      (neardup.h), decimal; searches collapse on it, so a report that
+ *      several sources carry shows once
  *   3  the passage record (record.h): what a hit shows.  A value, not the
  *      document data: glass compresses each document's data with zlib,
  *      which cost a sixth of the build for records this small (measured
@@ -36,6 +42,8 @@
  *   dealsearch.reader    how corpus files were read: "news" or "plain"
  *   dealsearch.corpus    which corpus: "folder PATH", "jsonl PATH" or
  *                        "jsonl-split PATH" (PATH absolute)
+ *   dealsearch.dated     passages with a date (date: finds nothing
+ *                        without any)
  *   dealsearch.lengths   the passages' average length and the BM25
  *                        normalisation their wdfs were stored with
  *                        (ranking.h)
@@ -56,10 +64,13 @@
 #define DS_FIELD_TITLE "title"
 #define DS_PREFIX_HEADING "XH"
 #define DS_FIELD_HEADING "heading"
+#define DS_PREFIX_AUTHOR "A"
+#define DS_FIELD_AUTHOR "author"
+#define DS_PREFIX_GROUP "XG"
 #define DS_SLOT_DATE 0
 #define DS_SLOT_SOURCE 1
-#define DS_SLOT_RECORD 3   /* slot 2 held the near-copy group up to format 7;
-                              it is in the record */
+#define DS_SLOT_GROUP 2
+#define DS_SLOT_RECORD 3
 #define DS_FIELD_DATE "date:"
 
 #define DS_META_FORMAT "dealsearch.format"
@@ -70,22 +81,25 @@
 #define DS_META_READER "dealsearch.reader"
 #define DS_META_LENGTHS "dealsearch.lengths"
 #define DS_META_CORPUS "dealsearch.corpus"
+#define DS_META_DATED "dealsearch.dated"
 #define DS_META_BUILD "dealsearch.build"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "9"
+#define DS_INDEX_FORMAT "11"
 
 /* A passage's text as it is indexed: each part normalised (ds_normalize);
  * an empty part is absent. */
 typedef struct {
-    ds_buf heading, body, title;
+    ds_buf heading, body, title, author;
     int title_is_text;   /* the title is part of the passage's words */
 } ds_indexed_text;
 
-/* Fill `t` from a passage's heading and title (NULL when none) and body. */
+/* Fill `t` from a passage's body and its heading, article title and
+ * author (each NULL when none). */
 void ds_indexed_text_set(ds_indexed_text *t, const char *heading,
                          const char *body, size_t body_len,
-                         const char *title, int title_is_text);
+                         const char *title, int title_is_text,
+                         const char *author);
 
 void ds_indexed_text_free(ds_indexed_text *t);
 
@@ -96,11 +110,12 @@ typedef struct {
     const char *prefix;
 } ds_field;
 
-#define DS_MAX_FIELDS 5
+#define DS_MAX_FIELDS 6
 
 /* The fields of `t` in the order they are written — the heading as words
  * and under heading:, the body, the title under title: and, when it is
- * part of the text, as words — leaving out empty parts.  The writer, the
+ * part of the text, as words, the author under author: — leaving out
+ * empty parts.  The writer, the
  * passage length BM25 normalises with and feedback's re-reading of a
  * passage all take the fields from here.  Returns how many. */
 size_t ds_indexed_fields(const ds_indexed_text *t,

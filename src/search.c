@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query.h"
 #include "ranking.h"
 #include "record.h"
 #include "schema.h"
@@ -14,18 +15,24 @@
 #include "text.h"
 #include "util.h"
 
-/* An index of at most this many passages has every match examined, so its
- * totals are exact ("1-10 of 45").  A larger one is left to Xapian's
- * estimate ("about N"): examining even 1,000 matches cost up to half the
- * time of common-word and phrase queries on 250k passages, and 100 still
- * 3-5% on 32k (bench/README.md). */
-#define EXACT_TOTALS_UP_TO 20000
+/* A search's matches are counted, apart from ranking them, up to this
+ * many: a total up to it is exact, a larger one estimated from where the
+ * last one counted was (see count()).  The bound was chosen from its cost
+ * and the estimates' error on the benchmark's 200 queries
+ * (bench/RELEVANCE.md, "Counts"); DEALSEARCH_COUNT_AT_LEAST overrides it
+ * for such experiments. */
+#define DS_COUNT_AT_LEAST 500
+
+/* With near-copies collapsed, a total of up to this many matches is
+ * counted again with the copies folded, keeping them all (Xapian counts
+ * the collapsed exactly only then); a larger one counts them in. */
+#define DS_COUNT_COLLAPSED 200
 
 struct ds_searcher {
     char *index_dir;
     ds_store_gen gen;       /* the generation opened (ds_searcher_refresh) */
     int has_groups;         /* the index holds near-copy groups */
-    unsigned check_at_least;    /* see EXACT_TOTALS_UP_TO */
+    int has_dates;          /* some passage has a date */
     ds_analyzer *analyzer;
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
@@ -33,7 +40,9 @@ struct ds_searcher {
     double avg_length;      /* see load_lengths() */
     unsigned feedback_docs, feedback_terms;  /* see load_feedback() */
     double feedback_weight;
+    unsigned count_at_least;  /* DS_COUNT_AT_LEAST */
     dsx_db *db;
+    ds_spelling *spelling;
     ds_buf indexed_text;    /* see indexed_text() */
     ds_indexed_text fields; /* the same */
 };
@@ -76,6 +85,20 @@ static ds_status check_compatible(ds_searcher *s, char **err)
     return st;
 }
 
+/* How many matches a search examines (DS_COUNT_AT_LEAST), or for
+ * experiments DEALSEARCH_COUNT_AT_LEAST. */
+static ds_status load_count_bound(ds_searcher *s, char **err)
+{
+    const char *env = getenv("DEALSEARCH_COUNT_AT_LEAST");
+    char end;
+    s->count_at_least = DS_COUNT_AT_LEAST;
+    if (env && sscanf(env, "%u%c", &s->count_at_least, &end) != 1)
+        return ds_fail(err, DS_ERR_USAGE,
+                       "DEALSEARCH_COUNT_AT_LEAST is '%s'; it takes a number",
+                       env);
+    return DS_OK;
+}
+
 /* Feedback settings: the shipped ones, or for relevance experiments
  * DEALSEARCH_FEEDBACK = "docs,terms,weight". */
 static ds_status load_feedback(ds_searcher *s, char **err)
@@ -93,21 +116,19 @@ static ds_status load_feedback(ds_searcher *s, char **err)
     return DS_OK;
 }
 
-/* Whether the build found near-copies (worth collapsing on), and how many
- * matches to examine. */
-static ds_status load_groups(ds_searcher *s, char **err)
+/* Whether the build found near-copies (worth collapsing on), and dated
+ * passages. */
+static ds_status load_counts(ds_searcher *s, char **err)
 {
-    char *groups = NULL, *why = NULL;
+    char *groups = NULL, *dated = NULL;
     ds_status st = metadata(s, DS_META_GROUPS, &groups, err);
-    if (st != DS_OK) return st;
-    s->has_groups = strtoul(groups, NULL, 10) > 0;
+    if (st == DS_OK) st = metadata(s, DS_META_DATED, &dated, err);
+    if (st == DS_OK) {
+        s->has_groups = strtoul(groups, NULL, 10) > 0;
+        s->has_dates = strtoul(dated, NULL, 10) > 0;
+    }
     free(groups);
-    unsigned long passages = 0;
-    if (dsx_db_doc_count(s->db, &passages, &why) != DS_OK)
-        st = damaged(err, s->index_dir, why);
-    free(why);
-    s->check_at_least =
-        passages <= EXACT_TOTALS_UP_TO ? (unsigned)passages : 0;
+    free(dated);
     return st;
 }
 
@@ -191,6 +212,8 @@ static ds_status open_db(ds_searcher *s, char **err)
         st = dsx_db_add_prefix(s->db, DS_FIELD_HEADING, DS_PREFIX_HEADING,
                                &why);
     if (st == DS_OK)
+        st = dsx_db_add_prefix(s->db, DS_FIELD_AUTHOR, DS_PREFIX_AUTHOR, &why);
+    if (st == DS_OK)
         st = dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE, &why);
     if (st != DS_OK) st = damaged(err, s->index_dir, why);
     free(why);
@@ -221,11 +244,17 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
     if (st == DS_OK) st = ds_bm25_settings(&s->bm25, err);
     if (st == DS_OK) st = load_feedback(s, err);
+    if (st == DS_OK) st = load_count_bound(s, err);
     if (st == DS_OK) st = open_db(s, err);
+    if (st == DS_OK) {
+        char *dir = ds_store_current_path(index_dir);
+        s->spelling = ds_spelling_new(s->db, dir, s->analyzer);
+        free(dir);
+    }
     if (st == DS_OK) st = verify(s, err);
     if (st == DS_OK) st = load_lengths(s, err);
     if (st == DS_OK) st = metadata(s, DS_META_SYNONYMS, &s->synonyms_text, err);
-    if (st == DS_OK) st = load_groups(s, err);
+    if (st == DS_OK) st = load_counts(s, err);
     if (st != DS_OK) {
         ds_searcher_close(s);
         return st;
@@ -237,6 +266,7 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
 void ds_searcher_close(ds_searcher *s)
 {
     if (!s) return;
+    ds_spelling_free(s->spelling);
     dsx_db_destroy(s->db);
     ds_synonyms_free(s->synonyms);
     free(s->synonyms_text);
@@ -253,139 +283,60 @@ void ds_search_options_init(ds_search_options *opt)
     opt->limit = 10;
 }
 
-/* ---- Spelling correction ---- */
+/* ---- Spelling ---- */
 
-typedef struct {
-    ds_searcher *searcher;
-    const char *query;
-    size_t len;
-    ds_buf out;      /* the corrected query so far */
-    size_t copied;   /* bytes of `query` already in `out` */
-    int changed;
-    ds_status status;
-    char *error;
-} correction;
-
-static int is_operator(const char *s, size_t len)
+/* Check the spelling of `out->searched` (spelling.h): run the corrected
+ * query instead when a correction applies, and keep the suggestions. */
+static ds_status check_spelling(ds_searcher *s, const ds_search_options *opt,
+                                ds_results *out, char **err)
 {
-    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR",
-                                      "ADJ"};
-    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-        if (len == strlen(ops[i]) && memcmp(s, ops[i], len) == 0) return 1;
-    return 0;
-}
-
-/* Words to leave alone: operators, field names and values, wildcards,
- * numbers. */
-static int skip_word(const correction *c, const ds_token *tok)
-{
-    const char *q = c->query;
-    if (is_operator(q + tok->start, tok->end - tok->start)) return 1;
-    if (tok->end < c->len && (q[tok->end] == ':' || q[tok->end] == '*'))
-        return 1;
-    if (tok->start > 0 && q[tok->start - 1] == ':') return 1;
-    for (size_t i = 0; i < tok->term_len; i++)
-        if (tok->term[i] >= '0' && tok->term[i] <= '9') return 1;
-    return 0;
-}
-
-static ds_status stem_exists(ds_searcher *s, const char *word, size_t len,
-                             int *exists, char **err)
-{
-    size_t stem_len;
-    const char *stem = ds_analyzer_stem(s->analyzer, word, len, &stem_len);
-    char *term = ds_xstrndup(stem, stem_len);
-    ds_status st = dsx_db_term_exists(s->db, term, exists, err);
-    free(term);
-    return st;
-}
-
-/* Replace the word if the index lacks it and knows one close to it. */
-static ds_status correct(correction *c, const ds_token *tok, char **err)
-{
-    ds_searcher *s = c->searcher;
-    int exists = 1;
-    ds_status st = stem_exists(s, tok->term, tok->term_len, &exists, err);
-    if (st != DS_OK || exists) return st;
-    char *word = ds_xstrndup(tok->term, tok->term_len), *suggestion = NULL;
-    st = dsx_db_spelling_suggestion(s->db, word, &suggestion, err);
-    if (st == DS_OK && suggestion[0])
-        st = stem_exists(s, suggestion, strlen(suggestion), &exists, err);
-    if (st == DS_OK && suggestion[0] && exists) {
-        ds_buf_append(&c->out, c->query + c->copied, tok->start - c->copied);
-        ds_buf_puts(&c->out, suggestion);
-        c->copied = tok->end;
-        c->changed = 1;
+    char *why = NULL;
+    ds_status st = ds_spelling_check(s->spelling, out->searched, !opt->exact,
+                                     &out->spelling, &why);
+    if (st != DS_OK) {
+        st = damaged(err, s->index_dir, why);
+        free(why);
+        return st;
     }
-    free(suggestion);
-    free(word);
-    return st;
-}
-
-static int correct_word(void *ctx, const ds_token *tok)
-{
-    correction *c = ctx;
-    if (skip_word(c, tok)) return 0;
-    c->status = correct(c, tok, &c->error);
-    return c->status != DS_OK;
-}
-
-/* *corrected: the query with each word that the index lacks, but that is
- * close to an indexed word, replaced by that word; NULL when nothing
- * changed. */
-static ds_status correct_spelling(ds_searcher *s, const char *query,
-                                  char **corrected, char **err)
-{
-    correction c = {s, query, strlen(query), {0}, 0, 0, DS_OK, NULL};
-    ds_tokenize(query, c.len, correct_word, &c);
-    *corrected = NULL;
-    if (c.status != DS_OK) {
-        damaged(err, s->index_dir, c.error);
-        free(c.error);
-        ds_buf_free(&c.out);
-        return DS_ERR_DAMAGED;
+    if (out->spelling.corrected) {
+        out->corrected = ds_xstrdup(out->spelling.corrected);
+        free(out->searched);
+        out->searched = ds_xstrdup(out->corrected);
     }
-    if (c.changed) {
-        ds_buf_append(&c.out, query + c.copied, c.len - c.copied);
-        *corrected = ds_buf_steal(&c.out);
+    const ds_spelling_report *r = &out->spelling;
+    out->suggestions = ds_xmalloc((r->n_fixes + 1) * sizeof *out->suggestions);
+    for (size_t i = 0; i < r->n_fixes; i++) {
+        if (r->fixes[i].applied) continue;
+        ds_suggestion *sg = &out->suggestions[out->n_suggestions++];
+        sg->word = r->fixes[i].word;
+        sg->suggestion = r->fixes[i].suggestion;
+        sg->passages = r->fixes[i].passages;
     }
-    ds_buf_free(&c.out);
     return DS_OK;
 }
 
 /* ---- Running a query ---- */
 
-/* Decode the hits of `res` into `out`. */
-static ds_status collect_hits(ds_searcher *s, const dsx_results *res,
-                              ds_results *out, char **err)
+/* Decode the loaded hit `i` of `res` into *hit (zero-initialised). */
+static ds_status decode_hit(ds_searcher *s, const dsx_results *res, size_t i,
+                            ds_hit *hit, char **err)
 {
-    size_t n = dsx_results_size(res);
-    out->hits = ds_xmalloc((n ? n : 1) * sizeof *out->hits);
-    for (size_t i = 0; i < n; i++) {
-        dsx_hit h;
-        dsx_results_hit(res, i, &h);
-        ds_hit *hit = &out->hits[out->count];
-        memset(hit, 0, sizeof *hit);
-        if (ds_record_decode(h.data, h.data_len, &hit->record) != DS_OK)
-            return damaged(err, s->index_dir,
-                           "a passage record is unreadable");
-        out->count++;
-        hit->score = h.score;
-        hit->terms = ds_xmalloc((h.n_terms ? h.n_terms : 1) * sizeof(char *));
-        hit->n_terms = h.n_terms;
-        for (size_t t = 0; t < h.n_terms; t++)
-            hit->terms[t] = ds_xstrdup(h.terms[t]);
-        hit->parts = ds_xmalloc((h.n_parts ? h.n_parts : 1) *
-                                sizeof *hit->parts);
-        hit->n_parts = h.n_parts;
-        for (size_t p = 0; p < h.n_parts; p++) {
-            hit->parts[p].label = ds_xstrdup(h.parts[p].label);
-            hit->parts[p].weight = h.parts[p].weight;
-        }
+    dsx_hit h;
+    dsx_results_hit(res, i, &h);
+    if (!h.data || ds_record_decode(h.data, h.data_len, &hit->record) != DS_OK)
+        return damaged(err, s->index_dir, "a passage record is unreadable");
+    hit->score = h.score;
+    hit->collapsed = h.collapsed;
+    hit->terms = ds_xmalloc((h.n_terms ? h.n_terms : 1) * sizeof(char *));
+    hit->n_terms = h.n_terms;
+    for (size_t t = 0; t < h.n_terms; t++)
+        hit->terms[t] = ds_xstrdup(h.terms[t]);
+    hit->parts = ds_xmalloc((h.n_parts ? h.n_parts : 1) * sizeof *hit->parts);
+    hit->n_parts = h.n_parts;
+    for (size_t p = 0; p < h.n_parts; p++) {
+        hit->parts[p].label = ds_xstrdup(h.parts[p].label);
+        hit->parts[p].weight = h.parts[p].weight;
     }
-    unsigned long lower, upper;
-    dsx_results_total(res, &out->info.total, &lower, &upper);
-    out->info.total_exact = lower == upper;
     return DS_OK;
 }
 
@@ -434,7 +385,8 @@ static ds_status run(ds_searcher *s, const dsx_query *q,
     return st;
 }
 
-/* Whether near-copies are shown once (see group_hits). */
+/* Whether near-copies are shown once: collapsed on their group, the best
+ * of each shown with where the others are. */
 static int grouping(const ds_searcher *s, const ds_search_options *opt)
 {
     return s->has_groups && !opt->all && !opt->one_per_source;
@@ -451,7 +403,7 @@ static size_t indexed_text(void *ctx, const char *data, size_t len,
     ds_record rec;
     if (ds_record_decode(data, len, &rec) != DS_OK) return 0;
     ds_indexed_text_set(&s->fields, rec.heading, rec.text, rec.text_len,
-                        rec.title, rec.title_in_text);
+                        rec.title, rec.title_in_text, rec.author);
     ds_record_free(&rec);
     ds_field fields[DS_MAX_FIELDS];
     size_t n = ds_indexed_fields(&s->fields, fields);
@@ -466,19 +418,19 @@ static size_t indexed_text(void *ctx, const char *data, size_t len,
     return out->len;
 }
 
-/* The search parameters for `opt`, fetching the first `window` hits when
- * grouping (group_hits picks from them), else just the page asked for.
- * One hit per source is Xapian's collapse, for TREC runs. */
+/* The search parameters for `opt`: the ranks from the first to the end of
+ * the page asked for, one per near-copy group when grouping, or one per
+ * source for TREC runs. */
 static dsx_search_params params_for(ds_searcher *s,
-                                    const ds_search_options *opt,
-                                    unsigned window)
+                                    const ds_search_options *opt)
 {
-    int grouped = grouping(s, opt);
+    unsigned ranks = opt->offset + opt->limit;
     dsx_search_params p = {
-        .offset = grouped ? 0 : opt->offset,
-        .limit = grouped ? window : opt->limit,
-        .check_at_least = s->check_at_least,
-        .collapse_slot = opt->one_per_source ? DS_SLOT_SOURCE : -1,
+        .limit = ranks,
+        .check_at_least = ranks,
+        .collapse_slot = opt->one_per_source ? DS_SLOT_SOURCE
+                         : grouping(s, opt) ? DS_SLOT_GROUP
+                                            : -1,
         .explain = opt->explain,
         .data_slot = DS_SLOT_RECORD,
         .indexed_text = indexed_text,
@@ -489,33 +441,6 @@ static dsx_search_params params_for(ds_searcher *s,
         p.expand_weight = s->feedback_weight;
     }
     return p;
-}
-
-/* When no passage has every word, count those with any of them, so the
- * user can be told to try --any — unless the query means the same either
- * way (a single word, explicit operators). */
-static ds_status count_any(ds_searcher *s, const char *query, unsigned flags,
-                           ds_results *out, char **err)
-{
-    char *all_parsed = out->parsed;
-    out->parsed = NULL;
-    dsx_query *q = NULL;
-    dsx_results *any = NULL;
-    dsx_search_params count_only = {.check_at_least = s->check_at_least,
-                                    .collapse_slot = -1,
-                                    .data_slot = DS_SLOT_RECORD};
-    ds_status st = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, &q, err);
-    if (st == DS_OK && !dsx_query_is_empty(q) &&
-        strcmp(all_parsed, out->parsed) != 0 &&
-        (st = run(s, q, &count_only, &any, err)) == DS_OK) {
-        unsigned long lower, upper;
-        dsx_results_total(any, &out->info.total_if_any, &lower, &upper);
-    }
-    dsx_results_destroy(any);
-    dsx_query_destroy(q);
-    free(out->parsed);
-    out->parsed = all_parsed;
-    return st;
 }
 
 static void free_hit(ds_hit *h)
@@ -529,51 +454,6 @@ static void free_hit(ds_hit *h)
     free(h->also);
 }
 
-/* Fold hit `h` into `best`, the better hit of its near-copy group. */
-static void fold_into(ds_hit *best, ds_hit *h)
-{
-    if (best->n_also < DS_MAX_ALSO) {
-        best->also = ds_xrealloc(best->also,
-                                 (best->n_also + 1) * sizeof *best->also);
-        best->also[best->n_also].source = h->record.source;
-        best->also[best->n_also++].passage = h->record.passage;
-        h->record.source = NULL;
-    }
-    best->collapsed++;
-    free_hit(h);
-}
-
-/* Show each near-copy group once: walking `out`'s hits (the best first),
- * a hit whose group already has a better hit becomes an "also" of that
- * hit.  Then keep the page asked for.  Collapsing in Xapian would read a
- * value for every matching passage (62% of a query when an index has
- * groups, bench/README.md); here only the fetched window is looked at.
- * Returns how many hits of the window were folded into others. */
-static size_t group_hits(ds_results *out, const ds_search_options *opt)
-{
-    size_t kept = 0, hidden = 0;
-    for (size_t i = 0; i < out->count; i++) {
-        ds_hit *h = &out->hits[i];
-        unsigned long group = h->record.group;
-        size_t j = 0;
-        while (group && j < kept && out->hits[j].record.group != group) j++;
-        if (!group || j == kept) {
-            out->hits[kept++] = *h;
-        } else {
-            fold_into(&out->hits[j], h);
-            hidden++;
-        }
-    }
-    /* The page: hits offset .. offset+limit of the grouped list. */
-    size_t from = opt->offset < kept ? opt->offset : kept;
-    size_t to = from + opt->limit < kept ? from + opt->limit : kept;
-    for (size_t i = 0; i < kept; i++)
-        if (i < from || i >= to) free_hit(&out->hits[i]);
-    memmove(out->hits, out->hits + from, (to - from) * sizeof *out->hits);
-    out->count = to - from;
-    return hidden;
-}
-
 static void free_hits(ds_results *out)
 {
     for (size_t i = 0; i < out->count; i++) free_hit(&out->hits[i]);
@@ -582,38 +462,151 @@ static void free_hits(ds_results *out)
     out->count = 0;
 }
 
-/* Run `q` and fill `out` with the page `opt` asks for.  When grouping,
- * fetch a window of the best hits large enough that the page, after
- * folding near-copies, is full or the matches have run out: a few more
- * than the page at first (every hit fetched costs, and a smaller top-N
- * lets Xapian skip more), four times as many each time that falls short. */
+/* Where else the near-copies of `hit` (group `group`) that match `q` are:
+ * the best DS_MAX_ALSO of them, the hit itself left out. */
+static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
+                           char **err)
+{
+    char term[32];
+    snprintf(term, sizeof term, DS_PREFIX_GROUP "%lu", hit->record.group);
+    dsx_query *members = NULL;
+    dsx_results *res = NULL;
+    dsx_search_params p = {.limit = DS_MAX_ALSO + 1, .collapse_slot = -1,
+                           .data_slot = DS_SLOT_RECORD};
+    ds_status st = dsx_query_filter(q, term, &members, err);
+    if (st == DS_OK) st = run(s, members, &p, &res, err);
+    if (st == DS_OK) st = dsx_results_load(res, 0, p.limit, err);
+    size_t n = st == DS_OK ? dsx_results_size(res) : 0;
+    hit->also = ds_xmalloc((n ? n : 1) * sizeof *hit->also);
+    for (size_t i = 0; i < n && st == DS_OK; i++) {
+        ds_hit other = {0};
+        st = decode_hit(s, res, i, &other, err);
+        int self = st == DS_OK &&
+                   strcmp(other.record.source, hit->record.source) == 0 &&
+                   other.record.passage == hit->record.passage;
+        if (st == DS_OK && !self && hit->n_also < DS_MAX_ALSO) {
+            ds_also *a = &hit->also[hit->n_also++];
+            a->source = other.record.source;
+            a->passage = other.record.passage;
+            other.record.source = NULL;
+        }
+        free_hit(&other);
+    }
+    dsx_results_destroy(res);
+    dsx_query_destroy(members);
+    return st;
+}
+
+/* Count the matches of `q` (searched as `params` says, feedback and all)
+ * up to `at_least`, without ranking them; keeping `ranks` ranks (all of
+ * them when collapsing: only then does Xapian count collapsed matches
+ * exactly). */
+static ds_status count_with(ds_searcher *s, const dsx_query *q,
+                            const dsx_search_params *params,
+                            unsigned at_least, unsigned ranks, int collapse,
+                            dsx_counts *counts, char **err)
+{
+    dsx_search_params counting = *params;
+    counting.offset = 0;
+    counting.limit = ranks;
+    counting.check_at_least = at_least > ranks ? at_least : ranks;
+    counting.collapse_slot = collapse ? params->collapse_slot : -1;
+    counting.explain = 0;
+    counting.count_only = 1;
+    dsx_results *res = NULL;
+    ds_status st = run(s, q, &counting, &res, err);
+    if (st == DS_OK) dsx_results_counts(res, counts);
+    dsx_results_destroy(res);
+    return st;
+}
+
+/* The total: exact up to the bound, else estimated from where the matches
+ * counted were (dsx_counts.sampled: Xapian's own estimates of large
+ * totals were far off; bench/RELEVANCE.md, "Counts").  Counted apart from
+ * the page, so it never moves with -n or --offset (the page search `res`,
+ * NULL for an empty page, may have counted few matches exactly already).  With
+ * near-copies collapsed, a few matches are counted again with them
+ * folded; the count of many counts them in, so it is not exact. */
+static ds_status count(ds_searcher *s, const dsx_query *q,
+                       const dsx_search_params *params,
+                       const dsx_results *res, ds_results *out, char **err)
+{
+    dsx_counts c;
+    if (res) { /* exact and no more than the bound: what counting finds */
+        dsx_results_counts(res, &c);
+        out->info.total = c.estimate;
+        out->info.total_exact = c.lower == c.upper;
+        unsigned most = params->collapse_slot < 0 ? s->count_at_least - 1
+                                                  : DS_COUNT_COLLAPSED;
+        if (out->info.total_exact && c.estimate <= most) return DS_OK;
+    }
+    ds_status st = count_with(s, q, params, s->count_at_least, 0, 0, &c, err);
+    int every = c.seen < s->count_at_least; /* every match was counted */
+    out->info.total = every ? c.seen : c.sampled;
+    out->info.total_exact = every;
+    if (st != DS_OK || params->collapse_slot < 0) return st;
+    if (every && c.seen <= DS_COUNT_COLLAPSED) {
+        st = count_with(s, q, params, 0, (unsigned)c.seen + 1, 1, &c, err);
+        out->info.total = c.estimate;
+        out->info.total_exact = c.lower == c.upper;
+    } else {
+        out->info.total_exact = 0;
+    }
+    return st;
+}
+
+/* When no passage has every word, count those with any of them, so the
+ * user can be told to try --any — unless the query means the same either
+ * way (a single word, explicit operators). */
+static ds_status count_any(ds_searcher *s, const char *query, unsigned flags,
+                           ds_results *out, char **err)
+{
+    char *all_parsed = out->parsed;
+    out->parsed = NULL;
+    dsx_query *q = NULL;
+    dsx_search_params plain = {.collapse_slot = -1,
+                               .data_slot = DS_SLOT_RECORD};
+    dsx_counts c;
+    ds_status st = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, &q, err);
+    if (st == DS_OK && !dsx_query_is_empty(q) &&
+        strcmp(all_parsed, out->parsed) != 0 &&
+        (st = count_with(s, q, &plain, s->count_at_least, 0, 0, &c, err)) ==
+            DS_OK)
+        out->info.total_if_any =
+            c.seen < s->count_at_least ? c.seen : c.sampled;
+    dsx_query_destroy(q);
+    free(out->parsed);
+    out->parsed = all_parsed;
+    return st;
+}
+
+/* Run `q` and fill `out` with the page `opt` asks for, and the total. */
 static ds_status fetch(ds_searcher *s, const dsx_query *q,
                        const ds_search_options *opt, ds_results *out,
                        char **err)
 {
-    unsigned want = opt->offset + opt->limit;
-    unsigned window = want + want / 4 + 2;
-    for (;;) {
-        dsx_search_params params = params_for(s, opt, window);
-        dsx_results *res = NULL;
-        ds_status st = run(s, q, &params, &res, err);
-        if (st == DS_OK) st = collect_hits(s, res, out, err);
-        dsx_results_destroy(res);
-        if (st != DS_OK || !grouping(s, opt)) return st;
-        size_t fetched = out->count;
-        size_t hidden = group_hits(out, opt);
-        int exhausted = fetched < window;
-        if (exhausted || out->count == opt->limit || window >= 100000) {
-            /* Folded copies are not separate matches. */
-            ds_results_info *info = &out->info;
-            info->total = info->total > hidden ? info->total - hidden : 0;
-            info->total_exact = info->total_exact && exhausted;
-            return DS_OK;
-        }
-        /* Too many copies for a full page: try a larger window. */
-        free_hits(out);
-        window *= 4;
+    dsx_search_params params = params_for(s, opt);
+    dsx_results *res = NULL;
+    /* With no ranks Xapian would examine every match: just count. */
+    ds_status st = params.limit ? run(s, q, &params, &res, err) : DS_OK;
+    size_t n = res ? dsx_results_size(res) : 0;
+    size_t from = opt->offset < n ? opt->offset : n;
+    size_t to = n - from > opt->limit ? from + opt->limit : n;
+    if (st == DS_OK && res) st = dsx_results_load(res, from, to - from, err);
+    if (st == DS_OK) st = count(s, q, &params, res, out, err);
+    if (st == DS_OK) {
+        out->hits = ds_xmalloc((to - from + 1) * sizeof *out->hits);
+        memset(out->hits, 0, (to - from + 1) * sizeof *out->hits);
     }
+    for (size_t i = from; i < to && st == DS_OK; i++) {
+        ds_hit *hit = &out->hits[out->count++];
+        st = decode_hit(s, res, i, hit, err);
+        if (st == DS_OK && hit->collapsed && params.collapse_slot >= 0 &&
+            !opt->one_per_source)
+            st = find_also(s, q, hit, err);
+    }
+    dsx_results_destroy(res);
+    return st;
 }
 
 static int is_blank_query(const char *q)
@@ -644,11 +637,83 @@ static void fill_info(ds_searcher *s, const ds_search_options *opt,
     info->corrected = out->corrected;
     info->parsed = out->parsed;
     info->stopped = out->stopped;
+    info->notices = (const char *const *)out->notices;
+    info->n_notices = out->n_notices;
+    info->suggestions = out->suggestions;
+    info->n_suggestions = out->n_suggestions;
     info->options = *opt;
     info->bm25 = s->bm25;
     info->avg_length = s->avg_length;
     out->analyzer = s->analyzer;
     out->synonyms = s->synonyms;
+}
+
+/* Add the malloc'd `notice` to `out`, once. */
+static void add_notice(ds_results *out, char *notice)
+{
+    for (size_t i = 0; i < out->n_notices; i++)
+        if (strcmp(out->notices[i], notice) == 0) {
+            free(notice);
+            return;
+        }
+    out->notices = ds_xrealloc(out->notices,
+                               (out->n_notices + 1) * sizeof *out->notices);
+    out->notices[out->n_notices++] = notice;
+}
+
+/* The NEAR or ADJ expression `e` (query.h) in place of its placeholder in
+ * `q`: each operand parsed as a phrase. */
+static ds_status build_near(ds_searcher *s, const ds_near_expr *e,
+                            dsx_query *q, char **err)
+{
+    dsx_query **ops = ds_xmalloc(e->n_operands * sizeof *ops), *near = NULL;
+    size_t parsed = 0, stem_len;
+    ds_status st = DS_OK;
+    for (; parsed < e->n_operands && st == DS_OK; parsed++) {
+        char *phrase = ds_xasprintf("\"%s\"", e->operands[parsed]);
+        st = dsx_db_parse_query(s->db, phrase, 0, &ops[parsed], err);
+        free(phrase);
+    }
+    if (st == DS_OK)
+        st = dsx_query_near((const dsx_query *const *)ops, e->n_operands,
+                            e->gap, e->ordered, &near, err);
+    const char *stem = ds_analyzer_stem(s->analyzer, e->placeholder,
+                                        strlen(e->placeholder), &stem_len);
+    char *term = ds_xstrndup(stem, stem_len);
+    if (st == DS_OK) st = dsx_query_replace(q, term, near, err);
+    free(term);
+    dsx_query_destroy(near);
+    for (size_t i = 0; i < parsed; i++) dsx_query_destroy(ops[i]);
+    free(ops);
+    return st;
+}
+
+/* Read the query (query.h) and parse it into *q, noting in `out` what
+ * could not be honoured. */
+static ds_status read_query(ds_searcher *s, const ds_search_options *opt,
+                            unsigned flags, ds_results *out, dsx_query **q,
+                            char **err)
+{
+    ds_query_reading rd = {0};
+    ds_status st = opt->plain ? DS_OK : ds_query_read(out->searched, &rd, err);
+    if (st != DS_OK) return st;
+    for (size_t i = 0; i < rd.n_notices; i++) add_notice(out, rd.notices[i]);
+    rd.n_notices = 0;
+    if (rd.has_date && !s->has_dates)
+        add_notice(out, ds_xstrdup("no passage of this index has a date, so "
+                                   "date: finds nothing"));
+    st = parse(s, rd.text ? rd.text : out->searched, flags, out, q, err);
+    if (st == DS_OK && out->info.relaxed_syntax && out->n_notices == 0)
+        add_notice(out, ds_xstrdup("query syntax not understood: the query "
+                                   "is searched as plain words"));
+    for (size_t i = 0; i < rd.n_near && st == DS_OK; i++)
+        st = build_near(s, &rd.near[i], *q, err);
+    if (st == DS_OK && rd.n_near) {
+        free(out->parsed);
+        out->parsed = ds_xstrdup(dsx_query_describe(*q));
+    }
+    ds_query_reading_free(&rd);
+    return st;
 }
 
 /* Parse and run the text, as `searched`, into `out`. */
@@ -660,7 +725,7 @@ static ds_status search_text(ds_searcher *s, const ds_search_options *opt,
                      (opt->plain ? DSX_QUERY_PLAIN : 0) |
                      (opt->no_synonyms ? 0 : DSX_QUERY_SYNONYMS);
     dsx_query *q = NULL;
-    ds_status st = parse(s, text, flags, out, &q, err);
+    ds_status st = read_query(s, opt, flags, out, &q, err);
     if (st == DS_OK && dsx_query_is_empty(q)) {
         char *shown = printable_query(out->query);
         st = ds_fail(err, DS_ERR_QUERY, "query '%s' has no searchable words",
@@ -692,12 +757,7 @@ ds_status ds_search(ds_searcher *s, const char *query,
     ds_buf_init(&normalized);
     ds_normalize(query, strlen(query), &normalized);
     out->searched = ds_buf_steal(&normalized);
-    if (!opt->exact)
-        st = correct_spelling(s, out->searched, &out->corrected, err);
-    if (st == DS_OK && out->corrected) {
-        free(out->searched);
-        out->searched = ds_xstrdup(out->corrected);
-    }
+    st = check_spelling(s, opt, out, err);
     if (st == DS_OK) st = search_text(s, opt, out, err);
     if (st != DS_OK) {
         ds_results_free(out);
@@ -716,7 +776,11 @@ void ds_results_free(ds_results *r)
     free(r->searched);
     free(r->parsed);
     free(r->corrected);
+    ds_spelling_report_free(&r->spelling);
+    free(r->suggestions);
     free(r->stopped);
+    for (size_t i = 0; i < r->n_notices; i++) free(r->notices[i]);
+    free(r->notices);
     free(r);
 }
 

@@ -11,6 +11,7 @@
 
 #include "analyzer.h"
 #include "dealsearch.h"
+#include "spelling.h"
 #include "synonyms.h"
 
 /* Feedback: the best DS_FEEDBACK_TERMS words of the top DS_FEEDBACK_DOCS
@@ -30,6 +31,12 @@ struct ds_results {
     char *query;            /* as given */
     char *searched;         /* the text run: normalised, maybe corrected */
     char *corrected, *parsed, *stopped;
+    char **notices;         /* what the search could not honour */
+    size_t n_notices;
+    ds_spelling_report spelling;  /* corrections and suggestions */
+    ds_suggestion *suggestions;   /* those not applied; they point into
+                                     `spelling` */
+    size_t n_suggestions;
     ds_hit *hits;
     size_t count;
     ds_analyzer *analyzer;         /* the searcher's (borrowed) */

@@ -5,6 +5,7 @@
 /* POSIX threads rather than C11's <threads.h>: ThreadSanitizer does not
  * follow threads started by glibc's thrd_create. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,7 +136,19 @@ unsigned long ds_passage_job_length(const ds_passage_job *job)
     return words;
 }
 
-/* The passage's document: its fields, then its values and filter term. */
+/* A near-copy group: its number as a value (searches collapse on it) and
+ * a term (to list a group's other members). */
+static ds_status add_group(ds_shard *s, unsigned long group, char **err)
+{
+    char value[24], term[32];
+    snprintf(value, sizeof value, "%lu", group);
+    snprintf(term, sizeof term, DS_PREFIX_GROUP "%lu", group);
+    ds_status st = dsx_doc_set_value(s->doc, DS_SLOT_GROUP, value,
+                                     strlen(value), err);
+    return st == DS_OK ? dsx_doc_add_term(s->doc, term, err) : st;
+}
+
+/* The passage's document: its fields, then its values and filter terms. */
 static ds_status fill_doc(ds_shard *s, const ds_passage_job *job,
                           const char *name, char **err)
 {
@@ -147,6 +160,7 @@ static ds_status fill_doc(ds_shard *s, const ds_passage_job *job,
         st = dsx_doc_set_value(s->doc, DS_SLOT_SOURCE, name, strlen(name),
                                err);
     if (st == DS_OK) st = dsx_doc_add_term(s->doc, job->source_term.data, err);
+    if (st == DS_OK && job->group) st = add_group(s, job->group, err);
     if (st == DS_OK)
         st = dsx_doc_set_value(s->doc, DS_SLOT_RECORD, job->record.data,
                                job->record.len, err);

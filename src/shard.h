@@ -30,6 +30,7 @@ typedef struct {
     ds_buf source_term;        /* DS_PREFIX_SOURCE + the source's name */
     ds_buf record;             /* the encoded ds_record */
     char date[9];              /* YYYYMMDD (what date ranges compare), or "" */
+    unsigned long group;       /* its near-copy group, or 0 */
     ds_indexed_text text;      /* what is indexed (schema.h) */
 } ds_passage_job;
 

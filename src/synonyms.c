@@ -124,7 +124,7 @@ ds_status ds_synonyms_load(ds_analyzer *a, const char *path,
     *out = NULL;
     ds_buf text;
     ds_buf_init(&text);
-    ds_status st = ds_read_text_file(path, &text, NULL, NULL, err);
+    ds_status st = ds_read_text_file(path, &text, NULL, NULL, NULL, err);
     if (st == DS_OK) st = ds_synonyms_parse(a, text.data, path, out, err);
     ds_buf_free(&text);
     return st;

@@ -1,23 +1,28 @@
 /*
  * fuzz_passages.c — libFuzzer target: reading an article from arbitrary
- * bytes, as the indexer does: ds_utf8_sanitize() (src/corpus.c), then
+ * bytes, as the indexer does: ds_text_decode() (src/encoding.c), then
  * ds_article_split() with the built-in news rules (src/passage.c,
  * src/rules.c); and ds_parse_date() (src/dates.c) on the raw bytes.
  *
  * Properties checked on every input:
- *   sanitize   output is valid UTF-8 with no NUL, never shorter than the
+ *   decode     output is valid UTF-8 with no NUL, never shorter than the
  *              input, and equal to it when the input was valid UTF-8
- *              without NUL; bad lines are reported in increasing order.
+ *              without NUL (which is read as UTF-8); bad lines are
+ *              reported in increasing order, at least one when input read
+ *              as UTF-8 was not valid.
  *   split      every passage is non-empty, NUL-terminated at `len`, valid
  *              UTF-8, at most DS_MAX_PASSAGE_BYTES, without ASCII control
  *              characters, leading/trailing spaces or space runs; its line
- *              is within the file; title and heading likewise valid;
+ *              is within the file; title, author and heading likewise
+ *              valid;
  *              the date is "" or a real YYYY-MM-DD; dropped lines come in
  *              file order with a rule name; ds_article_describe() output
  *              is terminal-safe.
- *   dates      ds_parse_date() at the first offsets of the input: on
- *              success it consumed at least 8 bytes and no more than the
- *              string holds, and wrote a real YYYY-MM-DD date.
+ *   dates      ds_parse_date() and ds_parse_timestamp() at the first
+ *              offsets of the input: on success each consumed at least 8
+ *              bytes and no more than the string holds, and wrote a real
+ *              YYYY-MM-DD date; where there is a date there is a time
+ *              stamp at least as long.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +31,7 @@
 
 #include "../../src/corpus.h"
 #include "../../src/dates.h"
+#include "../../src/encoding.h"
 #include "../../src/passage.h"
 #include "../../src/reader.h"
 #include "../../src/util.h"
@@ -97,6 +103,8 @@ static void check_article(const ds_article *a, unsigned long lines)
     const char *why;
     if (a->title && (why = text_problem(a->title, strlen(a->title))))
         FUZZ_FAIL("title: %s", why);
+    if (a->author && (why = text_problem(a->author, strlen(a->author))))
+        FUZZ_FAIL("author: %s", why);
     if (a->date[0] && !real_iso_date(a->date))
         FUZZ_FAIL("date '%.11s' is not a real YYYY-MM-DD date", a->date);
     if (a->count > a->cap) FUZZ_FAIL("count > cap");
@@ -154,8 +162,43 @@ static void check_dates(const uint8_t *data, size_t size)
                       used, n - at);
         if (!real_iso_date(iso))
             FUZZ_FAIL("ds_parse_date wrote '%.11s', not a real date", iso);
+        size_t stamp = (size_t)-1;
+        char iso2[11];
+        if (!ds_parse_timestamp(copy + at, iso2, &stamp))
+            FUZZ_FAIL("a date at %zu is no time stamp", at);
+        if (stamp < used || stamp > n - at)
+            FUZZ_FAIL("ds_parse_timestamp at %zu consumed %zu of %zu bytes "
+                      "(the date %zu)", at, stamp, n - at, used);
+    }
+    for (size_t at = 0; at < n && at < 32; at++) {
+        char iso[11];
+        size_t used = (size_t)-1;
+        if (!ds_parse_timestamp(copy + at, iso, &used)) continue;
+        if (used < 8 || used > n - at || !real_iso_date(iso))
+            FUZZ_FAIL("ds_parse_timestamp at %zu: %zu of %zu bytes, '%.11s'",
+                      at, used, n - at, iso);
     }
     free(copy);
+}
+
+/* What ds_text_decode() must give whatever the encoding. */
+static void check_decoded(const char *what, const char *bytes, size_t size,
+                          const ds_buf *text, const bad_lines *bad)
+{
+    const char *t = text->data ? text->data : "";
+    size_t at = fuzz_utf8_invalid_at(t, text->len);
+    if (at != text->len) {
+        fuzz_show(what, t, text->len, at);
+        FUZZ_FAIL("%s: output is not valid UTF-8", what);
+    }
+    if (memchr(t, '\0', text->len)) FUZZ_FAIL("%s: NUL kept", what);
+    if (text->len < size) FUZZ_FAIL("%s: output shorter", what);
+    int clean = fuzz_utf8_valid(bytes, size) && !memchr(bytes, '\0', size);
+    if (clean && (text->len != size || memcmp(t, bytes, size) != 0))
+        FUZZ_FAIL("%s: changed valid text", what);
+    if (clean && bad->count)
+        FUZZ_FAIL("%s: %lu bad lines reported for valid input", what,
+                  bad->count);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -167,21 +210,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ds_buf text;
     ds_buf_init(&text);
     bad_lines bad = {0, 0, lines};
-    ds_utf8_sanitize(bytes, size, &text, on_bad_line, &bad);
-    const char *t = text.data ? text.data : "";
-    size_t at = fuzz_utf8_invalid_at(t, text.len);
-    if (at != text.len) {
-        fuzz_show("sanitized", t, text.len, at);
-        FUZZ_FAIL("ds_utf8_sanitize: output is not valid UTF-8");
-    }
-    if (memchr(t, '\0', text.len)) FUZZ_FAIL("ds_utf8_sanitize: NUL kept");
-    if (text.len < size) FUZZ_FAIL("ds_utf8_sanitize: output shorter");
+    ds_encoding enc = ds_text_decode(bytes, size, &text, on_bad_line, &bad);
+    check_decoded("ds_text_decode", bytes, size, &text, &bad);
     int clean = fuzz_utf8_valid(bytes, size) && !memchr(bytes, '\0', size);
-    if (clean && (text.len != size || memcmp(t, bytes, size) != 0))
-        FUZZ_FAIL("ds_utf8_sanitize: changed valid text");
-    if (clean != (bad.count == 0))
-        FUZZ_FAIL("ds_utf8_sanitize: %lu bad lines reported for %s input",
-                  bad.count, clean ? "valid" : "invalid");
+    if (clean && enc != DS_ENCODING_UTF8)
+        FUZZ_FAIL("ds_text_decode: valid UTF-8 read as Windows-1252");
+    if (!clean && enc == DS_ENCODING_UTF8 && bad.count == 0)
+        FUZZ_FAIL("ds_text_decode: no bad line reported for invalid UTF-8");
+    const char *t = text.data ? text.data : "";
 
     ds_article a;
     memset(&a, 0, sizeof a);

@@ -158,7 +158,8 @@ static void check_render(const char *in, size_t len)
     ds_hit hit;
     memset(&hit, 0, sizeof hit);
     hit.score = 1.5;
-    hit.record = (ds_record){first, 1, 1, text, len, first, NULL, first, 0, 0};
+    hit.record =
+        (ds_record){first, 1, 1, text, len, first, NULL, first, 0, 0, first};
     hit.terms = terms;
     hit.n_terms = n_terms;
     ds_results r;

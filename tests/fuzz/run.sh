@@ -11,7 +11,7 @@
 #       run every seed and every saved crasher once through its target
 #       (no fuzzing); prints TAP, one line per target.
 #
-# FUZZ_TARGETS (default: all three) picks targets; FUZZ_BUILD (default
+# FUZZ_TARGETS (default: all of them) picks targets; FUZZ_BUILD (default
 # build/fuzz) is where the binaries are.  The exit status is non-zero when
 # any target found something or failed to replay.
 set -u
@@ -20,7 +20,7 @@ mode=${1:-}
 seconds=${2:-60}
 shift $(($# < 2 ? $# : 2))
 FUZZ_BUILD=${FUZZ_BUILD:-build/fuzz}
-targets=${FUZZ_TARGETS:-fuzz_passages fuzz_query fuzz_render}
+targets=${FUZZ_TARGETS:-fuzz_passages fuzz_query fuzz_render fuzz_vocab}
 
 # new_delete_type_mismatch=0: libxapian's own Database::check() trips it
 # inside the library (see tests/run.sh); everything else stays on.

@@ -159,7 +159,9 @@ static void invalid_utf8_and_nul_are_replaced_and_reported(void **state)
     ds_buf out;
     ds_buf_init(&out);
     bad_lines b = {{0}, 0};
-    ds_utf8_sanitize(raw, sizeof raw - 1, &out, record_bad_line, &b);
+    assert_int_equal(
+        ds_text_decode(raw, sizeof raw - 1, &out, record_bad_line, &b),
+        DS_ENCODING_UTF8);
     assert_string_equal(out.data, "good line\nbad \xEF\xBF\xBD byte\n"
                                   "nul \xEF\xBF\xBD here\nok \xc3\xa9\n");
     assert_int_equal(b.count, 2);
@@ -191,11 +193,11 @@ static void unreadable_entries_are_errors_not_hangs(void **state)
     ds_buf out;
     ds_buf_init(&out);
     char *err = NULL;
-    assert_int_equal(ds_read_text_file(path, &out, NULL, NULL, &err),
+    assert_int_equal(ds_read_text_file(path, &out, NULL, NULL, NULL, &err),
                      DS_ERR_IO);
     assert_non_null(strstr(err, "dangling.txt"));
     free(err);
-    assert_int_equal(ds_read_text_file(fifo, &out, NULL, NULL, &err),
+    assert_int_equal(ds_read_text_file(fifo, &out, NULL, NULL, NULL, &err),
                      DS_ERR_IO);
     assert_non_null(strstr(err, "not a regular file"));
     free(err);
@@ -210,9 +212,11 @@ static void reads_a_seed_article(void **state)
     ds_buf out;
     ds_buf_init(&out);
     char *err = NULL;
+    ds_encoding enc = DS_ENCODING_CP1252;
     assert_int_equal(ds_read_text_file("corpus/001_5f9e68b6a499abb5.txt",
-                                       &out, NULL, NULL, &err),
+                                       &out, NULL, NULL, &enc, &err),
                      DS_OK);
+    assert_int_equal(enc, DS_ENCODING_UTF8);
     assert_int_equal(out.len, 3631);
     assert_non_null(strstr(out.data, "interim CEO of Scale AI"));
     ds_buf_free(&out);

@@ -13,7 +13,8 @@ static void round_trips_every_field(void **state)
                     .text_len = 23,
                     .title = "A Title",
                     .heading = "What Next?",
-                    .group = 7};
+                    .group = 7,
+                    .author = "Jane Smith"};
     ds_buf b;
     ds_buf_init(&b);
     ds_record_encode(&in, &b);
@@ -28,6 +29,7 @@ static void round_trips_every_field(void **state)
     assert_null(out.date); /* absent fields stay NULL */
     assert_string_equal(out.heading, "What Next?");
     assert_int_equal(out.group, 7);
+    assert_string_equal(out.author, "Jane Smith");
     ds_record_free(&out);
     ds_buf_free(&b);
 }

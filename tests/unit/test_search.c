@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "build.h"
 #include "demo.h"
 #include "../../src/highlight.h"
 #include "../../src/search.h"
@@ -15,34 +16,13 @@ static char *tmp;
 static char index_dir[600];
 static ds_searcher *searcher;
 
-/* Build an index of `corpus` at `index` (options as given, or the
- * defaults); 0 on success. */
-static int build(const char *corpus, const char *index, unsigned jobs,
-                 unsigned long spelling_words, ds_index_stats *stats)
-{
-    ds_index_options opt;
-    ds_index_options_init(&opt);
-    opt.corpus.path = corpus;
-    opt.index_dir = index;
-    opt.jobs = jobs;
-    opt.spelling_words = spelling_words;
-    ds_indexer *ix = NULL;
-    char *err = NULL;
-    ds_status st = ds_indexer_open(&opt, &ix, &err);
-    if (st == DS_OK) st = ds_indexer_build(ix, stats, &err);
-    ds_indexer_close(ix);
-    if (st != DS_OK) fprintf(stderr, "index: %s\n", err);
-    free(err);
-    return st == DS_OK ? 0 : -1;
-}
-
 static int setup(void **state)
 {
     (void)state;
     tmp = unit_tempdir();
     snprintf(index_dir, sizeof index_dir, "%s/index", tmp);
     ds_index_stats stats;
-    if (build("corpus", index_dir, 0, 0, &stats) != 0) return -1;
+    if (unit_build("corpus", index_dir, 0, 0, &stats) != 0) return -1;
     if (stats.files != 5 || stats.passages < 50) return -1;
     return ds_searcher_open(index_dir, &searcher, NULL) == DS_OK ? 0 : -1;
 }
@@ -80,6 +60,11 @@ static ds_results *search(const char *q, unsigned limit)
 static const ds_record *rec(const ds_results *r, size_t i)
 {
     return &ds_results_hit(r, i)->record;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static void interim_ceo_finds_both_droege_passages_first(void **state)
@@ -147,7 +132,7 @@ static void near_needs_the_words_close(void **state)
                    "after every other crew had left, and then the tanker.\n");
     UNIT_WRITE_STR(corpus, "one.txt", "The tanker was late again today.\n");
     ds_index_stats stats;
-    assert_int_equal(build(corpus, index, 1, 0, &stats), 0);
+    assert_int_equal(unit_build(corpus, index, 1, 0, &stats), 0);
     ds_searcher *s = NULL;
     assert_int_equal(ds_searcher_open(index, &s, NULL), DS_OK);
     ds_results *near = search_in(s, "harbour NEAR tanker", 10, 0);
@@ -160,6 +145,71 @@ static void near_needs_the_words_close(void **state)
     ds_results_free(near);
     ds_results_free(both);
     ds_results_free(either);
+    ds_searcher_close(s);
+}
+
+/* The sources `query` finds in the searcher `s`, sorted, space-separated
+ * (malloc'd). */
+static char *sources_of(ds_searcher *s, const char *query)
+{
+    ds_results *r = search_in(s, query, 100, 0);
+    size_t n = ds_results_count(r);
+    const char **names = malloc((n + 1) * sizeof *names);
+    for (size_t i = 0; i < n; i++) names[i] = rec(r, i)->source;
+    qsort(names, n, sizeof *names, compare_names);
+    ds_buf out;
+    ds_buf_init(&out);
+    for (size_t i = 0; i < n; i++) {
+        if (i) ds_buf_putc(&out, ' ');
+        ds_buf_puts(&out, names[i]);
+    }
+    free(names);
+    ds_results_free(r);
+    return out.data ? ds_buf_steal(&out) : strdup("");
+}
+
+/* NEAR and ADJ between a phrase or a run of words and a word mean them
+ * as written: the phrase's words together, within the gap (ADJ: in
+ * order). */
+static void near_and_adj_take_phrases(void **state)
+{
+    (void)state;
+    char corpus[700], index[700];
+    snprintf(corpus, sizeof corpus, "%s/phrases", tmp);
+    snprintf(index, sizeof index, "%s/phrases.index", tmp);
+    mkdir(corpus, 0755);
+    UNIT_WRITE_STR(corpus, "a.txt", "The Saudi Arabia oil minister spoke.\n");
+    UNIT_WRITE_STR(corpus, "b.txt", "Saudi officials met in Riyadh while "
+                                    "Arabia exported oil.\n");
+    UNIT_WRITE_STR(corpus, "c.txt",
+                   "Saudi Arabia said on Monday that it would keep its "
+                   "production quotas unchanged for the rest of this year "
+                   "whatever happened to the price of oil.\n");
+    UNIT_WRITE_STR(corpus, "d.txt", "Oil prices rose as Saudi Arabia cut "
+                                    "its output.\n");
+    ds_index_stats stats;
+    assert_int_equal(unit_build(corpus, index, 1, 0, &stats), 0);
+    ds_searcher *s = NULL;
+    assert_int_equal(ds_searcher_open(index, &s, NULL), DS_OK);
+    const char *cases[][2] = {
+        {"\"Saudi Arabia\" NEAR oil", "a.txt d.txt"},
+        {"Saudi Arabia NEAR oil", "a.txt d.txt"},
+        {"\"Saudi Arabia\" ADJ oil", "a.txt"},
+        {"oil ADJ \"Saudi Arabia\"", "d.txt"},
+        {"\"Saudi Arabia\" NEAR/2 oil", "a.txt"},
+        /* c.txt: 23 words between Arabia and oil; Xapian's NEAR/n
+         * allows n - 1 words between. */
+        {"\"Saudi Arabia\" NEAR/23 oil", "a.txt d.txt"},
+        {"\"Saudi Arabia\" NEAR/24 oil", "a.txt c.txt d.txt"},
+        {"minister OR \"Saudi Arabia\" NEAR oil", "a.txt d.txt"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = sources_of(s, cases[i][0]);
+        if (strcmp(got, cases[i][1]) != 0)
+            fail_msg("%s: found '%s', not '%s'", cases[i][0], got,
+                     cases[i][1]);
+        free(got);
+    }
     ds_searcher_close(s);
 }
 
@@ -295,34 +345,39 @@ static void every_word_of_every_passage_finds_it(void **state)
 
 /* Spelling words handed to the shards mid-build (what a corpus of more
  * than 300,000 distinct words makes happen), by two shards in threads,
- * correct queries as the one hand-over at the end does. */
+ * correct and suggest as the one hand-over at the end does. */
 static void spelling_flushed_mid_build_corrects_alike(void **state)
 {
     (void)state;
     char path[700];
     snprintf(path, sizeof path, "%s/flushed", tmp);
     ds_index_stats stats;
-    assert_int_equal(build("corpus", path, 2, 40, &stats), 0);
+    assert_int_equal(unit_build("corpus", path, 2, 40, &stats), 0);
     ds_searcher *flushed = NULL;
     assert_int_equal(ds_searcher_open(path, &flushed, NULL), DS_OK);
     const char *queries[] = {"interm ceo", "acquisiton", "investmnt",
                              "scael", "exectuive", "aquired stke",
-                             "zukerberg", "chiefs strtegy"};
-    size_t corrected = 0;
+                             "zukerberg", "chiefs strtegy", "Droge"};
+    size_t fixes = 0;
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
         ds_results *a = search_in(searcher, queries[i], 3, 0);
         ds_results *b = search_in(flushed, queries[i], 3, 0);
-        const char *ca = ds_results_get_info(a)->corrected;
-        const char *cb = ds_results_get_info(b)->corrected;
-        assert_int_equal(ca != NULL, cb != NULL);
-        if (ca) {
-            assert_string_equal(ca, cb);
-            corrected++;
+        const ds_results_info *ia = ds_results_get_info(a);
+        const ds_results_info *ib = ds_results_get_info(b);
+        assert_int_equal(ia->corrected != NULL, ib->corrected != NULL);
+        if (ia->corrected) assert_string_equal(ia->corrected, ib->corrected);
+        assert_int_equal(ia->n_suggestions, ib->n_suggestions);
+        for (size_t k = 0; k < ia->n_suggestions; k++) {
+            assert_string_equal(ia->suggestions[k].suggestion,
+                                ib->suggestions[k].suggestion);
+            assert_int_equal(ia->suggestions[k].passages,
+                             ib->suggestions[k].passages);
         }
+        fixes += (ia->corrected != NULL) + ia->n_suggestions;
         ds_results_free(a);
         ds_results_free(b);
     }
-    assert_true(corrected >= 6);
+    assert_true(fixes >= 6);
     ds_searcher_close(flushed);
 }
 
@@ -333,6 +388,7 @@ int main(void)
         cmocka_unit_test(phrase_requires_adjacent_words),
         cmocka_unit_test(boolean_operators_and_filters),
         cmocka_unit_test(near_needs_the_words_close),
+        cmocka_unit_test(near_and_adj_take_phrases),
         cmocka_unit_test(stemming_matches_inflections),
         cmocka_unit_test(no_common_passage_counts_those_with_any_word),
         cmocka_unit_test(bad_queries_are_errors_naming_the_query),

@@ -88,6 +88,7 @@ static size_t count_hits(dsx_db *db, const char *text, char **first)
     assert_int_equal(dsx_db_search(db, q, &params, &r, NULL), DS_OK);
     size_t n = dsx_results_size(r);
     if (first && n) {
+        assert_int_equal(dsx_results_load(r, 0, 1, NULL), DS_OK);
         dsx_hit h;
         dsx_results_hit(r, 0, &h);
         *first = strndup(h.data, h.data_len);
@@ -264,6 +265,11 @@ static void matching_terms_are_reported_per_hit(void **state)
     dsx_results *r = NULL;
     assert_int_equal(dsx_db_search(db, q, &params, &r, NULL), DS_OK);
     assert_int_equal(dsx_results_size(r), 2);
+    dsx_hit unloaded;
+    dsx_results_hit(r, 0, &unloaded);
+    assert_null(unloaded.data); /* read only when loaded */
+    assert_int_equal(unloaded.n_terms, 0);
+    assert_int_equal(dsx_results_load(r, 0, 5, NULL), DS_OK);
     /* Plain terms are reported; wildcard expansions are not (Xapian 1.4),
      * which is why the highlighter matches wildcard prefixes itself. */
     size_t with_interim = 0;

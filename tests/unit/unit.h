@@ -51,4 +51,21 @@ static inline void unit_write(const char *dir, const char *name,
 
 #define UNIT_WRITE_STR(dir, name, s) unit_write(dir, name, s, strlen(s))
 
+/* The whole file at `path` (malloc'd), its size in *len. */
+static inline char *unit_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long size = ftell(f);
+    assert_true(size >= 0);
+    rewind(f);
+    char *data = malloc((size_t)size + 1);
+    assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    data[size] = '\0';
+    *len = (size_t)size;
+    return data;
+}
+
 #endif

@@ -1,0 +1,81 @@
+/*
+ * spelling.h — what the index knows of how words are spelled: it corrects
+ * a query word the index lacks when it is confident, and otherwise
+ * suggests; both read the vocabulary (vocab.h), which this module writes
+ * when an index is built and maps (or, when the file is missing or stale,
+ * rebuilds from the spelling table) when it is searched.
+ *
+ * The rules, measured on Norvig's misspellings and on correctly spelled
+ * words absent from the index (bench/RELEVANCE.md, "Spelling"):
+ *   - a word is looked at only when it has DS_SPELLING_MIN_LETTERS letters
+ *     or more and no digit; a neighbour is within one edit for up to 8
+ *     letters, two beyond (an edit of the first letter counts two);
+ *   - a word the index lacks is replaced only when it is written in lower
+ *     case (a capitalised word is a name: "Putin" must not become "put"),
+ *     and its best neighbour (fewest edits, then most frequent) occurs at
+ *     least DS_SPELLING_MIN_FREQ times and DS_SPELLING_RIVAL_RATIO times
+ *     as often as any other neighbour as close; otherwise that neighbour
+ *     is suggested, however rare (without it the word finds nothing);
+ *   - a word the index has is never replaced; a neighbour is suggested
+ *     when it occurs DS_SPELLING_MIN_FREQ times and DS_SPELLING_RARE_RATIO
+ *     times as often as the word (Volker, a misspelling found twice, and
+ *     Volcker found 398 times).
+ */
+#ifndef DEALSEARCH_SPELLING_H
+#define DEALSEARCH_SPELLING_H
+
+#include <stddef.h>
+
+#include "../shim/shim.h"
+#include "analyzer.h"
+#include "dealsearch.h"
+
+#define DS_SPELLING_MIN_LETTERS 5
+#define DS_SPELLING_MIN_FREQ 5
+#define DS_SPELLING_RIVAL_RATIO 10
+#define DS_SPELLING_RARE_RATIO 20
+
+/* The vocabulary file, in a generation's directory (schema.h). */
+#define DS_VOCAB_FILE "vocabulary"
+
+/* At build time: write the vocabulary of the database at `dir` to
+ * dir/DS_VOCAB_FILE.  DS_ERR_IO naming the file, DS_ERR_DAMAGED when the
+ * database cannot be read. */
+ds_status ds_spelling_write_vocab(const char *dir, char **err);
+
+typedef struct ds_spelling ds_spelling;
+
+/* For a searcher: spelling over `db`, the database at `dir`, stemming
+ * with `a`; both borrowed for the life of the result.  Cheap: the
+ * vocabulary is mapped on first use. */
+ds_spelling *ds_spelling_new(dsx_db *db, const char *dir, ds_analyzer *a);
+
+/* Accepts NULL. */
+void ds_spelling_free(ds_spelling *sp);
+
+/* A query word the index may spell otherwise. */
+typedef struct {
+    size_t start, end;       /* the word's bytes in the query */
+    char *word;              /* as typed (malloc'd) */
+    char *suggestion;        /* in the typed word's case (malloc'd) */
+    unsigned long passages;  /* passages holding it in any form */
+    int applied;             /* the query was corrected with it */
+} ds_spelling_fix;
+
+typedef struct {
+    char *corrected;         /* the query with the applied fixes (malloc'd),
+                                or NULL when none was applied */
+    ds_spelling_fix *fixes;
+    size_t n_fixes;
+} ds_spelling_report;
+
+/* Check the words of `query` (normalised, ds_normalize) but for operators,
+ * field names and values, and wildcards.  With `correct` 0 nothing is
+ * applied: every fix is a suggestion.  DS_ERR_DAMAGED when the index
+ * cannot be read.  Free with ds_spelling_report_free. */
+ds_status ds_spelling_check(ds_spelling *sp, const char *query, int correct,
+                            ds_spelling_report *out, char **err);
+
+void ds_spelling_report_free(ds_spelling_report *r);
+
+#endif
