@@ -230,7 +230,7 @@ static void json_record(ds_buf *b, const ds_record *rec)
     ds_buf_putc(b, '}');
 }
 
-/* {"source", "passage", "passages_in_source", "title", "date",
+/* {"source", "passage", "passages_in_source", "title", "date", "author",
  *  "passages": [{"passage", "line", "heading", "text"}]} */
 static void passage_json(ds_http_response *r, unsigned long n,
                          unsigned long of, const ds_record *recs,
@@ -247,6 +247,8 @@ static void passage_json(ds_http_response *r, unsigned long n,
     ds_json_optional(&b, at->title);
     ds_buf_puts(&b, ",\"date\":");
     ds_json_optional(&b, at->date);
+    ds_buf_puts(&b, ",\"author\":");
+    ds_json_optional(&b, at->author);
     ds_buf_puts(&b, ",\"passages\":[");
     for (size_t i = 0; i < count; i++) {
         if (i) ds_buf_putc(&b, ',');

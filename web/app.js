@@ -13,7 +13,7 @@
   const ui = {
     form: $('search'), q: $('q'), from: $('from'), to: $('to'),
     sort: $('sort'), status: $('status'), error: $('error'),
-    spelling: $('spelling'), results: $('results'), pager: $('pager'),
+    spelling: $('spelling'), notices: $('notices'), results: $('results'), pager: $('pager'),
     prev: $('prev'), next: $('next'), range: $('range'), about: $('about'),
     reader: $('reader'), readerTitle: $('reader-title'),
     readerMeta: $('reader-meta'), readerBody: $('reader-body'),
@@ -91,6 +91,8 @@
     ui.pager.hidden = true;
     ui.spelling.hidden = true;
     ui.spelling.replaceChildren();
+    ui.notices.hidden = true;
+    ui.notices.replaceChildren();
     ui.error.hidden = true;
   }
 
@@ -189,10 +191,17 @@
 
   // ---- Results ----
 
-  function suggestionText(s) {
-    return typeof s === 'string' ? s : (s && (s.query || s.text)) || '';
+  // The query with `word` (a word of it, as the API names it in a
+  // suggestion) replaced by `by`; when the word cannot be found as typed
+  // (the server matched a typographic variant), `by` alone.
+  function replaceWord(q, word, by) {
+    const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u');
+    return re.test(q) ? q.replace(re, (m, before) => before + by) : by;
   }
 
+  // The spelling the server corrected to, and the ones it offers:
+  // {"word", "suggestion", "passages"} each (README, "JSON output").
   function renderSpelling(body) {
     const parts = [];
     if (body.corrected_query) {
@@ -204,18 +213,33 @@
                  '.');
     }
     const suggestions = (Array.isArray(body.suggestions) ? body.suggestions : [])
-      .map(suggestionText).filter(Boolean);
+      .filter((s) => s && typeof s.word === 'string' &&
+                     typeof s.suggestion === 'string' && s.suggestion);
     if (suggestions.length) {
       if (parts.length) parts.push(' ');
       parts.push('Did you mean ');
       suggestions.forEach((s, i) => {
         if (i) parts.push(i === suggestions.length - 1 ? ' or ' : ', ');
-        parts.push(linkButton(s, () => searchFor(s)));
+        const q = replaceWord(state.q, s.word, s.suggestion);
+        const b = linkButton(s.suggestion, () => searchFor(q));
+        b.title = `Search for ${q}`;
+        parts.push(b);
+        if (s.passages > 0)
+          parts.push(` (${count(s.passages)} ${s.passages === 1 ? 'passage' : 'passages'})`);
       });
       parts.push('?');
     }
     ui.spelling.replaceChildren(...parts);
     ui.spelling.hidden = parts.length === 0;
+  }
+
+  // What the server could not search as written, and what it searched
+  // instead.
+  function renderNotices(body) {
+    const notices = (Array.isArray(body.notices) ? body.notices : [])
+      .filter((n) => typeof n === 'string' && n);
+    ui.notices.replaceChildren(...notices.map((n) => el('li', '', n)));
+    ui.notices.hidden = notices.length === 0;
   }
 
   function sourceLabel(source, passage) {
@@ -241,6 +265,7 @@
     title.setAttribute('aria-describedby', `snippet-${hit.rank}`);
     const meta = el('p', 'meta');
     if (hit.date) meta.append(formatDate(hit.date), ' · ');
+    if (hit.author) meta.append(el('span', 'author', hit.author), ' · ');
     meta.append(sourceLabel(hit.source, hit.passage));
     const snippet = el('p', 'snippet',
                        highlighted(hit.snippet, hit.snippet_highlights));
@@ -264,12 +289,14 @@
   }
 
   function renderEmpty(body) {
-    if (body.offset > 0) {
-      setStatus('No more results.');
+    if (body.offset > 0 && body.total > 0) {
+      const about = body.total_exact ? '' : 'about ';
+      setStatus(`No more results: ${about}${count(body.total)} in all.`);
     } else if (body.total_if_any > 0) {
       setStatus(`No passage has all of these words; ` +
                 `${count(body.total_if_any)} have some of them.`);
-      ui.spelling.replaceChildren(
+      if (!ui.spelling.hidden) ui.spelling.append(' ');
+      ui.spelling.append(
         linkButton('Show passages with any of the words',
                    () => searchFor(state.q, {any: true})));
       ui.spelling.hidden = false;
@@ -281,6 +308,7 @@
   function render(body) {
     const hits = body.results || [];
     renderSpelling(body);
+    renderNotices(body);
     if (!hits.length) {
       renderEmpty(body);
       return;
@@ -338,6 +366,7 @@
     ui.readerTitle.textContent = body.title || body.source;
     ui.readerMeta.replaceChildren();
     if (body.date) ui.readerMeta.append(formatDate(body.date), ' · ');
+    if (body.author) ui.readerMeta.append(el('span', 'author', body.author), ' · ');
     ui.readerMeta.append(`${sourceLabel(body.source, body.passage)} of ` +
                          `${count(body.passages_in_source)}`);
     ui.readerBody.replaceChildren(

@@ -1,10 +1,10 @@
 // The page of `dealsearch serve` in headless Chromium (Debian's), driven
 // by playwright-core: searching as you type, highlights at the right
 // characters, paging, the date filter, keyboard navigation, passages in
-// their article, near-copies, spelling, the empty, loading and error
-// states, a phone-width screen, accessible names and contrast, HTML in
-// the index staying text, and no request leaving the server.  Prints
-// TAP.  tests/browser/run.sh starts the servers and sets:
+// their article, near-copies, spelling (corrections and suggestions),
+// notices, bylines, the empty, loading and error states, a phone-width
+// screen, accessible names and contrast, HTML in the index staying text,
+// and no request leaving the server.  Prints TAP.  tests/browser/run.sh starts the servers and sets:
 //   BASE_URL     a server on the test corpus
 //   NOINDEX_URL  a server without an index
 //   SHOTS        where screenshots go
@@ -241,19 +241,39 @@ try {
     equal(await results.count(), 0, 'no results for the original, exactly');
   });
 
-  await check('suggestions from the API are links when it sends them', async () => {
-    await page.route('**/api/search?*', async (route) => {
-      const res = await route.fetch();
-      const body = await res.json();
-      body.suggestions = ['harbour', {query: 'harbor master'}];
-      await route.fulfill({response: res, json: body});
-    });
-    await search('harbor town');
+  await check('a spelling the server offers is a link that searches the query with it', async () => {
+    await search('Harbr master');
+    const want = await api('/api/search?q=' + encodeURIComponent('Harbr master'));
+    equal(want.suggestions.map((s) => [s.word, s.suggestion]), [['Harbr', 'Harbor']], 'the API\'s suggestions');
     const spelling = page.locator('#spelling');
-    await spelling.filter({hasText: 'Did you mean harbour or harbor master?'}).waitFor();
-    await page.unroute('**/api/search?*');
-    await spelling.getByRole('button', {name: 'harbor master'}).click();
-    await page.waitForFunction(() => document.getElementById('q').value === 'harbor master');
+    await spelling.filter({hasText: `Did you mean Harbor (${want.suggestions[0].passages} passages)?`}).waitFor();
+    await page.screenshot({path: `${SHOTS}/suggestion.png`});
+    const corrected = answerTo('Harbor master');
+    await spelling.getByRole('button', {name: 'Harbor', exact: true}).click();
+    await corrected;
+    equal(await page.locator('#q').inputValue(), 'Harbor master', 'the query with the suggestion');
+    assert(await results.count() > 0, 'results for it');
+  });
+
+  await check('what could not be searched as written is said (the API\'s notices)', async () => {
+    await search('*arbor');
+    const want = await api('/api/search?q=' + encodeURIComponent('*arbor'));
+    assert(want.notices.length === 1, `notices ${JSON.stringify(want.notices)}`);
+    const notices = page.locator('#notices li');
+    await notices.first().waitFor();
+    equal(await notices.allTextContents(), want.notices, 'the notices shown');
+    await search('harbor');
+    equal(await page.locator('#notices').isHidden(), true, 'gone for a query read as written');
+  });
+
+  await check('a byline is shown with the result and in the reader', async () => {
+    await search('pier author:lindqvist');
+    const meta = results.first().locator('.meta');
+    equal(await meta.locator('.author').textContent(), 'Marta Lindqvist', 'the byline');
+    await results.first().locator('.open').click();
+    await page.locator('#reader .passage.target').waitFor();
+    equal(await page.locator('#reader-meta .author').textContent(), 'Marta Lindqvist', 'in the reader');
+    await page.keyboard.press('Escape');
   });
 
   await check('the empty state says nothing matched', async () => {

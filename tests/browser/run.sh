@@ -3,7 +3,8 @@
 # Chromium driven by playwright-core (tests/browser/page.test.mjs), against
 # a server on a corpus made here — dated articles enough for two pages, a
 # paragraph two sources share, text with accents before its matches, and
-# an article whose title and text are HTML that must stay text.  A second
+# an article whose title and text are HTML that must stay text, a
+# byline.  A second
 # server without an index shows the error state.  Prints TAP; screenshots
 # go to build/browser/ for a person to look at.
 #
@@ -78,6 +79,7 @@ shared="The harbor authority said the new pier will open next spring with twelve
 cat >"$C/wire-a.txt" <<EOF
 Pier opening announced by the authority
 2025-04-02
+By Marta Lindqvist
 $shared
 Local traders welcomed the announcement.
 EOF

@@ -224,6 +224,10 @@ static void passages_come_from_the_index(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "passage")), 5);
     assert_true(json_integer_value(json_object_get(j, "passages_in_source")) >=
                 6);
+    /* The article's title, date and byline: null when it has none. */
+    assert_true(json_is_null(json_object_get(j, "title")));
+    assert_true(json_is_null(json_object_get(j, "date")));
+    assert_true(json_is_null(json_object_get(j, "author")));
     json_t *ps = json_object_get(j, "passages");
     assert_int_equal(json_array_size(ps), 3);
     assert_int_equal(
