@@ -79,7 +79,14 @@ wait_for_quiet() {
 
 # ---- the server ----
 
-if [ ! -e "$INDEX/current" ]; then
+# Built when missing, or when this dealsearch cannot search it (another
+# index format): a search exits 0 or 1 on an index it can read.
+usable=0
+if [ -e "$INDEX/current" ]; then
+    "$BIN" --index "$INDEX" -n 0 the >/dev/null 2>&1
+    [ $? -le 1 ] && usable=1
+fi
+if [ "$usable" = 0 ]; then
     say "building $INDEX from $CORPUS (--plain)"
     mkdir -p "$(dirname "$INDEX")"
     "$BIN" index --plain --corpus "$CORPUS" --index "$INDEX" >&2 || exit 2
