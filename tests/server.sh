@@ -208,6 +208,38 @@ check "--timeout 1: an idle connection is closed within 3 s" [ "$idle_ms" -lt 30
 check "the server goes on after both" curl -sf "$URL/api/health" -o /dev/null
 stop_server
 
+# More slow clients than threads, each half-way through its headers: a
+# slow client holds a connection, never a thread.
+start_server --threads 2 --timeout 5
+slow=()
+for fd in 10 11 12 13 14 15; do
+    eval "exec $fd<>/dev/tcp/127.0.0.1/$PORT"
+    printf 'GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ' >&"$fd"
+    slow+=("$fd")
+done
+sleep 0.2
+t0=$(date +%s%N)
+curl -sf -m 3 "$URL/api/search?q=ceo" -o /dev/null
+served=$?
+served_ms=$((($(date +%s%N) - t0) / 1000000))
+for fd in "${slow[@]}"; do eval "exec $fd<&-"; done
+check "6 slow clients on 2 threads: a search is still answered at once" \
+    eval '[ "$served" = 0 ] && [ "$served_ms" -lt 1000 ]'
+stop_server
+
+start_server --max-connections 3
+exec 4<>"/dev/tcp/127.0.0.1/$PORT"
+exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+exec 6<>"/dev/tcp/127.0.0.1/$PORT"
+sleep 0.2
+curl -s -m 5 "$URL/api/health" >/dev/null
+fourth=$?
+exec 4<&- 5<&- 6<&-
+sleep 0.2
+check "--max-connections 3: a fourth connection is refused, and the server goes on" \
+    eval '[ "$fourth" != 0 ] && curl -sf "$URL/api/health" -o /dev/null'
+stop_server
+
 start_server --cors http://app.example:3000
 origin=$(curl -sI "$URL/api/health" | tr -d '\r' | sed -n 's/^access-control-allow-origin: //Ip')
 check "--cors ORIGIN: the API allows that origin" [ "$origin" = "http://app.example:3000" ]

@@ -99,32 +99,34 @@ EOF
 "$BIN" index --corpus "$C" --index "$WORK/index" >/dev/null 2>"$WORK/index.log" || {
     echo "not ok 1 - building the test corpus"; sed 's/^/#   /' "$WORK/index.log"; exit 1; }
 
-# start LOG ARGS...: a server on a free port; prints its URL.
+# start VAR LOG ARGS...: a server on a free port; sets VAR to its URL.
+# (Not in a $(...) subshell: PIDS must be this shell's, for the stop.)
 start() {
-    local log=$1; shift
+    local var=$1 log=$2 port; shift 2
     "$BIN" serve --listen 127.0.0.1:0 --quiet "$@" >/dev/null 2>"$log" &
     PIDS+=($!)
     for _ in $(seq 200); do
         port=$(sed -n 's#.*listening on http://[^:]*:\([0-9]*\)/.*#\1#p' "$log")
-        [ -n "$port" ] && { echo "http://127.0.0.1:$port"; return 0; }
+        [ -n "$port" ] && { printf -v "$var" 'http://127.0.0.1:%s' "$port"; return 0; }
         sleep 0.05
     done
     return 1
 }
-BASE_URL=$(start "$WORK/serve.log" --index "$WORK/index") || {
+start BASE_URL "$WORK/serve.log" --index "$WORK/index" || {
     echo "not ok 1 - the server starts"; sed 's/^/#   /' "$WORK/serve.log"; exit 1; }
-NOINDEX_URL=$(start "$WORK/noindex.log" --index "$WORK/none" --corpus "$WORK/none") || {
+start NOINDEX_URL "$WORK/noindex.log" --index "$WORK/none" --corpus "$WORK/none" || {
     echo "not ok 1 - the server without an index starts"; exit 1; }
 
 BASE_URL=$BASE_URL NOINDEX_URL=$NOINDEX_URL SHOTS=$SHOTS \
     node tests/browser/page.test.mjs
 rc=$?
 clean=0
+[ "${#PIDS[@]}" = 2 ] || clean=1
 for p in "${PIDS[@]}"; do
     kill -TERM "$p"
     wait "$p" || clean=1
 done
 PIDS=()
-if [ "$clean" = 0 ]; then echo "ok - the servers stopped cleanly"; else
-    echo "not ok - the servers stopped cleanly"; fi
+if [ "$clean" = 0 ]; then echo "ok - both servers stopped cleanly on SIGTERM"; else
+    echo "not ok - both servers stopped cleanly on SIGTERM"; fi
 exit $rc
