@@ -4,7 +4,8 @@
  *
  *   search?q=&limit=&offset=&sort=&exact=&all=&any=
  *       ds_search, printed by ds_results_print as `dealsearch --json`
- *       prints it, with took_ms; filters ride in q as on the command line
+ *       prints it, with took_ms; filters ride in q as on the command line;
+ *       limit=0 counts only, as -n 0 does
  *   passage?source=&n=&context=
  *       passage n of source with `context` passages each side, from the
  *       index (ds_searcher_passage)
@@ -182,7 +183,7 @@ static void api_search(ds_server_thread *t, const ds_url *url,
     unsigned long limit = so.limit, offset = 0;
     const char *q = ds_url_get(url, "q");
     if (!known_params(r, url, names) ||
-        !count_param(r, url, "limit", 1, DS_SERVER_MAX_LIMIT, &limit) ||
+        !count_param(r, url, "limit", 0, DS_SERVER_MAX_LIMIT, &limit) ||
         !count_param(r, url, "offset", 0, DS_SERVER_MAX_OFFSET, &offset) ||
         !flag_param(r, url, "exact", &so.exact) ||
         !flag_param(r, url, "all", &so.all) ||

@@ -75,7 +75,7 @@ is_error() { # STATUS: the body is {"error": ..., "status": STATUS}
         jq -e --argjson s "$1" '(.error | type == "string") and .status == $s' \
             <<<"$body" >/dev/null
 }
-cli_json() { "$BIN" --corpus "$CORPUS" --index "$INDEX" --json "$@"; }
+cli_json() { "$BIN" --corpus "$CORPUS" --index "$INDEX" --json "$@" 2>/dev/null; }
 
 # How many passages the demo corpus makes, as the indexer says.
 PASSAGES=$("$BIN" index --corpus "$CORPUS" --index "$INDEX" 2>&1 |
@@ -102,6 +102,10 @@ stake date:2025-06-01..2025-06-30||
 Meta OR Scale|--limit 3 --offset 2|&limit=3&offset=2
 Droge|--exact|&exact=1
 acquisition|--all --any|&all=1&any=1
+ceo|-n 0|&limit=0
+ceo|--offset 100|&offset=100
+*take stake|--limit 2|&limit=2
+stake AND|--limit 2|&limit=2
 CASES
 
 get "/api/passage?source=001_5f9e68b6a499abb5.txt&n=5&context=2"
