@@ -119,6 +119,19 @@ extern "C" ds_status dsx_db_parse_query(dsx_db *db, const char *text,
     });
 }
 
+extern "C" ds_status dsx_query_term(const char *term, size_t len,
+                                    dsx_query **out, char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        std::unique_ptr<dsx_query> q(new dsx_query);
+        q->query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                 Xapian::Query(std::string(term, len)), 0);
+        q->description = q->query.get_description();
+        *out = q.release();
+    });
+}
+
 extern "C" ds_status dsx_query_near(const dsx_query *const *operands,
                                     size_t n, unsigned gap, int ordered,
                                     dsx_query **out, char **err)

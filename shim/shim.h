@@ -264,6 +264,13 @@ enum {
 ds_status dsx_db_parse_query(dsx_db *db, const char *text, unsigned flags,
                              dsx_query **out, char **err);
 
+/* A query for the documents holding `term` (len bytes) exactly, as a
+ * filter: every match weighs 0, so matches come in docid order.  For
+ * terms the parser cannot spell: it writes a prefixed term whose value
+ * starts with a capital letter as PREFIX:Value. */
+ds_status dsx_query_term(const char *term, size_t len, dsx_query **out,
+                         char **err);
+
 /* True when the query holds no term at all (e.g. only punctuation). */
 int dsx_query_is_empty(const dsx_query *q);
 

@@ -311,9 +311,12 @@ typedef struct {
     int full;               /* human: whole passages instead of snippets */
     unsigned width;         /* human: wrap at this many columns (0: never) */
     size_t snippet_bytes;   /* snippet length in bytes of passage text */
+    double took_ms;         /* JSON: reported as "took_ms" (how long the
+                               search took); negative: left out */
 } ds_print_options;
 
-/* Defaults: human, no colour, snippets of 320 bytes, no wrapping. */
+/* Defaults: human, no colour, snippets of 320 bytes, no wrapping, no
+ * took_ms. */
 DS_API void ds_print_options_init(ds_print_options *opt);
 
 /* The results as the user reads them: a listing with each hit's rank,
@@ -353,6 +356,58 @@ DS_API ds_status ds_index_check(const char *index_dir,
                                 const ds_corpus_spec *corpus,
                                 ds_check_verdict *verdict, char **report,
                                 char **err);
+
+/* ---- Serving: a searcher kept open ------------------------------------ */
+
+/* Follow rebuilds: when a rebuild has published a new generation since
+ * `s` opened its index, open that one in its place (`s` stays the same
+ * handle); otherwise change nothing, at the cost of a readlink and a stat.
+ * A long-lived searcher calls it before each search.  *reopened (when not
+ * NULL) says whether it reopened.  Results of `s` must be freed first.
+ * When the new generation cannot be opened, or the index is gone
+ * (DS_ERR_NO_INDEX), `s` is left as it was and can still search the
+ * generation it has open. */
+DS_API ds_status ds_searcher_refresh(ds_searcher *s, int *reopened,
+                                     char **err);
+
+/* The index a searcher has open. */
+typedef struct {
+    unsigned long generation;  /* its number: rebuilds count up from 1 */
+    unsigned long files;       /* files (or JSON documents) indexed; 0 when
+                                  the index does not record it (built by
+                                  0.2.0 or before) */
+    unsigned long passages;
+    long long built;           /* when its build finished, in seconds since
+                                  the epoch; 0 when not recorded */
+} ds_index_info;
+
+/* Describe the index `s` has open.  DS_ERR_DAMAGED when it cannot be
+ * read. */
+DS_API ds_status ds_searcher_stats(ds_searcher *s, ds_index_info *info,
+                                   char **err);
+
+/* At most this many passages of context on each side. */
+#define DS_MAX_CONTEXT 20
+/* Source names longer than this are never in an index. */
+#define DS_MAX_SOURCE_BYTES 1024
+
+/* Passage `n` (1-based) of `source` (as in a hit's record.source) with
+ * up to `context` passages before and after it, as the index stores them:
+ * *records (malloc'd, free with ds_records_free) holds *count records in
+ * passage order, and *source_passages (when not NULL) is how many
+ * passages `source` has.  The source is looked up in the index, never as
+ * a file.  DS_OK with *count 0 and *records NULL when the index has no
+ * such source or passage.  DS_ERR_USAGE when `source` is empty or over
+ * DS_MAX_SOURCE_BYTES, `n` is 0 or `context` over DS_MAX_CONTEXT;
+ * DS_ERR_DAMAGED when the index fails. */
+DS_API ds_status ds_searcher_passage(ds_searcher *s, const char *source,
+                                     unsigned long n, unsigned context,
+                                     ds_record **records, size_t *count,
+                                     unsigned long *source_passages,
+                                     char **err);
+
+/* Free what ds_searcher_passage returned.  Accepts NULL. */
+DS_API void ds_records_free(ds_record *records, size_t count);
 
 #ifdef __cplusplus
 }

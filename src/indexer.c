@@ -318,9 +318,11 @@ static char *corpus_description(ds_corpus_kind kind, int split,
 static ds_status write_metadata(const build_state *b, dsx_writer *w,
                                 const dsx_length_norm *norm, char **err)
 {
-    char passages[32], groups[32], dated[32], lengths[128];
+    char passages[32], groups[32], dated[32], lengths[128], build[64];
     snprintf(passages, sizeof passages, "%lu", b->stats->passages);
     snprintf(dated, sizeof dated, "%lu", b->dated);
+    snprintf(build, sizeof build, "%lld %lu", (long long)time(NULL),
+             b->stats->files);
     snprintf(groups, sizeof groups, "%lu", b->stats->shared_groups);
     ds_length_norm_format(norm, lengths, sizeof lengths);
     const ds_corpus_spec *spec = &b->ix->opt.corpus;
@@ -335,7 +337,8 @@ static ds_status write_metadata(const build_state *b, dsx_writer *w,
         {DS_META_GROUPS, groups},
         {DS_META_DATED, dated},
         {DS_META_LENGTHS, lengths},
-        {DS_META_SYNONYMS, b->ix->synonyms ? b->ix->synonyms->text : ""}};
+        {DS_META_SYNONYMS, b->ix->synonyms ? b->ix->synonyms->text : ""},
+        {DS_META_BUILD, build}};
     ds_status st = DS_OK;
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs && st == DS_OK; i++)
         st = dsx_writer_set_metadata(w, pairs[i][0], pairs[i][1], err);

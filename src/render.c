@@ -11,6 +11,7 @@ void ds_print_options_init(ds_print_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->format = DS_FORMAT_HUMAN;
     opt->snippet_bytes = DS_SNIPPET_BYTES;
+    opt->took_ms = -1;
 }
 
 static void push_span(ds_span_list *list, ds_span s)

@@ -153,6 +153,8 @@ static void json_begin(ds_printer *p, const ds_results *r)
     }
     ds_buf_puts(out, "],");
     json_typos(out, info);
+    if (p->opt->took_ms >= 0)
+        ds_buf_printf(out, "\"took_ms\":%.3f,", p->opt->took_ms);
     if (so->explain) {
         ds_buf_puts(out, "\"stopped\":");
         ds_json_string(out, info->stopped, strlen(info->stopped));

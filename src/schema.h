@@ -47,6 +47,9 @@
  *   dealsearch.lengths   the passages' average length and the BM25
  *                        normalisation their wdfs were stored with
  *                        (ranking.h)
+ *   dealsearch.build     when the build finished (seconds since the
+ *                        epoch) and how many files it indexed: "1764672000
+ *                        5" (absent from indexes built by 0.2.0)
  */
 #ifndef DEALSEARCH_SCHEMA_H
 #define DEALSEARCH_SCHEMA_H
@@ -79,6 +82,7 @@
 #define DS_META_LENGTHS "dealsearch.lengths"
 #define DS_META_CORPUS "dealsearch.corpus"
 #define DS_META_DATED "dealsearch.dated"
+#define DS_META_BUILD "dealsearch.build"
 
 /* Bump when the term scheme or record layout changes. */
 #define DS_INDEX_FORMAT "11"

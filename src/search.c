@@ -30,6 +30,7 @@
 
 struct ds_searcher {
     char *index_dir;
+    ds_store_gen gen;       /* the generation opened (ds_searcher_refresh) */
     int has_groups;         /* the index holds near-copy groups */
     int has_dates;          /* some passage has a date */
     ds_analyzer *analyzer;
@@ -236,7 +237,10 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     ds_status st = ds_store_find(index_dir, err);
     if (st != DS_OK) return st;
     ds_searcher *s = searcher_new(index_dir);
-    if (!s->analyzer)
+    /* Before opening: a swap in between then only costs a needless
+     * reopen at the next refresh, never a missed one. */
+    st = ds_store_current_gen(index_dir, &s->gen, err);
+    if (st == DS_OK && !s->analyzer)
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
     if (st == DS_OK) st = ds_bm25_settings(&s->bm25, err);
     if (st == DS_OK) st = load_feedback(s, err);
@@ -1218,4 +1222,41 @@ size_t ds_results_count(const ds_results *r)
 const ds_hit *ds_results_hit(const ds_results *r, size_t i)
 {
     return &r->hits[i];
+}
+
+/* ---- A searcher kept open (serving) ---- */
+
+ds_status ds_searcher_refresh(ds_searcher *s, int *reopened, char **err)
+{
+    if (reopened) *reopened = 0;
+    ds_store_gen now;
+    ds_status st = ds_store_current_gen(s->index_dir, &now, err);
+    if (st != DS_OK || (now.dev == s->gen.dev && now.ino == s->gen.ino))
+        return st;
+    ds_searcher *fresh = NULL;
+    st = ds_searcher_open(s->index_dir, &fresh, err);
+    if (st != DS_OK) return st;
+    /* The caller's handle stays valid: it takes the fresh contents, and
+     * the old ones are closed. */
+    ds_searcher old = *s;
+    *s = *fresh;
+    *fresh = old;
+    ds_searcher_close(fresh);
+    if (reopened) *reopened = 1;
+    return DS_OK;
+}
+
+dsx_db *ds_searcher_db(ds_searcher *s)
+{
+    return s->db;
+}
+
+const char *ds_searcher_index_dir(const ds_searcher *s)
+{
+    return s->index_dir;
+}
+
+unsigned long ds_searcher_generation(const ds_searcher *s)
+{
+    return s->gen.number;
 }

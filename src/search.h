@@ -48,4 +48,10 @@ struct ds_results {
                                       one (borrowed), else NULL */
 };
 
+/* For lookup.c, the searcher's other queries: its database, index folder
+ * and the generation it has open (ds_store_gen.number). */
+dsx_db *ds_searcher_db(ds_searcher *s);
+const char *ds_searcher_index_dir(const ds_searcher *s);
+unsigned long ds_searcher_generation(const ds_searcher *s);
+
 #endif

@@ -81,16 +81,45 @@ static unsigned long gen_number(const char *name)
     return *end == '\0' ? n : 0;
 }
 
-/* Generation that `current` points at, or 0. */
-static unsigned long current_gen(const char *index_dir)
+/* What `current` points at ("gen-000007") into target[size]; 0 when it
+ * cannot be read. */
+static int current_target(const char *index_dir, char *target, size_t size)
 {
     char *link = ds_store_current_path(index_dir);
-    char target[256];
-    ssize_t n = readlink(link, target, sizeof target - 1);
+    ssize_t n = readlink(link, target, size - 1);
     free(link);
     if (n <= 0) return 0;
     target[n] = '\0';
-    return gen_number(target);
+    return 1;
+}
+
+/* Generation that `current` points at, or 0. */
+static unsigned long current_gen(const char *index_dir)
+{
+    char target[256];
+    return current_target(index_dir, target, sizeof target)
+               ? gen_number(target)
+               : 0;
+}
+
+ds_status ds_store_current_gen(const char *index_dir, ds_store_gen *gen,
+                               char **err)
+{
+    char target[256];
+    struct stat st;
+    memset(gen, 0, sizeof *gen);
+    /* Number and identity from the one name read, so a swap in between
+     * cannot pair one generation's number with another's directory. */
+    char *dir = current_target(index_dir, target, sizeof target)
+                    ? ds_xasprintf("%s/%s", index_dir, target)
+                    : NULL;
+    int found = dir && stat(dir, &st) == 0;
+    free(dir);
+    if (!found) return no_index(index_dir, err);
+    gen->number = gen_number(target);
+    gen->dev = (unsigned long long)st.st_dev;
+    gen->ino = (unsigned long long)st.st_ino;
+    return DS_OK;
 }
 
 void ds_remove_dir(const char *path)
