@@ -5,6 +5,8 @@
 #include "private.hh"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <set>
 
@@ -71,12 +73,22 @@ double score_scale(const dsx_db *db)
 
 namespace {
 
-/* "Query((ceo@2 SYNONYM XSYN1@2))" -> "(ceo SYNONYM XSYN1)" */
+/* "Query((ceo@2 SYNONYM XSYN1@2))" -> "(ceo SYNONYM XSYN1)"; a scaled
+ * part's factor, which Xapian writes in full
+ * ("0.10000000000000000555 * ..."), as "0.1 * ...". */
 std::string label_of(const Xapian::Query &q)
 {
     std::string d = dsx::describe_unplaced(q);
     if (d.compare(0, 6, "Query(") == 0 && d.back() == ')')
         d = d.substr(6, d.size() - 7);
+    size_t times = d.find(" * ");
+    if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT &&
+        times != std::string::npos) {
+        char factor[32];
+        std::snprintf(factor, sizeof factor, "%.3g",
+                      std::strtod(d.c_str(), nullptr));
+        d = factor + d.substr(times);
+    }
     return d;
 }
 
