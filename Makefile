@@ -56,7 +56,7 @@ LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/check.c src/highlight.c \
            src/render.c src/render_json.c src/render_human.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
-            shim/search.cc shim/expand.cc
+            shim/search.cc shim/expand.cc shim/proximity.cc
 CLI_SRC := src/main.c src/batch.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \
            $(BUILD)/gen/news_rules.o

@@ -177,12 +177,22 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
                 dsx_results *r)
 {
     Xapian::Enquire enquire(db->db);
-    enquire.set_query(q->query);
+    /* Proximity only reorders: counting needs none of it. */
+    Xapian::Query ranked =
+        sp->count_only ? q->query : dsx::with_proximity(q->query, sp);
+    enquire.set_query(ranked);
     std::unique_ptr<Xapian::Weight> weight(
         sp->count_only ? new Xapian::BoolWeight : dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
-    if (sp->expand_docs)
-        enquire.set_query(dsx::expand_query(db, enquire, q->query, sp));
+    r->matched = q->query;
+    if (sp->expand_docs) {
+        Xapian::Query extra = dsx::feedback_terms(db, enquire, q->query, sp);
+        if (!extra.empty()) {
+            r->matched = Xapian::Query(Xapian::Query::OP_OR, q->query, extra);
+            enquire.set_query(
+                Xapian::Query(Xapian::Query::OP_OR, ranked, extra));
+        }
+    }
     if (sp->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
     SampleSpy spy(sp->check_at_least);
@@ -231,7 +241,7 @@ void load(dsx_results *r, size_t from, size_t to)
         docids.push_back(r->docids[i]);
         which.push_back(i);
     }
-    auto terms = matching_terms(r->db->db, r->query, docids);
+    auto terms = matching_terms(r->db->db, r->matched, docids);
     for (size_t k = 0; k < which.size(); ++k) {
         size_t i = which[k];
         r->terms[i] = std::move(terms[k]);
