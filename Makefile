@@ -61,7 +61,7 @@ LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/check.c src/highlight.c \
            src/render.c src/render_json.c src/render_human.c src/lookup.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
-            shim/search.cc shim/expand.cc
+            shim/search.cc shim/expand.cc shim/proximity.cc
 CLI_SRC := src/main.c src/batch.c src/server.c src/server_mhd.c
 # `dealsearch serve`'s handling of a request, without sockets: the command,
 # its unit test and its fuzzer link it.  web/ is compiled in.

@@ -19,7 +19,8 @@
  * Unicode tables), writer.cc (databases being written, documents),
  * database.cc (opening, metadata, spelling, checking), query.cc (parsing),
  * search.cc (ranking, matching terms, explanations), expand.cc (feedback
- * terms); private.hh is their shared part.
+ * terms), proximity.cc (pairs of query words close together); private.hh
+ * is their shared part.
  */
 #ifndef DEALSEARCH_SHIM_H
 #define DEALSEARCH_SHIM_H
@@ -343,6 +344,14 @@ typedef struct {
      * fewer than expand_docs matches are left as they are. */
     unsigned expand_docs, expand_terms;
     double expand_weight;
+    /* Proximity (the sequential dependence model; proximity.cc): each
+     * pair of query words next to each other in the query also scores,
+     * when a document holds them side by side in that order, its words'
+     * weights there times ordered_weight, and when it holds them within
+     * `window` words of each other in any order, times unordered_weight.
+     * 0 and 0: none.  Matches stay those of the query. */
+    double ordered_weight, unordered_weight;
+    unsigned window;
     int explain;                /* dsx_results_load fills dsx_hit.parts */
     int count_only;             /* no ranking: every match weighs 0, and
                                    Xapian stops once it has examined

@@ -37,6 +37,7 @@ struct ds_searcher {
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
     ds_bm25 bm25;
+    ds_proximity proximity;
     double avg_length;      /* see load_lengths() */
     unsigned feedback_docs, feedback_terms;  /* see load_feedback() */
     double feedback_weight;
@@ -243,6 +244,7 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     if (st == DS_OK && !s->analyzer)
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
     if (st == DS_OK) st = ds_bm25_settings(&s->bm25, err);
+    if (st == DS_OK) st = ds_proximity_settings(&s->proximity, err);
     if (st == DS_OK) st = load_feedback(s, err);
     if (st == DS_OK) st = load_count_bound(s, err);
     if (st == DS_OK) st = open_db(s, err);
@@ -430,6 +432,9 @@ static dsx_search_params params_for(ds_searcher *s,
         .collapse_slot = opt->one_per_source ? DS_SLOT_SOURCE
                          : grouping(s, opt) ? DS_SLOT_GROUP
                                             : -1,
+        .ordered_weight = s->proximity.ordered,
+        .unordered_weight = s->proximity.unordered,
+        .window = s->proximity.window,
         .explain = opt->explain,
         .data_slot = DS_SLOT_RECORD,
         .indexed_text = indexed_text,
