@@ -640,8 +640,10 @@ static int spread_word(void *ctx, const ds_token *tok)
 {
     spread_words *w = ctx;
     const char *q = w->text;
-    /* An operator: not a query of plain words. */
-    if (ds_query_is_operator(q + tok->start, tok->end - tok->start))
+    /* An operator or an excluded word (-word): not plain words. */
+    size_t at = tok->start;
+    if (ds_query_is_operator(q + at, tok->end - at) ||
+        (at > 0 && q[at - 1] == '-' && (at == 1 || q[at - 2] == ' ')))
         w->plain = 0;
     if (!w->plain || is_stopword(tok->term, tok->term_len)) return !w->plain;
     size_t stem_len;
@@ -651,7 +653,10 @@ static int spread_word(void *ctx, const ds_token *tok)
         if (strlen(w->stems[i]) == stem_len &&
             memcmp(w->stems[i], stem, stem_len) == 0)
             return 0;
-    if (w->n == DS_SPREAD_WORDS) return (w->plain = 0), 1;
+    if (w->n == DS_SPREAD_WORDS) { /* too many to look for: leave it */
+        w->plain = 0;
+        return 1;
+    }
     w->stems[w->n++] = ds_xstrndup(stem, stem_len);
     return 0;
 }
@@ -662,7 +667,7 @@ static void read_spread_words(ds_searcher *s, const char *text,
                               spread_words *w)
 {
     *w = (spread_words){.s = s, .text = text, .plain = 1};
-    if (strpbrk(text, "\"():*()+")) w->plain = 0;
+    if (strpbrk(text, "\"():*+")) w->plain = 0; /* phrase, field, ... */
     if (w->plain) ds_tokenize(text, strlen(text), spread_word, w);
     if (!w->plain || w->n < 2) {
         for (size_t i = 0; i < w->n; i++) free(w->stems[i]);

@@ -510,6 +510,11 @@ check "a passage holding every word leaves articles out" \
     eval 'jq -ce "[.results[].source] == [\"c.txt\"] and .spread_articles == 0" <<<"$out" >/dev/null'
 dsx "$sp" "$WORK/spread.index" --json "Reagan semiconductors dollar"
 check "no article holds every word: no results" eval '[ $rc -eq 1 ] && jq -e ".total == 0" <<<"$out" >/dev/null'
+dsx "$sp" "$WORK/spread.index" --json "Venice Reagan"
+check "words spread over an article and its title" eval 'jq -e ".spread_articles == 1" <<<"$out" >/dev/null'
+dsx "$sp" "$WORK/spread.index" --json "Venice Reagan -Nakasone"
+check "an excluded word is honoured: no article's passages stand in" \
+    eval '[ $rc -eq 1 ] && jq -e ".spread_articles == 0" <<<"$out" >/dev/null'
 dsx "$sp" "$WORK/spread.index" --json '"Nakasone arrived" Reagan'
 check "a phrase is honoured: no article's passages stand in for it" \
     eval '[ $rc -eq 1 ] && jq -e ".spread_articles == 0" <<<"$out" >/dev/null'
