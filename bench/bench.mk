@@ -45,11 +45,11 @@ BENCH_QUERIES_QUICK := $(BENCH_RESULTS)/queries-quick.tsv
 # line saying so).  NEWS_BASELINE=PROG (another tree's build/bench/ds_peer)
 # builds each news corpus with that program too, alternated with this
 # tree's, under the label NEWS_BASELINE_LABEL.
-REUTERS_SGML ?= $(BENCH_DATA)/reuters21578
+REUTERS_SGML ?=
 REUTERS_DIR := $(BENCH_DATA)/reuters-21578
 REUTERS_STAMP := $(REUTERS_DIR)/.stamp
-REUTERS_SKIP = reuters-21578 skipped: no $(REUTERS_SGML)/reut2-000.sgm (set \
-    REUTERS_SGML to the folder of reut2-000.sgm ... reut2-021.sgm)
+REUTERS_SKIP = reuters-21578 skipped: no reut2-000.sgm in REUTERS_SGML='$(REUTERS_SGML)' \
+    (set it to the folder of reut2-000.sgm ... reut2-021.sgm)
 BENCH_NEWS := $(BENCH_DATA)/news.manifest
 NEWS_BASELINE ?=
 NEWS_BASELINE_LABEL ?= baseline
@@ -91,10 +91,10 @@ $(BENCH_MANIFEST): $(BENCH_BIN)/gen_corpus $(GCIDE_DZ)
 # The news corpora's manifest, written every run (bench/news_manifest.sh).
 bench-news-data:
 	@mkdir -p $(BENCH_DATA)
-	@if [ -f $(REUTERS_SGML)/reut2-000.sgm ]; then $(BENCH_MAKE) $(REUTERS_STAMP); \
+	@if [ -f "$(REUTERS_SGML)/reut2-000.sgm" ]; then $(BENCH_MAKE) $(REUTERS_STAMP); \
 	else echo "bench: $(REUTERS_SKIP)"; fi
 	@{ bench/news_manifest.sh reuters-shared $(NEWS_EVAL_DIR)/reuters/articles && \
-	  if [ -f $(REUTERS_SGML)/reut2-000.sgm ]; then \
+	  if [ -f "$(REUTERS_SGML)/reut2-000.sgm" ]; then \
 	      bench/news_manifest.sh reuters-21578 $(REUTERS_DIR); \
 	  else echo "# $(REUTERS_SKIP)"; fi; } >$(BENCH_NEWS).tmp
 	@mv -f $(BENCH_NEWS).tmp $(BENCH_NEWS)
