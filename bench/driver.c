@@ -295,7 +295,8 @@ static void load_news(bx_bench *b, const options *o)
     char *text = bx_read_file(o->news, &len), *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#') {
-            char *notes = bx_asprintf("%s%s\n", b->news_notes ? b->news_notes : "", line);
+            char *notes = bx_asprintf("%s  NOTE: %s\n", b->news_notes ? b->news_notes : "",
+                                      line + strspn(line, "# "));
             free(b->news_notes);
             b->news_notes = notes;
             continue;
