@@ -20,6 +20,7 @@ static int compile(ds_pattern *p, const char *name, const char *re,
     }
     p->name = ds_xstrdup(name);
     p->source = ds_xstrdup(re);
+    p->needs = ds_prefilter_new(re, 1);
     return 0;
 }
 
@@ -54,6 +55,7 @@ static void compile_any(ds_pattern_list *list)
     ds_buf_putc(&b, ')');
     list->has_any = regcomp(&list->any, b.data, REG_EXTENDED | REG_ICASE |
                                                     REG_NOSUB) == 0;
+    if (list->has_any) list->any_needs = ds_prefilter_new(b.data, 1);
     ds_buf_free(&b);
 }
 
@@ -172,6 +174,7 @@ static void free_pattern(ds_pattern *p)
     regfree(&p->re);
     free(p->name);
     free(p->source);
+    ds_prefilter_free(p->needs);
 }
 
 static void free_list(ds_pattern_list *list)
@@ -179,6 +182,7 @@ static void free_list(ds_pattern_list *list)
     for (size_t i = 0; i < list->count; i++) free_pattern(&list->items[i]);
     free(list->items);
     if (list->has_any) regfree(&list->any);
+    ds_prefilter_free(list->any_needs);
 }
 
 void ds_rules_free(ds_rules *r)
@@ -209,7 +213,11 @@ const ds_pattern *ds_pattern_list_match(const ds_pattern_list *list,
                                         const char *s, size_t *end)
 {
     /* When no keyword-led pattern matches, only the others are tried. */
-    int none_led = list->has_any && regexec(&list->any, s, 0, NULL, 0);
+    int none_led =
+        list->has_any &&
+        ((list->any_needs &&
+          !ds_prefilter_may_match(list->any_needs, s, strlen(s))) ||
+         regexec(&list->any, s, 0, NULL, 0) != 0);
     for (size_t i = 0; i < list->count; i++)
         if (!(none_led && keyword_led(&list->items[i])) &&
             ds_pattern_match(&list->items[i], s, end))
@@ -220,6 +228,8 @@ const ds_pattern *ds_pattern_list_match(const ds_pattern_list *list,
 int ds_pattern_match(const ds_pattern *p, const char *s, size_t *end)
 {
     regmatch_t m;
+    /* Most text lacks what the pattern needs: no regexec then. */
+    if (p->needs && !ds_prefilter_may_match(p->needs, s, strlen(s))) return 0;
     if (regexec(&p->re, s, 1, &m, 0) != 0) return 0;
     if (!end) return 1;
     if (m.rm_so != 0) return 0;

@@ -10,12 +10,14 @@
 #include <regex.h>
 #include <stddef.h>
 
+#include "prefilter.h"
 #include "util.h"
 
 typedef struct {
     char *name;
     char *source;    /* the regex as written */
     regex_t re;
+    ds_prefilter *needs; /* what its matches contain, or NULL */
 } ds_pattern;
 
 /* Patterns tried in order.  `any`, when two or more patterns start with a
@@ -27,6 +29,7 @@ typedef struct {
     size_t count;
     regex_t any;
     int has_any;
+    ds_prefilter *any_needs; /* what `any`'s matches contain, or NULL */
 } ds_pattern_list;
 
 typedef struct {
