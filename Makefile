@@ -2,7 +2,9 @@
 #
 #   make            build ./dealsearch (and the engine library)
 #   make demo       install what is missing, build, index corpus/, search
-#   make test       the whole suite (normal build, then ASan+UBSan build)
+#   make test       the whole suite (normal build, then ASan+UBSan build;
+#                   the browser tests too when chromium is installed)
+#   make browser-deps   chromium, node and the browser tests' npm packages
 #   make install PREFIX=/usr/local   the program, libdealsearch.{a,so},
 #                   dealsearch.h and dealsearch.pc
 
@@ -13,9 +15,9 @@ CXX ?= c++
 
 PKGS := xapian-core jansson
 DEB_PACKAGES := make gcc g++ pkg-config libxapian-dev libstemmer-dev \
-                libjansson-dev libxxhash-dev
+                libjansson-dev libmicrohttpd-dev libxxhash-dev
 TEST_PACKAGES := libcmocka-dev jq clang libclang-rt-14-dev libsqlite3-dev \
-                 xapian-tools
+                 xapian-tools curl
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -27,8 +29,11 @@ WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 CXXFLAGS ?= -O2 -g
 VERSION := $(shell sed -n 's/^\#define DEALSEARCH_VERSION "\(.*\)"/\1/p' src/dealsearch.h)
+# libmicrohttpd: its header only; `serve` loads the library when it starts
+# (src/server_mhd.h says why).
+MHD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 ALL_CFLAGS := -std=c11 -pedantic $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) \
-              -DDEALSEARCH_BUILDING -MMD -MP
+              $(MHD_CFLAGS) -DDEALSEARCH_BUILDING -MMD -MP
 ALL_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -MP
 # libstemmer and jansson are linked statically (Debian's -dev packages ship
 # the .a files) and ./dealsearch as a fixed-address (-no-pie) program,
@@ -53,15 +58,20 @@ LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/stopwords.c src/synonyms.c src/neardup.c src/record.c \
            src/schema.c src/query.c src/store.c src/ranking.c src/scan.c \
            src/indexer.c src/shard.c src/vocab.c src/spelling.c src/search.c \
-           src/check.c src/highlight.c src/digest.c src/filerec.c \
-           src/changes.c src/update.c \
-           src/render.c src/render_json.c src/render_human.c
+           src/check.c src/highlight.c src/prefilter.c src/digest.c \
+           src/filerec.c src/changes.c src/update.c \
+           src/render.c src/render_json.c src/render_human.c src/lookup.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
-            shim/search.cc shim/expand.cc shim/update.cc
-CLI_SRC := src/main.c src/batch.c src/watch.c
+            shim/search.cc shim/expand.cc shim/proximity.cc shim/update.cc
+CLI_SRC := src/main.c src/batch.c src/watch.c src/server.c src/server_mhd.c
+# `dealsearch serve`'s handling of a request, without sockets: the command,
+# its unit test and its fuzzer link it.  web/ is compiled in.
+SERVER_SRC := src/server_handle.c src/server_api.c src/server_url.c
+WEB_FILES := web/index.html web/app.js web/style.css web/favicon.svg
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(SHIM_SRC:%.cc=$(BUILD)/%.o) \
            $(BUILD)/gen/news_rules.o
-CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o) $(SERVER_OBJ)
 # The shared library's objects: position-independent, and exporting only
 # what dealsearch.h declares (DS_API).
 PIC_OBJ := $(LIB_OBJ:$(BUILD)/%.o=$(BUILD)/pic/%.o)
@@ -75,7 +85,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps test-deps demo test test-build asan-unit install clean eval valgrind \
-        reliability
+        reliability browser-deps browser-packages
 all: dealsearch $(LIB_SO)
 
 # Replace by rename, so a running ./dealsearch (a benchmark) is no obstacle.
@@ -133,10 +143,22 @@ $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
+# The page's files, compiled in as byte arrays (web/embed.sh).
+$(BUILD)/gen/web_assets.c: web/embed.sh $(WEB_FILES)
+	@mkdir -p $(dir $@)
+	web/embed.sh $(WEB_FILES) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@.o $<
-	$(CXX) $(SAN_FLAGS) -o $@ $@.o $(LIB_A) $(LDLIBS) -lcmocka
+	$(CXX) $(SAN_FLAGS) -o $@ $@.o $(UNIT_OBJ) $(LIB_A) $(LDLIBS) -lcmocka
+
+# The server's unit test calls its request handling.
+$(BUILD)/tests/test_server: UNIT_OBJ = $(SERVER_OBJ)
+$(BUILD)/tests/test_server: $(SERVER_OBJ)
 
 # Install missing Debian packages (sudo when not root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -151,6 +173,22 @@ deps:
 
 test-deps:
 	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
+	@if command -v chromium >/dev/null; then \
+	    $(MAKE) --no-print-directory browser-packages; fi
+
+# The browser tests (tests/browser/): Debian's chromium, node and npm
+# (Debian's, unless a node is installed already), and the npm packages
+# package-lock.json pins.  Never a downloaded browser.
+browser-deps:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES=chromium
+	@command -v npm >/dev/null || \
+	    $(MAKE) --no-print-directory deps EXTRA_PACKAGES="nodejs npm"
+	@$(MAKE) --no-print-directory browser-packages
+
+BROWSER_MODULES := tests/browser/node_modules/.package-lock.json
+browser-packages: $(BROWSER_MODULES)
+$(BROWSER_MODULES): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
 
 # Quick start: everything from a fresh machine to a first answer.
 demo: deps
@@ -176,6 +214,8 @@ include bench/eval.mk
 # Speed and size beside SQLite FTS5 and raw Xapian (bench/README.md):
 # make bench, bench-quick, bench-levers.
 include bench/bench.mk
+# `dealsearch serve` under load: make bench-serve (in make bench), bench-soak.
+include bench/load.mk
 include bench/reader.mk
 CISI_INDEX := $(BUILD)/cisi.index
 eval: dealsearch $(BUILD)/bench/eval $(EVAL_RUNS)

@@ -15,6 +15,7 @@
 #define BX_MAX_QRUNS 24
 #define BX_MAX_PROCS 24
 #define BX_MAX_LEVERS 24
+#define BX_MAX_NEWS 4
 
 enum { SYS_FTS5, SYS_XAPIAN, SYS_DS, N_SYS };
 
@@ -44,6 +45,19 @@ typedef struct {
     char sha256[65];
     bx_build build[N_SYS];
 } bx_corpus;
+
+/* A folder of news articles built with dealsearch's news reader (no
+ * --plain): by this tree, and by a baseline (another tree's ds_peer) when
+ * one is given, the two alternated run by run. */
+enum { NEWS_THIS, NEWS_BASELINE, N_NEWS_BUILDS };
+typedef struct {
+    char *name;  /* reuters-shared, reuters-21578 */
+    char *dir;
+    unsigned long files;
+    unsigned long long bytes;
+    char sha256[65];
+    bx_build build[N_NEWS_BUILDS];
+} bx_news;
 
 /* One system answering the query set in one mode, in-process and warm. */
 typedef struct {
@@ -86,6 +100,10 @@ typedef struct {
     bx_proc procs[BX_MAX_PROCS];
     size_t n_procs;
     char *hyperfine;   /* hyperfine's own medians, as a cross-check */
+    bx_news news[BX_MAX_NEWS];
+    size_t n_news;
+    char *news_notes;  /* manifest lines on corpora left out, or NULL */
+    const char *baseline_label;  /* NULL: no baseline build */
     const char *lever_corpus;
     bx_build levers[BX_MAX_LEVERS];
     const char *lever_args[BX_MAX_LEVERS];

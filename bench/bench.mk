@@ -1,9 +1,11 @@
 # bench/bench.mk — benchmarks, included by the top Makefile.
 #
-#   make bench          full run (~7 min on 2 quiet cores): 34 MB gcide corpus
+#   make bench          full run (~9 min on 2 quiet cores): 34 MB gcide corpus
 #                       and its 1/8, 1/4, 1/2 prefixes; dealsearch beside
-#                       SQLite FTS5 and a raw-Xapian baseline
-#   make bench-quick    reduced run (< 1 min): the 1/8 corpus, fewer runs
+#                       SQLite FTS5 and a raw-Xapian baseline; news-reader
+#                       builds of Reuters articles (below)
+#   make bench-quick    reduced run (< 1 min): the 1/8 corpus and the shared
+#                       Reuters articles, fewer runs
 #   make bench-levers   raw-Xapian build and query levers, one at a time
 #   make bench-clean    remove bench/data (corpus and indexes, ~3 GB after
 #                       a full run) and bench/results
@@ -31,7 +33,28 @@ BENCH_MANIFEST := $(BENCH_DATA)/gcide.manifest
 BENCH_QUERIES := $(BENCH_RESULTS)/queries.tsv
 BENCH_QUERIES_QUICK := $(BENCH_RESULTS)/queries-quick.tsv
 
-.PHONY: bench bench-quick bench-levers bench-deps bench-build bench-data bench-clean
+.PHONY: bench bench-quick bench-levers bench-deps bench-build bench-data bench-clean \
+        bench-news-data
+
+# News-reader builds (dealsearch without --plain): the shared Reuters
+# articles in place (NEWS_EVAL_DIR, bench/reader.mk), and the whole
+# Reuters-21578 collection, written as files the same way by
+# bench/reuters/build_corpus.py from REUTERS_SGML, the folder of
+# reut2-000.sgm ... reut2-021.sgm ("Reuters-21578, Distribution 1.0";
+# nothing is downloaded: without them that build is skipped, with a
+# line saying so).  NEWS_BASELINE=PROG (another tree's build/bench/ds_peer)
+# builds each news corpus with that program too, alternated with this
+# tree's, under the label NEWS_BASELINE_LABEL.
+REUTERS_SGML ?=
+REUTERS_DIR := $(BENCH_DATA)/reuters-21578
+REUTERS_STAMP := $(REUTERS_DIR)/.stamp
+REUTERS_SKIP = reuters-21578 skipped: no reut2-000.sgm in REUTERS_SGML='$(REUTERS_SGML)' \
+    (set it to the folder of reut2-000.sgm ... reut2-021.sgm)
+BENCH_NEWS := $(BENCH_DATA)/news.manifest
+NEWS_BASELINE ?=
+NEWS_BASELINE_LABEL ?= baseline
+BENCH_NEWS_FLAGS = --news=$(BENCH_NEWS) $(if $(NEWS_BASELINE),--baseline=$(NEWS_BASELINE) \
+    --baseline-label='$(NEWS_BASELINE_LABEL)')
 
 bench-deps:
 	@$(BENCH_MAKE) deps EXTRA_PACKAGES="$(BENCH_PACKAGES)"
@@ -41,14 +64,16 @@ bench-build: $(BENCH_PROGS)
 bench-data: $(BENCH_MANIFEST) $(BENCH_QUERIES) $(BENCH_QUERIES_QUICK)
 
 bench: bench-deps
-	@$(BENCH_MAKE) bench-build bench-data
+	@$(BENCH_MAKE) bench-build bench-data bench-news-data
 	$(BENCH_BIN)/dsbench --mode=full --bin=$(BENCH_BIN) --data=$(BENCH_DATA) \
-	    --dealsearch=$(BENCH_BIN)/dealsearch --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES)
+	    --dealsearch=$(BENCH_BIN)/dealsearch --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES) \
+	    $(BENCH_NEWS_FLAGS)
 
 bench-quick: bench-deps
-	@$(BENCH_MAKE) bench-build bench-data
+	@$(BENCH_MAKE) bench-build bench-data bench-news-data
 	$(BENCH_BIN)/dsbench --mode=quick --bin=$(BENCH_BIN) --data=$(BENCH_DATA) \
-	    --dealsearch=$(BENCH_BIN)/dealsearch --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES_QUICK)
+	    --dealsearch=$(BENCH_BIN)/dealsearch --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES_QUICK) \
+	    $(BENCH_NEWS_FLAGS)
 
 bench-levers: bench-deps
 	@$(BENCH_MAKE) $(BENCH_BIN)/raw_xapian $(BENCH_BIN)/dsbench bench-data
@@ -62,6 +87,22 @@ bench-clean:
 $(BENCH_MANIFEST): $(BENCH_BIN)/gen_corpus $(GCIDE_DZ)
 	@mkdir -p $(BENCH_DATA)
 	$(BENCH_BIN)/gen_corpus $(GCIDE_DZ) $(BENCH_DATA)
+
+# The news corpora's manifest, written every run (bench/news_manifest.sh).
+bench-news-data:
+	@mkdir -p $(BENCH_DATA)
+	@if [ -f "$(REUTERS_SGML)/reut2-000.sgm" ]; then $(BENCH_MAKE) $(REUTERS_STAMP); \
+	else echo "bench: $(REUTERS_SKIP)"; fi
+	@{ bench/news_manifest.sh reuters-shared $(NEWS_EVAL_DIR)/reuters/articles && \
+	  if [ -f "$(REUTERS_SGML)/reut2-000.sgm" ]; then \
+	      bench/news_manifest.sh reuters-21578 $(REUTERS_DIR); \
+	  else echo "# $(REUTERS_SKIP)"; fi; } >$(BENCH_NEWS).tmp
+	@mv -f $(BENCH_NEWS).tmp $(BENCH_NEWS)
+
+$(REUTERS_STAMP): bench/reuters/build_corpus.py $(wildcard $(REUTERS_SGML)/reut2-0*.sgm)
+	rm -rf $(REUTERS_DIR)
+	$(PYTHON3) bench/reuters/build_corpus.py $(REUTERS_SGML) $(REUTERS_DIR)
+	touch $@
 
 $(BENCH_QUERIES): $(BENCH_BIN)/gen_queries $(BENCH_MANIFEST)
 	@mkdir -p $(BENCH_RESULTS)

@@ -3,12 +3,17 @@
  *
  *   dsbench --mode=full|quick|levers --bin=DIR --data=DIR --results=DIR
  *           --queries=FILE [--dealsearch=./dealsearch] [--demo=corpus]
+ *           [--news=MANIFEST [--baseline=PROG [--baseline-label=TEXT]]]
  *
  * full:   builds of the 1/8, 1/4, 1/2 and whole gcide corpus by FTS5, raw
  *         Xapian and dealsearch (3 runs each, the order of systems rotated
- *         every run), compaction, the query set in-process on the whole
- *         corpus, and whole-process latency on the demo and gcide corpora.
- * quick:  the same on the 1/8 corpus with fewer repetitions.
+ *         every run), compaction, builds of the news corpora of MANIFEST
+ *         with dealsearch's news reader (5 runs each; with --baseline,
+ *         alternated with PROG, another tree's ds_peer), the query set
+ *         in-process on the whole corpus, and whole-process latency on the
+ *         demo and gcide corpora.
+ * quick:  the same on the 1/8 corpus and the first news corpus, with fewer
+ *         repetitions.
  * levers: raw-Xapian build levers on the 1/4 corpus and query levers on
  *         the whole corpus, each against the baseline.
  * Every program is a separate process (build peak RSS is the child's
@@ -29,12 +34,13 @@
 
 typedef struct {
     const char *mode, *bin, *data, *results, *queries, *dealsearch, *demo;
+    const char *news, *baseline, *baseline_label;  /* NULL when not given */
 } options;
 
 static void parse_options(int argc, char **argv, options *o)
 {
     *o = (options){"quick", "build/bench", "bench/data", "bench/results",
-                   NULL, "./dealsearch", "corpus"};
+                   NULL, "./dealsearch", "corpus", NULL, NULL, "baseline"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if ((v = bx_opt(a, "--mode"))) o->mode = v;
@@ -44,11 +50,15 @@ static void parse_options(int argc, char **argv, options *o)
         else if ((v = bx_opt(a, "--queries"))) o->queries = v;
         else if ((v = bx_opt(a, "--dealsearch"))) o->dealsearch = v;
         else if ((v = bx_opt(a, "--demo"))) o->demo = v;
+        else if ((v = bx_opt(a, "--news"))) o->news = v;
+        else if ((v = bx_opt(a, "--baseline"))) o->baseline = v;
+        else if ((v = bx_opt(a, "--baseline-label"))) o->baseline_label = v;
         else bx_die("unknown option '%s'", a);
     }
     if (strcmp(o->mode, "full") && strcmp(o->mode, "quick") && strcmp(o->mode, "levers"))
         bx_die("--mode takes full, quick or levers");
     if (!o->queries) bx_die("--queries=FILE is required");
+    if (o->baseline && !o->news) bx_die("--baseline needs --news=MANIFEST");
 }
 
 static int is_mode(const options *o, const char *m)
@@ -270,6 +280,64 @@ static void run_builds(bx_bench *b, const options *o, int runs)
             for (int k = 0; k < N_SYS; k++)
                 build_system(b, c, (k + run) % N_SYS, o);
         for (int s = 0; s < N_SYS; s++) compact_system(b, c, s, o);
+    }
+}
+
+/* ---- news-reader builds ------------------------------------------------------ */
+
+/* The news manifest (bench.mk writes it): one line per corpus,
+ *   NAME files=N bytes=N sha256=HEX dir=PATH
+ * and "# ..." lines naming a corpus left out and why, which the report
+ * repeats.  Quick mode keeps the first corpus only. */
+static void load_news(bx_bench *b, const options *o)
+{
+    size_t len;
+    char *text = bx_read_file(o->news, &len), *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#') {
+            char *notes = bx_asprintf("%s  NOTE: %s\n", b->news_notes ? b->news_notes : "",
+                                      line + strspn(line, "# "));
+            free(b->news_notes);
+            b->news_notes = notes;
+            continue;
+        }
+        const char *dir = strstr(line, " dir=");
+        if (!dir || b->n_news == BX_MAX_NEWS || (is_mode(o, "quick") && b->n_news == 1))
+            continue;
+        bx_news *n = &b->news[b->n_news++];
+        memset(n, 0, sizeof *n);
+        n->name = bx_strndup(line, strcspn(line, " "));
+        n->dir = bx_strdup(dir + 5);
+        n->files = (unsigned long)bx_field(line, "files");
+        n->bytes = (unsigned long long)bx_field(line, "bytes");
+        const char *sha = strstr(line, "sha256=");
+        snprintf(n->sha256, sizeof n->sha256, "%.64s", sha ? sha + 7 : "?");
+        n->build[NEWS_THIS].label = "dealsearch";
+        n->build[NEWS_BASELINE].label = b->baseline_label;
+    }
+    free(text);
+}
+
+static void build_news(bx_bench *b, bx_news *n, int which, const options *o)
+{
+    char *prog = which == NEWS_THIS ? b->sys[SYS_DS].prog : (char *)o->baseline;
+    char *path = index_path(o, n->name, which == NEWS_THIS ? "dealsearch" : "baseline");
+    char *argv[] = {prog, "build", n->dir, path, NULL};
+    timed_build(&n->build[which], argv, path);
+    free(path);
+}
+
+/* Each corpus `runs` times by this tree and the baseline, alternated
+ * (the order swapped every run), so both meet the machine's same spells. */
+static void run_news_builds(bx_bench *b, const options *o, int runs)
+{
+    int builds = b->baseline_label ? N_NEWS_BUILDS : 1;
+    for (size_t i = 0; i < b->n_news; i++) {
+        bx_news *n = &b->news[i];
+        fprintf(stderr, "building %s with the news reader (%.1f MB, %lu files)\n", n->name,
+                (double)n->bytes / 1e6, n->files);
+        for (int run = 0; run < runs; run++)
+            for (int k = 0; k < builds; k++) build_news(b, n, (k + run) % builds, o);
     }
 }
 
@@ -737,6 +805,10 @@ static void set_up(bx_bench *b, const options *o)
     describe_machine(b);
     b->queries_path = o->queries;
     bx_read_queries(o->queries, &b->queries);
+    if (o->news) {
+        b->baseline_label = o->baseline ? o->baseline_label : NULL;
+        load_news(b, o);
+    }
 }
 
 int main(int argc, char **argv)
@@ -765,6 +837,7 @@ int main(int argc, char **argv)
         b.query_reps = 3;
         b.proc_reps = full ? 200 : 40;
         run_builds(&b, &o, 3);
+        run_news_builds(&b, &o, full ? 5 : 3);
         const char *large = b.corpora[b.n_corpora - 1].name;
         run_queries(&b, &o, large);
         run_processes(&b, &o, large);

@@ -124,6 +124,11 @@ static void table_header(FILE *f, const bx_bench *b)
         fprintf(f, "corpus %-10s %3lu files, %6lu passages, %5.1f MB, sha256 %.16s…\n",
                 c->name, c->files, c->passages, (double)c->bytes / 1e6, c->sha256);
     }
+    for (size_t i = 0; i < b->n_news; i++) {
+        const bx_news *n = &b->news[i];
+        fprintf(f, "news corpus %-14s %5lu files, %5.1f MB, sha256 %.16s…, %s\n", n->name,
+                n->files, (double)n->bytes / 1e6, n->sha256, n->dir);
+    }
 }
 
 static void build_row(FILE *f, const bx_corpus *c, const bx_build *r)
@@ -167,6 +172,46 @@ static void table_builds(FILE *f, const bx_bench *b)
                         b->corpora[i].build[s].label, b->corpora[i].build[s].passages,
                         b->corpora[i].name, b->corpora[i].passages);
     fprintf(f, "  (compact: Xapian after xapian-compact; FTS5 after 'optimize' + VACUUM)\n");
+}
+
+static void news_row(FILE *f, const bx_news *n, const bx_build *r)
+{
+    double wall = bx_build_median_wall(r);
+    fprintf(f, "%-14s %-14s %7.2f %6.2f %8.0f %9lu %7.1f %7.2f %9.1f\n", n->name, r->label,
+            wall, (double)n->bytes / 1e6 / wall, (double)n->files / wall, r->passages,
+            bx_build_median_rss_mb(r), bx_build_median_cpu(r), (double)r->index_bytes / 1e6);
+}
+
+/* This tree over the baseline: the same files, so the throughput ratio is
+ * the inverse of the wall-time one. */
+static void news_ratios(FILE *f, const bx_bench *b, const bx_news *n)
+{
+    const bx_build *d = &n->build[NEWS_THIS], *o = &n->build[NEWS_BASELINE];
+    double w = ratio(bx_build_median_wall(d), bx_build_median_wall(o));
+    fprintf(f, "  %s dealsearch/%s: throughput %.2fx (wall %.2fx); CPU %.2fx; peak RSS "
+            "%.2fx; index %.2fx; passages %.2fx\n", n->name, b->baseline_label, 1 / w, w,
+            ratio(bx_build_median_cpu(d), bx_build_median_cpu(o)),
+            ratio(bx_build_median_rss_mb(d), bx_build_median_rss_mb(o)),
+            ratio((double)d->index_bytes, (double)o->index_bytes),
+            ratio((double)d->passages, (double)o->passages));
+}
+
+static void table_news(FILE *f, const bx_bench *b)
+{
+    if (b->n_news == 0 || b->news[0].build[NEWS_THIS].runs == 0) {
+        if (b->news_notes) fprintf(f, "\nNEWS READER BUILD\n%s", b->news_notes);
+        return;
+    }
+    int builds = b->baseline_label ? N_NEWS_BUILDS : 1;
+    fprintf(f, "\nNEWS READER BUILD — dealsearch's news reader (no --plain), median of %d "
+            "runs%s\n", b->news[0].build[NEWS_THIS].runs,
+            builds > 1 ? ", builds alternated run by run" : "");
+    fprintf(f, "%-14s %-14s %7s %6s %8s %9s %7s %7s %9s\n", "corpus", "build", "wall s",
+            "MB/s", "files/s", "passages", "RSS MB", "CPU s", "index MB");
+    for (size_t i = 0; i < b->n_news; i++)
+        for (int k = 0; k < builds; k++) news_row(f, &b->news[i], &b->news[i].build[k]);
+    for (size_t i = 0; i < b->n_news && builds > 1; i++) news_ratios(f, b, &b->news[i]);
+    if (b->news_notes) fputs(b->news_notes, f);
 }
 
 static void query_cell(FILE *f, const class_stats *s)
@@ -293,6 +338,7 @@ void bx_report_table(FILE *f, const bx_bench *b)
 {
     table_header(f, b);
     table_builds(f, b);
+    table_news(f, b);
     table_queries(f, b);
     table_processes(f, b);
     table_levers(f, b);
@@ -393,7 +439,10 @@ static void json_machine(json *j, const bx_bench *b)
     j_close(j, '}');
 }
 
-static void json_build(json *j, const char *key, const bx_build *r, const bx_corpus *c)
+/* A build's figures; with `bytes` (not 0) its MB/s and `count` units a
+ * second under `rate_key` (passages_per_s, files_per_s). */
+static void json_build(json *j, const char *key, const bx_build *r, double bytes,
+                       const char *rate_key, double count)
 {
     double wall = bx_build_median_wall(r), rss[BX_MAX_RUNS];
     for (int i = 0; i < r->runs; i++) rss[i] = (double)r->rss_kb[i] / 1024.0;
@@ -406,9 +455,9 @@ static void json_build(json *j, const char *key, const bx_build *r, const bx_cor
     j_num(j, "median_wall_s", wall);
     j_num(j, "median_cpu_s", bx_build_median_cpu(r));
     j_num(j, "median_peak_rss_mb", bx_build_median_rss_mb(r));
-    if (c) {
-        j_num(j, "mb_per_s", (double)c->bytes / 1e6 / wall);
-        j_num(j, "passages_per_s", (double)c->passages / wall);
+    if (bytes > 0) {
+        j_num(j, "mb_per_s", bytes / 1e6 / wall);
+        j_num(j, rate_key, count / wall);
     }
     j_num(j, "passages_indexed", (double)r->passages);
     j_num(j, "index_bytes", (double)r->index_bytes);
@@ -428,7 +477,9 @@ static void json_corpus(json *j, const bx_bench *b, const bx_corpus *c)
     j_str(j, "sha256", c->sha256);
     if (c->build[0].runs) {
         j_open(j, "builds", '{');
-        for (int s = 0; s < N_SYS; s++) json_build(j, b->sys[s].name, &c->build[s], c);
+        for (int s = 0; s < N_SYS; s++)
+            json_build(j, b->sys[s].name, &c->build[s], (double)c->bytes, "passages_per_s",
+                       (double)c->passages);
         j_close(j, '}');
         double w = bx_build_median_wall(&c->build[SYS_DS]);
         j_open(j, "ratios", '{');
@@ -438,6 +489,33 @@ static void json_corpus(json *j, const bx_bench *b, const bx_corpus *c)
                                                  (double)c->build[SYS_FTS5].compact_bytes));
         j_close(j, '}');
     }
+    j_close(j, '}');
+}
+
+static void json_news(json *j, const bx_bench *b)
+{
+    j_open(j, "news", '{');
+    j_str(j, "baseline", b->baseline_label);
+    j_str(j, "notes", b->news_notes);
+    j_open(j, "corpora", '[');
+    for (size_t i = 0; i < b->n_news; i++) {
+        const bx_news *n = &b->news[i];
+        j_open(j, NULL, '{');
+        j_str(j, "name", n->name);
+        j_str(j, "dir", n->dir);
+        j_num(j, "files", (double)n->files);
+        j_num(j, "bytes", (double)n->bytes);
+        j_str(j, "sha256", n->sha256);
+        j_open(j, "builds", '{');
+        for (int k = 0; k < N_NEWS_BUILDS; k++) {
+            if (n->build[k].runs)
+                json_build(j, k == NEWS_THIS ? "dealsearch" : "baseline", &n->build[k],
+                           (double)n->bytes, "files_per_s", (double)n->files);
+        }
+        j_close(j, '}');
+        j_close(j, '}');
+    }
+    j_close(j, ']');
     j_close(j, '}');
 }
 
@@ -528,7 +606,7 @@ static void json_levers(json *j, const bx_bench *b)
         j_str(j, "args", b->lever_args[i]);
         j_num(j, "vs_baseline", ratio(bx_build_median_wall(&b->levers[i]),
                                       bx_build_median_wall(&b->levers[0])));
-        json_build(j, "build", &b->levers[i], NULL);
+        json_build(j, "build", &b->levers[i], 0, NULL, 0);
         j_close(j, '}');
     }
     j_close(j, ']');
@@ -546,6 +624,7 @@ void bx_report_json(FILE *f, const bx_bench *b)
     j_open(&j, "corpora", '[');
     for (size_t i = 0; i < b->n_corpora; i++) json_corpus(&j, b, &b->corpora[i]);
     j_close(&j, ']');
+    if (b->n_news || b->news_notes) json_news(&j, b);
     if (b->n_qruns) json_queries(&j, b);
     if (b->n_procs) json_processes(&j, b);
     if (b->n_levers) json_levers(&j, b);

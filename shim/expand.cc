@@ -100,26 +100,25 @@ expand_set(dsx_db *db, const Xapian::Query &q, const Xapian::MSet &top,
 
 namespace dsx {
 
-/* The query plus the best terms of its top documents (see
- * dsx_search_params). */
-Xapian::Query expand_query(dsx_db *db, Xapian::Enquire &enquire,
-                           const Xapian::Query &q, const dsx_search_params *sp)
+/* The best terms of the top documents, weighted (see dsx_search_params):
+ * what feedback adds to the query. */
+Xapian::Query feedback_terms(dsx_db *db, Xapian::Enquire &enquire,
+                             const Xapian::Query &q,
+                             const dsx_search_params *sp)
 {
-    if (!sp->indexed_text) return q;
+    if (!sp->indexed_text) return Xapian::Query();
     Xapian::MSet top = enquire.get_mset(0, sp->expand_docs);
     /* Fewer matches than that: too little evidence to learn words from. */
-    if (top.size() < sp->expand_docs) return q;
+    if (top.size() < sp->expand_docs) return Xapian::Query();
     auto set = expand_set(db, q, top, sp);
-    if (set.empty()) return q;
+    if (set.empty()) return Xapian::Query();
     double strongest = set.front().first;
     std::vector<Xapian::Query> extra;
     for (const auto &t : set)
         extra.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                       Xapian::Query(t.second),
                                       sp->expand_weight * t.first / strongest));
-    return Xapian::Query(Xapian::Query::OP_OR, q,
-                         Xapian::Query(Xapian::Query::OP_OR, extra.begin(),
-                                       extra.end()));
+    return Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
 }
 
 } // namespace dsx

@@ -89,7 +89,9 @@ struct dsx_query {
 
 struct dsx_results {
     dsx_db *db;
-    Xapian::Query query;        /* as run, feedback terms included */
+    Xapian::Query query;        /* as ranked: feedback terms and
+                                   proximity parts included */
+    Xapian::Query matched;      /* the same without the proximity parts */
     dsx_search_params params;
     Xapian::MSet mset;
     dsx_counts counts = {0, 0, 0, 0, 0, 0, 0};
@@ -108,11 +110,18 @@ struct dsx_results {
 
 namespace dsx {
 
-/* The query plus the best terms of its top documents (feedback; see
- * dsx_search_params).  expand.cc. */
-Xapian::Query expand_query(dsx_db *db, Xapian::Enquire &enquire,
-                           const Xapian::Query &q,
-                           const dsx_search_params *sp);
+/* The best terms of the top documents `enquire` ranks for `q`, weighted
+ * (feedback; see dsx_search_params), to be OR-ed with the query; an empty
+ * query when there are none.  expand.cc. */
+Xapian::Query feedback_terms(dsx_db *db, Xapian::Enquire &enquire,
+                             const Xapian::Query &q,
+                             const dsx_search_params *sp);
+
+/* `q` with its adjacent words' phrase and window matches as optional
+ * parts (see dsx_search_params); `q` itself when it has no such pair or
+ * the weights are 0.  proximity.cc. */
+Xapian::Query with_proximity(const Xapian::Query &q,
+                             const dsx_search_params *sp);
 
 /* The BM25 weight searches rank with, and the factor that turns its
  * scores into BM25's when wdfs were normalised at index time.

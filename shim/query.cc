@@ -4,6 +4,7 @@
  */
 #include "private.hh"
 
+#include <map>
 #include <memory>
 
 namespace {
@@ -118,6 +119,19 @@ extern "C" ds_status dsx_db_parse_query(dsx_db *db, const char *text,
     });
 }
 
+extern "C" ds_status dsx_query_term(const char *term, size_t len,
+                                    dsx_query **out, char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        std::unique_ptr<dsx_query> q(new dsx_query);
+        q->query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                 Xapian::Query(std::string(term, len)), 0);
+        q->description = q->query.get_description();
+        *out = q.release();
+    });
+}
+
 extern "C" ds_status dsx_query_near(const dsx_query *const *operands,
                                     size_t n, unsigned gap, int ordered,
                                     dsx_query **out, char **err)
@@ -186,16 +200,99 @@ extern "C" ds_status dsx_query_replace(dsx_query *q, const char *placeholder,
     });
 }
 
-extern "C" ds_status dsx_query_filter(const dsx_query *q, const char *term,
+namespace {
+
+using variant_map = std::map<std::string, std::vector<std::string>>;
+
+/* `q` with each leaf term of `v` (outside phrases, NEAR and other nodes
+ * with parameters, which are left whole) OR-ed as one synonym with its
+ * variants. */
+Xapian::Query with_variants(const Xapian::Query &q, const variant_map &v,
+                            bool &changed)
+{
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+        auto t = q.get_terms_begin();
+        auto found = t != q.get_terms_end() ? v.find(*t) : v.end();
+        if (found == v.end()) return q;
+        std::vector<Xapian::Query> subs{q};
+        for (const std::string &variant : found->second)
+            subs.emplace_back(variant);
+        changed = true;
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, subs.begin(),
+                             subs.end());
+    }
+    size_t n = q.get_num_subqueries();
+    if (n == 0 || !rebuildable(q.get_type())) return q;
+    std::vector<Xapian::Query> subs;
+    /* What AND_NOT takes away stays as written. */
+    bool all = q.get_type() != Xapian::Query::OP_AND_NOT;
+    for (size_t i = 0; i < n; ++i)
+        subs.push_back(i == 0 || all
+                           ? with_variants(q.get_subquery(i), v, changed)
+                           : q.get_subquery(i));
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+}
+
+} // namespace
+
+extern "C" ds_status dsx_query_with_variants(const dsx_query *q,
+                                             const dsx_term_variants *terms,
+                                             size_t n, dsx_query **out,
+                                             char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        variant_map v;
+        for (size_t i = 0; i < n; ++i)
+            v[terms[i].term].assign(terms[i].variants,
+                                    terms[i].variants + terms[i].n);
+        bool changed = false;
+        Xapian::Query wider = with_variants(q->query, v, changed);
+        if (!changed) return;
+        std::unique_ptr<dsx_query> w(new dsx_query(*q));
+        w->query = Xapian::Query(Xapian::Query::OP_AND_NOT, wider, q->query);
+        w->description = w->query.get_description();
+        *out = w.release();
+    });
+}
+
+extern "C" ds_status dsx_query_filter(const dsx_query *q,
+                                      const char *const *terms, size_t n,
                                       dsx_query **out, char **err)
 {
     *out = nullptr;
     return dsx::guard(err, [&] {
         std::unique_ptr<dsx_query> f(new dsx_query(*q));
-        f->query = Xapian::Query(Xapian::Query::OP_FILTER, q->query,
-                                 Xapian::Query(term));
+        Xapian::Query any(Xapian::Query::OP_OR, terms, terms + n);
+        f->query = Xapian::Query(Xapian::Query::OP_FILTER, q->query, any);
         f->description = f->query.get_description();
         *out = f.release();
+    });
+}
+
+extern "C" ds_status dsx_query_and_not(const dsx_query *q,
+                                       const dsx_query *except,
+                                       dsx_query **out, char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        std::unique_ptr<dsx_query> r(new dsx_query(*q));
+        r->query = Xapian::Query(Xapian::Query::OP_AND_NOT, q->query,
+                                 except->query);
+        r->description = r->query.get_description();
+        *out = r.release();
+    });
+}
+
+extern "C" ds_status dsx_query_any_term(const char *const *terms, size_t n,
+                                        dsx_query **out, char **err)
+{
+    *out = nullptr;
+    return dsx::guard(err, [&] {
+        std::unique_ptr<dsx_query> q(new dsx_query);
+        q->query = Xapian::Query(Xapian::Query::OP_OR, terms, terms + n);
+        q->description = q->query.get_description();
+        *out = q.release();
     });
 }
 

@@ -5,6 +5,8 @@
 #include "private.hh"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <set>
 
@@ -71,12 +73,22 @@ double score_scale(const dsx_db *db)
 
 namespace {
 
-/* "Query((ceo@2 SYNONYM XSYN1@2))" -> "(ceo SYNONYM XSYN1)" */
+/* "Query((ceo@2 SYNONYM XSYN1@2))" -> "(ceo SYNONYM XSYN1)"; a scaled
+ * part's factor, which Xapian writes in full
+ * ("0.10000000000000000555 * ..."), as "0.1 * ...". */
 std::string label_of(const Xapian::Query &q)
 {
     std::string d = dsx::describe_unplaced(q);
     if (d.compare(0, 6, "Query(") == 0 && d.back() == ')')
         d = d.substr(6, d.size() - 7);
+    size_t times = d.find(" * ");
+    if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT &&
+        times != std::string::npos) {
+        char factor[32];
+        std::snprintf(factor, sizeof factor, "%.3g",
+                      std::strtod(d.c_str(), nullptr));
+        d = factor + d.substr(times);
+    }
     return d;
 }
 
@@ -165,12 +177,22 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
                 dsx_results *r)
 {
     Xapian::Enquire enquire(db->db);
-    enquire.set_query(q->query);
+    /* Proximity only reorders: counting needs none of it. */
+    Xapian::Query ranked =
+        sp->count_only ? q->query : dsx::with_proximity(q->query, sp);
+    enquire.set_query(ranked);
     std::unique_ptr<Xapian::Weight> weight(
         sp->count_only ? new Xapian::BoolWeight : dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
-    if (sp->expand_docs)
-        enquire.set_query(dsx::expand_query(db, enquire, q->query, sp));
+    r->matched = q->query;
+    if (sp->expand_docs) {
+        Xapian::Query extra = dsx::feedback_terms(db, enquire, q->query, sp);
+        if (!extra.empty()) {
+            r->matched = Xapian::Query(Xapian::Query::OP_OR, q->query, extra);
+            enquire.set_query(
+                Xapian::Query(Xapian::Query::OP_OR, ranked, extra));
+        }
+    }
     if (sp->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
     SampleSpy spy(sp->check_at_least);
@@ -219,7 +241,7 @@ void load(dsx_results *r, size_t from, size_t to)
         docids.push_back(r->docids[i]);
         which.push_back(i);
     }
-    auto terms = matching_terms(r->db->db, r->query, docids);
+    auto terms = matching_terms(r->db->db, r->matched, docids);
     for (size_t k = 0; k < which.size(); ++k) {
         size_t i = which[k];
         r->terms[i] = std::move(terms[k]);

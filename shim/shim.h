@@ -20,7 +20,8 @@
  * database.cc (opening, metadata, spelling, checking), update.cc
  * (changing a database in place), query.cc (parsing),
  * search.cc (ranking, matching terms, explanations), expand.cc (feedback
- * terms); private.hh is their shared part.
+ * terms), proximity.cc (pairs of query words close together); private.hh
+ * is their shared part.
  */
 #ifndef DEALSEARCH_SHIM_H
 #define DEALSEARCH_SHIM_H
@@ -341,6 +342,13 @@ enum {
 ds_status dsx_db_parse_query(dsx_db *db, const char *text, unsigned flags,
                              dsx_query **out, char **err);
 
+/* A query for the documents holding `term` (len bytes) exactly, as a
+ * filter: every match weighs 0, so matches come in docid order.  For
+ * terms the parser cannot spell: it writes a prefixed term whose value
+ * starts with a capital letter as PREFIX:Value. */
+ds_status dsx_query_term(const char *term, size_t len, dsx_query **out,
+                         char **err);
+
 /* True when the query holds no term at all (e.g. only punctuation). */
 int dsx_query_is_empty(const dsx_query *q);
 
@@ -366,12 +374,34 @@ ds_status dsx_query_near(const dsx_query *const *operands, size_t n,
 ds_status dsx_query_replace(dsx_query *q, const char *placeholder,
                             const dsx_query *with, char **err);
 
-/* `q` restricted to the documents holding `term` (a boolean filter: the
- * scores stay q's). */
-ds_status dsx_query_filter(const dsx_query *q, const char *term,
-                           dsx_query **out, char **err);
+/* A term and the terms that may stand for it (typo variants). */
+typedef struct {
+    const char *term;
+    const char *const *variants;
+    size_t n;
+} dsx_term_variants;
 
-/* Free `q`.  Accepts NULL. */
+/* *out: the documents `q` does not match but would if each term of
+ * `terms` (where `q` has it as a plain word: not in a phrase, a NEAR or a
+ * field) also matched its variants, as synonyms of it; NULL when `q` has
+ * none of the terms. */
+ds_status dsx_query_with_variants(const dsx_query *q,
+                                  const dsx_term_variants *terms, size_t n,
+                                  dsx_query **out, char **err);
+
+/* `q` restricted to the documents holding any of `terms` (a boolean
+ * filter: the scores stay q's). */
+ds_status dsx_query_filter(const dsx_query *q, const char *const *terms,
+                           size_t n, dsx_query **out, char **err);
+
+/* The documents `q` matches and `except` does not, ranked as `q`. */
+ds_status dsx_query_and_not(const dsx_query *q, const dsx_query *except,
+                            dsx_query **out, char **err);
+
+/* The documents holding any of `terms`, ranked as their OR. */
+ds_status dsx_query_any_term(const char *const *terms, size_t n,
+                             dsx_query **out, char **err);
+
 void dsx_query_destroy(dsx_query *q);
 
 /* ---- Search (search.cc, expand.cc) ---------------------------------------- */
@@ -391,6 +421,14 @@ typedef struct {
      * fewer than expand_docs matches are left as they are. */
     unsigned expand_docs, expand_terms;
     double expand_weight;
+    /* Proximity (the sequential dependence model; proximity.cc): each
+     * pair of query words next to each other in the query also scores,
+     * when a document holds them side by side in that order, its words'
+     * weights there times ordered_weight, and when it holds them within
+     * `window` words of each other in any order, times unordered_weight.
+     * 0 and 0: none.  Matches stay those of the query. */
+    double ordered_weight, unordered_weight;
+    unsigned window;
     int explain;                /* dsx_results_load fills dsx_hit.parts */
     int count_only;             /* no ranking: every match weighs 0, and
                                    Xapian stops once it has examined

@@ -238,6 +238,13 @@ typedef struct {
     unsigned collapsed;      /* matching near-copies folded into it */
     ds_also *also;           /* where they are (at most 20), best first */
     size_t n_also;
+    int typo;                /* matched only through a similar spelling
+                                of a query word (ds_typo): ranked after
+                                every passage matching the words as
+                                written */
+    int article;             /* holds some of the words, its article
+                                (passages and title) all of them: ranked
+                                after the passages holding them all */
 } ds_hit;
 
 typedef struct {
@@ -250,6 +257,15 @@ typedef struct {
     const char *suggestion;  /* an indexed word, in the typed word's case */
     unsigned long passages;  /* passages holding it in any form */
 } ds_suggestion;
+
+/* Typo tolerance: a query word, and the indexed words a typo away from
+ * it that were searched too, for the passages the query as written does
+ * not find. */
+typedef struct {
+    const char *word;        /* the query's word, lower-cased */
+    const char *const *variants; /* as indexed, most frequent first */
+    size_t n_variants;
+} ds_typo;
 
 /* What a search found, besides its hits. */
 typedef struct {
@@ -274,6 +290,19 @@ typedef struct {
     int total_exact;
     unsigned long total_if_any; /* when no passage has every word: how
                                    many have some of them (else 0) */
+    const ds_typo *typos;    /* the words searched with their variants
+                                (none with the `exact` option, or when
+                                the words as written match more passages
+                                than are counted exactly) */
+    size_t n_typos;
+    unsigned long total_typo; /* of `total`, the passages matching only
+                                 through a variant */
+    unsigned long spread_articles; /* when no passage has every word but
+                                      some articles do, between their
+                                      title and passages: how many; the
+                                      hits are then their passages with
+                                      any of the words, those with the
+                                      most first (else 0) */
     ds_search_options options;  /* as searched */
     ds_bm25 bm25;            /* the ranking parameters in force */
     double avg_length;       /* the passages' average length, which BM25
@@ -309,9 +338,12 @@ typedef struct {
     int full;               /* human: whole passages instead of snippets */
     unsigned width;         /* human: wrap at this many columns (0: never) */
     size_t snippet_bytes;   /* snippet length in bytes of passage text */
+    double took_ms;         /* JSON: reported as "took_ms" (how long the
+                               search took); negative: left out */
 } ds_print_options;
 
-/* Defaults: human, no colour, snippets of 320 bytes, no wrapping. */
+/* Defaults: human, no colour, snippets of 320 bytes, no wrapping, no
+ * took_ms. */
 DS_API void ds_print_options_init(ds_print_options *opt);
 
 /* The results as the user reads them: a listing with each hit's rank,
@@ -351,6 +383,59 @@ DS_API ds_status ds_index_check(const char *index_dir,
                                 const ds_corpus_spec *corpus,
                                 ds_check_verdict *verdict, char **report,
                                 char **err);
+
+/* ---- Serving: a searcher kept open ------------------------------------ */
+
+/* Follow rebuilds and updates: when a rebuild has published a new
+ * generation, or an update has changed the served one, since `s` opened
+ * its index, open it again in its place (`s` stays the same handle);
+ * otherwise change nothing, at the cost of a readlink and two stats.
+ * A long-lived searcher calls it before each search.  *reopened (when not
+ * NULL) says whether it reopened.  Results of `s` must be freed first.
+ * When the new generation cannot be opened, or the index is gone
+ * (DS_ERR_NO_INDEX), `s` is left as it was and can still search the
+ * generation it has open. */
+DS_API ds_status ds_searcher_refresh(ds_searcher *s, int *reopened,
+                                     char **err);
+
+/* The index a searcher has open. */
+typedef struct {
+    unsigned long generation;  /* its number: rebuilds count up from 1 */
+    unsigned long files;       /* files (or JSON documents) indexed; 0 when
+                                  the index does not record it (built by
+                                  0.2.0 or before) */
+    unsigned long passages;
+    long long built;           /* when its build finished, in seconds since
+                                  the epoch; 0 when not recorded */
+} ds_index_info;
+
+/* Describe the index `s` has open.  DS_ERR_DAMAGED when it cannot be
+ * read. */
+DS_API ds_status ds_searcher_stats(ds_searcher *s, ds_index_info *info,
+                                   char **err);
+
+/* At most this many passages of context on each side. */
+#define DS_MAX_CONTEXT 20
+/* Source names longer than this are never in an index. */
+#define DS_MAX_SOURCE_BYTES 1024
+
+/* Passage `n` (1-based) of `source` (as in a hit's record.source) with
+ * up to `context` passages before and after it, as the index stores them:
+ * *records (malloc'd, free with ds_records_free) holds *count records in
+ * passage order, and *source_passages (when not NULL) is how many
+ * passages `source` has.  The source is looked up in the index, never as
+ * a file.  DS_OK with *count 0 and *records NULL when the index has no
+ * such source or passage.  DS_ERR_USAGE when `source` is empty or over
+ * DS_MAX_SOURCE_BYTES, `n` is 0 or `context` over DS_MAX_CONTEXT;
+ * DS_ERR_DAMAGED when the index fails. */
+DS_API ds_status ds_searcher_passage(ds_searcher *s, const char *source,
+                                     unsigned long n, unsigned context,
+                                     ds_record **records, size_t *count,
+                                     unsigned long *source_passages,
+                                     char **err);
+
+/* Free what ds_searcher_passage returned.  Accepts NULL. */
+DS_API void ds_records_free(ds_record *records, size_t count);
 
 #ifdef __cplusplus
 }

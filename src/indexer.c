@@ -357,9 +357,12 @@ static ds_status write_file_records(const build_state *b, dsx_writer *w,
 static ds_status write_metadata(const build_state *b, dsx_writer *w,
                                 const dsx_length_norm *norm, char **err)
 {
-    char passages[32], groups[32], dated[32], lengths[128], total[48];
+    char passages[32], groups[32], dated[32], lengths[128], total[48],
+        build[64];
     snprintf(passages, sizeof passages, "%lu", b->stats->passages);
     snprintf(dated, sizeof dated, "%lu", b->dated);
+    snprintf(build, sizeof build, "%lld %lu", (long long)time(NULL),
+             b->stats->files);
     snprintf(groups, sizeof groups, "%lu", b->stats->shared_groups);
     snprintf(total, sizeof total, "%.0f", b->total_length);
     ds_length_norm_format(norm, lengths, sizeof lengths);
@@ -369,11 +372,12 @@ static ds_status write_metadata(const build_state *b, dsx_writer *w,
                                      {DS_META_GROUPS, groups},
                                      {DS_META_DATED, dated},
                                      {DS_META_LENGTHS, lengths},
-                                     {DS_META_LENGTH_TOTAL, total}};
+                                     {DS_META_LENGTH_TOTAL, total},
+                                     {DS_META_BUILD, build}};
     ds_status st = DS_OK;
     for (size_t i = 0; i < 5 && st == DS_OK; i++)
         st = dsx_writer_set_metadata(w, set.pairs[i][0], set.pairs[i][1], err);
-    for (size_t i = 0; i < 5 && st == DS_OK; i++)
+    for (size_t i = 0; i < sizeof counts / sizeof *counts && st == DS_OK; i++)
         st = dsx_writer_set_metadata(w, counts[i][0], counts[i][1], err);
     if (st == DS_OK && b->ix->opt.corpus.kind == DS_CORPUS_FOLDER)
         st = write_file_records(b, w, err);

@@ -10,6 +10,7 @@
  *   dealsearch run --queries FILE     a TREC run, for evaluation
  *   dealsearch check                  verify the index against its corpus
  *   dealsearch watch                  keep the index current (watch.c)
+ *   dealsearch serve                  the HTTP JSON API and web page
  *
  * Options come from one table saying which commands each applies to; a
  * missing value, a bad one, or an option that does not apply is one
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "server.h"
 
 static const char USAGE[] =
     "usage: dealsearch [OPTIONS] QUERY...\n"
@@ -39,6 +41,8 @@ static const char USAGE[] =
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
     "       dealsearch passages [--plain] [--json] FILE\n"
     "       dealsearch check [--corpus DIR | --jsonl FILE] [--index DIR]\n"
+    "       dealsearch serve [--listen ADDR:PORT] [--corpus DIR | --index DIR]\n"
+    "                        [--threads N] [--cors ORIGIN] [--quiet]\n"
     "\n"
     "Search a folder of news articles and print the passages that answer\n"
     "QUERY, best first.  The words after the options form one query.\n"
@@ -83,6 +87,15 @@ static const char USAGE[] =
     "  --queries FILE   (run) answer each \"qid<TAB>query\" line; prints a\n"
     "                   TREC run (qid Q0 docid rank score tag), words OR-ed,\n"
     "                   one line per document\n"
+    "  --listen ADDR:PORT (serve) where to listen (default 127.0.0.1:8080;\n"
+    "                   port 0: any free one)\n"
+    "  --threads N      (serve) threads answering requests (default: two\n"
+    "                   per core)\n"
+    "  --cors ORIGIN    (serve) let scripts of ORIGIN (or *) read the API\n"
+    "  --max-connections N, --max-per-ip N, --timeout SECONDS\n"
+    "                   (serve) connections at once (512), from one address\n"
+    "                   (128), and how long one may idle (10)\n"
+    "  --quiet          (serve) no access log on stderr\n"
     "  -h, --help       show this help\n"
     "  --version        show the version\n"
     "\n"
@@ -96,16 +109,21 @@ typedef enum {
     CMD_PASSAGES = 4,
     CMD_RUN = 8,
     CMD_CHECK = 16,
-    CMD_WATCH = 32
+    CMD_WATCH = 32,
+    CMD_SERVE = 64
 } command;
 #define CMD_ALL                                                              \
-    (CMD_SEARCH | CMD_INDEX | CMD_PASSAGES | CMD_RUN | CMD_CHECK | CMD_WATCH)
+    (CMD_SEARCH | CMD_INDEX | CMD_PASSAGES | CMD_RUN | CMD_CHECK | CMD_WATCH | \
+     CMD_SERVE)
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 
 typedef struct {
     command command;
     const char *corpus, *index, *jsonl, *synonyms, *queries, *file;
+    const char *listen, *cors;          /* serve */
+    unsigned threads, max_connections, max_per_ip, timeout;
+    int quiet;
     int corpus_given;         /* --corpus or --jsonl on the command line */
     unsigned limit, offset, jobs;
     int limit_given;
@@ -121,7 +139,8 @@ typedef enum {
     OPT_NO_SYNONYMS, OPT_FEEDBACK, OPT_NO_FEEDBACK, OPT_EXPLAIN, OPT_JSON,
     OPT_FULL, OPT_ALL, OPT_COLOR, OPT_VERBOSE, OPT_PLAIN, OPT_JSONL,
     OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_QUERIES, OPT_FORMAT, OPT_REBUILD,
-    OPT_HELP, OPT_VERSION
+    OPT_HELP, OPT_VERSION, OPT_LISTEN, OPT_THREADS, OPT_CORS,
+    OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_QUIET
 } option_id;
 
 typedef struct {
@@ -134,9 +153,11 @@ typedef struct {
 
 static const option_def OPTIONS[] = {
     {"--corpus", NULL, 1,
-     CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH, OPT_CORPUS},
+     CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH | CMD_SERVE,
+     OPT_CORPUS},
     {"--index", NULL, 1,
-     CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH, OPT_INDEX},
+     CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH | CMD_SERVE,
+     OPT_INDEX},
     {"--limit", "-n", 1, CMD_SEARCH | CMD_RUN, OPT_LIMIT},
     {"--offset", NULL, 1, CMD_SEARCH, OPT_OFFSET},
     {"--any", NULL, 0, CMD_SEARCH, OPT_ANY},
@@ -158,6 +179,13 @@ static const option_def OPTIONS[] = {
     {"--rebuild", NULL, 0, CMD_INDEX, OPT_REBUILD},
     {"--queries", NULL, 1, CMD_RUN, OPT_QUERIES},
     {"--format", NULL, 1, CMD_RUN, OPT_FORMAT},
+    {"--listen", NULL, 1, CMD_SERVE, OPT_LISTEN},
+    {"--threads", NULL, 1, CMD_SERVE, OPT_THREADS},
+    {"--cors", NULL, 1, CMD_SERVE, OPT_CORS},
+    {"--max-connections", NULL, 1, CMD_SERVE, OPT_MAX_CONNECTIONS},
+    {"--max-per-ip", NULL, 1, CMD_SERVE, OPT_MAX_PER_IP},
+    {"--timeout", NULL, 1, CMD_SERVE, OPT_TIMEOUT},
+    {"--quiet", "-q", 0, CMD_SERVE, OPT_QUIET},
     {"--help", "-h", 0, CMD_ALL, OPT_HELP},
     {"--version", NULL, 0, CMD_ALL, OPT_VERSION},
 };
@@ -169,14 +197,15 @@ static const struct {
                 {"passages", CMD_PASSAGES},
                 {"run", CMD_RUN},
                 {"check", CMD_CHECK},
-                {"watch", CMD_WATCH}};
+                {"watch", CMD_WATCH},
+                {"serve", CMD_SERVE}};
 
 /* "searching", or "'dealsearch index'": for messages. */
 static const char *command_phrase(command c)
 {
     static const char *const phrases[] = {
         "'dealsearch index'", "'dealsearch passages'", "'dealsearch run'",
-        "'dealsearch check'", "'dealsearch watch'"};
+        "'dealsearch check'", "'dealsearch watch'", "'dealsearch serve'"};
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (COMMANDS[i].command == c) return phrases[i];
     return "searching";
@@ -300,6 +329,15 @@ static ds_status parse_count(const char *opt, const char *s, unsigned max,
     return DS_OK;
 }
 
+static ds_status parse_positive(const char *opt, const char *s,
+                                unsigned max, unsigned *out, char **err)
+{
+    if (parse_count(opt, s, max, out, NULL) == DS_OK && *out > 0)
+        return DS_OK;
+    return cli_fail(err, DS_ERR_USAGE,
+                    "%s needs a number from 1 to %u, not '%s'", opt, max, s);
+}
+
 static ds_status set_color(cli *c, const char *v, char **err)
 {
     if (strcmp(v, "auto") == 0) c->color = COLOR_AUTO;
@@ -335,6 +373,14 @@ static ds_status set_value(cli *c, const option_def *o, const char *v,
         return parse_count(n, v, 1000000, &c->limit, err);
     case OPT_OFFSET: return parse_count(n, v, 1000000, &c->offset, err);
     case OPT_JOBS: return parse_count(n, v, 64, &c->jobs, err);
+    case OPT_LISTEN: return set_path(&c->listen, n, v, err);
+    case OPT_CORS: return set_path(&c->cors, n, v, err);
+    case OPT_THREADS: return parse_count(n, v, 256, &c->threads, err);
+    case OPT_MAX_CONNECTIONS:
+        return parse_positive(n, v, 100000, &c->max_connections, err);
+    case OPT_MAX_PER_IP:
+        return parse_positive(n, v, 100000, &c->max_per_ip, err);
+    case OPT_TIMEOUT: return parse_positive(n, v, 3600, &c->timeout, err);
     case OPT_COLOR: return set_color(c, v, err);
     case OPT_FORMAT:
         return strcmp(v, "trec") == 0
@@ -354,8 +400,8 @@ static void set_flag(cli *c, option_id id)
         [OPT_JSON] = &c->json, [OPT_FULL] = &c->full, [OPT_ALL] = &c->all,
         [OPT_VERBOSE] = &c->verbose, [OPT_PLAIN] = &c->plain,
         [OPT_SPLIT] = &c->split, [OPT_REBUILD] = &c->rebuild,
-        [OPT_HELP] = &c->help,
-        [OPT_VERSION] = &c->version};
+        [OPT_HELP] = &c->help, [OPT_VERSION] = &c->version,
+        [OPT_QUIET] = &c->quiet};
     *flags[id] = 1;
 }
 
@@ -662,6 +708,36 @@ static int run_search(const cli *c)
     return rc;
 }
 
+/* `dealsearch serve`: as a search does, build the index first when there
+ * is none yet but there is a corpus; then serve until a signal. */
+static int run_serve(const cli *c)
+{
+    ds_searcher *s = NULL;
+    struct stat corpus;
+    if (ds_searcher_open(c->index, &s, NULL) == DS_ERR_NO_INDEX &&
+        stat(c->corpus, &corpus) == 0 && S_ISDIR(corpus.st_mode)) {
+        cli_warn("no index at '%s' yet; building it from '%s' first",
+                 c->index, c->corpus);
+        run_index(c, 1); /* reports its own failure */
+    }
+    ds_searcher_close(s);
+    ds_server_config sc;
+    ds_server_config_init(&sc);
+    if (c->listen) sc.listen = c->listen;
+    sc.index_dir = c->index;
+    sc.cors_origin = c->cors;
+    sc.threads = c->threads;
+    if (c->max_connections) sc.max_connections = c->max_connections;
+    if (c->max_per_ip) sc.max_per_ip = c->max_per_ip;
+    if (c->timeout) sc.timeout = c->timeout;
+    sc.quiet = c->quiet;
+    char *err = NULL;
+    if (ds_serve(&sc, &err) == DS_OK) return EXIT_MATCH;
+    cli_warn("%s", err);
+    free(err);
+    return EXIT_ERROR;
+}
+
 static int run_command(cli *c)
 {
     if (c->help) {
@@ -681,6 +757,7 @@ static int run_command(cli *c)
         ds_index_options opt = index_options(c);
         return cli_watch(&opt);
     }
+    case CMD_SERVE: return run_serve(c);
     default: return run_search(c);
     }
 }

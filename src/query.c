@@ -62,6 +62,12 @@ static int read_operator(const char *s, size_t len, token *tok)
     return 1;
 }
 
+int ds_query_is_operator(const char *s, size_t len)
+{
+    token tok;
+    return read_operator(s, len, &tok);
+}
+
 /* Split the query into words, phrases, operators and brackets, as
  * Xapian's parser sees them closely enough for what query.h reads. */
 static void scan(const char *q, tokens *out)

@@ -53,4 +53,8 @@ ds_status ds_query_read(const char *query, ds_query_reading *out,
 
 void ds_query_reading_free(ds_query_reading *r);
 
+/* Whether the `len` bytes at `s` are an operator: AND, OR, NOT, XOR,
+ * NEAR, ADJ, NEAR/n, ADJ/n. */
+int ds_query_is_operator(const char *s, size_t len);
+
 #endif

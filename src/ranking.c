@@ -21,6 +21,23 @@ ds_status ds_bm25_settings(ds_bm25 *p, char **err)
     return DS_OK;
 }
 
+ds_status ds_proximity_settings(ds_proximity *p, char **err)
+{
+    *p = (ds_proximity){DS_PROXIMITY_ORDERED, DS_PROXIMITY_UNORDERED,
+                        DS_PROXIMITY_WINDOW};
+    const char *env = getenv("DEALSEARCH_PROXIMITY");
+    if (!env) return DS_OK;
+    ds_proximity v;
+    char end;
+    if (sscanf(env, "%lf,%lf,%u%c", &v.ordered, &v.unordered, &v.window,
+               &end) != 3 || v.window < 2)
+        return ds_fail(err, DS_ERR_USAGE,
+                       "DEALSEARCH_PROXIMITY is '%s'; it takes three "
+                       "numbers: ordered,unordered,window (2 or more)", env);
+    *p = v;
+    return DS_OK;
+}
+
 void ds_length_norm_format(const dsx_length_norm *norm, char *out,
                            size_t size)
 {

@@ -34,6 +34,27 @@
  * when that is not five numbers. */
 ds_status ds_bm25_settings(ds_bm25 *p, char **err);
 
+/* Proximity, in the spirit of the sequential dependence model (Metzler &
+ * Croft): each pair of words next to each other in the query adds, in a
+ * passage holding them side by side in that order, DS_PROXIMITY_ORDERED
+ * times their BM25 weights there, and in a passage holding them within
+ * DS_PROXIMITY_WINDOW words in any order, DS_PROXIMITY_UNORDERED times
+ * them (bench/RELEVANCE.md, "Proximity"). */
+#define DS_PROXIMITY_ORDERED 0.1
+#define DS_PROXIMITY_UNORDERED 0.1
+#define DS_PROXIMITY_WINDOW 8
+
+typedef struct {
+    double ordered, unordered;
+    unsigned window;
+} ds_proximity;
+
+/* The proximity weights to rank with: the shipped ones, or for relevance
+ * experiments DEALSEARCH_PROXIMITY = "ordered,unordered,window" (0,0,8:
+ * none); DS_ERR_USAGE when that is not three numbers, the window 2 or
+ * more. */
+ds_status ds_proximity_settings(ds_proximity *p, char **err);
+
 /* The normalisation as the index stores it: "AVG B MIN_NORMLEN SCALE". */
 void ds_length_norm_format(const dsx_length_norm *norm, char *out,
                            size_t size);

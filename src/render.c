@@ -11,6 +11,7 @@ void ds_print_options_init(ds_print_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->format = DS_FORMAT_HUMAN;
     opt->snippet_bytes = DS_SNIPPET_BYTES;
+    opt->took_ms = -1;
 }
 
 static void push_span(ds_span_list *list, ds_span s)
@@ -82,7 +83,7 @@ char *ds_results_print(const ds_results *r, const ds_print_options *opt,
     /* About what a page of hits takes, so it is not grown a piece at a
      * time. */
     ds_buf_reserve(&out, 1024 + r->count * 1024);
-    ds_printer p = {NULL, NULL, NULL, &out, opt, 0, 0};
+    ds_printer p = {NULL, NULL, NULL, &out, opt, 0, 0, &r->info, 0, 0};
     if (opt->format == DS_FORMAT_JSON)
         ds_printer_json(&p);
     else

@@ -10,6 +10,7 @@
  *   {"query": "...", "corrected_query": "..."|null, "parsed_query": "...",
  *    "match": "all"|"any", "relaxed_syntax": false, "total": N,
  *    "total_exact": true, "total_if_any": 0, "offset": 0, "limit": 10,
+ *    "took_ms": 0.412 (only when ds_print_options.took_ms is set),
  *    "results": [{"rank": 1, "score": 7.31, "source": "001_x.txt",
  *                 "passage": 5, "line": 5, "title": "..."|null,
  *                 "date": "2025-06-13"|null, "heading": "..."|null,
@@ -60,6 +61,9 @@ struct ds_printer {
     /* The printers' own state, set by `begin`. */
     size_t hit_rank_base;   /* the first hit's rank */
     int explain;            /* the search was explained */
+    const ds_results_info *info;  /* the results printed */
+    int typos_shown;        /* the line before the first typo hit is out */
+    int articles_shown;     /* and the one before the first article hit */
 };
 
 /* The printers: set the functions of `p`. */

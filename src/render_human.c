@@ -122,6 +122,21 @@ static void human_also(ds_buf *out, const ds_hit *h,
     ds_buf_putc(out, '\n');
 }
 
+/* "volker → volcker, volkers; wang → wong" */
+static void human_typos(ds_buf *out, const ds_results_info *info)
+{
+    for (size_t i = 0; i < info->n_typos; i++) {
+        const ds_typo *t = &info->typos[i];
+        if (i) ds_buf_puts(out, "; ");
+        ds_terminal_safe(out, t->word, strlen(t->word));
+        ds_buf_puts(out, " \xE2\x86\x92 ");
+        for (size_t k = 0; k < t->n_variants; k++) {
+            if (k) ds_buf_puts(out, ", ");
+            ds_terminal_safe(out, t->variants[k], strlen(t->variants[k]));
+        }
+    }
+}
+
 /* How the query was read and ranked. */
 static void human_query_explanation(ds_buf *out, const ds_results_info *r)
 {
@@ -134,9 +149,15 @@ static void human_query_explanation(ds_buf *out, const ds_results_info *r)
     ds_buf_printf(out,
                   "\nranking: BM25 k1=%g k2=%g k3=%g b=%g min_normlen=%g, "
                   "average passage %.1f words; "
-                  "score = sum of the parts below\n\n",
+                  "score = sum of the parts below\n",
                   r->bm25.k1, r->bm25.k2, r->bm25.k3, r->bm25.b,
                   r->bm25.min_normlen, r->avg_length);
+    if (r->n_typos) {
+        ds_buf_puts(out, "typo variants, ranked after the words as written: ");
+        human_typos(out, r);
+        ds_buf_putc(out, '\n');
+    }
+    ds_buf_putc(out, '\n');
 }
 
 static void human_hit(ds_printer *p, const ds_hit_view *v)
@@ -144,6 +165,19 @@ static void human_hit(ds_printer *p, const ds_hit_view *v)
     ds_buf *out = p->out;
     const ds_print_options *opt = p->opt;
     const ds_hit *h = v->hit;
+    if (h->typo && !p->typos_shown) {
+        ds_buf_puts(out, "similar spellings: ");
+        human_typos(out, p->info);
+        ds_buf_puts(out, "\n\n");
+        p->typos_shown = 1;
+    }
+    if (h->article && !p->articles_shown) {
+        unsigned long n = p->info->spread_articles;
+        ds_buf_printf(out, "%lu article%s all the words, spread over title "
+                           "and passages:\n\n",
+                      n, n == 1 ? " holds" : "s hold");
+        p->articles_shown = 1;
+    }
     const ds_record *rec = &h->record;
     const char *on = opt->color ? ANSI_HEADER : "";
     const char *dim = opt->color ? ANSI_DIM : "";
@@ -190,6 +224,9 @@ static void human_begin(ds_printer *p, const ds_results *r)
     }
     human_suggestions(out, info);
     p->explain = info->options.explain;
+    p->info = info;
+    p->typos_shown = 0;
+    p->articles_shown = 0;
     if (p->explain) human_query_explanation(out, info);
 }
 
@@ -208,11 +245,14 @@ static void human_end(ds_printer *p, const ds_results *r)
         ds_buf_printf(out, "no results on this page (%s%lu in all)\n", about,
                       info->total);
     else if (r->count && (offset || r->count < info->total))
-        ds_buf_printf(out, "showing %u-%zu of %s%lu matches\n", offset + 1,
+        ds_buf_printf(out, "showing %u-%zu of %s%lu matches", offset + 1,
                       offset + r->count, about, info->total);
     else
-        ds_buf_printf(out, "%s%lu match%s\n", about, info->total,
+        ds_buf_printf(out, "%s%lu match%s", about, info->total,
                       info->total == 1 ? "" : "es");
+    if (info->total_typo && (r->count || !info->options.limit))
+        ds_buf_printf(out, " (%lu by similar spellings)", info->total_typo);
+    ds_buf_putc(out, '\n');
 }
 
 void ds_printer_human(ds_printer *p)

@@ -92,9 +92,30 @@ static void json_hit(ds_printer *p, const ds_hit_view *v)
     ds_buf_puts(out, ",\"text_highlights\":");
     json_spans(out, v->text_matches);
     json_terms(out, h);
+    ds_buf_puts(out, h->typo ? ",\"typo\":true" : ",\"typo\":false");
+    ds_buf_puts(out, h->article ? ",\"article\":true" : ",\"article\":false");
     if (p->explain) json_parts(out, h);
     json_also(out, h);
     ds_buf_putc(out, '}');
+}
+
+/* "typos":[{"word":"volker","variants":["volcker"]}],"total_typo":N, */
+static void json_typos(ds_buf *out, const ds_results_info *info)
+{
+    ds_buf_puts(out, "\"typos\":[");
+    for (size_t i = 0; i < info->n_typos; i++) {
+        const ds_typo *t = &info->typos[i];
+        ds_buf_puts(out, i ? ",{\"word\":" : "{\"word\":");
+        ds_json_string(out, t->word, strlen(t->word));
+        ds_buf_puts(out, ",\"variants\":[");
+        for (size_t k = 0; k < t->n_variants; k++) {
+            if (k) ds_buf_putc(out, ',');
+            ds_json_string(out, t->variants[k], strlen(t->variants[k]));
+        }
+        ds_buf_puts(out, "]}");
+    }
+    ds_buf_printf(out, "],\"total_typo\":%lu,\"spread_articles\":%lu,",
+                  info->total_typo, info->spread_articles);
 }
 
 static void json_begin(ds_printer *p, const ds_results *r)
@@ -131,6 +152,9 @@ static void json_begin(ds_printer *p, const ds_results *r)
         ds_buf_printf(out, ",\"passages\":%lu}", sg->passages);
     }
     ds_buf_puts(out, "],");
+    json_typos(out, info);
+    if (p->opt->took_ms >= 0)
+        ds_buf_printf(out, "\"took_ms\":%.3f,", p->opt->took_ms);
     if (so->explain) {
         ds_buf_puts(out, "\"stopped\":");
         ds_json_string(out, info->stopped, strlen(info->stopped));

@@ -20,6 +20,7 @@ static int compile(ds_pattern *p, const char *name, const char *re,
     }
     p->name = ds_xstrdup(name);
     p->source = ds_xstrdup(re);
+    p->needs = ds_prefilter_new(re, 1);
     return 0;
 }
 
@@ -54,6 +55,7 @@ static void compile_any(ds_pattern_list *list)
     ds_buf_putc(&b, ')');
     list->has_any = regcomp(&list->any, b.data, REG_EXTENDED | REG_ICASE |
                                                     REG_NOSUB) == 0;
+    if (list->has_any) list->any_needs = ds_prefilter_new(b.data, 1);
     ds_buf_free(&b);
 }
 
@@ -133,9 +135,10 @@ static int parse_line(ds_rules *r, char *line, unsigned long n, char **err)
     return -1;
 }
 
-ds_rules *ds_rules_parse(const char *text, char **err)
+ds_status ds_rules_parse(const char *text, ds_rules **out, char **err)
 {
-    *err = NULL;
+    *out = NULL;
+    char *why = NULL;
     ds_rules *r = ds_xmalloc(sizeof *r);
     memset(r, 0, sizeof *r);
     char *copy = ds_xstrdup(text), *p = copy;
@@ -144,7 +147,7 @@ ds_rules *ds_rules_parse(const char *text, char **err)
         char *nl = strchr(p, '\n');
         if (nl) *nl = '\0';
         n++;
-        if (parse_line(r, p, n, err) != 0) break;
+        if (parse_line(r, p, n, &why) != 0) break;
         p = nl ? nl + 1 : NULL;
     }
     free(copy);
@@ -153,13 +156,16 @@ ds_rules *ds_rules_parse(const char *text, char **err)
     compile_any(&r->end_drops);
     compile_any(&r->date_labels);
     compile_any(&r->byline_labels);
-    if (!*err && (!r->question.name || !r->answer.name))
-        *err = ds_xstrdup("rules: 'question' and 'answer' are required");
-    if (*err) {
+    if (!why && (!r->question.name || !r->answer.name))
+        why = ds_xstrdup("rules: 'question' and 'answer' are required");
+    if (why) {
         ds_rules_free(r);
-        return NULL;
+        ds_status st = ds_fail(err, DS_ERR_USAGE, "%s", why);
+        free(why);
+        return st;
     }
-    return r;
+    *out = r;
+    return DS_OK;
 }
 
 static void free_pattern(ds_pattern *p)
@@ -168,6 +174,7 @@ static void free_pattern(ds_pattern *p)
     regfree(&p->re);
     free(p->name);
     free(p->source);
+    ds_prefilter_free(p->needs);
 }
 
 static void free_list(ds_pattern_list *list)
@@ -175,6 +182,7 @@ static void free_list(ds_pattern_list *list)
     for (size_t i = 0; i < list->count; i++) free_pattern(&list->items[i]);
     free(list->items);
     if (list->has_any) regfree(&list->any);
+    ds_prefilter_free(list->any_needs);
 }
 
 void ds_rules_free(ds_rules *r)
@@ -193,8 +201,8 @@ void ds_rules_free(ds_rules *r)
 ds_rules *ds_rules_builtin_copy(void)
 {
     char *err = NULL;
-    ds_rules *r = ds_rules_parse(ds_builtin_rules_text, &err);
-    if (!r) {
+    ds_rules *r = NULL;
+    if (ds_rules_parse(ds_builtin_rules_text, &r, &err) != DS_OK) {
         ds_warn("built-in news rules: %s", err);
         abort();
     }
@@ -205,7 +213,11 @@ const ds_pattern *ds_pattern_list_match(const ds_pattern_list *list,
                                         const char *s, size_t *end)
 {
     /* When no keyword-led pattern matches, only the others are tried. */
-    int none_led = list->has_any && regexec(&list->any, s, 0, NULL, 0);
+    int none_led =
+        list->has_any &&
+        ((list->any_needs &&
+          !ds_prefilter_may_match(list->any_needs, s, strlen(s))) ||
+         regexec(&list->any, s, 0, NULL, 0) != 0);
     for (size_t i = 0; i < list->count; i++)
         if (!(none_led && keyword_led(&list->items[i])) &&
             ds_pattern_match(&list->items[i], s, end))
@@ -216,6 +228,8 @@ const ds_pattern *ds_pattern_list_match(const ds_pattern_list *list,
 int ds_pattern_match(const ds_pattern *p, const char *s, size_t *end)
 {
     regmatch_t m;
+    /* Most text lacks what the pattern needs: no regexec then. */
+    if (p->needs && !ds_prefilter_may_match(p->needs, s, strlen(s))) return 0;
     if (regexec(&p->re, s, 1, &m, 0) != 0) return 0;
     if (!end) return 1;
     if (m.rm_so != 0) return 0;

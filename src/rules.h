@@ -10,10 +10,14 @@
 #include <regex.h>
 #include <stddef.h>
 
+#include "prefilter.h"
+#include "util.h"
+
 typedef struct {
     char *name;
     char *source;    /* the regex as written */
     regex_t re;
+    ds_prefilter *needs; /* what its matches contain, or NULL */
 } ds_pattern;
 
 /* Patterns tried in order.  `any`, when two or more patterns start with a
@@ -25,6 +29,7 @@ typedef struct {
     size_t count;
     regex_t any;
     int has_any;
+    ds_prefilter *any_needs; /* what `any`'s matches contain, or NULL */
 } ds_pattern_list;
 
 typedef struct {
@@ -41,9 +46,10 @@ typedef struct {
     ds_pattern question, answer;
 } ds_rules;
 
-/* Parse rules from `text`.  Returns NULL with *err a malloc'd message
- * naming the offending line when the text is not valid. */
-ds_rules *ds_rules_parse(const char *text, char **err);
+/* Parse rules from `text` into *out (free with ds_rules_free).
+ * DS_ERR_USAGE, *out NULL and *err naming the offending line, when the
+ * text is not valid. */
+ds_status ds_rules_parse(const char *text, ds_rules **out, char **err);
 void ds_rules_free(ds_rules *rules);
 
 /* A new copy of the built-in rules (free with ds_rules_free).  A broken

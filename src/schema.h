@@ -55,6 +55,9 @@
  *                        gives the average the normalisation drifted to)
  *   dealsearch.file.<hash>   one per corpus file: its stamp and its
  *                        passages' documents (filerec.h)
+ *   dealsearch.build     when the build finished (seconds since the
+ *                        epoch) and how many files it indexed: "1764672000
+ *                        5" (absent from indexes built by 0.2.0)
  * Termlists are kept: an update replaces and deletes documents.
  */
 #ifndef DEALSEARCH_SCHEMA_H
@@ -91,6 +94,7 @@
 #define DS_META_DATED "dealsearch.dated"
 #define DS_META_LENGTH_TOTAL "dealsearch.length_total"
 #define DS_META_FILE_PREFIX "dealsearch.file."
+#define DS_META_BUILD "dealsearch.build"
 
 /* Bump when the term scheme or record layout changes. */
 #define DS_INDEX_FORMAT "12"

@@ -31,12 +31,14 @@
 struct ds_searcher {
     char *index_dir;
     ds_generation gen;      /* the generation searched, held (store.h) */
+    ds_store_gen served;    /* its identity (ds_searcher_refresh) */
     int has_groups;         /* the index holds near-copy groups */
     int has_dates;          /* some passage has a date */
     ds_analyzer *analyzer;
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
     ds_bm25 bm25;
+    ds_proximity proximity;
     double avg_length;      /* see load_lengths() */
     unsigned feedback_docs, feedback_terms;  /* see load_feedback() */
     double feedback_weight;
@@ -239,9 +241,13 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     ds_status st = ds_store_find(index_dir, err);
     if (st != DS_OK) return st;
     ds_searcher *s = searcher_new(index_dir);
-    if (!s->analyzer)
+    /* Before opening: a swap in between then only costs a needless
+     * reopen at the next refresh, never a missed one. */
+    st = ds_store_current_gen(index_dir, &s->served, err);
+    if (st == DS_OK && !s->analyzer)
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
     if (st == DS_OK) st = ds_bm25_settings(&s->bm25, err);
+    if (st == DS_OK) st = ds_proximity_settings(&s->proximity, err);
     if (st == DS_OK) st = load_feedback(s, err);
     if (st == DS_OK) st = load_count_bound(s, err);
     if (st == DS_OK) st = open_db(s, err);
@@ -415,19 +421,21 @@ static size_t indexed_text(void *ctx, const char *data, size_t len,
     return out->len;
 }
 
-/* The search parameters for `opt`: the ranks from the first to the end of
- * the page asked for, one per near-copy group when grouping, or one per
- * source for TREC runs. */
+/* The search parameters for `opt`: the first `ranks` ranks, one per
+ * near-copy group when grouping, or one per source for TREC runs. */
 static dsx_search_params params_for(ds_searcher *s,
-                                    const ds_search_options *opt)
+                                    const ds_search_options *opt,
+                                    unsigned ranks)
 {
-    unsigned ranks = opt->offset + opt->limit;
     dsx_search_params p = {
         .limit = ranks,
         .check_at_least = ranks,
         .collapse_slot = opt->one_per_source ? DS_SLOT_SOURCE
                          : grouping(s, opt) ? DS_SLOT_GROUP
                                             : -1,
+        .ordered_weight = s->proximity.ordered,
+        .unordered_weight = s->proximity.unordered,
+        .window = s->proximity.window,
         .explain = opt->explain,
         .data_slot = DS_SLOT_RECORD,
         .indexed_text = indexed_text,
@@ -470,7 +478,8 @@ static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
     dsx_results *res = NULL;
     dsx_search_params p = {.limit = DS_MAX_ALSO + 1, .collapse_slot = -1,
                            .data_slot = DS_SLOT_RECORD};
-    ds_status st = dsx_query_filter(q, term, &members, err);
+    const char *terms[] = {term};
+    ds_status st = dsx_query_filter(q, terms, 1, &members, err);
     if (st == DS_OK) st = run(s, members, &p, &res, err);
     if (st == DS_OK) st = dsx_results_load(res, 0, p.limit, err);
     size_t n = st == DS_OK ? dsx_results_size(res) : 0;
@@ -493,6 +502,12 @@ static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
     dsx_query_destroy(members);
     return st;
 }
+
+/* How many passages a query matches. */
+typedef struct {
+    unsigned long total;
+    int exact;
+} tally;
 
 /* Count the matches of `q` (searched as `params` says, feedback and all)
  * up to `at_least`, without ranking them; keeping `ranks` ranks (all of
@@ -526,28 +541,28 @@ static ds_status count_with(ds_searcher *s, const dsx_query *q,
  * folded; the count of many counts them in, so it is not exact. */
 static ds_status count(ds_searcher *s, const dsx_query *q,
                        const dsx_search_params *params,
-                       const dsx_results *res, ds_results *out, char **err)
+                       const dsx_results *res, tally *t, char **err)
 {
     dsx_counts c;
     if (res) { /* exact and no more than the bound: what counting finds */
         dsx_results_counts(res, &c);
-        out->info.total = c.estimate;
-        out->info.total_exact = c.lower == c.upper;
+        t->total = c.estimate;
+        t->exact = c.lower == c.upper;
         unsigned most = params->collapse_slot < 0 ? s->count_at_least - 1
                                                   : DS_COUNT_COLLAPSED;
-        if (out->info.total_exact && c.estimate <= most) return DS_OK;
+        if (t->exact && c.estimate <= most) return DS_OK;
     }
     ds_status st = count_with(s, q, params, s->count_at_least, 0, 0, &c, err);
     int every = c.seen < s->count_at_least; /* every match was counted */
-    out->info.total = every ? c.seen : c.sampled;
-    out->info.total_exact = every;
+    t->total = every ? c.seen : c.sampled;
+    t->exact = every;
     if (st != DS_OK || params->collapse_slot < 0) return st;
     if (every && c.seen <= DS_COUNT_COLLAPSED) {
         st = count_with(s, q, params, 0, (unsigned)c.seen + 1, 1, &c, err);
-        out->info.total = c.estimate;
-        out->info.total_exact = c.lower == c.upper;
+        t->total = c.estimate;
+        t->exact = c.lower == c.upper;
     } else {
-        out->info.total_exact = 0;
+        t->exact = 0;
     }
     return st;
 }
@@ -577,32 +592,452 @@ static ds_status count_any(ds_searcher *s, const char *query, unsigned flags,
     return st;
 }
 
-/* Run `q` and fill `out` with the page `opt` asks for, and the total. */
+/* Room for `n` more hits in `out`, zeroed. */
+static void reserve_hits(ds_results *out, size_t n)
+{
+    out->hits = ds_xrealloc(out->hits, (out->count + n + 1) * sizeof *out->hits);
+    memset(out->hits + out->count, 0, (n + 1) * sizeof *out->hits);
+}
+
+/* ---- Words spread over an article ----
+ *
+ * When no passage has every word of a query of plain words, an article
+ * may: one passage names the people, another the event, the title a
+ * third word.  The articles to look at are those holding the rarest word
+ * (in a passage or the title); their passages holding any word are read
+ * with the words each holds, and the articles holding all of them give
+ * their passages, ranked by how many words each holds, then by score. */
+
+/* Articles and their passages looked at, at most; a longer document
+ * than DS_SPREAD_ARTICLE_PASSAGES passages is not one story. */
+#define DS_SPREAD_ARTICLES 2000
+#define DS_SPREAD_ARTICLE_PASSAGES 100
+#define DS_SPREAD_PASSAGES 4000
+#define DS_SPREAD_WORDS 16
+
+typedef struct {
+    ds_searcher *s;
+    const char *text;
+    char *stems[DS_SPREAD_WORDS];
+    size_t n;
+    int plain;           /* no syntax: only words */
+} spread_words;
+
+static int is_stopword(const char *term, size_t len)
+{
+    size_t lo = 0, hi = ds_n_stopwords;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *w = ds_stopwords[mid];
+        int c = strncmp(w, term, len);
+        if (c == 0 && w[len]) c = 1;
+        if (c == 0) return 1;
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return 0;
+}
+
+static int spread_word(void *ctx, const ds_token *tok)
+{
+    spread_words *w = ctx;
+    const char *q = w->text;
+    /* An operator or an excluded word (-word): not plain words. */
+    size_t at = tok->start;
+    if (ds_query_is_operator(q + at, tok->end - at) ||
+        (at > 0 && q[at - 1] == '-' && (at == 1 || q[at - 2] == ' ')))
+        w->plain = 0;
+    if (!w->plain || is_stopword(tok->term, tok->term_len)) return !w->plain;
+    size_t stem_len;
+    const char *stem = ds_analyzer_stem(w->s->analyzer, tok->term,
+                                        tok->term_len, &stem_len);
+    for (size_t i = 0; i < w->n; i++)
+        if (strlen(w->stems[i]) == stem_len &&
+            memcmp(w->stems[i], stem, stem_len) == 0)
+            return 0;
+    if (w->n == DS_SPREAD_WORDS) { /* too many to look for: leave it */
+        w->plain = 0;
+        return 1;
+    }
+    w->stems[w->n++] = ds_xstrndup(stem, stem_len);
+    return 0;
+}
+
+/* The distinct stems of the query's words, stopwords left out; none when
+ * the query is not plain words (a phrase, a field, an operator). */
+static void read_spread_words(ds_searcher *s, const char *text,
+                              spread_words *w)
+{
+    *w = (spread_words){.s = s, .text = text, .plain = 1};
+    if (strpbrk(text, "\"():*+")) w->plain = 0; /* phrase, field, ... */
+    if (w->plain) ds_tokenize(text, strlen(text), spread_word, w);
+    if (!w->plain || w->n < 2) {
+        for (size_t i = 0; i < w->n; i++) free(w->stems[i]);
+        w->n = 0;
+    }
+}
+
+static void free_spread_words(spread_words *w)
+{
+    for (size_t i = 0; i < w->n; i++) free(w->stems[i]);
+}
+
+/* Run the query of any of `terms`, in the documents holding any of
+ * `filter` (n_filter of them, or all documents) and matching none of
+ * `shown` (n_shown queries), searched as `p` says; load every hit. */
+static ds_status run_any(ds_searcher *s, char **terms, size_t n,
+                         char **filter, size_t n_filter,
+                         const dsx_query *const *shown, size_t n_shown,
+                         dsx_search_params *p, dsx_results **res, char **err)
+{
+    dsx_query *q = NULL, *narrower = NULL;
+    ds_status st = dsx_query_any_term((const char *const *)terms, n, &q, err);
+    if (st == DS_OK && n_filter) {
+        st = dsx_query_filter(q, (const char *const *)filter, n_filter,
+                              &narrower, err);
+        dsx_query_destroy(q);
+        q = narrower;
+    }
+    for (size_t i = 0; i < n_shown && st == DS_OK; i++) {
+        st = dsx_query_and_not(q, shown[i], &narrower, err);
+        dsx_query_destroy(q);
+        q = narrower;
+    }
+    if (st == DS_OK) st = run(s, q, p, res, err);
+    if (st == DS_OK) st = dsx_results_load(*res, 0, dsx_results_size(*res), err);
+    dsx_query_destroy(q);
+    return st;
+}
+
+/* The source terms of the articles among `filter` (all when n_filter is
+ * 0) holding the word `stem` in a passage or the title: at most `most`,
+ * into *sources (malloc'd, *n of them), those of articles of at most
+ * DS_SPREAD_ARTICLE_PASSAGES passages only. */
+static ds_status articles_with(ds_searcher *s, char *stem, char **filter,
+                               size_t n_filter, unsigned most,
+                               char ***sources, size_t *n, char **err)
+{
+    char *terms[2] = {stem, ds_xasprintf(DS_PREFIX_TITLE "%s", stem)};
+    dsx_search_params p = {.limit = most,
+                           .check_at_least = most,
+                           .collapse_slot = DS_SLOT_SOURCE,
+                           .data_slot = DS_SLOT_SOURCE};
+    dsx_results *res = NULL;
+    ds_status st = run_any(s, terms, 2, filter, n_filter, NULL, 0, &p, &res,
+                           err);
+    size_t found = st == DS_OK ? dsx_results_size(res) : 0;
+    *sources = ds_xmalloc((found + 1) * sizeof **sources);
+    *n = 0;
+    for (size_t i = 0; i < found && st == DS_OK; i++) {
+        dsx_hit h;
+        dsx_results_hit(res, i, &h);
+        if (!h.data) continue;
+        char *term = ds_xasprintf(DS_PREFIX_SOURCE "%.*s", (int)h.data_len,
+                                  h.data);
+        unsigned long passages = 0;
+        st = n_filter ? DS_OK : dsx_db_term_freq(s->db, term, &passages, err);
+        if (passages <= DS_SPREAD_ARTICLE_PASSAGES)
+            (*sources)[(*n)++] = term;
+        else
+            free(term);
+    }
+    dsx_results_destroy(res);
+    free(terms[1]);
+    return st;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+/* The source terms of the articles holding every word of `w`, between
+ * their title and passages: among those holding the rarest word (the
+ * fewest to look at), those holding each of the others in turn. */
+static ds_status whole_articles(ds_searcher *s, const spread_words *w,
+                                char ***sources, size_t *n, char **err)
+{
+    size_t rarest = 0;
+    unsigned long least = (unsigned long)-1;
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < w->n && st == DS_OK; i++) {
+        unsigned long f = 0;
+        st = dsx_db_term_freq(s->db, w->stems[i], &f, err);
+        if (st == DS_OK && f < least) least = f, rarest = i;
+    }
+    *sources = NULL;
+    *n = 0;
+    if (st == DS_OK)
+        st = articles_with(s, w->stems[rarest], NULL, 0, DS_SPREAD_ARTICLES,
+                           sources, n, err);
+    for (size_t i = 0; i < w->n && st == DS_OK && *n; i++) {
+        if (i == rarest) continue;
+        char **holding = NULL;
+        size_t n_holding = 0;
+        st = articles_with(s, w->stems[i], *sources, *n, (unsigned)*n,
+                           &holding, &n_holding, err);
+        free_strings(*sources, *n);
+        *sources = holding;
+        *n = n_holding;
+    }
+    return st;
+}
+
+/* Which of the words of `w` are among `terms` (a hit's matched terms:
+ * the passage's own, not its title's), as bits. */
+static unsigned words_held(const spread_words *w, char *const *terms,
+                           size_t n_terms)
+{
+    unsigned held = 0;
+    for (size_t t = 0; t < n_terms; t++)
+        for (size_t i = 0; i < w->n; i++)
+            if (strcmp(terms[t], w->stems[i]) == 0) held |= 1u << i;
+    return held;
+}
+
+typedef struct {
+    ds_hit hit;
+    size_t n_own;        /* words of the query the passage holds */
+} spread_hit;
+
+static int popcount(unsigned x)
+{
+    int n = 0;
+    for (; x; x &= x - 1) n++;
+    return n;
+}
+
+static int spread_order(const void *a, const void *b)
+{
+    const spread_hit *x = a, *y = b;
+    if (x->n_own != y->n_own) return x->n_own < y->n_own ? 1 : -1;
+    if (x->hit.score != y->hit.score) return x->hit.score < y->hit.score ? 1 : -1;
+    int c = strcmp(x->hit.record.source, y->hit.record.source);
+    return c ? c : (x->hit.record.passage > y->hit.record.passage) -
+                       (x->hit.record.passage < y->hit.record.passage);
+}
+
+/* The passages of the articles holding every word of `w` that match
+ * none of `shown`, into *hits (*n, the kept ones first in rank order) and
+ * their articles' count. */
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The distinct sources of hits[0..n). */
+static unsigned long count_sources(const spread_hit *hits, size_t n)
+{
+    const char **sources = ds_xmalloc((n + 1) * sizeof *sources);
+    for (size_t i = 0; i < n; i++) sources[i] = hits[i].hit.record.source;
+    qsort(sources, n, sizeof *sources, compare_strings);
+    unsigned long distinct = 0;
+    for (size_t i = 0; i < n; i++)
+        distinct += i == 0 || strcmp(sources[i], sources[i - 1]) != 0;
+    free(sources);
+    return distinct;
+}
+
+static ds_status spread_hits(ds_searcher *s, const spread_words *w,
+                             const dsx_query *const *shown, size_t n_shown,
+                             int explain, spread_hit **hits, size_t *n,
+                             int *capped, char **err)
+{
+    char **sources = NULL, *terms[2 * DS_SPREAD_WORDS];
+    size_t n_sources = 0;
+    *hits = NULL;
+    *n = 0;
+    ds_status st = whole_articles(s, w, &sources, &n_sources, err);
+    for (size_t i = 0; i < w->n; i++) {
+        terms[2 * i] = w->stems[i];
+        terms[2 * i + 1] = ds_xasprintf(DS_PREFIX_TITLE "%s", w->stems[i]);
+    }
+    dsx_search_params p = {.limit = DS_SPREAD_PASSAGES,
+                           .check_at_least = DS_SPREAD_PASSAGES,
+                           .collapse_slot = -1,
+                           .explain = explain,
+                           .data_slot = DS_SLOT_RECORD};
+    dsx_results *res = NULL;
+    if (st == DS_OK && n_sources)
+        st = run_any(s, terms, 2 * w->n, sources, n_sources, shown, n_shown,
+                     &p, &res, err);
+    size_t found = res ? dsx_results_size(res) : 0;
+    *capped = n_sources == DS_SPREAD_ARTICLES || found == DS_SPREAD_PASSAGES;
+    *hits = ds_xmalloc((found + 1) * sizeof **hits);
+    memset(*hits, 0, (found + 1) * sizeof **hits);
+    for (size_t i = 0; i < found && st == DS_OK; i++) {
+        spread_hit *h = &(*hits)[(*n)++];
+        st = decode_hit(s, res, i, &h->hit, err);
+        if (st != DS_OK) break;
+        h->n_own = (size_t)popcount(words_held(w, h->hit.terms,
+                                               h->hit.n_terms));
+    }
+    if (st == DS_OK) qsort(*hits, *n, sizeof **hits, spread_order);
+    dsx_results_destroy(res);
+    for (size_t i = 0; i < w->n; i++) free(terms[2 * i + 1]);
+    free_strings(sources, n_sources);
+    return st;
+}
+
+/* After the passages shown before (matching one of `shown`, `before` of
+ * them), the page's share of the passages of the articles holding every
+ * word of a query of plain words, between their title and passages. */
+static ds_status add_articles(ds_searcher *s, const dsx_query *const *shown,
+                              size_t n_shown, unsigned long before,
+                              const ds_search_options *opt, ds_results *out,
+                              char **err)
+{
+    spread_words w;
+    read_spread_words(s, out->searched, &w);
+    if (w.n == 0) return DS_OK;
+    spread_hit *hits = NULL;
+    size_t n = 0, kept = 0;
+    unsigned long articles = 0;
+    int capped = 0;
+    ds_status st = spread_hits(s, &w, shown, n_shown, opt->explain, &hits,
+                               &n, &capped, err);
+    /* A passage that matched by its title's words alone holds none. */
+    while (kept < n && hits[kept].n_own) kept++;
+    articles = count_sources(hits, kept);
+    size_t offset = opt->offset > before ? opt->offset - before : 0;
+    size_t from = offset < kept ? offset : kept;
+    size_t room = opt->limit - out->count;
+    size_t to = kept - from > room ? from + room : kept;
+    if (st == DS_OK && kept) {
+        out->info.spread_articles = articles;
+        out->info.total += kept;
+        out->info.total_exact = !capped;
+        reserve_hits(out, to - from);
+        for (size_t i = from; i < to; i++) {
+            out->hits[out->count] = hits[i].hit;
+            out->hits[out->count++].article = 1;
+            hits[i].hit = (ds_hit){0};
+        }
+    }
+    for (size_t i = 0; i < n; i++) free_hit(&hits[i].hit);
+    free(hits);
+    free_spread_words(&w);
+    return st;
+}
+
+/* Run `q` searched as `opt` says, append its ranks offset+1 ..
+ * offset+limit to out's hits (marked `typo`) and count its matches in
+ * *t. */
 static ds_status fetch(ds_searcher *s, const dsx_query *q,
-                       const ds_search_options *opt, ds_results *out,
+                       const ds_search_options *opt, unsigned offset,
+                       unsigned limit, int typo, ds_results *out, tally *t,
                        char **err)
 {
-    dsx_search_params params = params_for(s, opt);
+    dsx_search_params params = params_for(s, opt, offset + limit);
     dsx_results *res = NULL;
     /* With no ranks Xapian would examine every match: just count. */
     ds_status st = params.limit ? run(s, q, &params, &res, err) : DS_OK;
     size_t n = res ? dsx_results_size(res) : 0;
-    size_t from = opt->offset < n ? opt->offset : n;
-    size_t to = n - from > opt->limit ? from + opt->limit : n;
+    size_t from = offset < n ? offset : n;
+    size_t to = n - from > limit ? from + limit : n;
     if (st == DS_OK && res) st = dsx_results_load(res, from, to - from, err);
-    if (st == DS_OK) st = count(s, q, &params, res, out, err);
-    if (st == DS_OK) {
-        out->hits = ds_xmalloc((to - from + 1) * sizeof *out->hits);
-        memset(out->hits, 0, (to - from + 1) * sizeof *out->hits);
-    }
+    if (st == DS_OK) st = count(s, q, &params, res, t, err);
+    if (st == DS_OK) reserve_hits(out, to - from);
     for (size_t i = from; i < to && st == DS_OK; i++) {
         ds_hit *hit = &out->hits[out->count++];
+        hit->typo = typo;
         st = decode_hit(s, res, i, hit, err);
         if (st == DS_OK && hit->collapsed && params.collapse_slot >= 0 &&
             !opt->one_per_source)
             st = find_also(s, q, hit, err);
     }
     dsx_results_destroy(res);
+    return st;
+}
+
+/* ---- Typo tolerance ---- */
+
+/* The variants of out's words as ds_results_info shows them. */
+static void show_typos(ds_results *out)
+{
+    out->typos = ds_xmalloc((out->n_variants + 1) * sizeof *out->typos);
+    for (size_t i = 0; i < out->n_variants; i++) {
+        const ds_typo_variants *v = &out->variants[i];
+        out->typos[i] = (ds_typo){v->word, (const char *const *)v->words,
+                                  v->n};
+    }
+}
+
+/* `q` widened to the variants of its words (spelling.h), less what `q`
+ * matches, in *wide; NULL when no word has variants. */
+static ds_status typo_query(ds_searcher *s, const dsx_query *q,
+                            ds_results *out, dsx_query **wide, char **err)
+{
+    char *why = NULL;
+    ds_status st = ds_spelling_variants(s->spelling, out->searched,
+                                        &out->variants, &out->n_variants,
+                                        &why);
+    if (st != DS_OK) {
+        st = damaged(err, s->index_dir, why);
+        free(why);
+        return st;
+    }
+    if (out->n_variants == 0) return DS_OK;
+    dsx_term_variants *terms = ds_xmalloc(out->n_variants * sizeof *terms);
+    for (size_t i = 0; i < out->n_variants; i++) {
+        const ds_typo_variants *v = &out->variants[i];
+        terms[i] = (dsx_term_variants){v->stem,
+                                       (const char *const *)v->stems, v->n};
+    }
+    st = dsx_query_with_variants(q, terms, out->n_variants, wide, err);
+    free(terms);
+    return st;
+}
+
+/* After the `exact` passages matching `q` as written, the page's share of
+ * those that match only through a typo variant of a word (*wide, the
+ * query that finds them, or NULL); counted in the total.  Only when the
+ * total as written is exact: then the ranks of the variants' passages
+ * are known. */
+static ds_status add_typos(ds_searcher *s, const dsx_query *q,
+                           const ds_search_options *opt, tally exact,
+                           ds_results *out, dsx_query **wide, char **err)
+{
+    ds_status st = typo_query(s, q, out, wide, err);
+    if (st != DS_OK || !*wide) return st;
+    unsigned offset = opt->offset > exact.total
+                          ? (unsigned)(opt->offset - exact.total) : 0;
+    unsigned limit = opt->limit - (unsigned)out->count;
+    tally t;
+    st = fetch(s, *wide, opt, offset, limit, 1, out, &t, err);
+    if (st == DS_OK) {
+        out->info.total += t.total;
+        out->info.total_exact = t.exact;
+        out->info.total_typo = t.total;
+        show_typos(out);
+    }
+    return st;
+}
+
+/* Fill `out` with the page `opt` asks for of `q`'s matches, and their
+ * total: those matching the words as written, then (when they are few
+ * enough to count exactly) those matching a typo variant of a word; when
+ * there are none, the passages of the articles that hold every word
+ * between their title and passages. */
+static ds_status find(ds_searcher *s, const dsx_query *q,
+                      const ds_search_options *opt, ds_results *out,
+                      char **err)
+{
+    tally exact;
+    ds_status st = fetch(s, q, opt, opt->offset, opt->limit, 0, out, &exact,
+                         err);
+    if (st != DS_OK) return st;
+    out->info.total = exact.total;
+    out->info.total_exact = exact.exact;
+    dsx_query *wide = NULL;
+    if (!opt->exact && exact.exact)
+        st = add_typos(s, q, opt, exact, out, &wide, err);
+    if (st == DS_OK && !opt->match_any && out->info.total == 0) {
+        const dsx_query *shown[] = {q, wide};
+        st = add_articles(s, shown, wide ? 2 : 1, out->info.total, opt, out,
+                          err);
+    }
+    dsx_query_destroy(wide);
     return st;
 }
 
@@ -638,6 +1073,8 @@ static void fill_info(ds_searcher *s, const ds_search_options *opt,
     info->n_notices = out->n_notices;
     info->suggestions = out->suggestions;
     info->n_suggestions = out->n_suggestions;
+    info->typos = out->typos;
+    info->n_typos = out->typos ? out->n_variants : 0;
     info->options = *opt;
     info->bm25 = s->bm25;
     info->avg_length = s->avg_length;
@@ -729,7 +1166,7 @@ static ds_status search_text(ds_searcher *s, const ds_search_options *opt,
                      shown);
         free(shown);
     }
-    if (st == DS_OK) st = fetch(s, q, opt, out, err);
+    if (st == DS_OK) st = find(s, q, opt, out, err);
     if (st == DS_OK && out->info.total == 0 && !opt->match_any)
         st = count_any(s, text, flags, out, err);
     dsx_query_destroy(q);
@@ -775,6 +1212,8 @@ void ds_results_free(ds_results *r)
     free(r->corrected);
     ds_spelling_report_free(&r->spelling);
     free(r->suggestions);
+    ds_typo_variants_free(r->variants, r->n_variants);
+    free(r->typos);
     free(r->stopped);
     for (size_t i = 0; i < r->n_notices; i++) free(r->notices[i]);
     free(r->notices);
@@ -794,4 +1233,41 @@ size_t ds_results_count(const ds_results *r)
 const ds_hit *ds_results_hit(const ds_results *r, size_t i)
 {
     return &r->hits[i];
+}
+
+/* ---- A searcher kept open (serving) ---- */
+
+ds_status ds_searcher_refresh(ds_searcher *s, int *reopened, char **err)
+{
+    if (reopened) *reopened = 0;
+    ds_store_gen now;
+    ds_status st = ds_store_current_gen(s->index_dir, &now, err);
+    if (st != DS_OK || ds_store_gen_same(&now, &s->served))
+        return st;
+    ds_searcher *fresh = NULL;
+    st = ds_searcher_open(s->index_dir, &fresh, err);
+    if (st != DS_OK) return st;
+    /* The caller's handle stays valid: it takes the fresh contents, and
+     * the old ones are closed. */
+    ds_searcher old = *s;
+    *s = *fresh;
+    *fresh = old;
+    ds_searcher_close(fresh);
+    if (reopened) *reopened = 1;
+    return DS_OK;
+}
+
+dsx_db *ds_searcher_db(ds_searcher *s)
+{
+    return s->db;
+}
+
+const char *ds_searcher_index_dir(const ds_searcher *s)
+{
+    return s->index_dir;
+}
+
+unsigned long ds_searcher_generation(const ds_searcher *s)
+{
+    return s->served.number;
 }

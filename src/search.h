@@ -37,11 +37,21 @@ struct ds_results {
     ds_suggestion *suggestions;   /* those not applied; they point into
                                      `spelling` */
     size_t n_suggestions;
+    ds_typo_variants *variants;   /* typo tolerance: the variants searched */
+    size_t n_variants;
+    ds_typo *typos;               /* the same, as ds_results_info shows
+                                     them; they point into `variants` */
     ds_hit *hits;
     size_t count;
     ds_analyzer *analyzer;         /* the searcher's (borrowed) */
     const ds_synonyms *synonyms;   /* the index's groups when a hit matched
                                       one (borrowed), else NULL */
 };
+
+/* For lookup.c, the searcher's other queries: its database, index folder
+ * and the generation it has open (ds_store_gen.number). */
+dsx_db *ds_searcher_db(ds_searcher *s);
+const char *ds_searcher_index_dir(const ds_searcher *s);
+unsigned long ds_searcher_generation(const ds_searcher *s);
 
 #endif

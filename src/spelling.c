@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -14,11 +15,36 @@
  * short words in a large vocabulary; the closest come first anyway). */
 #define MAX_NEIGHBOURS 256
 
+typedef struct {
+    char *word;
+    size_t len;
+    unsigned long freq;
+    unsigned distance;
+    char *stem;
+} neighbour;
+
+typedef struct {
+    neighbour *items;
+    size_t n;
+} neighbours;
+
+/* The neighbours of the words of the last query checked, as a search
+ * asks for them twice: to check its spelling, then for typo variants. */
+#define MAX_CACHED 16
+
+typedef struct {
+    char *word;
+    size_t len;
+    neighbours ns;
+} cached_walk;
+
 struct ds_spelling {
     dsx_db *db;
     char *dir;
     ds_analyzer *analyzer;
     ds_vocab *vocab;
+    cached_walk cache[MAX_CACHED];
+    size_t n_cached;
 };
 
 /* ---- The vocabulary ---- */
@@ -68,6 +94,17 @@ ds_status ds_spelling_write_vocab(const char *dir, char **err)
     return st;
 }
 
+static void free_neighbours(neighbours *ns);
+
+static void forget_walks(ds_spelling *sp)
+{
+    for (size_t i = 0; i < sp->n_cached; i++) {
+        free(sp->cache[i].word);
+        free_neighbours(&sp->cache[i].ns);
+    }
+    sp->n_cached = 0;
+}
+
 ds_spelling *ds_spelling_new(dsx_db *db, const char *dir, ds_analyzer *a)
 {
     ds_spelling *sp = ds_xmalloc(sizeof *sp);
@@ -75,12 +112,14 @@ ds_spelling *ds_spelling_new(dsx_db *db, const char *dir, ds_analyzer *a)
     sp->dir = ds_xstrdup(dir);
     sp->analyzer = a;
     sp->vocab = NULL;
+    sp->n_cached = 0;
     return sp;
 }
 
 void ds_spelling_free(ds_spelling *sp)
 {
     if (!sp) return;
+    forget_walks(sp);
     ds_vocab_close(sp->vocab);
     free(sp->dir);
     free(sp);
@@ -110,21 +149,6 @@ static ds_status load_vocab(ds_spelling *sp, char **err)
     return st;
 }
 
-/* ---- One word ---- */
-
-typedef struct {
-    char *word;
-    size_t len;
-    unsigned long freq;
-    unsigned distance;
-    char *stem;
-} neighbour;
-
-typedef struct {
-    neighbour *items;
-    size_t n;
-} neighbours;
-
 static int collect(void *ctx, const char *word, size_t len,
                    unsigned long freq, unsigned distance)
 {
@@ -147,6 +171,25 @@ static void free_neighbours(neighbours *ns)
         free(ns->items[i].stem);
     }
     free(ns->items);
+}
+
+/* The words within `edits` of the query word `w` (neighbours of the
+ * same word keep the same stems, so they are computed once). */
+static neighbours *near_words(ds_spelling *sp, const ds_token *tok,
+                              unsigned edits)
+{
+    for (size_t i = 0; i < sp->n_cached; i++) {
+        cached_walk *c = &sp->cache[i];
+        if (c->len == tok->term_len && memcmp(c->word, tok->term, c->len) == 0)
+            return &c->ns;
+    }
+    if (sp->n_cached == MAX_CACHED) forget_walks(sp);
+    cached_walk *c = &sp->cache[sp->n_cached++];
+    c->word = ds_xstrndup(tok->term, tok->term_len);
+    c->len = tok->term_len;
+    c->ns = (neighbours){NULL, 0};
+    ds_vocab_near(sp->vocab, tok->term, tok->term_len, edits, collect, &c->ns);
+    return &c->ns;
 }
 
 static char *stem_of(ds_spelling *sp, const char *word, size_t len)
@@ -172,7 +215,7 @@ static const neighbour *best_neighbour(ds_spelling *sp, neighbours *ns,
     const neighbour *best = NULL;
     for (size_t i = 0; i < ns->n; i++) {
         neighbour *n = &ns->items[i];
-        n->stem = stem_of(sp, n->word, n->len);
+        if (!n->stem) n->stem = stem_of(sp, n->word, n->len);
         if (strcmp(n->stem, stem) == 0) continue;
         if (!best || n->distance < best->distance ||
             (n->distance == best->distance && n->freq > best->freq))
@@ -188,15 +231,29 @@ static const neighbour *best_neighbour(ds_spelling *sp, neighbours *ns,
     return best;
 }
 
+/* ---- The words of a query ---- */
+
+/* A word of the query worth looking at, as each_word() gives it. */
+typedef struct {
+    const ds_token *tok;
+    const char *typed;      /* as typed, in the query */
+    char *stem;             /* its term */
+    unsigned long docs;     /* passages it is in */
+    unsigned edits;         /* allowed for its length */
+} query_word;
+
+typedef ds_status (*word_fn)(void *ctx, ds_spelling *sp, query_word *w,
+                             char **err);
+
 typedef struct {
     ds_spelling *sp;
     const char *query;
     size_t len;
-    int correct;
-    ds_spelling_report *report;
+    word_fn fn;
+    void *ctx;
     ds_status status;
     char *error;
-} checking;
+} words_walk;
 
 static size_t letters(const char *s, size_t len, int *has_digit)
 {
@@ -208,6 +265,51 @@ static size_t letters(const char *s, size_t len, int *has_digit)
     }
     return n;
 }
+
+/* Words to leave alone: operators, field names and values, wildcards. */
+static int skip_word(const words_walk *w, const ds_token *tok)
+{
+    const char *q = w->query;
+    if (ds_query_is_operator(q + tok->start, tok->end - tok->start)) return 1;
+    if (tok->end < w->len && (q[tok->end] == ':' || q[tok->end] == '*'))
+        return 1;
+    /* Any word of a field's value (date:26-feb-1987), not just its
+     * first. */
+    for (size_t i = tok->start; i > 0 && q[i - 1] != ' '; i--)
+        if (q[i - 1] == ':') return 1;
+    return 0;
+}
+
+static int each_token(void *ctx, const ds_token *tok)
+{
+    words_walk *w = ctx;
+    int has_digit;
+    unsigned k = max_edits(letters(tok->term, tok->term_len, &has_digit));
+    if (k == 0 || has_digit || skip_word(w, tok)) return 0;
+    query_word qw = {tok, w->query + tok->start,
+                     stem_of(w->sp, tok->term, tok->term_len), 0, k};
+    w->status = load_vocab(w->sp, &w->error);
+    if (w->status == DS_OK)
+        w->status = dsx_db_term_freq(w->sp->db, qw.stem, &qw.docs, &w->error);
+    if (w->status == DS_OK) w->status = w->fn(w->ctx, w->sp, &qw, &w->error);
+    free(qw.stem);
+    return w->status != DS_OK;
+}
+
+/* Call `fn` for each word of `query` (normalised) that spelling looks
+ * at: not an operator, field or wildcard, DS_SPELLING_MIN_LETTERS letters
+ * or more and no digit. */
+static ds_status each_word(ds_spelling *sp, const char *query, word_fn fn,
+                           void *ctx, char **err)
+{
+    words_walk w = {sp, query, strlen(query), fn, ctx, DS_OK, NULL};
+    ds_tokenize(query, w.len, each_token, &w);
+    if (w.status != DS_OK) ds_fail(err, w.status, "%s", w.error);
+    free(w.error);
+    return w.status;
+}
+
+/* ---- Corrections and suggestions ---- */
 
 /* The suggestion written as the user wrote the word: OPEC, Volcker. */
 static char *in_case_of(const char *typed, size_t typed_len,
@@ -235,84 +337,51 @@ static int capitalised(const char *typed, const ds_token *tok)
     return n && memcmp(typed, tok->term, n) != 0;
 }
 
-static void add_fix(checking *c, const ds_token *tok, const neighbour *best,
-                    unsigned long passages, int applied)
+static void add_fix(ds_spelling_report *r, const query_word *w,
+                    const neighbour *best, unsigned long passages,
+                    int applied)
 {
-    ds_spelling_report *r = c->report;
     r->fixes = ds_xrealloc(r->fixes, (r->n_fixes + 1) * sizeof *r->fixes);
     ds_spelling_fix *f = &r->fixes[r->n_fixes++];
-    const char *typed = c->query + tok->start;
+    const ds_token *tok = w->tok;
     size_t typed_len = tok->end - tok->start;
     f->start = tok->start;
     f->end = tok->end;
-    f->word = ds_xstrndup(typed, typed_len);
-    f->suggestion = in_case_of(typed, typed_len, best->word);
+    f->word = ds_xstrndup(w->typed, typed_len);
+    f->suggestion = in_case_of(w->typed, typed_len, best->word);
     f->passages = passages;
     f->applied = applied;
 }
 
+typedef struct {
+    int correct;
+    ds_spelling_report *report;
+} checking;
+
 /* Decide for one word of the query (spelling.h's rules). */
-static ds_status check_word(checking *c, const ds_token *tok, char **err)
-{
-    ds_spelling *sp = c->sp;
-    int has_digit;
-    unsigned k = max_edits(letters(tok->term, tok->term_len, &has_digit));
-    if (k == 0 || has_digit) return DS_OK;
-    ds_status st = load_vocab(sp, err);
-    if (st != DS_OK) return st;
-    char *stem = stem_of(sp, tok->term, tok->term_len);
-    unsigned long docs = 0, rival = 0, passages = 0;
-    neighbours ns = {0};
-    st = dsx_db_term_freq(sp->db, stem, &docs, err);
-    if (st == DS_OK)
-        ds_vocab_near(sp->vocab, tok->term, tok->term_len, k, collect, &ns);
-    const neighbour *best =
-        st == DS_OK ? best_neighbour(sp, &ns, stem, &rival) : NULL;
-    if (best) {
-        unsigned long own = ds_vocab_freq(sp->vocab, tok->term, tok->term_len);
-        int common = best->freq >= DS_SPELLING_MIN_FREQ;
-        int wanted = docs == 0 ||
-                     (common && best->freq >= DS_SPELLING_RARE_RATIO * own);
-        int apply = docs == 0 && c->correct && common &&
-                    !capitalised(c->query + tok->start, tok) &&
-                    best->freq >= DS_SPELLING_RIVAL_RATIO * rival;
-        if (wanted) st = dsx_db_term_freq(sp->db, best->stem, &passages, err);
-        if (wanted && st == DS_OK) add_fix(c, tok, best, passages, apply);
-    }
-    free_neighbours(&ns);
-    free(stem);
-    return st;
-}
-
-static int is_operator(const char *s, size_t len)
-{
-    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR",
-                                      "ADJ"};
-    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-        if (len == strlen(ops[i]) && memcmp(s, ops[i], len) == 0) return 1;
-    return 0;
-}
-
-/* Words to leave alone: operators, field names and values, wildcards. */
-static int skip_word(const checking *c, const ds_token *tok)
-{
-    const char *q = c->query;
-    if (is_operator(q + tok->start, tok->end - tok->start)) return 1;
-    if (tok->end < c->len && (q[tok->end] == ':' || q[tok->end] == '*'))
-        return 1;
-    /* Any word of a field's value (date:26-feb-1987), not just its
-     * first. */
-    for (size_t i = tok->start; i > 0 && q[i - 1] != ' '; i--)
-        if (q[i - 1] == ':') return 1;
-    return 0;
-}
-
-static int check_token(void *ctx, const ds_token *tok)
+static ds_status check_word(void *ctx, ds_spelling *sp, query_word *w,
+                            char **err)
 {
     checking *c = ctx;
-    if (skip_word(c, tok)) return 0;
-    c->status = check_word(c, tok, &c->error);
-    return c->status != DS_OK;
+    const ds_token *tok = w->tok;
+    unsigned long own = ds_vocab_freq(sp->vocab, tok->term, tok->term_len);
+    /* A word common in the index is taken as meant. */
+    if (w->docs && own >= DS_SPELLING_MIN_FREQ) return DS_OK;
+    unsigned long rival = 0, passages = 0;
+    neighbours *ns = near_words(sp, tok, w->edits);
+    const neighbour *best = best_neighbour(sp, ns, w->stem, &rival);
+    ds_status st = DS_OK;
+    if (best) {
+        int common = best->freq >= DS_SPELLING_MIN_FREQ;
+        int wanted = w->docs == 0 ||
+                     (common && best->freq >= DS_SPELLING_RARE_RATIO * own);
+        int apply = w->docs == 0 && c->correct && common &&
+                    !capitalised(w->typed, tok) &&
+                    best->freq >= DS_SPELLING_RIVAL_RATIO * rival;
+        if (wanted) st = dsx_db_term_freq(sp->db, best->stem, &passages, err);
+        if (wanted && st == DS_OK) add_fix(c->report, w, best, passages, apply);
+    }
+    return st;
 }
 
 /* The query with the applied fixes in place of their words. */
@@ -336,11 +405,10 @@ ds_status ds_spelling_check(ds_spelling *sp, const char *query, int correct,
                             ds_spelling_report *out, char **err)
 {
     memset(out, 0, sizeof *out);
-    checking c = {sp, query, strlen(query), correct, out, DS_OK, NULL};
-    ds_tokenize(query, c.len, check_token, &c);
-    if (c.status != DS_OK) {
-        ds_status st = ds_fail(err, c.status, "%s", c.error);
-        free(c.error);
+    forget_walks(sp);
+    checking c = {correct, out};
+    ds_status st = each_word(sp, query, check_word, &c, err);
+    if (st != DS_OK) {
         ds_spelling_report_free(out);
         return st;
     }
@@ -361,4 +429,94 @@ void ds_spelling_report_free(ds_spelling_report *r)
     free(r->fixes);
     free(r->corrected);
     memset(r, 0, sizeof *r);
+}
+
+/* ---- Typo variants ---- */
+
+typedef struct {
+    ds_typo_variants *items;
+    size_t n;
+} variant_list;
+
+static void free_variants(ds_typo_variants *v)
+{
+    for (size_t k = 0; k < v->n; k++) {
+        free(v->words[k]);
+        free(v->stems[k]);
+    }
+    free(v->words);
+    free(v->stems);
+    free(v->word);
+    free(v->stem);
+}
+
+static int more_frequent(const void *a, const void *b)
+{
+    const neighbour *x = *(const neighbour *const *)a;
+    const neighbour *y = *(const neighbour *const *)b;
+    return (x->freq < y->freq) - (x->freq > y->freq);
+}
+
+static int has_stem(const ds_typo_variants *v, const char *stem)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->stems[i], stem) == 0) return 1;
+    return 0;
+}
+
+/* The variants of one word, most frequent first: neighbours of other
+ * stems, each stem once. */
+static ds_status word_variants(void *ctx, ds_spelling *sp, query_word *w,
+                               char **err)
+{
+    (void)err;
+    variant_list *list = ctx;
+    for (size_t i = 0; i < list->n; i++)
+        if (strcmp(list->items[i].stem, w->stem) == 0) return DS_OK;
+    neighbours *ns = near_words(sp, w->tok, w->edits);
+    if (ns->n == 0) return DS_OK;
+    neighbour **order = ds_xmalloc(ns->n * sizeof *order);
+    for (size_t i = 0; i < ns->n; i++) order[i] = &ns->items[i];
+    qsort(order, ns->n, sizeof *order, more_frequent);
+    ds_typo_variants v = {
+        ds_xstrndup(w->tok->term, w->tok->term_len), ds_xstrdup(w->stem),
+        ds_xmalloc(DS_TYPO_MAX_VARIANTS * sizeof *v.words),
+        ds_xmalloc(DS_TYPO_MAX_VARIANTS * sizeof *v.stems), 0};
+    for (size_t i = 0; i < ns->n && v.n < DS_TYPO_MAX_VARIANTS; i++) {
+        neighbour *n = order[i];
+        if (!n->stem) n->stem = stem_of(sp, n->word, n->len);
+        if (strcmp(n->stem, w->stem) == 0 || has_stem(&v, n->stem)) continue;
+        v.words[v.n] = ds_xstrdup(n->word);
+        v.stems[v.n++] = ds_xstrdup(n->stem);
+    }
+    free(order);
+    if (v.n == 0) {
+        free_variants(&v);
+        return DS_OK;
+    }
+    list->items = ds_xrealloc(list->items,
+                              (list->n + 1) * sizeof *list->items);
+    list->items[list->n++] = v;
+    return DS_OK;
+}
+
+ds_status ds_spelling_variants(ds_spelling *sp, const char *query,
+                               ds_typo_variants **out, size_t *n,
+                               char **err)
+{
+    variant_list list = {NULL, 0};
+    ds_status st = each_word(sp, query, word_variants, &list, err);
+    if (st != DS_OK) {
+        ds_typo_variants_free(list.items, list.n);
+        list = (variant_list){NULL, 0};
+    }
+    *out = list.items;
+    *n = list.n;
+    return st;
+}
+
+void ds_typo_variants_free(ds_typo_variants *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free_variants(&v[i]);
+    free(v);
 }

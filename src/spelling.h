@@ -78,4 +78,29 @@ ds_status ds_spelling_check(ds_spelling *sp, const char *query, int correct,
 
 void ds_spelling_report_free(ds_spelling_report *r);
 
+/* ---- Typo tolerance ----
+ *
+ * A query word also matches the indexed words within the edits that
+ * spelling allows it (above), searched after the passages that match it
+ * as typed (search.c).  At most DS_TYPO_MAX_VARIANTS, the most frequent,
+ * so that a query stays small. */
+#define DS_TYPO_MAX_VARIANTS 8
+
+typedef struct {
+    char *word;              /* the query word, lower-cased */
+    char *stem;              /* and its term */
+    char **words;            /* its variants as written in the index */
+    char **stems;            /* and their terms, distinct, not `stem` */
+    size_t n;
+} ds_typo_variants;
+
+/* The variants of the words of `query` (normalised) that have some, in
+ * *out (malloc'd, *n of them; free with ds_typo_variants_free).
+ * DS_ERR_DAMAGED when the index cannot be read. */
+ds_status ds_spelling_variants(ds_spelling *sp, const char *query,
+                               ds_typo_variants **out, size_t *n,
+                               char **err);
+
+void ds_typo_variants_free(ds_typo_variants *v, size_t n);
+
 #endif

@@ -83,16 +83,62 @@ static unsigned long gen_number(const char *name)
     return *end == '\0' ? n : 0;
 }
 
-/* Generation that `current` points at, or 0. */
-static unsigned long current_gen(const char *index_dir)
+/* What `current` points at ("gen-000007") into target[size]; 0 when it
+ * cannot be read. */
+static int current_target(const char *index_dir, char *target, size_t size)
 {
     char *link = ds_store_current_path(index_dir);
-    char target[256];
-    ssize_t n = readlink(link, target, sizeof target - 1);
+    ssize_t n = readlink(link, target, size - 1);
     free(link);
     if (n <= 0) return 0;
     target[n] = '\0';
-    return gen_number(target);
+    return 1;
+}
+
+/* Generation that `current` points at, or 0. */
+static unsigned long current_gen(const char *index_dir)
+{
+    char target[256];
+    return current_target(index_dir, target, sizeof target)
+               ? gen_number(target)
+               : 0;
+}
+
+ds_status ds_store_current_gen(const char *index_dir, ds_store_gen *gen,
+                               char **err)
+{
+    char target[256];
+    struct stat st;
+    memset(gen, 0, sizeof *gen);
+    /* Number and identity from the one name read, so a swap in between
+     * cannot pair one generation's number with another's directory. */
+    char *dir = current_target(index_dir, target, sizeof target)
+                    ? ds_xasprintf("%s/%s", index_dir, target)
+                    : NULL;
+    int found = dir && stat(dir, &st) == 0;
+    if (found) {
+        gen->number = gen_number(target);
+        gen->dev = (unsigned long long)st.st_dev;
+        gen->ino = (unsigned long long)st.st_ino;
+        /* An update renames a new manifest in when it starts and when it
+         * is done; the time tells two apart that reuse one inode. */
+        char *manifest = ds_xasprintf("%s/%s", dir, MANIFEST_NAME);
+        if (stat(manifest, &st) == 0) {
+            gen->manifest_ino = (unsigned long long)st.st_ino;
+            gen->manifest_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
+                               st.st_mtim.tv_nsec;
+        }
+        free(manifest);
+    }
+    free(dir);
+    return found ? DS_OK : no_index(index_dir, err);
+}
+
+int ds_store_gen_same(const ds_store_gen *a, const ds_store_gen *b)
+{
+    return a->dev == b->dev && a->ino == b->ino &&
+           a->manifest_ino == b->manifest_ino &&
+           a->manifest_ns == b->manifest_ns;
 }
 
 void ds_remove_dir(const char *path)

@@ -28,6 +28,26 @@
 /* What the searcher opens: INDEX/current (malloc'd). */
 char *ds_store_current_path(const char *index_dir);
 
+/* The generation INDEX/current names: its number (gen-NNNNNN) and an
+ * identity that changes whenever a rebuild publishes one (its directory's
+ * device and inode, so an index removed and built again, numbered from 1
+ * anew, is told apart too) or an update changes it in place (its
+ * manifest's inode and time). */
+typedef struct {
+    unsigned long number;
+    unsigned long long dev, ino;
+    unsigned long long manifest_ino;
+    long long manifest_ns;
+} ds_store_gen;
+
+/* Read it (a readlink and a stat): DS_ERR_NO_INDEX when INDEX serves
+ * none. */
+ds_status ds_store_current_gen(const char *index_dir, ds_store_gen *gen,
+                               char **err);
+
+/* Do two readings name the same generation in the same state? */
+int ds_store_gen_same(const ds_store_gen *a, const ds_store_gen *b);
+
 /* DS_OK when INDEX has a served generation; DS_ERR_NO_INDEX when there is
  * none yet (INDEX missing, or ours but never completed); DS_ERR_DAMAGED
  * when INDEX exists but is not a dealsearch index directory. */

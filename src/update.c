@@ -759,19 +759,35 @@ static ds_status write_records(plan *pl, char **err)
     return st;
 }
 
+/* The number of files the index holds after the update. */
+static unsigned long files_after(const plan *pl)
+{
+    unsigned long n = pl->recs.count;
+    for (size_t k = 0; k < pl->changes.count; k++) {
+        ds_change_kind kind = pl->changes.items[k].kind;
+        if (kind == DS_CHANGE_ADDED) n++;
+        if (kind == DS_CHANGE_REMOVED) n--;
+    }
+    return n;
+}
+
 static ds_status write_counts(plan *pl, unsigned long shared, char **err)
 {
-    char passages[32], dated[32], groups[32], total[48];
+    char passages[32], dated[32], groups[32], total[48], build[64];
     snprintf(passages, sizeof passages, "%lu", pl->passages);
     snprintf(dated, sizeof dated, "%lu", pl->dated);
     snprintf(groups, sizeof groups, "%lu", shared);
     snprintf(total, sizeof total, "%.0f", pl->total_length);
+    /* "when the index was last written", for `serve`'s /api/stats */
+    snprintf(build, sizeof build, "%lld %lu", (long long)time(NULL),
+             files_after(pl));
     const char *const pairs[][2] = {{DS_META_PASSAGES, passages},
                                     {DS_META_DATED, dated},
                                     {DS_META_GROUPS, groups},
-                                    {DS_META_LENGTH_TOTAL, total}};
+                                    {DS_META_LENGTH_TOTAL, total},
+                                    {DS_META_BUILD, build}};
     ds_status st = DS_OK;
-    for (size_t i = 0; i < 4 && st == DS_OK; i++)
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs && st == DS_OK; i++)
         st = dsx_writer_set_metadata(pl->w, pairs[i][0], pairs[i][1], err);
     return st;
 }

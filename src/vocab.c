@@ -361,7 +361,10 @@ static unsigned min3(unsigned a, unsigned b, unsigned c)
  * depth d (1-based); returns the row's smallest entry.  An edit that
  * changes the first letter (substituting, deleting or inserting before
  * it, swapping it with the second) costs 2: people seldom get the first
- * letter wrong, and this keeps the walk to the words that start alike. */
+ * letter wrong, and this keeps the walk to the words that start alike.
+ * Only the cells within k of the diagonal can hold k or less (Ukkonen's
+ * band): the others are not computed, and the two beside the band are
+ * set to k + 1, a lower bound that is all the band's cells need. */
 static unsigned next_row(walk *w, size_t d, unsigned cp)
 {
     const uint8_t *up = w->rows[d - 1];
@@ -369,7 +372,11 @@ static unsigned next_row(walk *w, size_t d, unsigned cp)
     unsigned x = up[0] + (d == 1 ? 2u : 1u);
     row[0] = (uint8_t)(x > 255 ? 255 : x);
     unsigned best = row[0];
-    for (size_t j = 1; j <= w->m; j++) {
+    size_t lo = d > w->k ? d - w->k : 1;
+    size_t hi = d + w->k < w->m ? d + w->k : w->m;
+    if (lo > 1 && lo - 1 <= w->m) row[lo - 1] = (uint8_t)(w->k + 1);
+    if (hi < w->m) row[hi + 1] = (uint8_t)(w->k + 1);
+    for (size_t j = lo; j <= hi; j++) {
         unsigned first = j == 1 ? 2 : 1;
         unsigned sub = w->q[j - 1] == cp ? 0 : (d == 1 && j == 1 ? 2 : 1);
         x = min3(up[j] + 1u, row[j - 1] + first, up[j - 1] + sub);
@@ -384,6 +391,14 @@ static unsigned next_row(walk *w, size_t d, unsigned cp)
     return best;
 }
 
+/* The distance from the query to the word at depth d (its last row's
+ * last cell, when the band holds it). */
+static unsigned distance_at(const walk *w, size_t d)
+{
+    size_t gap = d > w->m ? d - w->m : w->m - d;
+    return gap <= w->k ? w->rows[d][w->m] : w->k + 1;
+}
+
 static void walk_from(walk *w, uint32_t node, size_t d)
 {
     uint32_t lo, hi;
@@ -395,7 +410,7 @@ static void walk_from(walk *w, uint32_t node, size_t d)
         unsigned best = next_row(w, d + 1, cp);
         if (best > w->k) continue;
         w->lens[d + 1] = w->lens[d] + ds_utf8_encode(cp, w->word + w->lens[d]);
-        unsigned dist = w->rows[d + 1][w->m];
+        unsigned dist = distance_at(w, d + 1);
         if (w->v->freq[c] && dist <= w->k)
             w->stop = w->fn(w->ctx, w->word, w->lens[d + 1], w->v->freq[c],
                             dist);

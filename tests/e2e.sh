@@ -441,7 +441,24 @@ check "--exact turns spelling correction off, and suggests instead" \
     eval '[ $rc -eq 1 ] && jq -e ".corrected_query == null and .suggestions[0].suggestion == \"investment\"" <<<"$out" >/dev/null'
 ds --json Droge
 check "a capitalised word (a name) is never replaced: Droge suggests Droege" \
-    eval '[ $rc -eq 1 ] && jq -ce ".corrected_query == null and .suggestions == [{\"word\":\"Droge\",\"suggestion\":\"Droege\",\"passages\":2}]" <<<"$out" >/dev/null'
+    eval 'jq -ce ".corrected_query == null and .suggestions == [{\"word\":\"Droge\",\"suggestion\":\"Droege\",\"passages\":2}]" <<<"$out" >/dev/null'
+check "... and finds Droege's passages as a typo of it" \
+    eval '[ $rc -eq 0 ] && jq -ce "[.results[].typo] == [true, true] and .total_typo == 2" <<<"$out" >/dev/null'
+ds --json --limit 50 "Alexander Wang"
+check "typo tolerance: Alexander Wang also finds Alexandr Wang, after every exact match" \
+    eval 'jq -e "([.results[].typo] | . == sort) and ([.results[] | select(.typo) | .text | test(\"Alexandr \")] | all) and ([.results[] | select(.typo | not)] | length) >= 1 and .typos == [{\"word\":\"alexander\",\"variants\":[\"alexandr\"]}]" <<<"$out" >/dev/null'
+all_total=$(jq .total <<<"$out")
+ds --json --limit 1 --offset 3 "Alexander Wang"
+check "typo tolerance: the total does not move with the page" [ "$(jq .total <<<"$out")" -eq "$all_total" ]
+ds "Alexander Wang"
+check "the human output says where similar spellings begin" \
+    eval 'has "similar spellings: alexander → alexandr" "$out" && has "by similar spellings)" "$out"'
+ds --json --exact "Alexander Wang"
+check "--exact: no typo variants" eval 'jq -e ".typos == [] and .total_typo == 0 and ([.results[].typo] | any | not)" <<<"$out" >/dev/null'
+ds --explain "Alexander Wang"
+check "--explain shows the typo variants used" has "typo variants, ranked after the words as written: alexander → alexandr" "$out"
+ds --json Wang
+check "no typo variants for words of 4 letters or fewer" eval 'jq -e ".typos == []" <<<"$out" >/dev/null'
 ds Droge
 check "the suggestion is shown with its passages" has "did you mean: Droege (2 passages)?" "$out"
 ds --json "interim CEO"
@@ -480,6 +497,27 @@ check "--all lists every near-copy" [ "$(jq .total <<<"$out")" -eq 2 ]
 dsx "$nd" "$WORK/nd.index" --json --limit 20 "Acme"
 check "a passage on the same topic is not grouped" \
     eval 'jq -e "[.results[].source] | index(\"other.txt\")" <<<"$out" >/dev/null'
+
+sp=$(realpath tests/spread)
+dsx "$sp" "$WORK/spread.index" --json "Nakasone Reagan summit"
+check "no passage has every word, an article has: its passages, those holding most of the words first" \
+    eval 'jq -ce "([.results[] | [.source, .passage, .article]] | .[0] == [\"a.txt\",3,true] and (.[1:] | sort) == [[\"a.txt\",1,true],[\"a.txt\",2,true]]) and .spread_articles == 1 and .total == 3" <<<"$out" >/dev/null'
+dsx "$sp" "$WORK/spread.index" "Nakasone Reagan summit"
+check "the human output says the words are spread over an article" \
+    has "1 article holds all the words, spread over title and passages:" "$out"
+dsx "$sp" "$WORK/spread.index" --json "Nakasone Reagan semiconductors"
+check "a passage holding every word leaves articles out" \
+    eval 'jq -ce "[.results[].source] == [\"c.txt\"] and .spread_articles == 0" <<<"$out" >/dev/null'
+dsx "$sp" "$WORK/spread.index" --json "Reagan semiconductors dollar"
+check "no article holds every word: no results" eval '[ $rc -eq 1 ] && jq -e ".total == 0" <<<"$out" >/dev/null'
+dsx "$sp" "$WORK/spread.index" --json "Venice Reagan"
+check "words spread over an article and its title" eval 'jq -e ".spread_articles == 1" <<<"$out" >/dev/null'
+dsx "$sp" "$WORK/spread.index" --json "Venice Reagan -Nakasone"
+check "an excluded word is honoured: no article's passages stand in" \
+    eval '[ $rc -eq 1 ] && jq -e ".spread_articles == 0" <<<"$out" >/dev/null'
+dsx "$sp" "$WORK/spread.index" --json '"Nakasone arrived" Reagan'
+check "a phrase is honoured: no article's passages stand in for it" \
+    eval '[ $rc -eq 1 ] && jq -e ".spread_articles == 0" <<<"$out" >/dev/null'
 
 # ---- dealsearch check ----
 ds check

@@ -45,12 +45,22 @@ for build in build build/asan; do
         tally "$build/$(basename "$t")" "$t"
     done
     tally "$build/e2e" env DS_BIN="$build/dealsearch" tests/e2e.sh
+    tally "$build/server" env DS_BIN="$build/dealsearch" tests/server.sh
 done
 
 tally "build/eval" env EVAL_BIN=build/bench/eval tests/eval/test_eval.sh
 
 # Every saved fuzzer input and crasher, replayed (seconds).
 tally "fuzz-replay" tests/fuzz/run.sh replay
+tally "fuzz-replay server" env FUZZ_TARGETS=fuzz_server tests/fuzz/run.sh replay
+
+# The page in headless Chromium (Debian's), when it is installed: `make
+# browser-deps` (and CI) install it with the tests' npm packages.
+if command -v chromium >/dev/null; then
+    tally "browser" tests/browser/run.sh build/dealsearch
+else
+    echo "browser: skipped, chromium is not installed (make browser-deps)"
+fi
 
 # Reliability, lighter than 'make reliability': fewer kills and searches.
 tally "kill_rebuild" env TRIALS=8 KILL_FILES=50 tests/reliability/kill_rebuild.sh

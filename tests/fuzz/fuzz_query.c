@@ -217,7 +217,17 @@ static void check_results(const ds_results *r, const ds_search_options *so)
             strlen(rec->text) != rec->text_len || rec->passage < 1 ||
             rec->line < 1)
             FUZZ_FAIL("hit %zu is malformed", i);
-        if (i && h->score > ds_results_hit(r, i - 1)->score + 1e-9)
+        if (i == 0) continue;
+        const ds_hit *prev = ds_results_hit(r, i - 1);
+        /* Tiers come in order: the words as written, typo variants, then
+         * an article's passages (ranked by how many words they hold, so
+         * not by score alone). */
+        if (prev->typo && !h->typo && !h->article)
+            FUZZ_FAIL("hit %zu (exact) after a typo hit", i);
+        if (prev->article && !h->article)
+            FUZZ_FAIL("hit %zu after an article hit", i);
+        if (prev->typo == h->typo && !h->article && !prev->article &&
+            h->score > prev->score + 1e-9)
             FUZZ_FAIL("hit %zu scores higher than hit %zu", i, i - 1);
     }
 }

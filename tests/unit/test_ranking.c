@@ -1,5 +1,5 @@
-/* Tests of the BM25 settings and the stored length normalisation
- * (src/ranking.c). */
+/* Tests of the BM25 and proximity settings and the stored length
+ * normalisation (src/ranking.c). */
 #include "unit.h"
 
 #include "../../src/ranking.h"
@@ -36,6 +36,30 @@ static void malformed_settings_are_an_error(void **state)
     unsetenv("DEALSEARCH_BM25");
 }
 
+static void proximity_shipped_unless_the_environment_says(void **state)
+{
+    (void)state;
+    ds_proximity p;
+    unsetenv("DEALSEARCH_PROXIMITY");
+    assert_int_equal(ds_proximity_settings(&p, NULL), DS_OK);
+    assert_true(p.ordered == DS_PROXIMITY_ORDERED &&
+                p.unordered == DS_PROXIMITY_UNORDERED &&
+                p.window == DS_PROXIMITY_WINDOW);
+    setenv("DEALSEARCH_PROXIMITY", "0,0.25,12", 1);
+    assert_int_equal(ds_proximity_settings(&p, NULL), DS_OK);
+    assert_true(p.ordered == 0 && p.unordered == 0.25 && p.window == 12);
+    const char *bad[] = {"0.1,0.1", "0.1,0.1,8,1", "0.1,x,8", "0.1,0.1,1",
+                         ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *err = NULL;
+        setenv("DEALSEARCH_PROXIMITY", bad[i], 1);
+        assert_int_equal(ds_proximity_settings(&p, &err), DS_ERR_USAGE);
+        assert_non_null(strstr(err, "DEALSEARCH_PROXIMITY"));
+        free(err);
+    }
+    unsetenv("DEALSEARCH_PROXIMITY");
+}
+
 static void normalisation_round_trips_exactly(void **state)
 {
     (void)state;
@@ -67,6 +91,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_settings_unless_the_environment_says),
         cmocka_unit_test(malformed_settings_are_an_error),
+        cmocka_unit_test(proximity_shipped_unless_the_environment_says),
         cmocka_unit_test(normalisation_round_trips_exactly),
         cmocka_unit_test(damaged_normalisation_is_rejected),
     };

@@ -19,14 +19,19 @@ static void bad_rules_name_their_line(void **state)
 {
     (void)state;
     char *err = NULL;
-    assert_null(ds_rules_parse("set heading.max_words 12\nfrobnicate x\n",
-                               &err));
+    ds_rules *r = NULL;
+    assert_int_equal(ds_rules_parse("set heading.max_words 12\nfrobnicate x\n",
+                                    &r, &err),
+                     DS_ERR_USAGE);
+    assert_null(r);
     assert_non_null(strstr(err, "line 2"));
     free(err);
-    assert_null(ds_rules_parse("drop broken (unclosed\n", &err));
+    assert_int_equal(ds_rules_parse("drop broken (unclosed\n", &r, &err),
+                     DS_ERR_USAGE);
     assert_non_null(strstr(err, "line 1"));
     free(err);
-    assert_null(ds_rules_parse("set title.max_words many\n", &err));
+    assert_int_equal(ds_rules_parse("set title.max_words many\n", &r, &err),
+                     DS_ERR_USAGE);
     free(err);
 }
 

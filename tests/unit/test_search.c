@@ -226,14 +226,36 @@ static void stemming_matches_inflections(void **state)
 static void no_common_passage_counts_those_with_any_word(void **state)
 {
     (void)state;
-    ds_results *r = search("Droege Zuckerberg", 10);
+    ds_results *r = search("Droege CNBC", 10);
     assert_int_equal(ds_results_count(r), 0);
-    ds_results *any = search("Droege OR Zuckerberg", 100);
+    assert_int_equal(ds_results_get_info(r)->spread_articles, 0);
+    ds_results *any = search("Droege OR CNBC", 100);
     assert_true(ds_results_count(any) >= 2);
     assert_int_equal(ds_results_get_info(r)->total_if_any,
                      ds_results_count(any));
     ds_results_free(r);
     ds_results_free(any);
+}
+
+/* No passage names both, one article does: its passages, each holding one
+ * of the words. */
+static void words_spread_over_an_article_find_it(void **state)
+{
+    (void)state;
+    ds_results *r = search("Droege Zuckerberg", 100);
+    const ds_results_info *info = ds_results_get_info(r);
+    assert_int_equal(info->spread_articles, 1);
+    assert_int_equal(info->total, ds_results_count(r));
+    assert_true(ds_results_count(r) >= 2);
+    const char *source = ds_results_hit(r, 0)->record.source;
+    for (size_t i = 0; i < ds_results_count(r); i++) {
+        const ds_hit *h = ds_results_hit(r, i);
+        assert_true(h->article);
+        assert_string_equal(h->record.source, source);
+        assert_true(strstr(h->record.text, "Droege") ||
+                    strstr(h->record.text, "Zuckerberg"));
+    }
+    ds_results_free(r);
 }
 
 static void bad_queries_are_errors_naming_the_query(void **state)
@@ -391,6 +413,7 @@ int main(void)
         cmocka_unit_test(near_and_adj_take_phrases),
         cmocka_unit_test(stemming_matches_inflections),
         cmocka_unit_test(no_common_passage_counts_those_with_any_word),
+        cmocka_unit_test(words_spread_over_an_article_find_it),
         cmocka_unit_test(bad_queries_are_errors_naming_the_query),
         cmocka_unit_test(ten_thousand_word_query_is_answered),
         cmocka_unit_test(every_word_of_every_passage_finds_it),

@@ -146,10 +146,11 @@ static int count_token(void *ctx, const ds_token *tok)
     return 0;
 }
 
-/* The texts as documents at dir/name, their wdfs normalised with `norm`
- * (NULL: left as they are). */
-static char *make_norm_db(const char *dir, const char *name,
-                          const dsx_length_norm *norm)
+/* The n `texts` as documents at dir/name, their wdfs normalised with
+ * `norm` (NULL: left as they are). */
+static char *make_texts_db(const char *dir, const char *name,
+                           const char *const *texts, size_t n,
+                           const dsx_length_norm *norm)
 {
     char *path = malloc(600);
     snprintf(path, 600, "%s/%s", dir, name);
@@ -160,8 +161,8 @@ static char *make_norm_db(const char *dir, const char *name,
                      DS_OK);
     dsx_doc *d = NULL;
     assert_int_equal(dsx_doc_create(w, &d, NULL), DS_OK);
-    for (size_t i = 0; i < N_NORM_TEXTS; i++) {
-        const char *t = norm_texts[i];
+    for (size_t i = 0; i < n; i++) {
+        const char *t = texts[i];
         assert_int_equal(dsx_doc_index_text(d, t, strlen(t), "", 1, NULL), DS_OK);
         assert_int_equal(dsx_doc_add_term(d, "XSRCa", NULL), DS_OK);
         if (norm) assert_int_equal(dsx_doc_normalise_lengths(d, norm, NULL), DS_OK);
@@ -172,6 +173,12 @@ static char *make_norm_db(const char *dir, const char *name,
     dsx_doc_destroy(d);
     dsx_writer_destroy(w);
     return path;
+}
+
+static char *make_norm_db(const char *dir, const char *name,
+                          const dsx_length_norm *norm)
+{
+    return make_texts_db(dir, name, norm_texts, N_NORM_TEXTS, norm);
 }
 
 static dsx_results *search_all(dsx_db *db, const char *text)
@@ -247,6 +254,129 @@ static void lowered_wdfs_keep_their_positions(void **state)
         assert_true(h.score > 0);
     }
     dsx_results_destroy(r);
+    dsx_db_destroy(db);
+    unit_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
+/* ---- Proximity ---- */
+
+/* The same twelve words, "red" and "car" placed side by side (in the
+ * query's order, then not), five apart, and eleven apart: BM25 alone
+ * scores them alike. */
+static const char *const prox_texts[] = {
+    "red car one two three four five six seven eight nine ten",
+    "car red one two three four five six seven eight nine ten",
+    "red one two three four car five six seven eight nine ten",
+    "red one two three four five six seven eight nine ten car",
+};
+
+static dsx_results *search_prox(dsx_db *db, const char *text, double weight)
+{
+    dsx_search_params p = params;
+    p.limit = p.check_at_least = 1000;
+    p.ordered_weight = p.unordered_weight = weight;
+    p.window = 8;
+    p.explain = 1;
+    dsx_query *q = NULL;
+    assert_int_equal(dsx_db_parse_query(db, text, DSX_QUERY_MATCH_ANY, &q,
+                                        NULL),
+                     DS_OK);
+    dsx_results *r = NULL;
+    assert_int_equal(dsx_db_search(db, q, &p, &r, NULL), DS_OK);
+    assert_int_equal(dsx_results_load(r, 0, dsx_results_size(r), NULL),
+                     DS_OK);
+    dsx_query_destroy(q);
+    return r;
+}
+
+static double score_of(const dsx_results *r, unsigned docid)
+{
+    for (size_t i = 0; i < dsx_results_size(r); i++) {
+        dsx_hit h;
+        dsx_results_hit(r, i, &h);
+        if (h.docid == docid) return h.score;
+    }
+    fail_msg("document %u not found", docid);
+    return 0;
+}
+
+/* Each pair of adjacent query words adds its words' weights times the
+ * ordered weight where they stand side by side in order, and times the
+ * unordered weight where they are within the window; nothing else
+ * changes. */
+static void adjacent_words_rank_higher(void **state)
+{
+    (void)state;
+    char *dir = unit_tempdir();
+    char *path = make_texts_db(dir, "db", prox_texts, 4, NULL);
+    dsx_db *db = open_db(path);
+    dsx_results *off = search_prox(db, "red car", 0);
+    dsx_results *on = search_prox(db, "red car", 0.1);
+    assert_int_equal(dsx_results_size(off), 4);
+    assert_int_equal(dsx_results_size(on), 4);
+    double base = score_of(off, 1);
+    for (unsigned d = 2; d <= 4; d++)
+        assert_true(fabs(score_of(off, d) - base) < 1e-9);
+    assert_true(fabs(score_of(on, 1) - 1.2 * base) < 1e-9);
+    assert_true(fabs(score_of(on, 2) - 1.1 * base) < 1e-9);
+    assert_true(fabs(score_of(on, 3) - 1.1 * base) < 1e-9);
+    assert_true(fabs(score_of(on, 4) - base) < 1e-9);
+    dsx_hit first;
+    dsx_results_hit(on, 0, &first);
+    assert_int_equal(first.docid, 1);
+    /* The words matched are the query's, not the proximity parts'. */
+    assert_int_equal(first.n_terms, 2);
+    dsx_results_destroy(off);
+    dsx_results_destroy(on);
+    dsx_db_destroy(db);
+    unit_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
+/* A hit's score is its parts' sum, however many pairs the query has:
+ * Xapian 1.4.22 gave documents the weight of phrases they do not hold
+ * when the pairs were OR-ed on AND_MAYBE's right side.  Texts of words
+ * drawn from eight (a fixed pseudo-random sequence) give many near and
+ * few adjacent pairs. */
+static void proximity_parts_add_up_to_the_score(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"red",  "car",  "one",  "two",
+                                        "blue", "boat", "green", "house"};
+    enum { DOCS = 200, WORDS = 12 };
+    char texts[DOCS][WORDS * 6 + 1];
+    const char *text_ptrs[DOCS];
+    unsigned long seed = 7;
+    for (size_t d = 0; d < DOCS; d++) {
+        texts[d][0] = '\0';
+        for (size_t w = 0; w < WORDS; w++) {
+            seed = seed * 1103515245 + 12345;
+            strcat(texts[d], words[(seed >> 16) % 8]);
+            strcat(texts[d], " ");
+        }
+        text_ptrs[d] = texts[d];
+    }
+    char *dir = unit_tempdir();
+    char *path = make_texts_db(dir, "db", text_ptrs, DOCS, NULL);
+    dsx_db *db = open_db(path);
+    const char *queries[] = {"red car one", "car red blue boat",
+                             "one red car house green"};
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+        dsx_results *r = search_prox(db, queries[q], 0.5);
+        for (size_t i = 0; i < dsx_results_size(r); i++) {
+            dsx_hit h;
+            dsx_results_hit(r, i, &h);
+            double sum = 0;
+            for (size_t p = 0; p < h.n_parts; p++) sum += h.parts[p].weight;
+            if (fabs(sum - h.score) > 1e-9)
+                fail_msg("'%s', document %u: score %g, parts %g",
+                         queries[q], h.docid, h.score, sum);
+        }
+        dsx_results_destroy(r);
+    }
     dsx_db_destroy(db);
     unit_rmtree(dir);
     free(path);
@@ -501,6 +631,8 @@ int main(void)
         cmocka_unit_test(round_trip_with_stemming_and_filters),
         cmocka_unit_test(normalised_wdfs_score_as_bm25),
         cmocka_unit_test(lowered_wdfs_keep_their_positions),
+        cmocka_unit_test(adjacent_words_rank_higher),
+        cmocka_unit_test(proximity_parts_add_up_to_the_score),
         cmocka_unit_test(matching_terms_are_reported_per_hit),
         cmocka_unit_test(invalid_syntax_is_relaxed_to_words),
         cmocka_unit_test(opening_a_missing_database_is_a_status),

@@ -127,6 +127,50 @@ static void corrections_follow_the_rules(void **state)
     ds_results_free(r);
 }
 
+/* A word also finds the passages of its variants, after its own. */
+static void typos_rank_after_the_words_as_written(void **state)
+{
+    (void)state;
+    ds_search_options opt;
+    ds_search_options_init(&opt);
+    opt.limit = 40;
+    ds_results *r = NULL;
+    assert_int_equal(ds_search(searcher, "Volker", &opt, &r, NULL), DS_OK);
+    const ds_results_info *info = ds_results_get_info(r);
+    assert_int_equal(info->total, 31);
+    assert_true(info->total_exact);
+    assert_int_equal(info->total_typo, 30);
+    assert_int_equal(info->n_typos, 1);
+    assert_string_equal(info->typos[0].word, "volker");
+    assert_int_equal(info->typos[0].n_variants, 1);
+    assert_string_equal(info->typos[0].variants[0], "volcker");
+    assert_int_equal(ds_results_count(r), 31);
+    assert_false(ds_results_hit(r, 0)->typo);
+    assert_non_null(strstr(ds_results_hit(r, 0)->record.text, "Volker"));
+    for (size_t i = 1; i < 31; i++)
+        assert_true(ds_results_hit(r, i)->typo);
+    ds_results_free(r);
+    /* A page past the word's own passages starts among the variants'. */
+    opt.offset = 5;
+    opt.limit = 2;
+    assert_int_equal(ds_search(searcher, "Volker", &opt, &r, NULL), DS_OK);
+    assert_int_equal(ds_results_get_info(r)->total, 31);
+    assert_int_equal(ds_results_count(r), 2);
+    assert_true(ds_results_hit(r, 0)->typo);
+    ds_results_free(r);
+    /* Off with `exact`; none for short words and numbers. */
+    opt.offset = 0;
+    opt.exact = 1;
+    assert_int_equal(ds_search(searcher, "Volker", &opt, &r, NULL), DS_OK);
+    assert_int_equal(ds_results_get_info(r)->total, 1);
+    assert_int_equal(ds_results_get_info(r)->n_typos, 0);
+    ds_results_free(r);
+    opt.exact = 0;
+    assert_int_equal(ds_search(searcher, "Paul 12", &opt, &r, NULL), DS_OK);
+    assert_int_equal(ds_results_get_info(r)->n_typos, 0);
+    ds_results_free(r);
+}
+
 /* The fixes ds_spelling_check makes of `q` with the vocabulary in `dir`,
  * as spelling_of() writes them. */
 static char *checked(dsx_db *db, ds_analyzer *a, const char *dir,
@@ -203,6 +247,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(corrections_follow_the_rules),
         cmocka_unit_test(the_vocabulary_file_is_a_cache),
+        cmocka_unit_test(typos_rank_after_the_words_as_written),
     };
     return cmocka_run_group_tests_name("spelling", tests, setup, teardown);
 }
