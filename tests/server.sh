@@ -163,19 +163,21 @@ check "the log shows control bytes of a target escaped" grep -q 'GET /api/health
 (for _ in $(seq 60); do curl -s -o /dev/null -w '%{http_code}\n' "$URL/api/search?q=interim%20CEO"; done) \
     >"$WORK/codes" &
 reader=$!
-cp "$CORPUS/001_5f9e68b6a499abb5.txt" "$CORPUS/zz_copy.txt"
+# one more "interim CEO" passage, of about the same length (a bigger change
+# of the average passage length would make it a rebuild)
+sed -i '3s/$/ Its interim CEO spoke./' "$CORPUS/000_33a34f6b5913d187.txt"
 "$BIN" index --corpus "$CORPUS" --index "$INDEX" >/dev/null 2>&1
 get "/api/search?q=interim%20CEO&all=1"
 check "an update in place is served without a restart" \
     eval 'jq -e ".total == 3" <<<"$body" >/dev/null'
 get "/api/stats"
-check "... in the same generation (1, 6 files)" \
-    eval 'jq -e ".generation == 1 and .files == 6" <<<"$body" >/dev/null'
+check "... in the same generation (1, 5 files)" \
+    eval 'jq -e ".generation == 1 and .files == 5" <<<"$body" >/dev/null'
 "$BIN" index --rebuild --corpus "$CORPUS" --index "$INDEX" >/dev/null 2>&1
 wait $reader
 get "/api/stats"
-check "a rebuild is served without a restart (generation 2, 6 files)" \
-    eval 'jq -e ".generation == 2 and .files == 6" <<<"$body" >/dev/null'
+check "a rebuild is served without a restart (generation 2, 5 files)" \
+    eval 'jq -e ".generation == 2 and .files == 5" <<<"$body" >/dev/null'
 check "no request failed during the update and the rebuild" \
     eval '[ "$(sort -u "$WORK/codes")" = 200 ] && [ $(wc -l <"$WORK/codes") = 60 ]'
 get "/api/search?q=interim%20CEO&all=1"
