@@ -183,6 +183,13 @@ typedef int (*dsx_value_fn)(void *ctx, unsigned docid, const char *data,
 ds_status dsx_writer_each_value(dsx_writer *w, unsigned slot, dsx_value_fn fn,
                                 void *ctx, char **err);
 
+/* Called with each document that holds `term`, in docid order (as
+ * committed, or as changed since).  Non-zero stops. */
+typedef int (*dsx_docid_fn)(void *ctx, unsigned docid);
+
+ds_status dsx_writer_each_posting(dsx_writer *w, const char *term,
+                                  dsx_docid_fn fn, void *ctx, char **err);
+
 /* Take `count` occurrences of `word` out of the spelling table (it goes
  * when none are left). */
 ds_status dsx_writer_remove_spelling(dsx_writer *w, const char *word,

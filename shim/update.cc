@@ -124,6 +124,17 @@ extern "C" ds_status dsx_writer_each_value(dsx_writer *w, unsigned slot,
     });
 }
 
+extern "C" ds_status dsx_writer_each_posting(dsx_writer *w, const char *term,
+                                             dsx_docid_fn fn, void *ctx,
+                                             char **err)
+{
+    return dsx::guard(err, [&] {
+        for (auto p = w->db.postlist_begin(term); p != w->db.postlist_end(term);
+             ++p)
+            if (fn(ctx, *p)) break;
+    });
+}
+
 extern "C" ds_status dsx_writer_remove_spelling(dsx_writer *w,
                                                 const char *word, size_t len,
                                                 unsigned long count,

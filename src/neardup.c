@@ -128,8 +128,8 @@ static uint32_t band_hash(const ds_neardup_sig *sig, unsigned band)
                            DS_NEARDUP_ROWS * sizeof sig->min[0], band + 1);
 }
 
-static int same_band(const ds_neardup_sig *x, const ds_neardup_sig *y,
-                     unsigned band)
+int ds_neardup_same_band(const ds_neardup_sig *x, const ds_neardup_sig *y,
+                         unsigned band)
 {
     return memcmp(&x->min[band * DS_NEARDUP_ROWS],
                   &y->min[band * DS_NEARDUP_ROWS],
@@ -168,7 +168,7 @@ static uint32_t table_find_or_add(ds_neardup *d, const ds_neardup_sig *sig,
     size_t j = band_hash(sig, band) & (d->table_cap - 1);
     for (uint32_t e; (e = d->slots[j]) != 0; j = (j + 1) & (d->table_cap - 1))
         if ((e & ((1u << BAND_BITS) - 1)) == band &&
-            same_band(entry_sig(d, e), sig, band))
+            ds_neardup_same_band(entry_sig(d, e), sig, band))
             return e >> BAND_BITS;
     d->slots[j] = ((me + 1) << BAND_BITS) | band;
     d->table_used++;

@@ -67,6 +67,10 @@ unsigned long ds_neardup_add(ds_neardup *d, ds_analyzer *a, const char *text,
 /* Groups with more than one passage so far. */
 unsigned long ds_neardup_shared_groups(const ds_neardup *d);
 
+/* Do two valid signatures agree on band `band` (near-copy candidates)? */
+int ds_neardup_same_band(const ds_neardup_sig *x, const ds_neardup_sig *y,
+                         unsigned band);
+
 /* A signature as the index stores it (schema.h): its minimums as 16-bit
  * little-endian numbers.  Only valid signatures are stored; decoding
  * anything but DS_NEARDUP_SIG_BYTES bytes gives an invalid one. */

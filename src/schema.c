@@ -1,6 +1,7 @@
 /* schema.c — see schema.h. */
 #include "schema.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "analyzer.h"
@@ -46,6 +47,18 @@ size_t ds_indexed_fields(const ds_indexed_text *t,
     }
     if (t->author.len) out[n++] = (ds_field){&t->author, DS_PREFIX_AUTHOR};
     return n;
+}
+
+void ds_band_term(const ds_neardup_sig *sig, unsigned band,
+                  char out[DS_BAND_TERM_SIZE])
+{
+    /* The minimums are hashes already: folding them keeps them uniform. */
+    unsigned h = 0;
+    for (unsigned r = 0; r < DS_NEARDUP_ROWS; r++) {
+        unsigned m = sig->min[band * DS_NEARDUP_ROWS + r];
+        h ^= (m << (5 * r) | m >> (16 - 5 * r)) & 0xffff;
+    }
+    snprintf(out, DS_BAND_TERM_SIZE, DS_PREFIX_BAND "%u%04x", band, h);
 }
 
 char *ds_source_term(const char *source)

@@ -65,6 +65,7 @@
 
 #include <stddef.h>
 
+#include "neardup.h"
 #include "util.h"
 
 #define DS_PREFIX_SOURCE "XSRC"
@@ -76,6 +77,14 @@
 #define DS_PREFIX_AUTHOR "A"
 #define DS_FIELD_AUTHOR "author"
 #define DS_PREFIX_GROUP "XG"
+/* A near-copy signature's LSH band (neardup.h), one term per band of a
+ * passage long enough to be grouped: the passages that share a band are
+ * each other's near-copy candidates, so an update finds the passages its
+ * changes can regroup from these terms' postings (update.c).  A term
+ * holds a 16-bit hash of the band's value, not the value: a few passages
+ * share each (fewer distinct terms make a smaller, faster build), and
+ * their signatures tell which really share the band. */
+#define DS_PREFIX_BAND "XB"
 #define DS_SLOT_DATE 0
 #define DS_SLOT_SOURCE 1
 #define DS_SLOT_GROUP 2
@@ -97,11 +106,17 @@
 #define DS_META_BUILD "dealsearch.build"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "12"
+#define DS_INDEX_FORMAT "13"
 
 /* The boolean term of a folder's file ("a/b.txt" -> DS_PREFIX_SOURCE
  * "a/b"), malloc'd. */
 char *ds_source_term(const char *source);
+
+/* The DS_PREFIX_BAND term of band `band` of a valid signature: "XB",
+ * the band's number and the hash of its value in hex ("XB3" "1a2b"). */
+#define DS_BAND_TERM_SIZE 16
+void ds_band_term(const ds_neardup_sig *sig, unsigned band,
+                  char out[DS_BAND_TERM_SIZE]);
 
 /* A passage's text as it is indexed: each part normalised (ds_normalize);
  * an empty part is absent. */

@@ -176,6 +176,21 @@ static ds_status add_group(ds_shard *s, unsigned long group, char **err)
     return st == DS_OK ? dsx_doc_add_term(s->doc, term, err) : st;
 }
 
+/* A near-copy signature: as a value, and its bands as terms (schema.h). */
+static ds_status add_signature(ds_shard *s, const ds_neardup_sig *sig,
+                               char **err)
+{
+    char value[DS_NEARDUP_SIG_BYTES], term[DS_BAND_TERM_SIZE];
+    ds_neardup_sig_encode(sig, value);
+    ds_status st = dsx_doc_set_value(s->doc, DS_SLOT_SIGNATURE, value,
+                                     sizeof value, err);
+    for (unsigned b = 0; b < DS_NEARDUP_BANDS && st == DS_OK; b++) {
+        ds_band_term(sig, b, term);
+        st = dsx_doc_add_term(s->doc, term, err);
+    }
+    return st;
+}
+
 /* The passage's document: its fields, then its values and filter terms. */
 static ds_status fill_doc(ds_shard *s, const ds_passage_job *job,
                           const char *name, char **err)
@@ -189,12 +204,7 @@ static ds_status fill_doc(ds_shard *s, const ds_passage_job *job,
                                err);
     if (st == DS_OK) st = dsx_doc_add_term(s->doc, job->source_term.data, err);
     if (st == DS_OK && job->group) st = add_group(s, job->group, err);
-    if (st == DS_OK && job->sig.valid) {
-        char sig[DS_NEARDUP_SIG_BYTES];
-        ds_neardup_sig_encode(&job->sig, sig);
-        st = dsx_doc_set_value(s->doc, DS_SLOT_SIGNATURE, sig, sizeof sig,
-                               err);
-    }
+    if (st == DS_OK && job->sig.valid) st = add_signature(s, &job->sig, err);
     if (st == DS_OK)
         st = dsx_doc_set_value(s->doc, DS_SLOT_RECORD, job->record.data,
                                job->record.len, err);

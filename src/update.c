@@ -19,18 +19,6 @@
 #include "store.h"
 #include "util.h"
 
-/* A signature's LSH band values (neardup.c), for groups_may_change. */
-typedef struct band_values {
-    uint32_t value[DS_NEARDUP_BANDS];
-} band_values;
-
-static void bands_of(const ds_neardup_sig *sig, band_values *out)
-{
-    for (unsigned b = 0; b < DS_NEARDUP_BANDS; b++)
-        out->value[b] = (uint32_t)sig->min[b * DS_NEARDUP_ROWS] << 16 |
-                        sig->min[b * DS_NEARDUP_ROWS + 1];
-}
-
 /* A passage an update indexes: where it comes from and the document it
  * becomes. */
 typedef struct {
@@ -63,18 +51,17 @@ typedef struct {
     size_t n_kept, cap_kept;
     unsigned *deletes;
     size_t n_deletes, cap_deletes;
-    /* Per docid (0 .. max_docid): signature and near-copy group as the
-     * update leaves them; `live` marks documents of the updated index. */
-    ds_neardup_sig *sigs;
-    unsigned long *groups, *new_groups;  /* read and computed only when
-                                            the corpus is regrouped */
+    /* Per docid (0 .. max_docid): near-copy group before and after the
+     * update (both 0 for the documents regrouping leaves alone); `live`
+     * marks documents of the updated index. */
+    unsigned long *groups, *new_groups;
     unsigned char *live;
     unsigned char *added;        /* per docid: a passage indexed now */
-    int regrouped;
+    ds_neardup_sig *sigs;        /* per docid, for a whole regrouping */
     int wrote;                   /* something to commit */
-    /* The LSH band values of the passages going out (groups_may_change). */
-    struct band_values *gone;
-    size_t n_gone, cap_gone;
+    /* The documents whose passage goes (their docid may be reused). */
+    unsigned *retired;
+    size_t n_retired_ids, cap_retired;
     unsigned max_docid, next_docid;
     /* Statistics, as they change. */
     double total_length;
@@ -176,14 +163,14 @@ static void ensure_docid(plan *pl, unsigned docid)
 {
     if (docid <= pl->max_docid) return;
     unsigned old = pl->max_docid, cap = docid + docid / 4 + 16;
-    pl->sigs = ds_xrealloc(pl->sigs, ((size_t)cap + 1) * sizeof *pl->sigs);
     pl->groups =
         ds_xrealloc(pl->groups, ((size_t)cap + 1) * sizeof *pl->groups);
+    pl->new_groups = ds_xrealloc(pl->new_groups,
+                                 ((size_t)cap + 1) * sizeof *pl->new_groups);
     pl->live = ds_xrealloc(pl->live, (size_t)cap + 1);
     pl->added = ds_xrealloc(pl->added, (size_t)cap + 1);
     for (size_t d = old ? (size_t)old + 1 : 0; d <= cap; d++) {
-        memset(&pl->sigs[d], 0, sizeof pl->sigs[d]);
-        pl->groups[d] = 0;
+        pl->groups[d] = pl->new_groups[d] = 0;
         pl->live[d] = 0;
         pl->added[d] = 0;
     }
@@ -194,7 +181,7 @@ static int take_value(void *ctx, unsigned docid, const char *data, size_t len)
 {
     value_reader *vr = ctx;
     plan *pl = vr->pl;
-    ensure_docid(pl, docid);
+    if (docid > pl->max_docid) return 0; /* none: max_docid >= the last */
     if (vr->groups)
         pl->groups[docid] = strtoul(data, NULL, 10) * (len > 0);
     else
@@ -202,16 +189,29 @@ static int take_value(void *ctx, unsigned docid, const char *data, size_t len)
     return 0;
 }
 
-static ds_status read_signatures(plan *pl, char **err)
+/* Where new documents are numbered from. */
+static ds_status read_last_docid(plan *pl, char **err)
 {
     unsigned last = 0;
     ds_status st = dsx_writer_last_docid(pl->w, &last, err);
     if (st != DS_OK) return st;
     ensure_docid(pl, last);
     pl->next_docid = last + 1;
+    return DS_OK;
+}
+
+/* Every document's signature as committed, then the new passages' over
+ * the docids they reuse. */
+static ds_status read_signatures(plan *pl, char **err)
+{
+    pl->sigs = ds_xmalloc(((size_t)pl->max_docid + 1) * sizeof *pl->sigs);
+    memset(pl->sigs, 0, ((size_t)pl->max_docid + 1) * sizeof *pl->sigs);
     value_reader vr = {pl, 0};
-    return dsx_writer_each_value(pl->w, DS_SLOT_SIGNATURE, take_value, &vr,
-                                 err);
+    ds_status st = dsx_writer_each_value(pl->w, DS_SLOT_SIGNATURE, take_value,
+                                         &vr, err);
+    for (size_t i = 0; i < pl->n_adds; i++)
+        pl->sigs[pl->adds[i].docid] = pl->adds[i].sig;
+    return st;
 }
 
 /* Only a whole regrouping needs every document's group. */
@@ -272,10 +272,8 @@ static void retire(plan *pl, unsigned docid, const ds_record *rec)
     pl->n_retired++;
     pl->dated -= rec->date != NULL;
     pl->live[docid] = 0;
-    if (pl->sigs[docid].valid) {
-        GROW(pl->gone, pl->n_gone, pl->cap_gone);
-        bands_of(&pl->sigs[docid], &pl->gone[pl->n_gone++]);
-    }
+    GROW(pl->retired, pl->n_retired_ids, pl->cap_retired);
+    pl->retired[pl->n_retired_ids++] = docid;
 }
 
 /* The passage's content as indexed: equal keys, equal documents (but for
@@ -325,7 +323,6 @@ static void add_new(plan *pl, const ds_corpus_doc *d, size_t i,
     pl->passages++;
     pl->dated += a->date[0] != '\0';
     ensure_docid(pl, docid);
-    pl->sigs[docid] = np->sig;
     pl->live[docid] = 1;
     pl->added[docid] = 1;
 }
@@ -522,12 +519,16 @@ static const ds_filerec **records_after(plan *pl, size_t *n)
     return all;
 }
 
-/* Group every passage again, in corpus order, from the signatures, and
- * give each group the id of its first passage (as a build does). */
-static unsigned long regroup(plan *pl)
+/* Group the passages of `recs` (records after the update, in corpus
+ * order) that `member` marks (every passage when NULL) as a build does,
+ * in corpus order, from their signatures `sig_of` (per docid), giving
+ * each group the id of its first passage: pl->new_groups.  Returns the
+ * number of groups with more than one passage. */
+static unsigned long group_in_order(plan *pl, const ds_filerec **recs,
+                                    size_t n_recs,
+                                    const unsigned char *member,
+                                    const ds_neardup_sig *const *sig_of)
 {
-    size_t n_recs;
-    const ds_filerec **recs = records_after(pl, &n_recs);
     size_t total = 0;
     for (size_t r = 0; r < n_recs; r++) total += recs[r]->n;
     unsigned *order = ds_xmalloc((total + 1) * sizeof *order);
@@ -536,90 +537,245 @@ static unsigned long regroup(plan *pl)
     size_t at = 0;
     for (size_t r = 0; r < n_recs; r++)
         for (size_t j = 0; j < recs[r]->n; j++) {
-            order[at] = recs[r]->docids[j];
-            numbered[at++] =
-                ds_neardup_add_signed(nd, &pl->sigs[recs[r]->docids[j]]);
+            unsigned d = recs[r]->docids[j];
+            if (member && !member[d]) continue;
+            order[at] = d;
+            numbered[at++] = ds_neardup_add_signed(nd, sig_of[d]);
         }
     unsigned long shared = ds_neardup_shared_groups(nd);
     ds_neardup_free(nd);
     ds_group_ids ids;
-    ds_group_ids_init(&ids, numbered, total);
-    pl->new_groups = ds_xmalloc(((size_t)pl->max_docid + 1) *
-                                sizeof *pl->new_groups);
-    memset(pl->new_groups, 0,
-           ((size_t)pl->max_docid + 1) * sizeof *pl->new_groups);
-    at = 0;
+    ds_group_ids_init(&ids, numbered, at);
+    size_t i = 0;
     for (size_t r = 0; r < n_recs; r++)
-        for (size_t j = 0; j < recs[r]->n; j++, at++)
-            ds_group_ids_name(&ids, at, recs[r]->source, j + 1);
-    for (at = 0; at < total; at++)
-        pl->new_groups[order[at]] = ds_group_ids_get(&ids, at);
+        for (size_t j = 0; j < recs[r]->n; j++)
+            if (!member || member[recs[r]->docids[j]])
+                ds_group_ids_name(&ids, i++, recs[r]->source, j + 1);
+    for (i = 0; i < at; i++) pl->new_groups[order[i]] = ds_group_ids_get(&ids, i);
     ds_group_ids_free(&ids);
     free(order);
     free(numbered);
-    free(recs);
     return shared;
 }
 
-/* ---- When the groups cannot change ----
- *
- * A passage takes part in grouping only through the LSH bands of its
- * signature (neardup.c): one whose band values no other passage shares
- * has no near-copy candidate, is a candidate for no one, and is in no
- * group.  So when every passage the update removes or adds shares no band
- * value with any passage of the corpus after it (nor the added ones with
- * each other), no other passage's group changes and the added ones are in
- * none — provided no passage moves across a window boundary (the corpus
- * stays within DS_NEARDUP_WINDOW) and no group is renamed (a group is
- * named after its first passage: a renamed file, or a moved passage,
- * with a group).  That is the common case of an edit, and it spares
- * regrouping the whole corpus (bench/README.md, "Updates"). */
-
-static int shares_band(const band_values *x, const band_values *y)
+/* Group every passage again, from every document's signature. */
+static ds_status regroup_all(plan *pl, unsigned long *shared, char **err)
 {
-    for (unsigned b = 0; b < DS_NEARDUP_BANDS; b++)
-        if (x->value[b] == y->value[b]) return 1;
-    return 0;
+    ds_status st = read_signatures(pl, err);
+    if (st == DS_OK) st = read_groups(pl, err);
+    if (st != DS_OK) return st;
+    const ds_neardup_sig **sig_of =
+        ds_xmalloc(((size_t)pl->max_docid + 1) * sizeof *sig_of);
+    for (size_t d = 0; d <= pl->max_docid; d++) sig_of[d] = &pl->sigs[d];
+    size_t n_recs;
+    const ds_filerec **recs = records_after(pl, &n_recs);
+    *shared = group_in_order(pl, recs, n_recs, NULL, sig_of);
+    free(recs);
+    free(sig_of);
+    return DS_OK;
 }
 
-static int groups_may_change(plan *pl, size_t before, size_t after)
+/* ---- Regrouping only where groups can change ----
+ *
+ * A passage takes part in grouping only through the LSH bands of its
+ * signature (neardup.c): it is compared with, and can join the group of,
+ * only the first earlier passage of each of its band values.  So grouping
+ * the passages of one connected part of the "shares a band value" graph,
+ * in corpus order, gives them the groups a whole build gives them, and a
+ * group never spans two parts.  An update regroups the part that holds
+ * what it changes — the passages going out (as the index has them), those
+ * coming in, and those whose name (source or number) moves — found from
+ * the band terms' postings (schema.h), and leaves every other group as it
+ * is.  The number of shared groups moves by what that part's count did.
+ * Grouping starts afresh every DS_NEARDUP_WINDOW passages, which breaks
+ * this; a corpus that large, or a part larger than LOCAL_REGROUP_MAX
+ * passages, is regrouped whole. */
+
+#define LOCAL_REGROUP_MAX 50000
+
+typedef struct {
+    plan *pl;
+    unsigned char *seen;        /* per docid: in the part, as indexed */
+    unsigned *docids;           /* the part's indexed documents */
+    ds_neardup_sig *sigs;       /* and their signatures */
+    size_t n, cap;
+    /* While a band's postings are read: */
+    const ds_neardup_sig *sig;
+    unsigned band;
+    ds_status st;
+    char **err;
+} band_part;
+
+static ds_status read_signature(plan *pl, unsigned docid,
+                                ds_neardup_sig *sig, char **err)
 {
-    if (before > DS_NEARDUP_WINDOW || after > DS_NEARDUP_WINDOW) return 1;
-    for (size_t i = 0; i < pl->n_kept; i++)
-        if (pl->kept[i].record_changed && pl->kept[i].rec.group) return 1;
-    /* The bands that come and go: few (a handful of edited passages). */
-    band_values *touched = NULL;
-    size_t n = 0, cap = 0, n_new = 0;
-    for (size_t i = 0; i < pl->n_adds; i++) {
-        if (!pl->adds[i].sig.valid) continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            touched = ds_xrealloc(touched, cap * sizeof *touched);
+    char *data = NULL;
+    size_t len = 0;
+    ds_status st = dsx_writer_get_value(pl->w, docid, DS_SLOT_SIGNATURE,
+                                        &data, &len, err);
+    ds_neardup_sig_decode(data, len, sig);
+    free(data);
+    return st;
+}
+
+static void add_member(band_part *bp, unsigned docid,
+                       const ds_neardup_sig *sig)
+{
+    bp->seen[docid] = 1;
+    if (bp->n == bp->cap) {
+        bp->cap = bp->cap ? 2 * bp->cap : 256;
+        bp->docids = ds_xrealloc(bp->docids, bp->cap * sizeof *bp->docids);
+        bp->sigs = ds_xrealloc(bp->sigs, bp->cap * sizeof *bp->sigs);
+    }
+    bp->docids[bp->n] = docid;
+    bp->sigs[bp->n++] = *sig;
+}
+
+/* A document of the band term read: a member when it has the band. */
+static int take_candidate(void *ctx, unsigned docid)
+{
+    band_part *bp = ctx;
+    if (docid > bp->pl->max_docid || bp->seen[docid]) return 0;
+    ds_neardup_sig sig;
+    bp->st = read_signature(bp->pl, docid, &sig, bp->err);
+    if (bp->st == DS_OK && sig.valid &&
+        ds_neardup_same_band(&sig, bp->sig, bp->band))
+        add_member(bp, docid, &sig);
+    return bp->st != DS_OK || bp->n > LOCAL_REGROUP_MAX;
+}
+
+/* Add every indexed document that shares a band with `sig`. */
+static ds_status add_band_sharers(band_part *bp, const ds_neardup_sig *sig)
+{
+    ds_neardup_sig mine = *sig; /* bp->sigs may move */
+    char term[DS_BAND_TERM_SIZE];
+    ds_status st = DS_OK;
+    for (unsigned b = 0; b < DS_NEARDUP_BANDS && mine.valid && st == DS_OK;
+         b++) {
+        ds_band_term(&mine, b, term);
+        bp->sig = &mine;
+        bp->band = b;
+        bp->st = DS_OK;
+        st = dsx_writer_each_posting(bp->pl->w, term, take_candidate, bp,
+                                     bp->err);
+        if (st == DS_OK) st = bp->st;
+    }
+    return st;
+}
+
+/* The part of the graph the update touches, over the indexed documents
+ * (the new passages, not indexed yet, are its other members). */
+static ds_status find_part(plan *pl, band_part *bp)
+{
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < pl->n_retired_ids + pl->n_kept && st == DS_OK;
+         i++) {
+        int retired = i < pl->n_retired_ids;
+        if (!retired && !pl->kept[i - pl->n_retired_ids].record_changed)
+            continue;
+        unsigned d = retired ? pl->retired[i]
+                             : pl->kept[i - pl->n_retired_ids].docid;
+        ds_neardup_sig sig;
+        if (!bp->seen[d]) st = read_signature(pl, d, &sig, bp->err);
+        if (st == DS_OK && !bp->seen[d]) add_member(bp, d, &sig);
+    }
+    for (size_t i = 0; i < pl->n_adds && st == DS_OK; i++)
+        st = add_band_sharers(bp, &pl->adds[i].sig);
+    for (size_t i = 0; i < bp->n && bp->n <= LOCAL_REGROUP_MAX && st == DS_OK;
+         i++)
+        st = add_band_sharers(bp, &bp->sigs[i]);
+    return st;
+}
+
+static int compare_ulong(const void *a, const void *b)
+{
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The part's groups as indexed (into pl->groups); how many are shared. */
+static ds_status read_part_groups(plan *pl, const band_part *bp,
+                                  unsigned long *shared, char **err)
+{
+    unsigned long *ids = ds_xmalloc((bp->n + 1) * sizeof *ids);
+    size_t n = 0;
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < bp->n && st == DS_OK; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        st = dsx_writer_get_value(pl->w, bp->docids[i], DS_SLOT_GROUP, &data,
+                                  &len, err);
+        unsigned long g = st == DS_OK && len ? strtoul(data, NULL, 10) : 0;
+        free(data);
+        pl->groups[bp->docids[i]] = g;
+        if (g) ids[n++] = g;
+    }
+    qsort(ids, n, sizeof *ids, compare_ulong);
+    *shared = 0;
+    for (size_t i = 0; i < n; i++) *shared += i == 0 || ids[i] != ids[i - 1];
+    free(ids);
+    return st;
+}
+
+/* Regroup the part; *whole is set instead when it is too large. */
+static ds_status regroup_part(plan *pl, unsigned long *shared, int *whole,
+                              char **err)
+{
+    band_part bp;
+    memset(&bp, 0, sizeof bp);
+    bp.pl = pl;
+    bp.err = err;
+    bp.seen = ds_xmalloc((size_t)pl->max_docid + 1);
+    memset(bp.seen, 0, (size_t)pl->max_docid + 1);
+    unsigned long before = 0;
+    ds_status st = find_part(pl, &bp);
+    *whole = bp.n > LOCAL_REGROUP_MAX;
+    if (st == DS_OK && !*whole) st = read_part_groups(pl, &bp, &before, err);
+    if (st == DS_OK && !*whole) {
+        /* After the update the part holds its documents that stay and
+         * the new passages. */
+        const ds_neardup_sig **sig_of =
+            ds_xmalloc(((size_t)pl->max_docid + 1) * sizeof *sig_of);
+        unsigned char *member = bp.seen;
+        for (size_t i = 0; i < bp.n; i++) {
+            unsigned d = bp.docids[i];
+            member[d] = pl->live[d] && !pl->added[d];
+            sig_of[d] = &bp.sigs[i];
         }
-        bands_of(&pl->adds[i].sig, &touched[n++]);
-    }
-    n_new = n;
-    for (size_t i = 0; i < pl->n_gone; i++) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 16;
-            touched = ds_xrealloc(touched, cap * sizeof *touched);
+        for (size_t i = 0; i < pl->n_adds; i++) {
+            member[pl->adds[i].docid] = 1;
+            sig_of[pl->adds[i].docid] = &pl->adds[i].sig;
         }
-        touched[n++] = pl->gone[i];
+        size_t n_recs;
+        const ds_filerec **recs = records_after(pl, &n_recs);
+        unsigned long after = group_in_order(pl, recs, n_recs, member, sig_of);
+        unsigned long total = 0;
+        st = read_shared_count(pl, &total, err);
+        *shared = total + after - before;
+        free(recs);
+        free(sig_of);
     }
-    int may = 0;
-    for (size_t i = 0; i < n_new && !may; i++)
-        for (size_t j = i + 1; j < n_new && !may; j++)
-            may = shares_band(&touched[i], &touched[j]);
-    /* Every passage that stays, against them all. */
-    for (unsigned d = 1; d <= pl->max_docid && !may && n; d++) {
-        if (!pl->live[d] || pl->added[d] || !pl->sigs[d].valid) continue;
-        band_values mine;
-        bands_of(&pl->sigs[d], &mine);
-        for (size_t i = 0; i < n && !may; i++)
-            may = shares_band(&mine, &touched[i]);
+    free(bp.seen);
+    free(bp.docids);
+    free(bp.sigs);
+    return st;
+}
+
+/* The groups after the update: pl->groups and pl->new_groups, and the
+ * number of shared groups. */
+static ds_status regroup(plan *pl, size_t before, size_t after,
+                         unsigned long *shared, char **err)
+{
+    int whole = before > DS_NEARDUP_WINDOW || after > DS_NEARDUP_WINDOW;
+    ds_status st = whole ? DS_OK : regroup_part(pl, shared, &whole, err);
+    if (st == DS_OK && whole) {
+        memset(pl->groups, 0,
+               ((size_t)pl->max_docid + 1) * sizeof *pl->groups);
+        memset(pl->new_groups, 0,
+               ((size_t)pl->max_docid + 1) * sizeof *pl->new_groups);
+        st = regroup_all(pl, shared, err);
     }
-    free(touched);
-    return may;
+    return st;
 }
 
 /* ---- Writing ---- */
@@ -635,8 +791,8 @@ static void group_term(unsigned long group, char *out, size_t size)
  * source term and value. */
 static ds_status write_kept(plan *pl, kept_doc *k, char **err)
 {
-    unsigned long was = pl->regrouped ? pl->groups[k->docid] : k->rec.group;
-    unsigned long now = pl->regrouped ? pl->new_groups[k->docid] : was;
+    unsigned long was = pl->groups[k->docid];
+    unsigned long now = pl->new_groups[k->docid];
     if (!k->record_changed && was == now) return DS_OK;
     char old_g[32], new_g[32], group[24];
     group_term(was, old_g, sizeof old_g);
@@ -669,7 +825,7 @@ static ds_status write_new(plan *pl, ds_shard *shard, const new_passage *np,
                            char **err)
 {
     ds_passage_job_prepare(&pl->job, np->doc, np->passage,
-                           pl->regrouped ? pl->new_groups[np->docid] : 0,
+                           pl->new_groups[np->docid],
                            &np->sig);
     return ds_shard_put(shard, np->docid, &pl->job, err);
 }
@@ -807,9 +963,9 @@ static ds_status write_plan(plan *pl, const dsx_length_norm *norm,
     for (size_t i = 0; i < pl->n_kept && st == DS_OK; i++)
         st = write_kept(pl, &pl->kept[i], err);
     /* Documents no file changed, whose group did. */
-    for (unsigned d = 1; pl->regrouped && d <= pl->max_docid && st == DS_OK;
-         d++) {
-        if (!pl->live[d] || pl->groups[d] == pl->new_groups[d]) continue;
+    for (unsigned d = 1; d <= pl->max_docid && st == DS_OK; d++) {
+        if (!pl->live[d] || pl->added[d] || pl->groups[d] == pl->new_groups[d])
+            continue;
         ds_record rec;
         st = read_record(pl, d, &rec, err);
         if (st != DS_OK) break;
@@ -841,11 +997,11 @@ static void plan_free(plan *pl)
     free(pl->kept);
     free(pl->deletes);
     free(pl->sigs);
+    free(pl->retired);
     free(pl->groups);
     free(pl->new_groups);
     free(pl->live);
     free(pl->added);
-    free(pl->gone);
     ds_analyzer_free(pl->count_out);
     ds_analyzer_free(pl->count_in);
     ds_buf_free(&pl->scratch);
@@ -895,7 +1051,7 @@ static ds_status run_update(plan *pl, ds_index_stats *stats, char **err)
     if (st == DS_OK && !pl->reason) st = read_counts(pl, &norm, err);
     if (st != DS_OK || pl->reason) return st;
     st = ds_filerecs_load(NULL, pl->w, &pl->recs, err);
-    if (st == DS_OK) st = read_signatures(pl, err);
+    if (st == DS_OK) st = read_last_docid(pl, err);
     if (st != DS_OK) return st;
     mark_live(pl);
     ds_changes_find(pl->p->corpus, &pl->recs, &pl->changes);
@@ -921,10 +1077,7 @@ static ds_status run_update(plan *pl, ds_index_stats *stats, char **err)
     unsigned long shared = 0;
     if (st == DS_OK && !pl->reason) {
         size_t before = pl->passages + pl->n_retired - pl->n_adds;
-        pl->regrouped = groups_may_change(pl, before, pl->passages);
-        if (pl->regrouped) st = read_groups(pl, err);
-        if (st == DS_OK && pl->regrouped) shared = regroup(pl);
-        else if (st == DS_OK) st = read_shared_count(pl, &shared, err);
+        st = regroup(pl, before, pl->passages, &shared, err);
     }
     /* The files change from the first write on (store.h). */
     if (st == DS_OK && !pl->reason) st = ds_store_unseal(pl->p->db_path, err);

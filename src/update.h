@@ -10,12 +10,12 @@
  * spelling table loses the removed passages' words
  * (remove_spelling) and gains the new ones', and the passages' total
  * length is kept in the metadata.  Near-copy groups are what a full build
- * finds: computed again over the whole corpus, in corpus order, from the
- * signatures the documents store (value DS_SLOT_SIGNATURE) — unless no
- * passage that comes or goes shares an LSH band with another, when none
- * can change (update.c, groups_may_change); a group's id is derived from
- * its first passage (ds_neardup_group_id), so unaffected groups keep
- * theirs.
+ * finds: computed again, in corpus order, over the passages that share
+ * LSH bands with what changed, directly or through others (found from the
+ * band terms, schema.h; the whole corpus only past DS_NEARDUP_WINDOW),
+ * from the signatures the documents store (value DS_SLOT_SIGNATURE); a
+ * group's id is derived from its first passage (ds_neardup_group_id), so
+ * unaffected groups keep theirs.
  *
  * One statistic is not recomputed: the average passage length the wdfs
  * were normalised with (ranking.h).  New passages are normalised with
