@@ -59,6 +59,26 @@ typedef struct {
     bx_build build[N_NEWS_BUILDS];
 } bx_news;
 
+/* One kind of change updated in place (updates.h). */
+#define BX_MAX_UPDATE_RUNS 16
+typedef struct {
+    const char *label;
+    int runs;
+    double wall[BX_MAX_UPDATE_RUNS], cpu[BX_MAX_UPDATE_RUNS];
+    double searchable[BX_MAX_UPDATE_RUNS];  /* until committed, s */
+    long rss_kb[BX_MAX_UPDATE_RUNS];
+    unsigned long passages_in, passages_out;  /* of the last run */
+} bx_update;
+
+typedef struct {
+    const char *corpus;          /* NULL: not run */
+    bx_build build;              /* the whole build updated since */
+    bx_update kinds[4];
+    size_t n_kinds;
+    size_t files_changed_pct;    /* files in "1% of the files" */
+    unsigned long long index_bytes_after;
+} bx_updates;
+
 /* One system answering the query set in one mode, in-process and warm. */
 typedef struct {
     const char *label;   /* system or lever */
@@ -104,6 +124,7 @@ typedef struct {
     size_t n_news;
     char *news_notes;  /* manifest lines on corpora left out, or NULL */
     const char *baseline_label;  /* NULL: no baseline build */
+    bx_updates updates;
     const char *lever_corpus;
     bx_build levers[BX_MAX_LEVERS];
     const char *lever_args[BX_MAX_LEVERS];

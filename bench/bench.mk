@@ -6,6 +6,8 @@
 #                       builds of Reuters articles (below)
 #   make bench-quick    reduced run (< 1 min): the 1/8 corpus and the shared
 #                       Reuters articles, fewer runs
+#   make bench-updates  only `dealsearch index` updating a changed copy of
+#                       the whole corpus in place (part of `make bench`)
 #   make bench-levers   raw-Xapian build and query levers, one at a time
 #   make bench-clean    remove bench/data (corpus and indexes, ~3 GB after
 #                       a full run) and bench/results
@@ -33,7 +35,7 @@ BENCH_MANIFEST := $(BENCH_DATA)/gcide.manifest
 BENCH_QUERIES := $(BENCH_RESULTS)/queries.tsv
 BENCH_QUERIES_QUICK := $(BENCH_RESULTS)/queries-quick.tsv
 
-.PHONY: bench bench-quick bench-levers bench-deps bench-build bench-data bench-clean \
+.PHONY: bench bench-quick bench-updates bench-levers bench-deps bench-build bench-data bench-clean \
         bench-news-data
 
 # News-reader builds (dealsearch without --plain): the shared Reuters
@@ -74,6 +76,11 @@ bench-quick: bench-deps
 	$(BENCH_BIN)/dsbench --mode=quick --bin=$(BENCH_BIN) --data=$(BENCH_DATA) \
 	    --dealsearch=$(BENCH_BIN)/dealsearch --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES_QUICK) \
 	    $(BENCH_NEWS_FLAGS)
+
+bench-updates: bench-deps
+	@$(BENCH_MAKE) $(BENCH_BIN)/ds_peer $(BENCH_BIN)/dsbench bench-data
+	$(BENCH_BIN)/dsbench --mode=updates --bin=$(BENCH_BIN) --data=$(BENCH_DATA) \
+	    --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES)
 
 bench-levers: bench-deps
 	@$(BENCH_MAKE) $(BENCH_BIN)/raw_xapian $(BENCH_BIN)/dsbench bench-data
@@ -139,7 +146,8 @@ $(BENCH_BIN)/ds_peer: $(BENCH_BIN)/ds_peer.o $(BENCH_COMMON) $(LIB_A)
 $(BENCH_BIN)/dealsearch: $(BUILD)/dealsearch
 	cp $< $@.tmp && mv -f $@.tmp $@
 
-$(BENCH_BIN)/dsbench: $(addprefix $(BENCH_BIN)/,driver.o measure.o report.o) $(BENCH_COMMON)
+$(BENCH_BIN)/dsbench: $(addprefix $(BENCH_BIN)/,driver.o measure.o report.o updates.o) \
+                      $(BENCH_COMMON)
 	$(CC) $(SAN_FLAGS) -o $@ $^ -lm
 
 # How good the match counts are for each bound on the matches examined

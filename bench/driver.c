@@ -1,7 +1,7 @@
 /*
  * driver.c — dsbench, the benchmark driver.
  *
- *   dsbench --mode=full|quick|levers --bin=DIR --data=DIR --results=DIR
+ *   dsbench --mode=full|quick|updates|levers --bin=DIR --data=DIR --results=DIR
  *           --queries=FILE [--dealsearch=./dealsearch] [--demo=corpus]
  *           [--news=MANIFEST [--baseline=PROG [--baseline-label=TEXT]]]
  *
@@ -9,11 +9,13 @@
  *         Xapian and dealsearch (3 runs each, the order of systems rotated
  *         every run), compaction, builds of the news corpora of MANIFEST
  *         with dealsearch's news reader (5 runs each; with --baseline,
- *         alternated with PROG, another tree's ds_peer), the query set
+ *         alternated with PROG, another tree's ds_peer), updates in place
+ *         of a changed copy of the whole corpus (updates.h), the query set
  *         in-process on the whole corpus, and whole-process latency on the
  *         demo and gcide corpora.
  * quick:  the same on the 1/8 corpus and the first news corpus, with fewer
  *         repetitions.
+ * updates: only the updates in place, on the whole corpus.
  * levers: raw-Xapian build levers on the 1/4 corpus and query levers on
  *         the whole corpus, each against the baseline.
  * Every program is a separate process (build peak RSS is the child's
@@ -31,6 +33,7 @@
 
 #include "bench.h"
 #include "measure.h"
+#include "updates.h"
 
 typedef struct {
     const char *mode, *bin, *data, *results, *queries, *dealsearch, *demo;
@@ -55,8 +58,9 @@ static void parse_options(int argc, char **argv, options *o)
         else if ((v = bx_opt(a, "--baseline-label"))) o->baseline_label = v;
         else bx_die("unknown option '%s'", a);
     }
-    if (strcmp(o->mode, "full") && strcmp(o->mode, "quick") && strcmp(o->mode, "levers"))
-        bx_die("--mode takes full, quick or levers");
+    if (strcmp(o->mode, "full") && strcmp(o->mode, "quick") && strcmp(o->mode, "updates") &&
+        strcmp(o->mode, "levers"))
+        bx_die("--mode takes full, quick, updates or levers");
     if (!o->queries) bx_die("--queries=FILE is required");
     if (o->baseline && !o->news) bx_die("--baseline needs --news=MANIFEST");
 }
@@ -822,7 +826,10 @@ int main(int argc, char **argv)
     double start = bx_now();
     double busy0 = bx_machine_busy_seconds(), own0 = bx_own_cpu_seconds();
     b.load_start = load_average();
-    if (is_mode(&o, "levers")) {
+    if (is_mode(&o, "updates")) {
+        const bx_corpus *c = add_corpus(&b, &o, "gcide");
+        bx_run_updates(&b.updates, b.sys[SYS_DS].prog, o.data, c->dir, c->name, 5);
+    } else if (is_mode(&o, "levers")) {
         b.query_rounds = 3;
         b.query_reps = 3;
         add_corpus(&b, &o, "gcide");
@@ -838,6 +845,9 @@ int main(int argc, char **argv)
         b.proc_reps = full ? 200 : 40;
         run_builds(&b, &o, 3);
         run_news_builds(&b, &o, full ? 5 : 3);
+        const bx_corpus *last = &b.corpora[b.n_corpora - 1];
+        bx_run_updates(&b.updates, b.sys[SYS_DS].prog, o.data, last->dir,
+                       last->name, full ? 5 : 2);
         const char *large = b.corpora[b.n_corpora - 1].name;
         run_queries(&b, &o, large);
         run_processes(&b, &o, large);

@@ -4,6 +4,8 @@
  *   ds_peer version
  *   ds_peer build CORPUS_DIR INDEX_DIR [--plain]
  *       ds_indexer_build(); --plain reads the files as plain paragraphs
+ *   ds_peer update CORPUS_DIR INDEX_DIR [--plain]
+ *       ds_indexer_update(): what changed since, in place
  *   ds_peer query INDEX_DIR QUERIES MODE REPS
  *       MODE nosnip: ds_search() only (top 10, passages decoded)
  *       MODE snip:   ds_search() + ds_results_print() as JSON (snippets
@@ -21,7 +23,10 @@
 #include "../src/dealsearch.h"
 #include "common.h"
 
-static int build(const char *corpus, const char *index, int plain)
+/* A whole build, or with `update` an update in place; prints what the
+ * driver reads ("k=v" fields). */
+static int build(const char *corpus, const char *index, int plain,
+                 int update)
 {
     ds_index_options opt;
     ds_index_options_init(&opt);
@@ -32,11 +37,17 @@ static int build(const char *corpus, const char *index, int plain)
     ds_indexer *ix = NULL;
     char *err = NULL;
     if (ds_indexer_open(&opt, &ix, &err) != DS_OK ||
-        ds_indexer_build(ix, &stats, &err) != DS_OK)
+        (update ? ds_indexer_update(ix, &stats, &err)
+                : ds_indexer_build(ix, &stats, &err)) != DS_OK)
         bx_die("%s", err);
     ds_indexer_close(ix);
-    printf("passages=%lu bytes=%llu terms=%lu\n", stats.passages,
+    printf("passages=%lu bytes=%llu terms=%lu", stats.passages,
            stats.corpus_bytes, stats.terms);
+    if (update)
+        printf(" updated=%d in=%lu out=%lu searchable_us=%.0f",
+               stats.updated, stats.passages_in, stats.passages_out,
+               stats.searchable_seconds * 1e6);
+    printf("\n");
     return 0;
 }
 
@@ -97,11 +108,12 @@ int main(int argc, char **argv)
         printf("dealsearch (library in this tree)\n");
         return 0;
     }
-    if (strcmp(cmd, "build") == 0 &&
+    int update = strcmp(cmd, "update") == 0;
+    if ((update || strcmp(cmd, "build") == 0) &&
         (argc == 4 || (argc == 5 && strcmp(argv[4], "--plain") == 0)))
-        return build(argv[2], argv[3], argc == 5);
+        return build(argv[2], argv[3], argc == 5, update);
     if (strcmp(cmd, "query") == 0 && argc == 6)
         return query(argv[2], argv[3], argv[4], atoi(argv[5]));
-    bx_die("usage: ds_peer version | build CORPUS INDEX [--plain] | "
+    bx_die("usage: ds_peer version | build|update CORPUS INDEX [--plain] | "
            "query INDEX QUERIES nosnip|snip|human REPS");
 }

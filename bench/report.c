@@ -196,6 +196,56 @@ static void news_ratios(FILE *f, const bx_bench *b, const bx_news *n)
             ratio((double)d->passages, (double)o->passages));
 }
 
+/* Medians of one kind of update, from its samples. */
+typedef struct {
+    double wall, cpu, searchable, rss_mb, max_searchable;
+} update_medians;
+
+static update_medians update_stats(const bx_update *u)
+{
+    double w[BX_MAX_UPDATE_RUNS], c[BX_MAX_UPDATE_RUNS], s[BX_MAX_UPDATE_RUNS],
+        r[BX_MAX_UPDATE_RUNS];
+    size_t n = (size_t)u->runs;
+    for (size_t i = 0; i < n; i++) {
+        w[i] = u->wall[i];
+        c[i] = u->cpu[i];
+        s[i] = u->searchable[i];
+        r[i] = (double)u->rss_kb[i] / 1024.0;
+    }
+    update_medians m = {bx_median(w, n), bx_median(c, n), bx_median(s, n),
+                        bx_median(r, n), 0};
+    for (size_t i = 0; i < n; i++)
+        if (s[i] > m.max_searchable) m.max_searchable = s[i];
+    return m;
+}
+
+static void table_updates(FILE *f, const bx_bench *b)
+{
+    const bx_updates *us = &b->updates;
+    if (!us->corpus) return;
+    const bx_build *full = &us->build;
+    fprintf(f, "\nUPDATES — dealsearch index on a changed copy of %s (--plain), each change "
+            "made and undone, median of %d updates\n", us->corpus, us->kinds[0].runs);
+    fprintf(f, "%-32s %7s %7s %12s %8s %7s %11s %9s\n", "change", "wall s", "CPU s",
+            "searchable s", "(max)", "RSS MB", "in / out", "x faster");
+    fprintf(f, "%-32s %7.2f %7.2f %12s %8s %7.1f %11lu %9s\n", "full build (the reference)",
+            full->wall[0], full->cpu[0], "", "", (double)full->rss_kb[0] / 1024.0,
+            full->passages, "");
+    for (size_t k = 0; k < us->n_kinds; k++) {
+        const bx_update *u = &us->kinds[k];
+        update_medians m = update_stats(u);
+        char io[32];
+        snprintf(io, sizeof io, "%lu / %lu", u->passages_in, u->passages_out);
+        fprintf(f, "%-32s %7.3f %7.3f %12.3f %8.3f %7.1f %11s %8.0fx\n", u->label, m.wall,
+                m.cpu, m.searchable, m.max_searchable, m.rss_mb, io,
+                ratio(full->wall[0], m.searchable));
+    }
+    fprintf(f, "  (x faster: the full build's wall time over the update's time until "
+            "searchable; 1%% = %zu files; index %.1f MB built, %.1f MB after the "
+            "updates)\n", us->files_changed_pct, (double)full->index_bytes / 1e6,
+            (double)us->index_bytes_after / 1e6);
+}
+
 static void table_news(FILE *f, const bx_bench *b)
 {
     if (b->n_news == 0 || b->news[0].build[NEWS_THIS].runs == 0) {
@@ -339,6 +389,7 @@ void bx_report_table(FILE *f, const bx_bench *b)
     table_header(f, b);
     table_builds(f, b);
     table_news(f, b);
+    table_updates(f, b);
     table_queries(f, b);
     table_processes(f, b);
     table_levers(f, b);
@@ -519,6 +570,36 @@ static void json_news(json *j, const bx_bench *b)
     j_close(j, '}');
 }
 
+static void json_updates(json *j, const bx_bench *b)
+{
+    const bx_updates *us = &b->updates;
+    j_open(j, "updates", '{');
+    j_str(j, "corpus", us->corpus);
+    json_build(j, "full_build", &us->build, 0, NULL, 0);
+    j_num(j, "files_in_1_percent", (double)us->files_changed_pct);
+    j_num(j, "index_bytes_after", (double)us->index_bytes_after);
+    j_open(j, "changes", '[');
+    for (size_t k = 0; k < us->n_kinds; k++) {
+        const bx_update *u = &us->kinds[k];
+        update_medians m = update_stats(u);
+        j_open(j, NULL, '{');
+        j_str(j, "change", u->label);
+        j_nums(j, "wall_s", u->wall, (size_t)u->runs);
+        j_nums(j, "cpu_s", u->cpu, (size_t)u->runs);
+        j_nums(j, "searchable_s", u->searchable, (size_t)u->runs);
+        j_num(j, "median_wall_s", m.wall);
+        j_num(j, "median_cpu_s", m.cpu);
+        j_num(j, "median_searchable_s", m.searchable);
+        j_num(j, "median_peak_rss_mb", m.rss_mb);
+        j_num(j, "passages_in", (double)u->passages_in);
+        j_num(j, "passages_out", (double)u->passages_out);
+        j_num(j, "full_build_wall_over_searchable", ratio(us->build.wall[0], m.searchable));
+        j_close(j, '}');
+    }
+    j_close(j, ']');
+    j_close(j, '}');
+}
+
 static void json_class_stats(json *j, const char *key, class_stats s)
 {
     j_open(j, key, '{');
@@ -625,6 +706,7 @@ void bx_report_json(FILE *f, const bx_bench *b)
     for (size_t i = 0; i < b->n_corpora; i++) json_corpus(&j, b, &b->corpora[i]);
     j_close(&j, ']');
     if (b->n_news || b->news_notes) json_news(&j, b);
+    if (b->updates.corpus) json_updates(&j, b);
     if (b->n_qruns) json_queries(&j, b);
     if (b->n_procs) json_processes(&j, b);
     if (b->n_levers) json_levers(&j, b);

@@ -588,10 +588,24 @@ static ds_status regroup_all(plan *pl, unsigned long *shared, char **err)
  * the band terms' postings (schema.h), and leaves every other group as it
  * is.  The number of shared groups moves by what that part's count did.
  * Grouping starts afresh every DS_NEARDUP_WINDOW passages, which breaks
- * this; a corpus that large, or a part larger than LOCAL_REGROUP_MAX
- * passages, is regrouped whole. */
+ * this: a corpus that large is regrouped whole.  So is one where finding
+ * the part costs more than LOOKUPS_PER_PASSAGE of a lookup (a posting
+ * list opened or a signature read, each a B-tree search) per passage of
+ * the corpus: reading every signature in docid order and grouping them
+ * all is then cheaper (many files changed at once; bench/README.md,
+ * "Updates"). */
 
-#define LOCAL_REGROUP_MAX 50000
+#define LOOKUPS_PER_PASSAGE (1.0 / 64)
+
+/* The lookups allowed; DEALSEARCH_REGROUP=part or =whole forces one way
+ * (the property test runs both on every edit). */
+static size_t lookup_budget(const plan *pl)
+{
+    const char *force = getenv("DEALSEARCH_REGROUP");
+    if (force && strcmp(force, "part") == 0) return (size_t)-1 / 2;
+    if (force && strcmp(force, "whole") == 0) return 0;
+    return 64 + (size_t)((double)pl->passages * LOOKUPS_PER_PASSAGE);
+}
 
 typedef struct {
     plan *pl;
@@ -599,6 +613,7 @@ typedef struct {
     unsigned *docids;           /* the part's indexed documents */
     ds_neardup_sig *sigs;       /* and their signatures */
     size_t n, cap;
+    size_t lookups, budget;     /* B-tree searches made, allowed */
     /* While a band's postings are read: */
     const ds_neardup_sig *sig;
     unsigned band;
@@ -637,11 +652,12 @@ static int take_candidate(void *ctx, unsigned docid)
     band_part *bp = ctx;
     if (docid > bp->pl->max_docid || bp->seen[docid]) return 0;
     ds_neardup_sig sig;
+    bp->lookups++;
     bp->st = read_signature(bp->pl, docid, &sig, bp->err);
     if (bp->st == DS_OK && sig.valid &&
         ds_neardup_same_band(&sig, bp->sig, bp->band))
         add_member(bp, docid, &sig);
-    return bp->st != DS_OK || bp->n > LOCAL_REGROUP_MAX;
+    return bp->st != DS_OK || bp->lookups > bp->budget;
 }
 
 /* Add every indexed document that shares a band with `sig`. */
@@ -653,6 +669,7 @@ static ds_status add_band_sharers(band_part *bp, const ds_neardup_sig *sig)
     for (unsigned b = 0; b < DS_NEARDUP_BANDS && mine.valid && st == DS_OK;
          b++) {
         ds_band_term(&mine, b, term);
+        bp->lookups++;
         bp->sig = &mine;
         bp->band = b;
         bp->st = DS_OK;
@@ -676,12 +693,14 @@ static ds_status find_part(plan *pl, band_part *bp)
         unsigned d = retired ? pl->retired[i]
                              : pl->kept[i - pl->n_retired_ids].docid;
         ds_neardup_sig sig;
+        bp->lookups += !bp->seen[d];
         if (!bp->seen[d]) st = read_signature(pl, d, &sig, bp->err);
         if (st == DS_OK && !bp->seen[d]) add_member(bp, d, &sig);
     }
-    for (size_t i = 0; i < pl->n_adds && st == DS_OK; i++)
+    for (size_t i = 0;
+         i < pl->n_adds && bp->lookups <= bp->budget && st == DS_OK; i++)
         st = add_band_sharers(bp, &pl->adds[i].sig);
-    for (size_t i = 0; i < bp->n && bp->n <= LOCAL_REGROUP_MAX && st == DS_OK;
+    for (size_t i = 0; i < bp->n && bp->lookups <= bp->budget && st == DS_OK;
          i++)
         st = add_band_sharers(bp, &bp->sigs[i]);
     return st;
@@ -725,11 +744,12 @@ static ds_status regroup_part(plan *pl, unsigned long *shared, int *whole,
     memset(&bp, 0, sizeof bp);
     bp.pl = pl;
     bp.err = err;
+    bp.budget = lookup_budget(pl);
     bp.seen = ds_xmalloc((size_t)pl->max_docid + 1);
     memset(bp.seen, 0, (size_t)pl->max_docid + 1);
     unsigned long before = 0;
     ds_status st = find_part(pl, &bp);
-    *whole = bp.n > LOCAL_REGROUP_MAX;
+    *whole = bp.lookups > bp.budget;
     if (st == DS_OK && !*whole) st = read_part_groups(pl, &bp, &before, err);
     if (st == DS_OK && !*whole) {
         /* After the update the part holds its documents that stay and
