@@ -36,6 +36,11 @@ ds_status classify(std::string &msg)
         /* Reading or writing the files failed (a full disk, say). */
         msg = e.get_description();
         return DS_ERR_IO;
+    } catch (const Xapian::NetworkError &e) {
+        /* A remote shard down, unreachable or too slow (its description
+         * names it: "remote:tcp(HOST:PORT)"). */
+        msg = e.get_description();
+        return DS_ERR_IO;
     } catch (const Xapian::QueryParserError &e) {
         msg = e.get_description();
         return DS_ERR_QUERY;

@@ -99,6 +99,16 @@ extern "C" void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm)
     db->norm = *norm;
 }
 
+extern "C" void dsx_db_set_order_slot(dsx_db *db, unsigned slot)
+{
+    db->order_slot = static_cast<int>(slot);
+}
+
+extern "C" void dsx_db_set_combined(dsx_db *db, int combined)
+{
+    db->combined = combined != 0;
+}
+
 extern "C" ds_status dsx_db_set_stopwords(dsx_db *db,
                                           const char *const *words, size_t n,
                                           char **err)
@@ -146,6 +156,14 @@ extern "C" ds_status dsx_db_stamp(dsx_db *db, char **stamp, char **err)
 {
     *stamp = nullptr;
     return dsx::guard(err, [&] { *stamp = dsx::malloc_copy(stamp_of(db->db)); });
+}
+
+extern "C" ds_status dsx_stamp_at(const char *path, char **stamp, char **err)
+{
+    *stamp = nullptr;
+    return dsx::guard(err, [&] {
+        *stamp = dsx::malloc_copy(stamp_of(Xapian::Database(path)));
+    });
 }
 
 extern "C" ds_status dsx_spellings_at(const char *path, dsx_word_fn fn,

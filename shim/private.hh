@@ -78,6 +78,8 @@ struct dsx_db {
     Xapian::Stem stem;
     ds_bm25 bm25 = {1.2, 0.0, 1.0, 0.5, 0.5}; /* Xapian's defaults */
     dsx_length_norm norm = {0, 0, 0, 0};      /* scale 0: none */
+    int order_slot = -1;                      /* dsx_db_set_order_slot */
+    bool combined = false;                    /* dsx_db_set_combined */
 };
 
 struct dsx_query {

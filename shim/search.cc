@@ -31,18 +31,6 @@ class SampleSpy : public Xapian::MatchSpy {
     }
 };
 
-/* Accepts one document only: to weigh part of a query for that hit. */
-class OnlyDocument : public Xapian::MatchDecider {
-    Xapian::docid did;
-
-  public:
-    explicit OnlyDocument(Xapian::docid d) : did(d) {}
-    bool operator()(const Xapian::Document &doc) const override
-    {
-        return doc.get_docid() == did;
-    }
-};
-
 } // namespace
 
 namespace dsx {
@@ -95,7 +83,7 @@ std::string label_of(const Xapian::Query &q)
 /* Split `q` into the parts whose weights add up to its weight: the
  * children of AND/OR-like nodes, the left side of filters; anything else
  * (a term, phrase, synonym group, wildcard) is weighed as a unit. */
-void explain_node(dsx_db *db, const Xapian::Query &q, Xapian::docid did,
+void explain_node(dsx_db *db, const Xapian::Query &q, const std::string &key,
                   std::vector<std::pair<std::string, double>> &parts)
 {
     switch (q.get_type()) {
@@ -104,21 +92,25 @@ void explain_node(dsx_db *db, const Xapian::Query &q, Xapian::docid did,
     case Xapian::Query::OP_AND_MAYBE:
     case Xapian::Query::OP_XOR:
         for (size_t i = 0; i < q.get_num_subqueries(); ++i)
-            explain_node(db, q.get_subquery(i), did, parts);
+            explain_node(db, q.get_subquery(i), key, parts);
         return;
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_FILTER:
-        explain_node(db, q.get_subquery(0), did, parts);
+        explain_node(db, q.get_subquery(0), key, parts);
         return;
     default:
         break;
     }
+    /* Only the hit: its order value names it alone (a MatchDecider would,
+     * but the remote backend refuses one); a filter adds no weight. */
     Xapian::Enquire enquire(db->db);
-    enquire.set_query(q);
+    auto slot = static_cast<Xapian::valueno>(db->order_slot);
+    enquire.set_query(Xapian::Query(
+        Xapian::Query::OP_FILTER, q,
+        Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, key, key)));
     std::unique_ptr<Xapian::Weight> weight(dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
-    OnlyDocument only(did);
-    Xapian::MSet m = enquire.get_mset(0, 1, 0, nullptr, &only);
+    Xapian::MSet m = enquire.get_mset(0, 1);
     if (!m.empty() && m.begin().get_weight() > 0)
         parts.emplace_back(label_of(q),
                            m.begin().get_weight() * dsx::score_scale(db));
@@ -184,6 +176,11 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     std::unique_ptr<Xapian::Weight> weight(
         sp->count_only ? new Xapian::BoolWeight : dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
+    /* Equal scores in corpus order, whatever the documents' numbers (they
+     * differ between one database and shards): a deterministic order. */
+    if (db->order_slot >= 0)
+        enquire.set_sort_by_relevance_then_value(
+            static_cast<Xapian::valueno>(db->order_slot), false);
     r->matched = q->query;
     if (sp->expand_docs) {
         Xapian::Query extra = dsx::feedback_terms(db, enquire, q->query, sp);
@@ -195,8 +192,11 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     }
     if (sp->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
+    /* Over several databases the matcher examines each in turn, not in
+     * docid order, and a MatchSpy of our own cannot run in xapian-tcpsrv:
+     * a total beyond check_at_least is then Xapian's estimate. */
     SampleSpy spy(sp->check_at_least);
-    enquire.add_matchspy(&spy);
+    if (!db->combined) enquire.add_matchspy(&spy);
     r->db = db;
     r->query = enquire.get_query();
     r->params = *sp;
@@ -206,12 +206,17 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     unsigned long lower = m.get_uncollapsed_matches_lower_bound();
     unsigned long upper = m.get_uncollapsed_matches_upper_bound();
     double share = spy.at_bound ? double(spy.bound) / spy.at_bound : 0;
-    unsigned long sampled =
+    unsigned long seen = spy.seen, sampled =
         spy.seen < spy.bound
             ? spy.seen
             : static_cast<unsigned long>(share * db->db.get_lastdocid() + 0.5);
+    if (db->combined) { /* no spy: Xapian's count, exact below the bound */
+        seen = lower == upper ? lower
+                              : std::max<unsigned long>(lower, spy.bound);
+        sampled = m.get_uncollapsed_matches_estimated();
+    }
     r->counts = {m.get_matches_estimated(), m.get_matches_lower_bound(),
-                 m.get_matches_upper_bound(), lower, upper, spy.seen,
+                 m.get_matches_upper_bound(), lower, upper, seen,
                  std::min(std::max(sampled, lower), upper)};
     for (auto m = r->mset.begin(); m != r->mset.end(); ++m) {
         r->scores.push_back(m.get_weight() * dsx::score_scale(db));
@@ -236,8 +241,8 @@ void load(dsx_results *r, size_t from, size_t to)
         if (r->loaded[i]) continue;
         Xapian::MSetIterator m = r->mset[static_cast<Xapian::doccount>(i)];
         r->data[i] = m.get_document().get_value(r->params.data_slot);
-        if (r->params.explain)
-            explain_node(r->db, r->query, *m, r->parts[i]);
+        if (r->params.explain && r->db->order_slot >= 0)
+            explain_node(r->db, r->query, m.get_sort_key(), r->parts[i]);
         docids.push_back(r->docids[i]);
         which.push_back(i);
     }

@@ -162,7 +162,7 @@ typedef struct {
     const char *remove[2];   /* terms to remove (NULL: none; absent ones
                                 are skipped) */
     const char *add[2];      /* boolean terms to add (NULL: none) */
-    dsx_value values[3];
+    dsx_value values[4];
     size_t n_values;
 } dsx_amendment;
 
@@ -212,6 +212,15 @@ ds_status dsx_db_each_metadata(dsx_db *db, const char *prefix,
 
 /* The database's revision (it grows by one with each commit). */
 ds_status dsx_db_revision(dsx_db *db, unsigned long *revision, char **err);
+
+/* Number of documents and of distinct words (terms without a prefix) of
+ * the database at `path` (a stub too), opened for the call. */
+ds_status dsx_stats_at(const char *path, unsigned long *docs,
+                       unsigned long *vocabulary, char **err);
+
+/* The identity and state of the database at `path` (dsx_db_stamp),
+ * opened for the call. */
+ds_status dsx_stamp_at(const char *path, char **stamp, char **err);
 
 /* The revision of the database at `path`, opened for the call. */
 ds_status dsx_revision_at(const char *path, unsigned long *revision,
@@ -294,6 +303,16 @@ void dsx_db_set_bm25(dsx_db *db, const ds_bm25 *params);
  * BM25 (the parameters' k1 and k3; b and min_normlen are norm's, k2 must
  * be 0) without reading document lengths.  Scores stay BM25's. */
 void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm);
+
+/* Rank equal scores by value `slot` (ascending) rather than by document
+ * number, and let explain find a hit by it: the value must name one
+ * document.  Without it explain reports no parts. */
+void dsx_db_set_order_slot(dsx_db *db, unsigned slot);
+
+/* The database combines several (a stub: shards, local or remote): no
+ * MatchSpy (the remote backend refuses ours), so totals past
+ * check_at_least are Xapian's estimate (dsx_counts.sampled). */
+void dsx_db_set_combined(dsx_db *db, int combined);
 
 /* Words the query parser leaves out of queries (when other words remain).
  * `words` must be sorted in strcmp() order; the array is borrowed and must

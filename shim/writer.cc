@@ -137,6 +137,16 @@ extern "C" ds_status dsx_writer_stats(dsx_writer *w, unsigned long *docs,
     });
 }
 
+extern "C" ds_status dsx_stats_at(const char *path, unsigned long *docs,
+                                  unsigned long *vocabulary, char **err)
+{
+    return dsx::guard(err, [&] {
+        Xapian::Database db(path);
+        *docs = db.get_doccount();
+        *vocabulary = count_vocabulary(db);
+    });
+}
+
 extern "C" void dsx_writer_destroy(dsx_writer *w)
 {
     try {

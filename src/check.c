@@ -21,6 +21,7 @@
 #include "analyzer.h"
 #include "changes.h"
 #include "corpus.h"
+#include "layout.h"
 #include "ranking.h"
 #include "schema.h"
 #include "update.h"
@@ -58,7 +59,7 @@ static void check_files(const char *gen_path, findings *f, int *by_content)
 {
     char *why = NULL;
     unsigned long revision = 0;
-    ds_status st = dsx_revision_at(gen_path, &revision, &why);
+    ds_status st = ds_store_revision(gen_path, &revision, &why);
     if (st == DS_OK) st = ds_store_verify(gen_path, revision, 1, &why);
     ds_seal_state state = st == DS_OK ? ds_store_seal_state(gen_path)
                                       : DS_SEAL_OPEN;
@@ -78,6 +79,25 @@ static void check_files(const char *gen_path, findings *f, int *by_content)
     } else {
         note(f, "files", "as built");
     }
+    free(why);
+}
+
+/* Xapian's checker over one database's tables (`named`: say which). */
+static void check_database(const char *path, int named, findings *f)
+{
+    unsigned long errors = 0;
+    char *details = NULL, *why = NULL;
+    const char *sep = named ? " of " : "";
+    if (dsx_check(path, &errors, &details, &why) != DS_OK) {
+        ds_buf_printf(&f->report, "tables%s%s: cannot be checked: %s\n", sep,
+                      named ? path : "", why);
+        f->damaged = 1;
+    } else if (errors) {
+        ds_buf_printf(&f->report, "tables%s%s: %lu errors\n%s", sep,
+                      named ? path : "", errors, details);
+        f->damaged = 1;
+    }
+    free(details);
     free(why);
 }
 
@@ -101,18 +121,17 @@ static void check_tables(const char *db_path, int by_content, findings *f)
         }
         return;
     }
-    unsigned long errors = 0;
-    char *details = NULL, *why = NULL;
-    if (dsx_check(db_path, &errors, &details, &why) != DS_OK) {
+    /* A sharded generation: each of its databases (layout.h). */
+    ds_layout l;
+    char *why = NULL;
+    if (ds_layout_read(db_path, &l, &why) != DS_OK) {
         ds_buf_printf(&f->report, "tables: cannot be checked: %s\n", why);
         f->damaged = 1;
-    } else if (errors) {
-        ds_buf_printf(&f->report, "tables: %lu errors\n%s", errors, details);
-        f->damaged = 1;
-    } else {
-        note(f, "tables", "ok");
     }
-    free(details);
+    for (size_t i = 0; i < l.n && !f->damaged; i++)
+        check_database(l.dbs[i].where, l.n > 1, f);
+    if (!f->damaged) note(f, "tables", "ok");
+    ds_layout_free(&l);
     free(why);
 }
 

@@ -105,6 +105,11 @@ typedef struct {
     double length_average;       /* tests: normalise passage lengths with
                                     this average instead of the corpus's
                                     (0: measure it) */
+    int shards;                  /* N > 0: a sharded index, a head
+                                    database and N shards searched
+                                    together (the README's "Shards"); 0:
+                                    one database; -1 (the default): as
+                                    the index being updated is */
 } ds_index_options;
 
 /* Defaults: a news folder "corpus", index "corpus.index", no notices. */

@@ -12,6 +12,11 @@
  * from the first.  A large corpus is built as several shards, one thread
  * each, every shard a contiguous range of the corpus, merged at the end
  * with Xapian's compaction: the result is what one shard would store.
+ * A sharded index (`--shards N`, layout.h) keeps its shards instead, each
+ * the files hashed to it, with a head database holding what the whole
+ * corpus shares (metadata, spelling, synonyms) and a stub listing them;
+ * the first pass's average length normalises every shard alike, so the
+ * shards searched together rank as one database does.
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include "dealsearch.h"
@@ -34,6 +39,7 @@
 #include "shard.h"
 #include "spelling.h"
 #include "filerec.h"
+#include "layout.h"
 #include "store.h"
 #include "synonyms.h"
 #include "update.h"
@@ -63,6 +69,7 @@ struct ds_indexer {
     ds_corpus *corpus;       /* listed when opened, for the first build */
     ds_rebuild rb;
     int locked;
+    size_t shards;           /* a sharded index's (0: one database) */
 };
 
 void ds_index_options_init(ds_index_options *opt)
@@ -72,6 +79,7 @@ void ds_index_options_init(ds_index_options *opt)
     opt->corpus.path = "corpus";
     opt->corpus.reader = DS_READER_NEWS;
     opt->index_dir = "corpus.index";
+    opt->shards = -1;
 }
 
 static double now_seconds(void)
@@ -89,6 +97,9 @@ typedef struct {
     ds_corpus *corpus;
     ds_shard **shards;
     size_t n_shards;
+    int sharded;                   /* kept as shards (layout.h), not merged */
+    ds_shard *head;                /* sharded: the head database */
+    size_t *owner;                 /* sharded: each entry's shard */
     ds_passage_job job;            /* being prepared */
     ds_index_stats *stats;
     const ds_scan_result *scan;    /* the first pass's groups */
@@ -102,8 +113,10 @@ typedef struct {
     size_t *counts;
 } build_state;
 
-/* A range of entries, handed to its shard a passage at a time. */
+/* A range of entries, handed to its shard a passage at a time (of a
+ * sharded index: the entries of the range that shard owns). */
 typedef struct {
+    size_t shard;
     size_t next, end;       /* entries not read yet */
     ds_corpus_doc doc;      /* the entry being handed out */
     size_t at;              /* its next passage */
@@ -200,6 +213,8 @@ static ds_status cursor_step(build_state *b, cursor *c, ds_shard *shard,
                              int *given, char **err)
 {
     while (c->at == c->doc.article.count) {
+        while (b->owner && c->next < c->end && b->owner[c->next] != c->shard)
+            c->next++;
         if (c->next == c->end) {
             *given = 0;
             return DS_OK;
@@ -219,8 +234,9 @@ static ds_status second_pass(build_state *b, const size_t *bounds, char **err)
     cursor *cursors = ds_xmalloc(n * sizeof *cursors);
     memset(cursors, 0, n * sizeof *cursors);
     for (size_t k = 0; k < n; k++) {
-        cursors[k].next = bounds[k];
-        cursors[k].end = bounds[k + 1];
+        cursors[k].shard = k;
+        cursors[k].next = b->owner ? 0 : bounds[k];
+        cursors[k].end = b->owner ? ds_corpus_count(b->corpus) : bounds[k + 1];
     }
     ds_status st = DS_OK;
     for (size_t active = n; active > 0 && st == DS_OK;) {
@@ -269,31 +285,47 @@ static void partition(const ds_corpus *c, size_t n, size_t *bounds)
 }
 
 /* Where shard k of n writes: the generation itself when it is the only
- * one, else a directory inside it, merged into it at the end. */
-static char *shard_path(const char *gen_path, size_t k, size_t n)
+ * one, else a directory inside it, merged into it at the end unless the
+ * index is sharded. */
+static char *shard_path(const char *gen_path, size_t k, size_t n, int sharded)
 {
-    return n == 1 ? ds_xstrdup(gen_path)
-                  : ds_xasprintf("%s/shard-%zu", gen_path, k);
+    return n == 1 && !sharded
+               ? ds_xstrdup(gen_path)
+               : ds_xasprintf("%s/" DS_LAYOUT_SHARD "%zu", gen_path, k);
+}
+
+/* A sharded index's head: a shard that is given spelling words only. */
+static ds_status open_head(build_state *b, const char *gen_path,
+                           ds_analyzer *analyzer, char **err)
+{
+    char *path = ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen_path);
+    ds_status st = ds_shard_open(path, analyzer, b->ix->synonyms, 0, &b->head,
+                                 err);
+    free(path);
+    return st == DS_OK ? ds_shard_start(b->head, err) : st;
 }
 
 static ds_status open_shards(build_state *b, const char *gen_path,
                              ds_analyzer **analyzers, char **err)
 {
     size_t n = b->n_shards;
-    if (n > 1 && mkdir(gen_path, 0755) != 0)
+    if ((n > 1 || b->sharded) && mkdir(gen_path, 0755) != 0)
         return ds_fail(err, DS_ERR_IO, "cannot create '%s': %s", gen_path,
                        strerror(errno));
     ds_status st = DS_OK;
     for (size_t k = 0; k < n && st == DS_OK; k++) {
-        char *path = shard_path(gen_path, k, n);
+        char *path = shard_path(gen_path, k, n, b->sharded);
         st = ds_shard_open(path, analyzers[k], b->ix->synonyms,
                            (unsigned)(FLUSH_PASSAGES / n), &b->shards[k], err);
         free(path);
     }
+    if (st == DS_OK && b->sharded)
+        st = open_head(b, gen_path, analyzers[n], err);
+    ds_shard *first = b->sharded ? b->head : b->shards[0];
     if (st == DS_OK && b->ix->synonyms)
-        st = ds_synonyms_install(b->ix->synonyms,
-                                 ds_shard_writer(b->shards[0]), err);
-    for (size_t k = 0; n > 1 && k < n && st == DS_OK; k++)
+        st = ds_synonyms_install(b->ix->synonyms, ds_shard_writer(first),
+                                 err);
+    for (size_t k = 0; (n > 1 || b->sharded) && k < n && st == DS_OK; k++)
         st = ds_shard_start(b->shards[k], err);
     return st;
 }
@@ -329,27 +361,42 @@ static void settings_init(const ds_indexer *ix, settings *out)
     memcpy(out->pairs, pairs, sizeof pairs);
 }
 
-/* A record of each file read (filerec.h): its documents are numbered on
- * from 1 in corpus order, as the shards' merge numbers them. */
+/* Document `local` of shard k as the index numbers it: merged, the
+ * shards' documents are numbered on in corpus order; sharded, as Xapian
+ * numbers the documents of the stub's databases (the head first),
+ * interleaved. */
+static unsigned combined_docid(const build_state *b, size_t k, unsigned local)
+{
+    return b->sharded
+               ? (local - 1) * (unsigned)(b->n_shards + 1) + (unsigned)k + 2
+               : local;
+}
+
+/* A record of each file read (filerec.h) and its documents' numbers. */
 static ds_status write_file_records(const build_state *b, dsx_writer *w,
                                     char **err)
 {
     ds_buf value;
     ds_buf_init(&value);
-    unsigned next = 1;
+    size_t n = b->sharded ? b->n_shards : 1;
+    unsigned *next = ds_xmalloc(n * sizeof *next);
+    for (size_t k = 0; k < n; k++) next[k] = 1;
     ds_status st = DS_OK;
     for (size_t i = 0; i < ds_corpus_count(b->corpus) && st == DS_OK; i++) {
         const char *name = ds_corpus_entry_name(b->corpus, i);
         if (!b->read[i] || !name) continue;
+        size_t k = b->owner ? b->owner[i] : 0;
         ds_filerec r = {(char *)name, b->stamps[i], NULL, b->counts[i]};
         r.docids = ds_xmalloc((r.n + 1) * sizeof *r.docids);
-        for (size_t j = 0; j < r.n; j++) r.docids[j] = next++;
+        for (size_t j = 0; j < r.n; j++)
+            r.docids[j] = combined_docid(b, k, next[k]++);
         ds_filerec_encode(&r, &value);
         char *key = ds_filerec_key(name);
         st = dsx_writer_set_metadata(w, key, value.data, err);
         free(key);
         free(r.docids);
     }
+    free(next);
     ds_buf_free(&value);
     return st;
 }
@@ -385,8 +432,8 @@ static ds_status write_metadata(const build_state *b, dsx_writer *w,
     return st;
 }
 
-/* Wait for the shards, then write the metadata (into the first: merging
- * keeps it) and commit each. */
+/* Wait for the shards, then write the metadata (into the first, which
+ * merging keeps, or the head) and commit each. */
 static ds_status finish_shards(build_state *b, const dsx_length_norm *norm,
                                char **err)
 {
@@ -396,11 +443,39 @@ static ds_status finish_shards(build_state *b, const dsx_length_norm *norm,
         if (st == DS_OK) st = done;
         b->stats->passages += ds_shard_passages(b->shards[k]);
     }
-    for (size_t k = 0; k < b->n_shards && st == DS_OK; k++) {
-        dsx_writer *w = ds_shard_writer(b->shards[k]);
-        if (k == 0) st = write_metadata(b, w, norm, err);
-        if (st == DS_OK) st = dsx_writer_commit(w, err);
+    if (b->head) {
+        ds_status done = ds_shard_finish(b->head, st ? NULL : err);
+        if (st == DS_OK) st = done;
     }
+    ds_shard *first = b->head ? b->head : b->shards[0];
+    if (st == DS_OK) st = write_metadata(b, ds_shard_writer(first), norm, err);
+    if (st == DS_OK && b->head)
+        st = dsx_writer_commit(ds_shard_writer(b->head), err);
+    for (size_t k = 0; k < b->n_shards && st == DS_OK; k++)
+        st = dsx_writer_commit(ds_shard_writer(b->shards[k]), err);
+    return st;
+}
+
+/* Close a sharded index's databases and list them in its stub; its
+ * vocabulary goes beside the head's spelling table. */
+static ds_status seal_shards(build_state *b, const char *gen_path, char **err)
+{
+    for (size_t k = 0; k < b->n_shards; k++) {
+        ds_shard_close(b->shards[k]);
+        b->shards[k] = NULL;
+    }
+    ds_shard_close(b->head);
+    b->head = NULL;
+    ds_status st = ds_layout_write_sharded(gen_path, b->n_shards, err);
+    unsigned long docs = 0;
+    char *why = NULL;
+    if (st == DS_OK &&
+        dsx_stats_at(gen_path, &docs, &b->stats->terms, &why) != DS_OK)
+        st = ds_fail(err, DS_ERR_IO, "reading the new shards: %s", why);
+    free(why);
+    char *head = ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen_path);
+    if (st == DS_OK) st = ds_spelling_write_vocab(head, err);
+    free(head);
     return st;
 }
 
@@ -418,7 +493,7 @@ static ds_status merge_shards(build_state *b, const char *gen_path,
     for (size_t k = 0; k < n; k++) {
         ds_shard_close(b->shards[k]);
         b->shards[k] = NULL;
-        paths[k] = shard_path(gen_path, k, n);
+        paths[k] = shard_path(gen_path, k, n, 0);
     }
     char *why = NULL;
     ds_status st = dsx_compact((const char *const *)paths, n, gen_path,
@@ -439,15 +514,19 @@ static ds_status merge_shards(build_state *b, const char *gen_path,
 static ds_status build_shards(build_state *b, const char *gen_path,
                               ds_analyzer **analyzers, char **err)
 {
-    size_t n = b->n_shards;
-    size_t *bounds = ds_xmalloc((n + 1) * sizeof *bounds);
-    partition(b->corpus, n, bounds);
+    size_t n = b->n_shards, count = ds_corpus_count(b->corpus);
+    /* The first pass's ranges: one per shard (a sharded index may have
+     * more shards than files). */
+    size_t ranges = n < count ? n : count;
+    size_t *bounds = ds_xmalloc((ranges + 1) * sizeof *bounds);
+    partition(b->corpus, ranges, bounds);
     ds_scan_result scan = {0};
     ds_scan_params sp = {b->corpus,
                          ds_corpus_get_spec(b->corpus)->reader,
                          analyzers,
-                         b->shards,
-                         n,
+                         b->sharded ? &b->head : b->shards,
+                         b->sharded ? 1 : n,
+                         ranges,
                          bounds,
                          b->ix->opt.spelling_words};
     dsx_length_norm norm = b->ix->norm;
@@ -464,21 +543,40 @@ static ds_status build_shards(build_state *b, const char *gen_path,
         st = second_pass(b, bounds, err);
     }
     if (st == DS_OK) st = finish_shards(b, &norm, err);
-    if (st == DS_OK) st = merge_shards(b, gen_path, err);
-    if (st == DS_OK) st = ds_spelling_write_vocab(gen_path, err);
+    if (st == DS_OK && b->sharded) {
+        st = seal_shards(b, gen_path, err);
+    } else {
+        if (st == DS_OK) st = merge_shards(b, gen_path, err);
+        if (st == DS_OK) st = ds_spelling_write_vocab(gen_path, err);
+    }
     ds_scan_result_free(&scan);
     free(bounds);
     return st;
 }
 
+/* Which shard each entry goes to (layout.h), malloc'd. */
+static size_t *assign_shards(const ds_corpus *c, size_t n)
+{
+    size_t count = ds_corpus_count(c);
+    size_t *owner = ds_xmalloc((count + 1) * sizeof *owner);
+    for (size_t i = 0; i < count; i++) {
+        const char *name = ds_corpus_entry_name(c, i);
+        owner[i] = ds_layout_shard_of(name ? name : "", n);
+    }
+    return owner;
+}
+
 static ds_status write_generation(ds_indexer *ix, ds_corpus *corpus,
                                   ds_index_stats *stats, char **err)
 {
-    size_t n = shard_count(ix, corpus);
+    int sharded = ix->shards > 0;
+    size_t n = sharded ? ix->shards : shard_count(ix, corpus);
     build_state b = {.ix = ix,
                      .corpus = corpus,
                      .shards = ds_xmalloc(n * sizeof(ds_shard *)),
                      .n_shards = n,
+                     .sharded = sharded,
+                     .owner = sharded ? assign_shards(corpus, n) : NULL,
                      .stats = stats,
                      .reader = ds_reader_new(ix->opt.corpus.reader)};
     ds_buf_init(&b.scratch);
@@ -487,25 +585,29 @@ static ds_status write_generation(ds_indexer *ix, ds_corpus *corpus,
     memset(b.read, 0, entries);
     b.stamps = ds_xmalloc(entries * sizeof *b.stamps);
     b.counts = ds_xmalloc(entries * sizeof *b.counts);
-    ds_analyzer **analyzers = ds_xmalloc(n * sizeof *analyzers);
     /* One shard shares the producer's analyzer (and its stem cache);
-     * shards in threads of their own need their own. */
+     * shards in threads of their own need their own, and so does a
+     * sharded index's head (the last). */
+    int own = n > 1 || sharded;
+    size_t n_analyzers = n + (sharded ? 1 : 0);
+    ds_analyzer **analyzers = ds_xmalloc(n_analyzers * sizeof *analyzers);
     int analyzed = 1;
-    for (size_t k = 0; k < n; k++) {
-        b.shards[k] = NULL;
-        analyzers[k] = n == 1 ? ix->analyzer : ds_analyzer_new();
+    for (size_t k = 0; k < n_analyzers; k++) {
+        if (k < n) b.shards[k] = NULL;
+        analyzers[k] = own ? ds_analyzer_new() : ix->analyzer;
         analyzed &= analyzers[k] != NULL;
     }
     ds_status st = analyzed ? build_shards(&b, ix->rb.gen_path, analyzers, err)
                             : ds_fail(err, DS_ERR_INTERNAL,
                                       "libstemmer has no English stemmer");
     /* Closing a shard also ends its thread, after a failure too. */
-    for (size_t k = 0; k < n; k++) {
-        ds_shard_close(b.shards[k]);
-        if (n > 1) ds_analyzer_free(analyzers[k]);
-    }
+    for (size_t k = 0; k < n; k++) ds_shard_close(b.shards[k]);
+    ds_shard_close(b.head);
+    for (size_t k = 0; own && k < n_analyzers; k++)
+        ds_analyzer_free(analyzers[k]);
     free(analyzers);
     free(b.shards);
+    free(b.owner);
     ds_passage_job_free(&b.job);
     ds_reader_free(b.reader);
     ds_buf_free(&b.scratch);
@@ -631,6 +733,35 @@ static ds_status prepare(ds_indexer *ix, char **err)
     return st;
 }
 
+/* How many shards the served generation has (0: one database, or none). */
+static size_t served_shards(const ds_indexer *ix)
+{
+    char *gen = ds_store_served_path(ix->index_dir);
+    size_t n = gen ? ds_layout_shards(gen) : 0;
+    free(gen);
+    return n;
+}
+
+/* The shards to build: as asked, else as the served index has. */
+static void choose_shards(ds_indexer *ix)
+{
+    ix->shards = ix->opt.shards >= 0 ? (size_t)ix->opt.shards
+                                     : served_shards(ix);
+}
+
+/* Why the served index cannot be updated in place for its shards
+ * (malloc'd), or NULL. */
+static char *shard_reason(const ds_indexer *ix)
+{
+    size_t served = served_shards(ix);
+    if (served != ix->shards)
+        return ds_xasprintf("%zu shards asked, the index has %zu",
+                            ix->shards, served);
+    if (served)
+        return ds_xstrdup("a sharded index is not updated in place yet");
+    return NULL;
+}
+
 static void finish(ds_indexer *ix, ds_index_stats *stats, double start)
 {
     ds_corpus_close(ix->corpus);
@@ -643,6 +774,7 @@ ds_status ds_indexer_build(ds_indexer *ix, ds_index_stats *stats, char **err)
     double start = now_seconds();
     memset(stats, 0, sizeof *stats);
     ds_status st = prepare(ix, err);
+    choose_shards(ix);
     if (st == DS_OK) st = build_whole(ix, stats, err);
     finish(ix, stats, start);
     return st;
@@ -690,11 +822,14 @@ ds_status ds_indexer_update(ds_indexer *ix, ds_index_stats *stats,
     double start = now_seconds();
     memset(stats, 0, sizeof *stats);
     ds_status st = prepare(ix, err);
+    choose_shards(ix);
     char *gen = st == DS_OK ? ds_store_served_path(ix->index_dir) : NULL;
     char *reason = NULL;
-    if (st == DS_OK && gen && ix->opt.corpus.kind != DS_CORPUS_FOLDER)
-        reason = ds_xstrdup("a JSON lines corpus is always built whole");
-    else if (st == DS_OK && gen)
+    if (st == DS_OK && gen)
+        reason = ix->opt.corpus.kind != DS_CORPUS_FOLDER
+                     ? ds_xstrdup("a JSON lines corpus is always built whole")
+                     : shard_reason(ix);
+    if (st == DS_OK && gen && !reason)
         st = update_in_place(ix, gen, stats, &reason, err);
     if (st == DS_ERR_VERSION && reason) st = DS_OK;
     if (st == DS_OK && gen && !reason) {

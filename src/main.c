@@ -35,7 +35,7 @@ static const char USAGE[] =
     "usage: dealsearch [OPTIONS] QUERY...\n"
     "       dealsearch index [--corpus DIR [--plain] | --jsonl FILE [--split]]\n"
     "                        [--index DIR] [--synonyms FILE] [--jobs N]\n"
-    "                        [--rebuild] [--verbose]\n"
+    "                        [--shards N] [--rebuild] [--verbose]\n"
     "       dealsearch watch [--corpus DIR [--plain]] [--index DIR]\n"
     "                        [--synonyms FILE]\n"
     "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
@@ -55,7 +55,8 @@ static const char USAGE[] =
     "Options:\n"
     "  --corpus DIR     article folder (default ./corpus, or $DEALSEARCH_CORPUS)\n"
     "  --index DIR      index folder (default DIR.index beside the corpus,\n"
-    "                   or $DEALSEARCH_INDEX)\n"
+    "                   or $DEALSEARCH_INDEX); to search, also a Xapian\n"
+    "                   stub file listing a head and shards, local or remote\n"
     "  -n, --limit N    show at most N results (default 10)\n"
     "  --offset N       skip the first N results\n"
     "  --any            rank passages with any of the words\n"
@@ -84,6 +85,9 @@ static const char USAGE[] =
     "  -j, --jobs N     (index) build N shards at once, one thread each, and\n"
     "                   merge them (default: one per core, up to 4, for a\n"
     "                   corpus over 4 MB; 0 is the default)\n"
+    "  --shards N       (index) keep N shard databases and a head database,\n"
+    "                   searched together (a stub lists them); 0: one\n"
+    "                   database (default: as the index has)\n"
     "  --queries FILE   (run) answer each \"qid<TAB>query\" line; prints a\n"
     "                   TREC run (qid Q0 docid rank score tag), words OR-ed,\n"
     "                   one line per document\n"
@@ -125,7 +129,8 @@ typedef struct {
     unsigned threads, max_connections, max_per_ip, timeout;
     int quiet;
     int corpus_given;         /* --corpus or --jsonl on the command line */
-    unsigned limit, offset, jobs;
+    unsigned limit, offset, jobs, shards;
+    int shards_given;
     int limit_given;
     int any, json, full, verbose, exact, no_synonyms, split, explain,
         feedback, no_feedback, all, plain, rebuild, help, version;
@@ -138,7 +143,8 @@ typedef enum {
     OPT_CORPUS, OPT_INDEX, OPT_LIMIT, OPT_OFFSET, OPT_ANY, OPT_EXACT,
     OPT_NO_SYNONYMS, OPT_FEEDBACK, OPT_NO_FEEDBACK, OPT_EXPLAIN, OPT_JSON,
     OPT_FULL, OPT_ALL, OPT_COLOR, OPT_VERBOSE, OPT_PLAIN, OPT_JSONL,
-    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_QUERIES, OPT_FORMAT, OPT_REBUILD,
+    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_SHARDS, OPT_QUERIES, OPT_FORMAT,
+    OPT_REBUILD,
     OPT_HELP, OPT_VERSION, OPT_LISTEN, OPT_THREADS, OPT_CORS,
     OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_QUIET
 } option_id;
@@ -176,6 +182,7 @@ static const option_def OPTIONS[] = {
     {"--split", NULL, 0, CMD_INDEX, OPT_SPLIT},
     {"--synonyms", NULL, 1, CMD_INDEX | CMD_WATCH, OPT_SYNONYMS},
     {"--jobs", "-j", 1, CMD_INDEX, OPT_JOBS},
+    {"--shards", NULL, 1, CMD_INDEX, OPT_SHARDS},
     {"--rebuild", NULL, 0, CMD_INDEX, OPT_REBUILD},
     {"--queries", NULL, 1, CMD_RUN, OPT_QUERIES},
     {"--format", NULL, 1, CMD_RUN, OPT_FORMAT},
@@ -373,6 +380,9 @@ static ds_status set_value(cli *c, const option_def *o, const char *v,
         return parse_count(n, v, 1000000, &c->limit, err);
     case OPT_OFFSET: return parse_count(n, v, 1000000, &c->offset, err);
     case OPT_JOBS: return parse_count(n, v, 64, &c->jobs, err);
+    case OPT_SHARDS:
+        c->shards_given = 1;
+        return parse_count(n, v, 64, &c->shards, err);
     case OPT_LISTEN: return set_path(&c->listen, n, v, err);
     case OPT_CORS: return set_path(&c->cors, n, v, err);
     case OPT_THREADS: return parse_count(n, v, 256, &c->threads, err);
@@ -519,6 +529,7 @@ static ds_index_options index_options(const cli *c)
     opt.index_dir = c->index;
     opt.synonyms_path = c->synonyms;
     opt.jobs = c->jobs;
+    opt.shards = c->shards_given ? (int)c->shards : -1;
     opt.verbose = c->verbose;
     opt.notice = print_notice;
     return opt;

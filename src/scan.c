@@ -67,7 +67,7 @@ static int split_spelling_word(void *ctx, const ds_word_entry *e)
  * add up its counts, and the merge joins them. */
 static void flush_spelling(range *r)
 {
-    size_t n = r->p->n;
+    size_t n = r->p->n_shards;
     spelling_split sp = {r, ds_analyzer_words(r->analyzer) / n + 1, 0, 0};
     ds_buf_clear(&r->job.spelling);
     ds_analyzer_flush_words(r->analyzer, split_spelling_word, &sp);

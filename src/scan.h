@@ -24,7 +24,8 @@ typedef struct {
     ds_corpus *corpus;
     ds_reader_kind reader;
     ds_analyzer **analyzers;   /* one per range, used by its thread */
-    ds_shard **shards;         /* n: where counted words go, a share each */
+    ds_shard **shards;         /* where counted words go, a share each */
+    size_t n_shards;
     size_t n;                  /* ranges */
     const size_t *bounds;      /* range k: entries bounds[k] .. bounds[k+1] */
     unsigned long spelling_words; /* distinct words counted before they go

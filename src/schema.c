@@ -61,6 +61,19 @@ void ds_band_term(const ds_neardup_sig *sig, unsigned band,
     snprintf(out, DS_BAND_TERM_SIZE, DS_PREFIX_BAND "%u%04x", band, h);
 }
 
+void ds_order_key(const char *source, size_t len, unsigned long passage,
+                  ds_buf *out)
+{
+    unsigned char number[4] = {(unsigned char)(passage >> 24),
+                               (unsigned char)(passage >> 16),
+                               (unsigned char)(passage >> 8),
+                               (unsigned char)passage};
+    ds_buf_clear(out);
+    ds_buf_append(out, source, len);
+    ds_buf_append(out, "", 1);
+    ds_buf_append(out, (const char *)number, sizeof number);
+}
+
 char *ds_source_term(const char *source)
 {
     size_t len = strlen(source);

@@ -31,6 +31,13 @@
  *   4  the passage's near-copy signature (neardup.h: DS_NEARDUP_HASHES
  *      16-bit minimums, little-endian), when it is long enough to have
  *      one: an update groups the whole corpus again from these
+ *   5  the passage's place in the corpus: its source name (as the record
+ *      has it), a NUL, and its passage number as 4 big-endian bytes.
+ *      Passages of equal score rank in this order (a tie-break that does
+ *      not depend on document numbers, which differ between one database,
+ *      shards and an updated index), and it names one passage for
+ *      explain's filter, which works over the remote backend where a
+ *      MatchDecider does not
  *   3  the passage record (record.h): what a hit shows.  A value, not the
  *      document data: glass compresses each document's data with zlib,
  *      which cost a sixth of the build for records this small (measured
@@ -90,6 +97,7 @@
 #define DS_SLOT_GROUP 2
 #define DS_SLOT_RECORD 3
 #define DS_SLOT_SIGNATURE 4
+#define DS_SLOT_ORDER 5
 #define DS_FIELD_DATE "date:"
 
 #define DS_META_FORMAT "dealsearch.format"
@@ -106,11 +114,16 @@
 #define DS_META_BUILD "dealsearch.build"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "13"
+#define DS_INDEX_FORMAT "14"
 
 /* The boolean term of a folder's file ("a/b.txt" -> DS_PREFIX_SOURCE
  * "a/b"), malloc'd. */
 char *ds_source_term(const char *source);
+
+/* The DS_SLOT_ORDER value of passage `passage` (1-based) of `source`
+ * (`len` bytes), into `out` (cleared first). */
+void ds_order_key(const char *source, size_t len, unsigned long passage,
+                  ds_buf *out);
 
 /* The DS_PREFIX_BAND term of band `band` of a valid signature: "XB",
  * the band's number and the hash of its value in hex ("XB3" "1a2b"). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout.h"
 #include "query.h"
 #include "ranking.h"
 #include "record.h"
@@ -29,8 +30,11 @@
 #define DS_COUNT_COLLAPSED 200
 
 struct ds_searcher {
-    char *index_dir;
-    ds_generation gen;      /* the generation searched, held (store.h) */
+    char *index_dir;        /* an index folder, or a stub file */
+    int stub;               /* index_dir is a stub file: no generations */
+    ds_generation gen;      /* the generation searched, held (store.h);
+                               for a stub, its path */
+    int combined;           /* several databases (layout.h) */
     ds_store_gen served;    /* its identity (ds_searcher_refresh) */
     int has_groups;         /* the index holds near-copy groups */
     int has_dates;          /* some passage has a date */
@@ -55,6 +59,17 @@ static ds_status damaged(char **err, const char *index_dir, const char *what)
     return ds_fail(err, DS_ERR_DAMAGED,
                    "index '%s' is damaged or not a dealsearch index: %s — "
                    "run 'dealsearch index' to rebuild", index_dir, what);
+}
+
+/* A failure of the database while opening or searching: a shard that
+ * cannot be reached (DS_ERR_IO from a database of several, the message
+ * naming it) is reported as such; anything else is damage. */
+static ds_status failed(const ds_searcher *s, ds_status st, const char *why,
+                        char **err)
+{
+    if (st == DS_ERR_IO && s->combined)
+        return ds_fail(err, st, "index '%s': %s", s->index_dir, why);
+    return damaged(err, s->index_dir, why);
 }
 
 /* Read metadata `key` into *value (malloc'd); a failure is damage. */
@@ -183,8 +198,12 @@ static int matched_a_synonym_group(const ds_results *r)
 static ds_status verify(ds_searcher *s, char **err)
 {
     char *why = NULL;
-    unsigned long revision = 0;
-    ds_status st = dsx_db_revision(s->db, &revision, &why);
+    unsigned long revision = 0; /* a sharded generation's (store.h) */
+    ds_status st = s->combined ? DS_OK
+                               : dsx_db_revision(s->db, &revision, &why);
+    /* A stub written by hand names databases that may be elsewhere: what
+     * they hold is their servers' business. */
+    if (s->stub) return check_compatible(s, err);
     if (st == DS_OK) st = ds_store_verify(s->gen.path, revision, 0, &why);
     if (st == DS_OK || st == DS_ERR_VERSION) {
         ds_status compatible = check_compatible(s, err);
@@ -197,14 +216,53 @@ static ds_status verify(ds_searcher *s, char **err)
     return st;
 }
 
-/* Open the served generation's database and set the parser up as the
- * index was built (schema.h). */
+/* What the database to open is made of (layout.h): its head, the first,
+ * must be local, as Xapian reads spelling and synonyms only from local
+ * databases (and our vocabulary file lies beside the head).  *head is the
+ * head's path (malloc'd). */
+static ds_status read_layout(ds_searcher *s, char **head, char **err)
+{
+    ds_layout l;
+    char *why = NULL;
+    ds_status st = ds_layout_read(s->gen.path, &l, &why);
+    if (st != DS_OK) {
+        st = ds_fail(err, st, "index '%s': %s", s->index_dir, why);
+    } else if (l.dbs[0].remote) {
+        st = ds_fail(err, DS_ERR_USAGE,
+                     "index '%s': its first database (%s) is remote; the "
+                     "head database must be local (copy INDEX/current/"
+                     DS_LAYOUT_HEAD " here and list it first)",
+                     s->index_dir, l.dbs[0].where);
+    } else {
+        *head = ds_xstrdup(l.dbs[0].where);
+        s->combined = l.n > 1;
+    }
+    free(why);
+    ds_layout_free(&l);
+    return st;
+}
+
+/* Open the served generation's database (or the stub's databases) and set
+ * the parser up as the index was built (schema.h). */
 static ds_status open_db(ds_searcher *s, char **err)
 {
-    char *why = NULL;
-    ds_store_hold(s->index_dir, &s->gen);
-    ds_status st = dsx_db_open(s->gen.path, ds_analyzer_stemmer(s->analyzer),
-                               &s->db, &why);
+    char *why = NULL, *head = NULL;
+    if (s->stub) {
+        s->gen.path = ds_xstrdup(s->index_dir);
+        s->gen.fd = -1;
+    } else {
+        ds_store_hold(s->index_dir, &s->gen);
+    }
+    ds_status st = read_layout(s, &head, err);
+    if (st != DS_OK) return st;
+    st = dsx_db_open(s->gen.path, ds_analyzer_stemmer(s->analyzer), &s->db,
+                     &why);
+    if (st == DS_OK) {
+        dsx_db_set_combined(s->db, s->combined);
+        dsx_db_set_order_slot(s->db, DS_SLOT_ORDER);
+        s->spelling = ds_spelling_new(s->db, head, s->analyzer);
+    }
+    free(head);
     if (st == DS_OK && !getenv("DEALSEARCH_NO_STOPWORDS")) /* experiments */
         st = dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords, &why);
     if (st == DS_OK)
@@ -219,7 +277,7 @@ static ds_status open_db(ds_searcher *s, char **err)
         st = dsx_db_add_prefix(s->db, DS_FIELD_AUTHOR, DS_PREFIX_AUTHOR, &why);
     if (st == DS_OK)
         st = dsx_db_add_date_range(s->db, DS_SLOT_DATE, DS_FIELD_DATE, &why);
-    if (st != DS_OK) st = damaged(err, s->index_dir, why);
+    if (st != DS_OK) st = failed(s, st, why, err);
     free(why);
     return st;
 }
@@ -238,12 +296,14 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
                            char **err)
 {
     *out = NULL;
-    ds_status st = ds_store_find(index_dir, err);
+    int stub = ds_layout_is_stub(index_dir);
+    ds_status st = stub ? DS_OK : ds_store_find(index_dir, err);
     if (st != DS_OK) return st;
     ds_searcher *s = searcher_new(index_dir);
+    s->stub = stub;
     /* Before opening: a swap in between then only costs a needless
      * reopen at the next refresh, never a missed one. */
-    st = ds_store_current_gen(index_dir, &s->served, err);
+    if (!stub) st = ds_store_current_gen(index_dir, &s->served, err);
     if (st == DS_OK && !s->analyzer)
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
     if (st == DS_OK) st = ds_bm25_settings(&s->bm25, err);
@@ -251,8 +311,6 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     if (st == DS_OK) st = load_feedback(s, err);
     if (st == DS_OK) st = load_count_bound(s, err);
     if (st == DS_OK) st = open_db(s, err);
-    if (st == DS_OK)
-        s->spelling = ds_spelling_new(s->db, s->gen.path, s->analyzer);
     if (st == DS_OK) st = verify(s, err);
     if (st == DS_OK) st = load_lengths(s, err);
     if (st == DS_OK) st = metadata(s, DS_META_SYNONYMS, &s->synonyms_text, err);
@@ -270,7 +328,8 @@ void ds_searcher_close(ds_searcher *s)
     if (!s) return;
     ds_spelling_free(s->spelling);
     dsx_db_destroy(s->db);
-    ds_store_release(s->index_dir, &s->gen);
+    if (s->stub) free(s->gen.path);
+    else ds_store_release(s->index_dir, &s->gen);
     ds_synonyms_free(s->synonyms);
     free(s->synonyms_text);
     ds_analyzer_free(s->analyzer);
@@ -383,7 +442,7 @@ static ds_status run(ds_searcher *s, const dsx_query *q,
 {
     char *why = NULL;
     ds_status st = dsx_db_search(s->db, q, params, res, &why);
-    if (st != DS_OK) st = damaged(err, s->index_dir, why);
+    if (st != DS_OK) st = failed(s, st, why, err);
     free(why);
     return st;
 }
@@ -1240,6 +1299,8 @@ const ds_hit *ds_results_hit(const ds_results *r, size_t i)
 ds_status ds_searcher_refresh(ds_searcher *s, int *reopened, char **err)
 {
     if (reopened) *reopened = 0;
+    if (s->stub) return DS_OK; /* its databases are opened afresh by
+                                  Xapian when a search finds them changed */
     ds_store_gen now;
     ds_status st = ds_store_current_gen(s->index_dir, &now, err);
     if (st != DS_OK || ds_store_gen_same(&now, &s->served))

@@ -49,6 +49,7 @@ void ds_passage_job_free(ds_passage_job *job)
     ds_buf_free(&job->spelling);
     ds_buf_free(&job->source_term);
     ds_buf_free(&job->record);
+    ds_buf_free(&job->order);
     ds_indexed_text_free(&job->text);
     memset(job, 0, sizeof *job);
 }
@@ -155,6 +156,7 @@ void ds_passage_job_prepare(ds_passage_job *job, const ds_corpus_doc *d,
                      a->title, (char *)date, p->heading, group,
                      a->title && d->title_is_text, a->author};
     ds_record_encode(&rec, &job->record);
+    ds_order_key(d->source, strlen(d->source), i + 1, &job->order);
     job->date[0] = '\0';
     if (date) /* YYYY-MM-DD -> YYYYMMDD, what the date range compares */
         snprintf(job->date, sizeof job->date, "%.4s%.2s%.2s", date,
@@ -208,6 +210,9 @@ static ds_status fill_doc(ds_shard *s, const ds_passage_job *job,
     if (st == DS_OK)
         st = dsx_doc_set_value(s->doc, DS_SLOT_RECORD, job->record.data,
                                job->record.len, err);
+    if (st == DS_OK)
+        st = dsx_doc_set_value(s->doc, DS_SLOT_ORDER, job->order.data,
+                               job->order.len, err);
     return st;
 }
 

@@ -31,6 +31,7 @@ typedef struct {
     ds_buf spelling;           /* ds_passage_job_add_spelling()'s words */
     ds_buf source_term;        /* DS_PREFIX_SOURCE + the source's name */
     ds_buf record;             /* the encoded ds_record */
+    ds_buf order;              /* its DS_SLOT_ORDER value */
     char date[9];              /* YYYYMMDD (what date ranges compare), or "" */
     unsigned long group;       /* its near-copy group, or 0 */
     ds_neardup_sig sig;        /* its near-copy signature (stored when

@@ -131,8 +131,15 @@ static ds_status load_vocab(ds_spelling *sp, char **err)
 {
     if (sp->vocab) return DS_OK;
     char *stamp = NULL, *why = NULL;
-    /* No stamp (a database of several): the file cannot be trusted. */
-    if (dsx_db_stamp(sp->db, &stamp, &why) == DS_OK) {
+    /* A database of several has no revision: its vocabulary is its head's
+     * (spelling is written there), stamped with the head's state. */
+    ds_status stamped = dsx_db_stamp(sp->db, &stamp, &why);
+    if (stamped != DS_OK) {
+        free(why);
+        why = NULL;
+        stamped = dsx_stamp_at(sp->dir, &stamp, &why);
+    }
+    if (stamped == DS_OK) {
         char *path = ds_xasprintf("%s/%s", sp->dir, DS_VOCAB_FILE);
         ds_vocab_open(path, stamp, &sp->vocab, NULL);
         free(path);

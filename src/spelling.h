@@ -45,9 +45,10 @@ ds_status ds_spelling_write_vocab(const char *dir, char **err);
 
 typedef struct ds_spelling ds_spelling;
 
-/* For a searcher: spelling over `db`, the database at `dir`, stemming
- * with `a`; both borrowed for the life of the result.  Cheap: the
- * vocabulary is mapped on first use. */
+/* For a searcher: spelling over `db`, the database at `dir` (of a
+ * database of several, its head: layout.h), stemming with `a`; both
+ * borrowed for the life of the result.  Cheap: the vocabulary is mapped
+ * on first use. */
 ds_spelling *ds_spelling_new(dsx_db *db, const char *dir, ds_analyzer *a);
 
 /* Accepts NULL. */

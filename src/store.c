@@ -14,6 +14,7 @@
 
 #include "../shim/shim.h"
 #include "digest.h"
+#include "layout.h"
 #include "util.h"
 
 #define MARKER_NAME "dealsearch-index"
@@ -251,7 +252,8 @@ ds_status ds_rebuild_begin(const char *index_dir, ds_rebuild *rb, char **err)
     return DS_OK;
 }
 
-/* fsync every file of `dir` and the directory itself. */
+/* fsync every file of `dir` (and of the folders in it: a sharded
+ * generation's databases) and the directory itself. */
 static int sync_dir(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -261,9 +263,14 @@ static int sync_dir(const char *dir)
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
         char *file = ds_xasprintf("%s/%s", dir, e->d_name);
-        int fd = open(file, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) != 0) rc = -1;
-        if (fd >= 0) close(fd);
+        struct stat st;
+        if (lstat(file, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (sync_dir(file) != 0) rc = -1; /* a shard's database */
+        } else {
+            int fd = open(file, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || fsync(fd) != 0) rc = -1;
+            if (fd >= 0) close(fd);
+        }
         free(file);
     }
     closedir(d);
@@ -311,14 +318,66 @@ static int is_table_file(const char *name)
            !(len > 4 && strcmp(name + len - 4, ".tmp") == 0);
 }
 
+/* Call fn with each file the manifest covers in `dir`, by its name
+ * relative to `dir` ("head/postlist.glass" in a sharded generation, whose
+ * databases are folders of it); stop at the first non-zero return. */
+typedef int (*table_fn)(void *ctx, const char *dir, const char *name);
+
+static int each_table_file(const char *dir, const char *sub, table_fn fn,
+                           void *ctx)
+{
+    char *path = sub ? ds_xasprintf("%s/%s", dir, sub) : ds_xstrdup(dir);
+    DIR *d = opendir(path);
+    int rc = d ? 0 : -1;
+    struct dirent *e;
+    while (rc == 0 && d && (e = readdir(d)) != NULL) {
+        if (!is_table_file(e->d_name)) continue;
+        char *name = sub ? ds_xasprintf("%s/%s", sub, e->d_name)
+                         : ds_xstrdup(e->d_name);
+        char *file = ds_xasprintf("%s/%s", dir, name);
+        struct stat st;
+        if (!sub && lstat(file, &st) == 0 && S_ISDIR(st.st_mode))
+            rc = each_table_file(dir, name, fn, ctx);
+        else
+            rc = fn(ctx, dir, name);
+        free(file);
+        free(name);
+    }
+    if (d) closedir(d);
+    free(path);
+    return rc;
+}
+
+static int count_one(void *ctx, const char *dir, const char *name)
+{
+    (void)dir;
+    (void)name;
+    ++*(int *)ctx;
+    return 0;
+}
+
 static int count_table_files(const char *dir)
 {
-    DIR *d = opendir(dir);
     int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) n += is_table_file(e->d_name);
-    if (d) closedir(d);
+    each_table_file(dir, NULL, count_one, &n);
     return n;
+}
+
+/* The Xapian revision a generation's manifest records: its database's;
+ * 0 for a sharded one, which is written once and never updated in place
+ * (its manifest is always judged whole). */
+static ds_status generation_revision(const char *dir, unsigned long *revision,
+                                     char **err)
+{
+    *revision = 0;
+    return ds_layout_is_stub(dir) ? DS_OK
+                                  : dsx_revision_at(dir, revision, err);
+}
+
+ds_status ds_store_revision(const char *gen_path, unsigned long *revision,
+                            char **err)
+{
+    return generation_revision(gen_path, revision, err);
 }
 
 /* One manifest line for the file `name` in `dir`. */
@@ -370,29 +429,34 @@ static ds_status install_manifest(const char *dir, FILE *f, int ok,
     return st;
 }
 
+/* Writing a manifest: its file, how many lines, whether all went well. */
+typedef struct {
+    FILE *f;
+    int files;
+} manifest_writer;
+
+static int write_line(void *ctx, const char *dir, const char *name)
+{
+    manifest_writer *m = ctx;
+    m->files++;
+    return manifest_line(m->f, dir, name) ? 0 : -1;
+}
+
 ds_status ds_store_seal(const char *dir, char **err)
 {
     unsigned long revision = 0;
     char *why = NULL;
-    if (dsx_revision_at(dir, &revision, &why) != DS_OK) {
+    if (generation_revision(dir, &revision, &why) != DS_OK) {
         ds_status st = ds_fail(err, DS_ERR_DAMAGED, "'%s': %s", dir, why);
         free(why);
         return st;
     }
-    FILE *f = open_manifest(dir);
-    DIR *d = opendir(dir);
-    int ok = f && d && fprintf(f, MANIFEST_HEADER " %lu\n", revision) > 0;
-    struct dirent *e;
-    int files = 0;
-    while (ok && (e = readdir(d)) != NULL) {
-        if (!is_table_file(e->d_name)) continue;
-        ok = manifest_line(f, dir, e->d_name);
-        files++;
-    }
+    manifest_writer m = {open_manifest(dir), 0};
+    int ok = m.f && fprintf(m.f, MANIFEST_HEADER " %lu\n", revision) > 0;
+    if (ok) ok = each_table_file(dir, NULL, write_line, &m) == 0;
     /* The count at the end shows the list was not cut short. */
-    if (ok) ok = fprintf(f, "end %d\n", files) > 0;
-    if (d) closedir(d);
-    return install_manifest(dir, f, ok, err);
+    if (ok) ok = fprintf(m.f, "end %d\n", m.files) > 0;
+    return install_manifest(dir, m.f, ok, err);
 }
 
 /* Compare one manifest line with the file; *same_file is cleared when the
@@ -497,7 +561,7 @@ ds_seal_state ds_store_seal_state(const char *gen_path)
     char end;
     int current = f && fgets(line, sizeof line, f) &&
                   sscanf(line, MANIFEST_HEADER " %lu%c", &sealed, &end) == 2 &&
-                  dsx_revision_at(gen_path, &revision, NULL) == DS_OK &&
+                  generation_revision(gen_path, &revision, NULL) == DS_OK &&
                   sealed == revision;
     if (f) fclose(f);
     int same_files = 0;
@@ -646,10 +710,14 @@ unsigned long long ds_dir_bytes(const char *dir)
     if (!d) return 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
         char *file = ds_xasprintf("%s/%s", dir, e->d_name);
         struct stat st;
-        if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
+        int known = lstat(file, &st) == 0;
+        if (known && S_ISREG(st.st_mode))
             total += (unsigned long long)st.st_size;
+        else if (known && S_ISDIR(st.st_mode)) /* a sharded generation's */
+            total += ds_dir_bytes(file);
         free(file);
     }
     closedir(d);

@@ -6,9 +6,12 @@
  *   INDEX/lock               flock()ed by the one rebuild allowed at a time
  *   INDEX/current            symlink to the generation being served
  *   INDEX/gen-NNNNNN/        one complete Xapian database per generation,
- *                            with a manifest of its files (ds_store_verify)
- *                            and a `readers` file each reader holds a
- *                            shared flock() on (ds_store_hold)
+ *                            or a sharded one (layout.h: a stub, a head and
+ *                            N shards, each a database in a folder of
+ *                            it), with a manifest of its files
+ *                            (ds_store_verify) and a `readers` file each
+ *                            reader holds a shared flock() on
+ *                            (ds_store_hold)
  *
  * A rebuild writes a new generation beside the served one, syncs it, and
  * swaps it in by renaming a new `current` symlink over the old one
@@ -128,10 +131,16 @@ int ds_store_is_sealed(const char *gen_path);
 ds_status ds_store_verify(const char *gen_path, unsigned long revision,
                           int every_byte, char **err);
 
+/* The Xapian revision the generation's manifest is checked at: its
+ * database's, or 0 for a sharded generation (written once, never updated
+ * in place).  Fails as dsx_revision_at does. */
+ds_status ds_store_revision(const char *gen_path, unsigned long *revision,
+                            char **err);
+
 /* Remove `path` and everything in it (a generation, a shard). */
 void ds_remove_dir(const char *path);
 
-/* Total size in bytes of the regular files in `dir` (not recursive). */
+/* Total size in bytes of the regular files in `dir` and its folders. */
 unsigned long long ds_dir_bytes(const char *dir);
 
 #endif

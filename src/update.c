@@ -824,20 +824,26 @@ static ds_status write_kept(plan *pl, kept_doc *k, char **err)
     snprintf(group, sizeof group, "%lu", now);
     char *old_src = k->old_source ? ds_source_term(k->old_source) : NULL;
     char *new_src = k->old_source ? ds_source_term(k->rec.source) : NULL;
+    ds_buf order;
+    ds_buf_init(&order);
+    ds_order_key(k->rec.source, strlen(k->rec.source), k->rec.passage,
+                 &order);
     dsx_amendment a = {{was != now ? old_g : NULL, old_src},
                        {was != now && now ? new_g : NULL, new_src},
                        {{DS_SLOT_RECORD, record.data, record.len},
                         {DS_SLOT_GROUP, group, now ? strlen(group) : 0},
+                        {DS_SLOT_ORDER, order.data, order.len},
                         {DS_SLOT_SOURCE,
                          new_src ? new_src + strlen(DS_PREFIX_SOURCE) : NULL,
                          new_src ? strlen(new_src) - strlen(DS_PREFIX_SOURCE)
                                  : 0}},
-                       k->old_source ? 3 : 2};
+                       k->old_source ? 4u : 3u};
     if (a.remove[0] && !a.remove[0][0]) a.remove[0] = NULL;
     ds_status st = dsx_writer_amend(pl->w, k->docid, &a, err);
     free(old_src);
     free(new_src);
     ds_buf_free(&record);
+    ds_buf_free(&order);
     return st;
 }
 

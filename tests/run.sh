@@ -48,6 +48,10 @@ for build in build build/asan; do
     tally "$build/server" env DS_BIN="$build/dealsearch" tests/server.sh
 done
 
+# Shards, local and behind xapian-tcpsrv / xapian-progsrv, against one
+# database (skipped, saying so, without xapian-tools).
+tally "build/shards" env DS_BIN=build/dealsearch tests/shards.sh
+
 tally "build/eval" env EVAL_BIN=build/bench/eval tests/eval/test_eval.sh
 
 # Every saved fuzzer input and crasher, replayed (seconds).

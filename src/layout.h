@@ -1,0 +1,72 @@
+/*
+ * layout.h — which databases an index is made of: one Xapian database, or
+ * a stub listing several (a sharded generation, or a file written by hand
+ * naming shards on other machines), as Xapian will open them.
+ *
+ * A stub (Xapian's format) lists one database a line: `auto PATH`,
+ * `glass PATH`, `remote HOST:PORT`, `remote :PROGRAM ARGS`; `#` starts a
+ * comment line; a relative PATH is taken from the stub's folder.  A
+ * directory holding a file XAPIANDB is a stub too (a sharded generation
+ * is one: store.h).  Xapian opens the stub itself; this module reads it
+ * only to know what the searcher cannot ask Xapian: the head (the first
+ * database, whose metadata, spelling and synonyms Xapian reads), whether
+ * there are several (totals are counted otherwise: shim.h), and the names
+ * of the databases for messages.
+ *
+ * A sharded generation (`dealsearch index --shards N`) is
+ *   gen-NNNNNN/XAPIANDB    "auto head", "auto shard-0", ... (head first)
+ *   gen-NNNNNN/head/       metadata, spelling, synonyms, no passages;
+ *                          its vocabulary file (spelling.h) beside them
+ *   gen-NNNNNN/shard-K/    the passages of the files hashed to shard K
+ */
+#ifndef DEALSEARCH_LAYOUT_H
+#define DEALSEARCH_LAYOUT_H
+
+#include <stddef.h>
+
+#include "dealsearch.h"
+
+/* The stub file inside a directory (Xapian's name for it). */
+#define DS_LAYOUT_STUB "XAPIANDB"
+/* A sharded generation's head and shards (above). */
+#define DS_LAYOUT_HEAD "head"
+#define DS_LAYOUT_SHARD "shard-"
+
+typedef struct {
+    char *where;   /* a local database's path, or the stub line of a
+                      remote one ("remote 127.0.0.1:7001") */
+    int remote;
+} ds_layout_db;
+
+typedef struct {
+    ds_layout_db *dbs;   /* in the stub's order, nested stubs expanded */
+    size_t n;
+} ds_layout;
+
+/* Read what `path` is made of: a database (n = 1, itself), or a stub.
+ * DS_ERR_DAMAGED naming the stub and line when a line is not one Xapian
+ * reads (or stubs nest too deep); DS_ERR_IO when it cannot be read.
+ * Free with ds_layout_free (also after a failure). */
+ds_status ds_layout_read(const char *path, ds_layout *out, char **err);
+
+void ds_layout_free(ds_layout *l);
+
+/* Is `path` a stub (a file, or a directory holding DS_LAYOUT_STUB)? */
+int ds_layout_is_stub(const char *path);
+
+/* Write a sharded generation's stub in `gen_path`: the head, then shards
+ * 0 .. n-1.  DS_ERR_IO. */
+ds_status ds_layout_write_sharded(const char *gen_path, size_t n,
+                                  char **err);
+
+/* The shard (0 .. n-1) a corpus file goes to: a hash of its name
+ * (FNV-1a), so a file stays in its shard whatever other files come and
+ * go (an update touches the shards of the files that changed), and every
+ * builder given the same listing agrees without asking the others. */
+size_t ds_layout_shard_of(const char *name, size_t n);
+
+/* How many shards the sharded generation at `gen_path` has (0: it is one
+ * database). */
+size_t ds_layout_shards(const char *gen_path);
+
+#endif
