@@ -176,9 +176,12 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     std::unique_ptr<Xapian::Weight> weight(
         sp->count_only ? new Xapian::BoolWeight : dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
-    /* Equal scores in corpus order, whatever the documents' numbers (they
-     * differ between one database and shards): a deterministic order. */
-    if (db->order_slot >= 0)
+    /* Equal scores in corpus order.  One database numbers its documents
+     * in that order (a build does), so Xapian's own tie-break, the
+     * document number, already keeps it, for free; a combination of
+     * databases interleaves their numbers, and needs the order value
+     * (sorting on it costs the matcher a value read per candidate). */
+    if (db->combined && db->order_slot >= 0)
         enquire.set_sort_by_relevance_then_value(
             static_cast<Xapian::valueno>(db->order_slot), false);
     r->matched = q->query;
@@ -240,9 +243,13 @@ void load(dsx_results *r, size_t from, size_t to)
     for (size_t i = from; i < to; ++i) {
         if (r->loaded[i]) continue;
         Xapian::MSetIterator m = r->mset[static_cast<Xapian::doccount>(i)];
-        r->data[i] = m.get_document().get_value(r->params.data_slot);
+        Xapian::Document doc = m.get_document();
+        r->data[i] = doc.get_value(r->params.data_slot);
         if (r->params.explain && r->db->order_slot >= 0)
-            explain_node(r->db, r->query, m.get_sort_key(), r->parts[i]);
+            explain_node(r->db, r->query,
+                         doc.get_value(
+                             static_cast<Xapian::valueno>(r->db->order_slot)),
+                         r->parts[i]);
         docids.push_back(r->docids[i]);
         which.push_back(i);
     }
