@@ -60,7 +60,8 @@ LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/indexer.c src/shard.c src/vocab.c src/spelling.c src/search.c \
            src/check.c src/highlight.c src/prefilter.c src/digest.c \
            src/filerec.c src/changes.c src/update.c \
-           src/render.c src/render_json.c src/render_human.c src/lookup.c
+           src/render.c src/render_json.c src/render_human.c \
+           src/render_passage.c src/lookup.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
             shim/search.cc shim/expand.cc shim/proximity.cc shim/update.cc
 CLI_SRC := src/main.c src/batch.c src/watch.c src/server.c src/server_mhd.c
