@@ -195,6 +195,9 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     }
     if (sp->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
+    if (sp->sort_by_value && !sp->count_only)
+        enquire.set_sort_by_value_then_relevance(
+            static_cast<Xapian::valueno>(sp->sort_slot), true);
     SampleSpy spy(sp->check_at_least);
     enquire.add_matchspy(&spy);
     r->db = db;

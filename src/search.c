@@ -2,6 +2,7 @@
  * analysed exactly as the index was built; BM25 settings from ranking.h. */
 #include "search.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,6 +437,8 @@ static dsx_search_params params_for(ds_searcher *s,
         .ordered_weight = s->proximity.ordered,
         .unordered_weight = s->proximity.unordered,
         .window = s->proximity.window,
+        .sort_by_value = opt->sort == DS_SORT_DATE,
+        .sort_slot = DS_SLOT_DATE,
         .explain = opt->explain,
         .data_slot = DS_SLOT_RECORD,
         .indexed_text = indexed_text,
@@ -541,23 +544,25 @@ static ds_status count_with(ds_searcher *s, const dsx_query *q,
  * folded; the count of many counts them in, so it is not exact. */
 static ds_status count(ds_searcher *s, const dsx_query *q,
                        const dsx_search_params *params,
-                       const dsx_results *res, tally *t, char **err)
+                       const dsx_results *res, int all, tally *t, char **err)
 {
     dsx_counts c;
+    /* Counting all: Xapian examines no more documents than there are. */
+    unsigned bound = all ? UINT_MAX : s->count_at_least;
+    unsigned long collapsed = all ? ULONG_MAX : DS_COUNT_COLLAPSED;
     if (res) { /* exact and no more than the bound: what counting finds */
         dsx_results_counts(res, &c);
         t->total = c.estimate;
         t->exact = c.lower == c.upper;
-        unsigned most = params->collapse_slot < 0 ? s->count_at_least - 1
-                                                  : DS_COUNT_COLLAPSED;
+        unsigned long most = params->collapse_slot < 0 ? bound - 1 : collapsed;
         if (t->exact && c.estimate <= most) return DS_OK;
     }
-    ds_status st = count_with(s, q, params, s->count_at_least, 0, 0, &c, err);
-    int every = c.seen < s->count_at_least; /* every match was counted */
+    ds_status st = count_with(s, q, params, bound, 0, 0, &c, err);
+    int every = c.seen < bound; /* every match was counted */
     t->total = every ? c.seen : c.sampled;
     t->exact = every;
     if (st != DS_OK || params->collapse_slot < 0) return st;
-    if (every && c.seen <= DS_COUNT_COLLAPSED) {
+    if (every && c.seen <= collapsed) {
         st = count_with(s, q, params, 0, (unsigned)c.seen + 1, 1, &c, err);
         t->total = c.estimate;
         t->exact = c.lower == c.upper;
@@ -817,6 +822,23 @@ static int spread_order(const void *a, const void *b)
                        (x->hit.record.passage < y->hit.record.passage);
 }
 
+/* The newer of two passages' articles first, undated ones last. */
+static int newer_first(const ds_record *x, const ds_record *y)
+{
+    if (!x->date || !y->date) return (!x->date) - (!y->date);
+    return -strcmp(x->date, y->date);
+}
+
+/* Date order (DS_SORT_DATE) for the article tier: passages holding no
+ * word (add_articles leaves them out) still last. */
+static int spread_date_order(const void *a, const void *b)
+{
+    const spread_hit *x = a, *y = b;
+    if (!x->n_own != !y->n_own) return !x->n_own - !y->n_own;
+    int c = newer_first(&x->hit.record, &y->hit.record);
+    return c ? c : spread_order(a, b);
+}
+
 /* The passages of the articles holding every word of `w` that match
  * none of `shown`, into *hits (*n, the kept ones first in rank order) and
  * their articles' count. */
@@ -840,8 +862,8 @@ static unsigned long count_sources(const spread_hit *hits, size_t n)
 
 static ds_status spread_hits(ds_searcher *s, const spread_words *w,
                              const dsx_query *const *shown, size_t n_shown,
-                             int explain, spread_hit **hits, size_t *n,
-                             int *capped, char **err)
+                             const ds_search_options *opt, spread_hit **hits,
+                             size_t *n, int *capped, char **err)
 {
     char **sources = NULL, *terms[2 * DS_SPREAD_WORDS];
     size_t n_sources = 0;
@@ -855,7 +877,7 @@ static ds_status spread_hits(ds_searcher *s, const spread_words *w,
     dsx_search_params p = {.limit = DS_SPREAD_PASSAGES,
                            .check_at_least = DS_SPREAD_PASSAGES,
                            .collapse_slot = -1,
-                           .explain = explain,
+                           .explain = opt->explain,
                            .data_slot = DS_SLOT_RECORD};
     dsx_results *res = NULL;
     if (st == DS_OK && n_sources)
@@ -872,7 +894,9 @@ static ds_status spread_hits(ds_searcher *s, const spread_words *w,
         h->n_own = (size_t)popcount(words_held(w, h->hit.terms,
                                                h->hit.n_terms));
     }
-    if (st == DS_OK) qsort(*hits, *n, sizeof **hits, spread_order);
+    if (st == DS_OK)
+        qsort(*hits, *n, sizeof **hits,
+              opt->sort == DS_SORT_DATE ? spread_date_order : spread_order);
     dsx_results_destroy(res);
     for (size_t i = 0; i < w->n; i++) free(terms[2 * i + 1]);
     free_strings(sources, n_sources);
@@ -894,7 +918,7 @@ static ds_status add_articles(ds_searcher *s, const dsx_query *const *shown,
     size_t n = 0, kept = 0;
     unsigned long articles = 0;
     int capped = 0;
-    ds_status st = spread_hits(s, &w, shown, n_shown, opt->explain, &hits,
+    ds_status st = spread_hits(s, &w, shown, n_shown, opt, &hits,
                                &n, &capped, err);
     /* A passage that matched by its title's words alone holds none. */
     while (kept < n && hits[kept].n_own) kept++;
@@ -936,7 +960,7 @@ static ds_status fetch(ds_searcher *s, const dsx_query *q,
     size_t from = offset < n ? offset : n;
     size_t to = n - from > limit ? from + limit : n;
     if (st == DS_OK && res) st = dsx_results_load(res, from, to - from, err);
-    if (st == DS_OK) st = count(s, q, &params, res, t, err);
+    if (st == DS_OK) st = count(s, q, &params, res, opt->count_all, t, err);
     if (st == DS_OK) reserve_hits(out, to - from);
     for (size_t i = from; i < to && st == DS_OK; i++) {
         ds_hit *hit = &out->hits[out->count++];

@@ -98,10 +98,12 @@ install_check() {
         "$dest/bin/dealsearch" --version >/dev/null
     report $? "make install PREFIX=... installs a working binary"
     local files="bin/dealsearch include/dealsearch.h lib/libdealsearch.a
-                 lib/libdealsearch.so lib/pkgconfig/dealsearch.pc"
+                 lib/libdealsearch.so lib/pkgconfig/dealsearch.pc
+                 share/man/man1/dealsearch.1
+                 share/bash-completion/completions/dealsearch"
     local missing=0 f
     for f in $files; do [ -e "$dest/$f" ] || missing=1; done
-    report $missing "it installs the header, both libraries and dealsearch.pc"
+    report $missing "it installs the header, both libraries, dealsearch.pc, the man page and the bash completion"
     export PKG_CONFIG_PATH="$dest/lib/pkgconfig"
     cc -std=c11 -pedantic -Wall -Wextra -Werror tests/example/search.c \
         $(pkg-config --cflags --libs dealsearch) -o "$dest/example" &&
