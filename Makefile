@@ -56,7 +56,7 @@ LDLIBS := $(shell pkg-config --libs xapian-core 2>/dev/null) $(STATIC_LINK) \
 # The engine (libdealsearch), and the command line over its public API.
 LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/dates.c src/passage.c src/reader.c src/analyzer.c src/wordtable.c \
-           src/stopwords.c src/synonyms.c src/neardup.c src/record.c \
+           src/stopwords.c src/synonyms.c src/neardup.c src/facts.c src/record.c \
            src/schema.c src/query.c src/store.c src/ranking.c src/scan.c \
            src/indexer.c src/shard.c src/vocab.c src/spelling.c src/search.c \
            src/check.c src/highlight.c src/prefilter.c src/digest.c \

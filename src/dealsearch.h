@@ -250,9 +250,14 @@ typedef struct {
     char *author;            /* the article's byline, or NULL */
 } ds_record;
 
+/* Another source's passage reporting what a hit reports: a near-copy of
+ * it, or a passage whose sentence matching the query states the same
+ * fact (the hit's passage is the best of them). */
 typedef struct {
     char *source;
     unsigned long passage;
+    char *sentence;          /* its sentence holding the most query words,
+                                or NULL */
 } ds_also;
 
 typedef struct {
@@ -269,7 +274,10 @@ typedef struct {
     ds_score_part *parts;    /* with `explain`: the score's parts */
     size_t n_parts;
     unsigned collapsed;      /* matching near-copies folded into it */
-    ds_also *also;           /* where they are (at most 20), best first */
+    ds_also *also;           /* the passages of other sources reporting
+                                the same (at most 20): the passages
+                                stating the same fact, best first, then
+                                its near-copies */
     size_t n_also;
     int typo;                /* matched only through a similar spelling
                                 of a query word (ds_typo): ranked after

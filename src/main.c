@@ -681,7 +681,8 @@ static ds_print_options print_options(const cli *c, const char *base)
 }
 
 /* The search as the options ask for it: -l wants one hit per source,
- * -c the exact count only; both -l and --vimgrep every hit unless -n. */
+ * -c the exact count only; both -l and --vimgrep every hit unless -n,
+ * --vimgrep every location (nothing folded into "also reported in"). */
 static ds_search_options search_options(const cli *c)
 {
     ds_search_options so;
@@ -694,7 +695,7 @@ static ds_search_options search_options(const cli *c)
     so.exact = c->exact;
     so.no_synonyms = c->no_synonyms;
     so.explain = c->explain;
-    so.all = c->all;
+    so.all = c->all || c->vimgrep;
     so.feedback = c->feedback;
     so.sort = c->sort;
     so.one_per_source = c->files_with_matches;

@@ -51,6 +51,12 @@ static void json_also(ds_buf *out, const ds_hit *h, const char *path_base)
         ds_json_path(out, path_base, h->also[i].source);
         ds_buf_puts(out, ",\"passage\":");
         ds_buf_put_number(out, h->also[i].passage);
+        ds_buf_puts(out, ",\"sentence\":");
+        if (h->also[i].sentence)
+            ds_json_string(out, h->also[i].sentence,
+                           strlen(h->also[i].sentence));
+        else
+            ds_buf_puts(out, "null");
         ds_buf_putc(out, '}');
     }
     ds_buf_putc(out, ']');

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "query.h"
 #include "ranking.h"
 #include "record.h"
@@ -458,7 +459,10 @@ static void free_hit(ds_hit *h)
     free(h->terms);
     for (size_t p = 0; p < h->n_parts; p++) free(h->parts[p].label);
     free(h->parts);
-    for (size_t a = 0; a < h->n_also; a++) free(h->also[a].source);
+    for (size_t a = 0; a < h->n_also; a++) {
+        free(h->also[a].source);
+        free(h->also[a].sentence);
+    }
     free(h->also);
 }
 
@@ -470,8 +474,9 @@ static void free_hits(ds_results *out)
     out->count = 0;
 }
 
-/* Where else the near-copies of `hit` (group `group`) that match `q` are:
- * the best DS_MAX_ALSO of them, the hit itself left out. */
+/* Add to hit's `also` where else its near-copies (group `group`) that
+ * match `q` are: the best of them, the hit itself left out, up to
+ * DS_MAX_ALSO entries in all. */
 static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
                            char **err)
 {
@@ -486,7 +491,8 @@ static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
     if (st == DS_OK) st = run(s, members, &p, &res, err);
     if (st == DS_OK) st = dsx_results_load(res, 0, p.limit, err);
     size_t n = st == DS_OK ? dsx_results_size(res) : 0;
-    hit->also = ds_xmalloc((n ? n : 1) * sizeof *hit->also);
+    hit->also = ds_xrealloc(hit->also,
+                            (hit->n_also + n + 1) * sizeof *hit->also);
     for (size_t i = 0; i < n && st == DS_OK; i++) {
         ds_hit other = {0};
         st = decode_hit(s, res, i, &other, err);
@@ -497,6 +503,9 @@ static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
             ds_also *a = &hit->also[hit->n_also++];
             a->source = other.record.source;
             a->passage = other.record.passage;
+            a->sentence = ds_fact_sentence(s->analyzer, other.record.text,
+                                           other.record.text_len, other.terms,
+                                           other.n_terms);
             other.record.source = NULL;
         }
         free_hit(&other);
@@ -944,32 +953,117 @@ static ds_status add_articles(ds_searcher *s, const dsx_query *const *shown,
     return st;
 }
 
+/* Hits reporting the same fact as a better hit from another source
+ * (facts.h) are folded into it among the best DS_FACT_WINDOW ranks, read
+ * whatever the page asks for, so what is folded, and so the pages and the
+ * count, are the same whatever -n and --offset are.  Its cost:
+ * bench/README.md, "The same fact from several sources". */
+#define DS_FACT_WINDOW 10
+
+/* Whether hits reporting the same fact are shown once. */
+static int folds_facts(const ds_search_options *opt)
+{
+    return !opt->all && !opt->one_per_source;
+}
+
+/* Ranked hits, decoded: those folded into a better one marked. */
+typedef struct {
+    ds_hit *hits;
+    unsigned char *folded;
+    size_t n, n_folded;
+} ranked;
+
+static void ranked_free(ranked *r)
+{
+    for (size_t i = 0; i < r->n; i++) free_hit(&r->hits[i]);
+    free(r->hits);
+    free(r->folded);
+    memset(r, 0, sizeof *r);
+}
+
+/* Run `q` as `params` say into *res, decode its ranks from `from` into
+ * *r, and fold the facts of the best DS_FACT_WINDOW when `fold`. */
+static ds_status rank(ds_searcher *s, const dsx_query *q,
+                      const dsx_search_params *params, size_t from, int fold,
+                      dsx_results **res, ranked *r, char **err)
+{
+    /* With no ranks Xapian would examine every match: just count. */
+    ds_status st = params->limit ? run(s, q, params, res, err) : DS_OK;
+    size_t n = *res ? dsx_results_size(*res) : 0;
+    if (from > n) from = n;
+    if (st == DS_OK && *res) st = dsx_results_load(*res, from, n - from, err);
+    r->hits = ds_xmalloc((n - from + 1) * sizeof *r->hits);
+    r->folded = ds_xmalloc(n - from + 1);
+    memset(r->folded, 0, n - from + 1);
+    for (size_t i = from; i < n && st == DS_OK; i++) {
+        memset(&r->hits[r->n], 0, sizeof *r->hits);
+        st = decode_hit(s, *res, i, &r->hits[r->n++], err);
+    }
+    if (st == DS_OK && fold)
+        r->n_folded = ds_fact_fold(s->analyzer, r->hits,
+                                   r->n < DS_FACT_WINDOW ? r->n
+                                                         : DS_FACT_WINDOW,
+                                   DS_MAX_ALSO, r->folded);
+    return st;
+}
+
+/* Move `limit` of r's hits not folded, after the first `skip` of them,
+ * to out's hits (marked `typo`), with where their near-copies are. */
+static ds_status take_page(ds_searcher *s, const dsx_query *q,
+                           const ds_search_options *opt,
+                           const dsx_search_params *params, ranked *r,
+                           size_t skip, size_t limit, int typo,
+                           ds_results *out, char **err)
+{
+    ds_status st = DS_OK;
+    reserve_hits(out, limit < r->n ? limit : r->n);
+    size_t shown = 0;
+    for (size_t i = 0; i < r->n && shown < skip + limit && st == DS_OK; i++) {
+        if (r->folded[i] || shown++ < skip) continue;
+        ds_hit *hit = &out->hits[out->count++];
+        *hit = r->hits[i];
+        r->hits[i] = (ds_hit){0};
+        hit->typo = typo;
+        if (hit->collapsed && params->collapse_slot >= 0 &&
+            !opt->one_per_source)
+            st = find_also(s, q, hit, err);
+    }
+    return st;
+}
+
 /* Run `q` searched as `opt` says, append its ranks offset+1 ..
  * offset+limit to out's hits (marked `typo`) and count its matches in
- * *t. */
+ * *t; when folding facts (not for typo variants), ranks are counted
+ * after folding and so is the total. */
 static ds_status fetch(ds_searcher *s, const dsx_query *q,
                        const ds_search_options *opt, unsigned offset,
                        unsigned limit, int typo, ds_results *out, tally *t,
                        char **err)
 {
-    dsx_search_params params = params_for(s, opt, offset + limit);
+    int fold = !typo && folds_facts(opt);
+    unsigned want = offset + limit;
+    unsigned ranks = fold && want < DS_FACT_WINDOW ? DS_FACT_WINDOW : want;
+    dsx_search_params params = params_for(s, opt, ranks);
     dsx_results *res = NULL;
-    /* With no ranks Xapian would examine every match: just count. */
-    ds_status st = params.limit ? run(s, q, &params, &res, err) : DS_OK;
-    size_t n = res ? dsx_results_size(res) : 0;
-    size_t from = offset < n ? offset : n;
-    size_t to = n - from > limit ? from + limit : n;
-    if (st == DS_OK && res) st = dsx_results_load(res, from, to - from, err);
-    if (st == DS_OK) st = count(s, q, &params, res, opt->count_all, t, err);
-    if (st == DS_OK) reserve_hits(out, to - from);
-    for (size_t i = from; i < to && st == DS_OK; i++) {
-        ds_hit *hit = &out->hits[out->count++];
-        hit->typo = typo;
-        st = decode_hit(s, res, i, hit, err);
-        if (st == DS_OK && hit->collapsed && params.collapse_slot >= 0 &&
-            !opt->one_per_source)
-            st = find_also(s, q, hit, err);
+    ranked r = {0};
+    ds_status st = rank(s, q, &params, fold ? 0 : offset, fold, &res, &r, err);
+    if (st == DS_OK && r.n_folded && r.n == ranks && r.n - r.n_folded < want) {
+        /* Folding left the page short: as many ranks more (the window,
+         * and so what is folded, stays the same). */
+        ranks = want + (unsigned)r.n_folded;
+        ranked_free(&r);
+        dsx_results_destroy(res);
+        res = NULL;
+        params = params_for(s, opt, ranks);
+        st = rank(s, q, &params, 0, fold, &res, &r, err);
     }
+    if (st == DS_OK) st = count(s, q, &params, res, opt->count_all, t, err);
+    if (st == DS_OK)
+        t->total = t->total > r.n_folded ? t->total - r.n_folded : 0;
+    if (st == DS_OK)
+        st = take_page(s, q, opt, &params, &r, fold ? offset : 0, limit,
+                       typo, out, err);
+    ranked_free(&r);
     dsx_results_destroy(res);
     return st;
 }

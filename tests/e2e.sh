@@ -52,11 +52,27 @@ check "index prints one summary line: files, passages, terms, bytes, seconds" \
 
 # ---- the promised answers ----
 ds --json "interim CEO"
+group=$(jq -r '.results[0] | "\(.source) \(.passage)", (.also[] | "\(.source) \(.passage)")' <<<"$out" | sort | tr '\n' ' ')
+check "interim CEO: the two Droege passages form the first group" \
+    [ "$group" = "001_5f9e68b6a499abb5.txt 5 004_5fc44690a5b3815a.txt 2 " ]
+check "interim CEO: the group's passage and its other source's sentence name Jason Droege" \
+    eval 'jq -e "(.results[0].text | test(\"Jason Droege\")) and (.results[0].also[0].sentence | test(\"Jason Droege\"))" <<<"$out" >/dev/null'
+ds --json --all "interim CEO"
 top2=$(jq -r '.results[0:2][] | "\(.source) \(.passage)"' <<<"$out" | sort | tr '\n' ' ')
-check "interim CEO: the two Droege passages rank 1 and 2" \
+check "interim CEO --all: the two Droege passages rank 1 and 2" \
     [ "$top2" = "001_5f9e68b6a499abb5.txt 5 004_5fc44690a5b3815a.txt 2 " ]
-check "interim CEO: both top passages name Jason Droege" \
-    eval 'jq -e "[.results[0:2][].text | test(\"Jason Droege\")] | all" <<<"$out" >/dev/null'
+ds --json "49% stake"
+check "49% stake: one result, reported by every source that states it" \
+    eval 'jq -e ".total == 1 and ([.results[0].source, .results[0].also[].source] | unique | length) == 5 and ([.results[0].also[].sentence | test(\"49%\")] | all)" <<<"$out" >/dev/null'
+ds "49% stake"
+check "human output lists the other sources of a fact" \
+    has "also reported in: corpus/002_b908e78dd5fde446.txt ¶3, corpus/003_608c90960be708b7.txt ¶4, corpus/000_33a34f6b5913d187.txt ¶4, corpus/004_5fc44690a5b3815a.txt ¶1" "$out"
+ds --json --all "49% stake"
+check "--all shows every passage stating a fact" \
+    eval 'jq -e ".total == 5 and ([.results[].also | length] | add) == 0" <<<"$out" >/dev/null'
+ds --json -n 50 Wang
+check "Wang: passages sharing a name but reporting other things stay apart" \
+    eval 'jq -e ".total >= 20 and (.results | length) >= 20" <<<"$out" >/dev/null'
 
 ds interim CEO
 words=$out
@@ -65,7 +81,7 @@ check "words after the options form one query" [ "$words" = "$out" ]
 
 ds "interim CEO"
 check "human output: rank, source, passage number, score, text, count" \
-    eval 'grep -q "^1\. corpus/001_5f9e68b6a499abb5.txt ¶5  line 5, score [0-9.]*$" <<<"$out" && grep -q "Jason Droege, a former Uber" <<<"$out" && [ "$(tail -n1 <<<"$out")" = "2 matches" ]'
+    eval 'grep -q "^1\. corpus/001_5f9e68b6a499abb5.txt ¶5  line 5, score [0-9.]*$" <<<"$out" && grep -q "Jason Droege, a former Uber" <<<"$out" && [ "$(tail -n1 <<<"$out")" = "1 match" ]'
 check "piped output has no escape sequences" eval '! grep -q $'"'"'\e'"'"' <<<"$out"'
 
 ds --color=always "interim CEO"
@@ -82,13 +98,14 @@ if command -v script >/dev/null; then
 fi
 
 # ---- query syntax ----
-count() { ds --json --limit 1000 "$@"; jq '.results | length' <<<"$out"; }
+# count QUERY: how many passages match (--all: every one listed).
+count() { ds --json --all --limit 1000 "$@"; jq '.results | length' <<<"$out"; }
 check "phrase: \"Federal Trade Commission\" matches 3 passages" [ "$(count '"Federal Trade Commission"')" -eq 3 ]
 check "phrase: words out of order do not match" [ "$(count '"Commission Federal Trade"')" -eq 0 ]
 check "AND narrows, OR widens" [ "$(count 'Droege AND Uber')" -lt "$(count 'Droege OR Uber')" ]
 check "NOT and - exclude" [ "$(count 'Droege NOT Uber')" -eq "$(count 'Droege -Uber')" ]
 check "+ requires" [ "$(count '+Droege interim')" -eq "$(count 'Droege')" ]
-ds --json --limit 1000 'Droege NEAR CEO'
+ds --json --all --limit 1000 'Droege NEAR CEO'
 check "NEAR: every hit has the words within 10 words of each other" \
     eval 'jq -e "(.results | length) >= 2 and ([.results[].text | test(\"Droege(\\\\W+\\\\w+){0,10}?\\\\W+(CEO|chief executive)|(CEO|chief executive)(\\\\W+\\\\w+){0,10}?\\\\W+Droege\"; \"i\")] | all)" <<<"$out" >/dev/null'
 check "trailing * wildcard expands" [ "$(count 'acqui*')" -gt "$(count 'acquire')" ]
@@ -148,6 +165,7 @@ spans_text() {
 }
 check "JSON text_highlights are byte offsets of the matched words" \
     [ "$(spans_text 0 text text_highlights)" = "interim CEO " ]
+ds --json --all "interim CEO"
 check "JSON snippet_highlights are byte offsets into the snippet" \
     [ "$(spans_text 1 snippet snippet_highlights)" = "interim CEO " ]
 
@@ -406,7 +424,8 @@ plain=$(ds --json "Meta's stake"; jq -c '[.results[] | [.source, .passage]]' <<<
 check "typographic variants match alike: Meta’s stake = Meta's stake" \
     eval '[ "$curly" = "$plain" ] && [ "$plain" != "[]" ]'
 ds --json '“interim CEO”'
-check "curly double quotes make a phrase" [ "$(jq '.total' <<<"$out")" -eq 2 ]
+check "curly double quotes make a phrase" \
+    [ "$(jq '[.results[] | 1 + (.also | length)] | add' <<<"$out")" -eq 2 ]
 crafted=$(realpath tests/crafted)
 dsx "$crafted" "$WORK/crafted.index" --json "datalabelling"
 check "a soft hyphen does not split a word" [ "$(jq '.total' <<<"$out")" -eq 1 ]
@@ -489,7 +508,7 @@ check "--explain: human output shows the parsed query and stopwords" \
 nd=$(realpath tests/neardup)
 dsx "$nd" "$WORK/nd.index" --json "Widget Works billion"
 check "near-copies show once, with where else they were reported" \
-    eval 'jq -e ".total == 1 and [.results[0].also[] | {source, passage}] == [{\"source\": \"wire2.txt\", \"passage\": 1}]" <<<"$out" >/dev/null'
+    eval 'jq -e ".total == 1 and ([.results[0].also[] | {source, passage}] == [{\"source\": \"wire2.txt\", \"passage\": 1}]) and (.results[0].also[0].sentence | test(\"Widget Works\"))" <<<"$out" >/dev/null'
 dsx "$nd" "$WORK/nd.index" "Widget Works billion"
 check "human output says 'also reported in'" has "also reported in: tests/neardup/wire2.txt ¶1" "$out"
 dsx "$nd" "$WORK/nd.index" --json --all "Widget Works billion"

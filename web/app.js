@@ -249,9 +249,13 @@
   function renderAlso(hit) {
     if (!hit.also || !hit.also.length) return null;
     const n = hit.also.length;
+    // Each other source with its sentence stating the fact (JSON
+    // `also[].sentence`, null when none holds a query word).
     const list = el('ul', '', ...hit.also.map((a) => el('li', '',
       linkButton(sourceLabel(a.source, a.passage),
-                 () => openPassage(a.source, a.passage, null)))));
+                 () => openPassage(a.source, a.passage, null)),
+      ...(typeof a.sentence === 'string' && a.sentence
+        ? [' ', el('q', 'also-sentence', a.sentence)] : []))));
     return el('details', 'also',
               el('summary', '', `Also reported in ${n} other ` +
                                 (n === 1 ? 'source' : 'sources')),

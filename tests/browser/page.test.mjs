@@ -222,6 +222,7 @@ try {
     const other = also.locator('li button');
     await other.waitFor();
     const label = await other.textContent();
+    assert((await also.locator('li q.also-sentence').textContent()).includes('ferr'), 'its sentence');
     await other.click();
     await page.locator('#reader .passage.target').waitFor();
     assert((await page.locator('#reader-meta').textContent()).includes(label.split(' ')[0]), 'the other source opens');
