@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "stopwords.h"
 #include "util.h"
 
@@ -30,12 +31,7 @@ typedef struct {
 
 static uint32_t hash_bytes(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
+    return (uint32_t)ds_hash64(s, len);
 }
 
 static int cmp_str(const void *k, const void *e)
