@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+failures=$(mktemp)
+trap 'rm -f "$log" "$failures"' EXIT
 
 # tally LABEL COMMAND...: run a TAP-printing command, echo its lines
 # prefixed with LABEL, and count them.  A command that exits non-zero
@@ -22,11 +23,12 @@ tally() {
     local ok bad
     ok=$(grep -c '^ok ' "$log")
     bad=$(grep -c '^not ok ' "$log")
-    sed "s#^#[$label] #" "$log" | grep -Ev '^\[[^]]*\] (ok |1\.\.|# ok)' || true
     if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
-        echo "[$label] not ok - exited with status $rc"
+        echo "not ok - exited with status $rc" >>"$log"
         bad=1
     fi
+    sed "s#^#[$label] #" "$log" | grep -Ev '^\[[^]]*\] (ok |1\.\.|# ok)' || true
+    grep '^not ok ' "$log" | sed "s#^#[$label] #" >>"$failures"
     passed=$((passed + ok))
     failed=$((failed + bad))
     echo "$label: $ok passed, $bad failed"
@@ -124,5 +126,10 @@ install_check() {
 }
 tally install install_check
 
+# The failures again, just above the summary, where a log's tail shows them.
+if [ -s "$failures" ]; then
+    echo "failed:"
+    cat "$failures"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -495,8 +495,13 @@
   ui.reader.addEventListener('click', (ev) => {
     if (ev.target === ui.reader) ui.reader.close();  // the backdrop
   });
+  // Focus goes back to what opened the reader, unless the user has
+  // already moved it (the close event runs a task after the dialog shuts,
+  // and typing may have begun in the search box by then).
   ui.reader.addEventListener('close', () => {
-    if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+    const here = document.activeElement;
+    const unmoved = !here || here === document.body || ui.reader.contains(here);
+    if (unmoved && returnFocus && document.contains(returnFocus)) returnFocus.focus();
   });
   document.addEventListener('keydown', onKey);
 
