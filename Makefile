@@ -5,8 +5,9 @@
 #   make test       the whole suite (normal build, then ASan+UBSan build;
 #                   the browser tests too when chromium is installed)
 #   make browser-deps   chromium, node and the browser tests' npm packages
-#   make install PREFIX=/usr/local   the program, libdealsearch.{a,so},
-#                   dealsearch.h and dealsearch.pc
+#   make install PREFIX=/usr/local   the program, its man page and bash
+#                   completion, libdealsearch.{a,so}, dealsearch.h and
+#                   dealsearch.pc
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -55,15 +56,17 @@ LDLIBS := $(shell pkg-config --libs xapian-core 2>/dev/null) $(STATIC_LINK) \
 # The engine (libdealsearch), and the command line over its public API.
 LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/dates.c src/passage.c src/reader.c src/analyzer.c src/wordtable.c \
-           src/stopwords.c src/synonyms.c src/neardup.c src/record.c \
+           src/stopwords.c src/synonyms.c src/neardup.c src/facts.c src/record.c \
            src/schema.c src/query.c src/store.c src/ranking.c src/scan.c \
            src/indexer.c src/shard.c src/vocab.c src/spelling.c src/search.c \
            src/check.c src/highlight.c src/prefilter.c src/digest.c \
            src/filerec.c src/changes.c src/update.c src/layout.c \
-           src/render.c src/render_json.c src/render_human.c src/lookup.c
+           src/render.c src/render_json.c src/render_human.c \
+           src/render_passage.c src/lookup.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
             shim/search.cc shim/expand.cc shim/proximity.cc shim/update.cc
-CLI_SRC := src/main.c src/batch.c src/watch.c src/server.c src/server_mhd.c
+CLI_SRC := src/main.c src/batch.c src/watch.c src/server.c src/server_mhd.c \
+           src/help.c src/paths.c src/listing.c src/show.c src/progress.c
 # `dealsearch serve`'s handling of a request, without sockets: the command,
 # its unit test and its fuzzer link it.  web/ is compiled in.
 SERVER_SRC := src/server_handle.c src/server_api.c src/server_url.c
@@ -243,8 +246,12 @@ valgrind:
 
 install: dealsearch $(LIB_A) $(LIB_SO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/include
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 dealsearch $(DESTDIR)$(PREFIX)/bin/dealsearch
+	install -m 644 dealsearch.1 $(DESTDIR)$(PREFIX)/share/man/man1/dealsearch.1
+	install -m 644 completion/dealsearch.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dealsearch
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libdealsearch.a
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/$(SO_NAME)
 	ln -sf $(SO_NAME) $(DESTDIR)$(PREFIX)/lib/libdealsearch.so

@@ -9,6 +9,7 @@
 #   make bench-updates  only `dealsearch index` updating a changed copy of
 #                       the whole corpus in place (part of `make bench`)
 #   make bench-levers   raw-Xapian build and query levers, one at a time
+#   make facts-eval     "the same fact" on the labelled pairs of tests/facts/
 #   make bench-clean    remove bench/data (corpus and indexes, ~3 GB after
 #                       a full run) and bench/results
 #
@@ -177,3 +178,17 @@ bench-spelling: bench-deps
 	@$(BENCH_MAKE) $(BENCH_BIN)/spelling bench-data $(BENCH_QUALITY_INDEX)/current
 	$(BENCH_BIN)/spelling $(BENCH_QUALITY_INDEX) bench/spelling/testset1.txt \
 	    bench/spelling/testset2.txt bench/spelling/absent.txt
+
+# "The same fact" measured on labelled passage pairs (bench/RELEVANCE.md):
+# the demo corpus and tests/facts/corpus/ indexed into build/facts-eval/.
+FACTS_EVAL_DIR := $(BUILD)/facts-eval
+.PHONY: facts-eval
+facts-eval: $(BENCH_BIN)/facts_eval $(BUILD)/dealsearch
+	@mkdir -p $(FACTS_EVAL_DIR)
+	$(BUILD)/dealsearch index --rebuild --corpus corpus --index $(FACTS_EVAL_DIR)/demo.index
+	$(BUILD)/dealsearch index --rebuild --corpus tests/facts/corpus --index $(FACTS_EVAL_DIR)/own.index
+	$(BENCH_BIN)/facts_eval pairs tests/facts/pairs.tsv \
+	    demo=$(FACTS_EVAL_DIR)/demo.index own=$(FACTS_EVAL_DIR)/own.index
+
+$(BENCH_BIN)/facts_eval: $(BENCH_BIN)/facts_eval.o $(LIB_A)
+	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)

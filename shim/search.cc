@@ -195,6 +195,13 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     }
     if (sp->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
+    /* By date: ties (the same date and score) by document number, which
+     * over a combination interleaves the shards (a KeyMaker ordering by
+     * date, score, then the order value would do, but the remote backend
+     * refuses one). */
+    if (sp->sort_by_value && !sp->count_only)
+        enquire.set_sort_by_value_then_relevance(
+            static_cast<Xapian::valueno>(sp->sort_slot), true);
     /* Over several databases the matcher examines each in turn, not in
      * docid order, and a MatchSpy of our own cannot run in xapian-tcpsrv:
      * a total beyond check_at_least is then Xapian's estimate. */

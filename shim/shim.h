@@ -458,6 +458,11 @@ typedef struct {
      * 0 and 0: none.  Matches stay those of the query. */
     double ordered_weight, unordered_weight;
     unsigned window;
+    /* Order: by relevance, or when sort_by_value, by value `sort_slot`
+     * in descending byte order (an empty value last), ties by relevance
+     * (Xapian's sort_by_value_then_relevance).  Not when count_only. */
+    int sort_by_value;
+    unsigned sort_slot;
     int explain;                /* dsx_results_load fills dsx_hit.parts */
     int count_only;             /* no ranking: every match weighs 0, and
                                    Xapian stops once it has examined

@@ -87,6 +87,22 @@ typedef void (*ds_notice_fn)(void *ctx, const char *message);
 
 /* ---- Building an index -------------------------------------------------- */
 
+/* How far a build has got, for a progress display.  A build reads the
+ * corpus twice: pass 1 measures it (lengths, near-copies, spelling), pass
+ * 2 indexes it; pass 3 writes the index out (commits, merges shards: no
+ * counts). */
+typedef struct {
+    int pass;                          /* 1, 2 or 3 */
+    unsigned long files, files_total;  /* entries read in this pass, of all */
+    unsigned long passages;            /* passages read in this pass */
+    unsigned long long bytes, bytes_total; /* the same in bytes (as listed) */
+} ds_index_progress;
+
+/* Called in the thread that builds, at the start of each pass and after
+ * each file or so (often: the callee decides when to draw).  `p` is valid
+ * during the call. */
+typedef void (*ds_progress_fn)(void *ctx, const ds_index_progress *p);
+
 typedef struct {
     ds_corpus_spec corpus;
     const char *index_dir;       /* created if missing */
@@ -99,6 +115,9 @@ typedef struct {
     ds_notice_fn notice;         /* problems with single files; NULL:
                                     not reported (they are counted) */
     void *notice_ctx;
+    ds_progress_fn progress;     /* a whole build's progress; NULL: none
+                                    (an update in place reports none) */
+    void *progress_ctx;
     unsigned long spelling_words;/* tests: distinct words counted before
                                     they go to the spelling table (0:
                                     the default) */
@@ -187,6 +206,16 @@ DS_API ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
 /* Accepts NULL.  Results of the searcher must be freed first. */
 DS_API void ds_searcher_close(ds_searcher *s);
 
+/* The order of the results. */
+typedef enum {
+    DS_SORT_RELEVANCE = 0,  /* best first (the default) */
+    DS_SORT_DATE            /* the article's date, newest first; passages
+                               without a date last; the same date by
+                               relevance.  Within each tier of results
+                               (the words as written, then typo variants,
+                               then articles holding the words spread) */
+} ds_sort;
+
 typedef struct {
     unsigned offset, limit;  /* the page of results: ranks offset+1 ..
                                 offset+limit */
@@ -200,6 +229,10 @@ typedef struct {
     int all;           /* every passage, near-copies too (no grouping) */
     int feedback;      /* add the best words of the top passages to the
                           query (pseudo-relevance feedback) */
+    ds_sort sort;      /* DS_SORT_RELEVANCE */
+    int count_all;     /* count every match, so the total is always exact
+                          (slower for a common word); otherwise a total
+                          over 500 is estimated */
 } ds_search_options;
 
 /* Defaults: the first 10 results, all words, spelling and synonyms on. */
@@ -222,9 +255,14 @@ typedef struct {
     char *author;            /* the article's byline, or NULL */
 } ds_record;
 
+/* Another source's passage reporting what a hit reports: a near-copy of
+ * it, or a passage whose sentence matching the query states the same
+ * fact (the hit's passage is the best of them). */
 typedef struct {
     char *source;
     unsigned long passage;
+    char *sentence;          /* its sentence holding the most query words,
+                                or NULL */
 } ds_also;
 
 typedef struct {
@@ -241,7 +279,10 @@ typedef struct {
     ds_score_part *parts;    /* with `explain`: the score's parts */
     size_t n_parts;
     unsigned collapsed;      /* matching near-copies folded into it */
-    ds_also *also;           /* where they are (at most 20), best first */
+    ds_also *also;           /* the passages of other sources reporting
+                                the same (at most 20): the passages
+                                stating the same fact, best first, then
+                                its near-copies */
     size_t n_also;
     int typo;                /* matched only through a similar spelling
                                 of a query word (ds_typo): ranked after
@@ -345,10 +386,17 @@ typedef struct {
     size_t snippet_bytes;   /* snippet length in bytes of passage text */
     double took_ms;         /* JSON: reported as "took_ms" (how long the
                                search took); negative: left out */
+    const char *path_base;  /* put before a source, it makes a path the
+                               user can open ("corpus/", "/srv/news/", or
+                               "" when the corpus is the current folder):
+                               sources are printed as such paths, and the
+                               JSON adds "path" beside "source".  NULL:
+                               sources as the index names them, no
+                               "path" (a JSON lines corpus; the server) */
 } ds_print_options;
 
 /* Defaults: human, no colour, snippets of 320 bytes, no wrapping, no
- * took_ms. */
+ * took_ms, no path_base. */
 DS_API void ds_print_options_init(ds_print_options *opt);
 
 /* The results as the user reads them: a listing with each hit's rank,
@@ -359,6 +407,13 @@ DS_API void ds_print_options_init(ds_print_options *opt);
  * its length in *len. */
 DS_API char *ds_results_print(const ds_results *r,
                               const ds_print_options *opt, size_t *len);
+
+/* Where hit `i` (< ds_results_count) first matched in its text, as the
+ * printers highlight it: 1 with the [start, end) byte offsets of the
+ * first matched word in record.text, or 0 when no word of the text
+ * matched (the hit matched by its title, heading or a filter only). */
+DS_API int ds_results_first_match(const ds_results *r, size_t i,
+                                  size_t *start, size_t *end);
 
 /* ---- Reading one article ------------------------------------------------ */
 
@@ -441,6 +496,26 @@ DS_API ds_status ds_searcher_passage(ds_searcher *s, const char *source,
 
 /* Free what ds_searcher_passage returned.  Accepts NULL. */
 DS_API void ds_records_free(ds_record *records, size_t count);
+
+/* What ds_searcher_passage found for passage `n` of its source (which
+ * must be among the `count` records), as the user reads it: the source
+ * (as a path with opt->path_base), passage number and line, the article's
+ * title, author and date, then each passage with its heading, passage `n`
+ * marked — terminal-safe, wrapped at opt->width, passage `n` in bold with
+ * opt->color — or one JSON object: {"source", "path" (with path_base),
+ * "passage", "passages_in_source" (`of`), "title", "date", "author",
+ * "passages": [{"passage", "line", "heading", "text"}]}.  Only format,
+ * color, width and path_base of `opt` are used.  Returns a malloc'd
+ * string and its length in *len. */
+DS_API char *ds_passages_print(const ds_record *records, size_t count,
+                               unsigned long n, unsigned long of,
+                               const ds_print_options *opt, size_t *len);
+
+/* The folder the index `s` has open was built from (absolute, as it was
+ * when built), in *folder (malloc'd); NULL when it was built from JSON
+ * lines.  DS_ERR_DAMAGED when the index does not say. */
+DS_API ds_status ds_searcher_corpus_folder(ds_searcher *s, char **folder,
+                                           char **err);
 
 #ifdef __cplusplus
 }

@@ -107,6 +107,7 @@ typedef struct {
     ds_buf scratch;
     unsigned long dated;           /* passages with a date */
     double total_length;           /* of all passages (the first pass's) */
+    ds_index_progress progress;    /* the second pass's, when told */
     /* Per entry, from the second pass: read, its stamp, its passages. */
     unsigned char *read;
     ds_file_stamp *stamps;
@@ -147,6 +148,25 @@ static ds_status add_passage(build_state *b, cursor *c, ds_shard *shard,
 static void notify(const ds_indexer *ix, const char *msg)
 {
     if (ix->opt.notice) ix->opt.notice(ix->opt.notice_ctx, msg);
+}
+
+/* Tell the progress of pass `pass`, entry `i` read (with `passages`), or
+ * none yet when `i` is the corpus's count. */
+static void tell_progress(build_state *b, int pass, size_t i, size_t passages)
+{
+    ds_index_progress *p = &b->progress;
+    if (!b->ix->opt.progress) return;
+    if (p->pass != pass) {
+        *p = (ds_index_progress){.pass = pass};
+        p->files_total = ds_corpus_count(b->corpus);
+        p->bytes_total = ds_corpus_bytes(b->corpus);
+    }
+    if (i < ds_corpus_count(b->corpus)) {
+        p->files++;
+        p->passages += passages;
+        p->bytes += ds_corpus_entry_bytes(b->corpus, i);
+    }
+    b->ix->opt.progress(b->ix->opt.progress_ctx, p);
 }
 
 /* "corpus/a.txt: 12 passages, title; dropped lines: repeated 7,
@@ -197,8 +217,10 @@ static void read_next(build_state *b, cursor *c)
         ds_buf_free(&msg);
         free(why);
         b->stats->files_failed++;
+        tell_progress(b, 2, i, 0);
         return;
     }
+    tell_progress(b, 2, i, c->doc.article.count);
     if (b->ix->opt.verbose) report_file(b->ix, &c->doc);
     b->read[i] = 1;
     b->stamps[i] = c->doc.stamp;
@@ -528,7 +550,9 @@ static ds_status build_shards(build_state *b, const char *gen_path,
                          b->sharded ? 1 : n,
                          ranges,
                          bounds,
-                         b->ix->opt.spelling_words};
+                         b->ix->opt.spelling_words,
+                         b->ix->opt.progress,
+                         b->ix->opt.progress_ctx};
     dsx_length_norm norm = b->ix->norm;
     ds_status st = open_shards(b, gen_path, analyzers, err);
     if (st == DS_OK) st = ds_scan(&sp, &scan, err);
@@ -542,6 +566,7 @@ static ds_status build_shards(build_state *b, const char *gen_path,
         for (size_t k = 0; k < n; k++) ds_shard_set_norm(b->shards[k], &norm);
         st = second_pass(b, bounds, err);
     }
+    if (st == DS_OK) tell_progress(b, 3, ds_corpus_count(b->corpus), 0);
     if (st == DS_OK) st = finish_shards(b, &norm, err);
     if (st == DS_OK && b->sharded) {
         st = seal_shards(b, gen_path, err);

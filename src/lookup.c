@@ -185,3 +185,21 @@ ds_status ds_searcher_stats(ds_searcher *s, ds_index_info *info, char **err)
     free(why);
     return st;
 }
+
+ds_status ds_searcher_corpus_folder(ds_searcher *s, char **folder, char **err)
+{
+    static const char FOLDER[] = "folder ";
+    *folder = NULL;
+    char *corpus = NULL, *why = NULL;
+    ds_status st = dsx_db_get_metadata(ds_searcher_db(s), DS_META_CORPUS,
+                                       &corpus, &why);
+    if (st != DS_OK)
+        st = damaged(s, err, why);
+    else if (strncmp(corpus, FOLDER, sizeof FOLDER - 1) == 0)
+        *folder = ds_xstrdup(corpus + sizeof FOLDER - 1);
+    else if (strncmp(corpus, "jsonl", 5) != 0)
+        st = damaged(s, err, "it does not say which corpus it holds");
+    free(corpus);
+    free(why);
+    return st;
+}

@@ -6,6 +6,8 @@
  *                                     there is none yet)
  *   dealsearch index [OPTIONS]        bring the index up to date with the
  *                                     corpus (--rebuild: build it anew)
+ *   dealsearch show SOURCE ¶N         a passage of the index, in context
+ *                                     (show.c)
  *   dealsearch passages FILE          show how one article is read
  *   dealsearch run --queries FILE     a TREC run, for evaluation
  *   dealsearch check                  verify the index against its corpus
@@ -31,80 +33,6 @@
 #include "cli.h"
 #include "server.h"
 
-static const char USAGE[] =
-    "usage: dealsearch [OPTIONS] QUERY...\n"
-    "       dealsearch index [--corpus DIR [--plain] | --jsonl FILE [--split]]\n"
-    "                        [--index DIR] [--synonyms FILE] [--jobs N]\n"
-    "                        [--shards N] [--rebuild] [--verbose]\n"
-    "       dealsearch watch [--corpus DIR [--plain]] [--index DIR]\n"
-    "                        [--synonyms FILE]\n"
-    "       dealsearch run --queries FILE.tsv [--format trec] [--limit N]\n"
-    "       dealsearch passages [--plain] [--json] FILE\n"
-    "       dealsearch check [--corpus DIR | --jsonl FILE] [--index DIR]\n"
-    "       dealsearch serve [--listen ADDR:PORT] [--corpus DIR | --index DIR]\n"
-    "                        [--threads N] [--cors ORIGIN] [--quiet]\n"
-    "\n"
-    "Search a folder of news articles and print the passages that answer\n"
-    "QUERY, best first.  The words after the options form one query.\n"
-    "\n"
-    "Query syntax: words (all must match), \"exact phrase\", AND OR NOT, +word\n"
-    "-word, a NEAR b, prefix*, source:FILE (file name without .txt),\n"
-    "title:WORDS, heading:WORDS, date:2025-06-01..2025-06-30 (either end\n"
-    "may be left out).\n"
-    "\n"
-    "Options:\n"
-    "  --corpus DIR     article folder (default ./corpus, or $DEALSEARCH_CORPUS)\n"
-    "  --index DIR      index folder (default DIR.index beside the corpus,\n"
-    "                   or $DEALSEARCH_INDEX); to search, also a Xapian\n"
-    "                   stub file listing a head and shards, local or remote\n"
-    "  -n, --limit N    show at most N results (default 10)\n"
-    "  --offset N       skip the first N results\n"
-    "  --any            rank passages with any of the words\n"
-    "  --exact          no spelling correction\n"
-    "  --no-synonyms    no synonym expansion\n"
-    "  --feedback       add the best words of the top passages to the query\n"
-    "                   (pseudo-relevance feedback; on for 'run', where\n"
-    "                   --no-feedback turns it off)\n"
-    "  --explain        show how the query was read and each hit's score\n"
-    "                   broken down by term (BM25)\n"
-    "  --json           print one JSON object\n"
-    "  --full           show whole passages instead of snippets\n"
-    "  --all            list near-copies of a passage (the same report in\n"
-    "                   other sources) as hits of their own\n"
-    "  --color=WHEN     highlight matches: auto (default), always, never;\n"
-    "                   NO_COLOR in the environment means never for auto\n"
-    "  --verbose        (index) report each file and the lines it dropped\n"
-    "  --rebuild        (index) build the whole index anew instead of\n"
-    "                   updating it with what changed\n"
-    "  --plain          (index, passages) files are plain text, not news:\n"
-    "                   every blank-line-separated block is one passage\n"
-    "  --jsonl FILE     (index) index {\"id\",\"title\",\"text\"} lines instead\n"
-    "                   of a folder; --split cuts texts into passages;\n"
-    "                   (check) compare with this file\n"
-    "  --synonyms FILE  (index) synonym groups (default CORPUS/synonyms.conf)\n"
-    "  -j, --jobs N     (index) build N shards at once, one thread each, and\n"
-    "                   merge them (default: one per core, up to 4, for a\n"
-    "                   corpus over 4 MB; 0 is the default)\n"
-    "  --shards N       (index) keep N shard databases and a head database,\n"
-    "                   searched together (a stub lists them); 0: one\n"
-    "                   database (default: as the index has)\n"
-    "  --queries FILE   (run) answer each \"qid<TAB>query\" line; prints a\n"
-    "                   TREC run (qid Q0 docid rank score tag), words OR-ed,\n"
-    "                   one line per document\n"
-    "  --listen ADDR:PORT (serve) where to listen (default 127.0.0.1:8080;\n"
-    "                   port 0: any free one)\n"
-    "  --threads N      (serve) threads answering requests (default: two\n"
-    "                   per core)\n"
-    "  --cors ORIGIN    (serve) let scripts of ORIGIN (or *) read the API\n"
-    "  --max-connections N, --max-per-ip N, --timeout SECONDS\n"
-    "                   (serve) connections at once (512), from one address\n"
-    "                   (128), and how long one may idle (10)\n"
-    "  --quiet          (serve) no access log on stderr\n"
-    "  -h, --help       show this help\n"
-    "  --version        show the version\n"
-    "\n"
-    "Exit status: 0 results found, 1 none, 2 error.\n";
-
 /* ---- Commands and options ---- */
 
 typedef enum {
@@ -114,13 +42,21 @@ typedef enum {
     CMD_RUN = 8,
     CMD_CHECK = 16,
     CMD_WATCH = 32,
-    CMD_SERVE = 64
+    CMD_SERVE = 64,
+    CMD_SHOW = 128
 } command;
 #define CMD_ALL                                                              \
     (CMD_SEARCH | CMD_INDEX | CMD_PASSAGES | CMD_RUN | CMD_CHECK | CMD_WATCH | \
-     CMD_SERVE)
+     CMD_SERVE | CMD_SHOW)
+/* Those that open an index another command may have built. */
+#define CMD_INDEXED                                                          \
+    (CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH | CMD_SERVE |   \
+     CMD_SHOW)
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
+
+/* -n and --offset at most; all of -l's and --vimgrep's hits. */
+#define MAX_LIMIT 1000000
 
 typedef struct {
     command command;
@@ -129,12 +65,16 @@ typedef struct {
     unsigned threads, max_connections, max_per_ip, timeout;
     int quiet;
     int corpus_given;         /* --corpus or --jsonl on the command line */
-    unsigned limit, offset, jobs, shards;
+    unsigned limit, offset, jobs, context, shards;
     int shards_given;
     int limit_given;
     int any, json, full, verbose, exact, no_synonyms, split, explain,
         feedback, no_feedback, all, plain, rebuild, help, version;
+    int files_with_matches, count, vimgrep;   /* other outputs */
+    ds_sort sort;
     color_mode color;
+    const char *words[2];     /* show's SOURCE and ¶N */
+    size_t n_words;
     char *query;              /* the words, joined by spaces */
     size_t query_len;
 } cli;
@@ -146,7 +86,8 @@ typedef enum {
     OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_SHARDS, OPT_QUERIES, OPT_FORMAT,
     OPT_REBUILD,
     OPT_HELP, OPT_VERSION, OPT_LISTEN, OPT_THREADS, OPT_CORS,
-    OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_QUIET
+    OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_QUIET, OPT_SORT,
+    OPT_FILES_WITH_MATCHES, OPT_COUNT, OPT_VIMGREP, OPT_CONTEXT
 } option_id;
 
 typedef struct {
@@ -158,24 +99,25 @@ typedef struct {
 } option_def;
 
 static const option_def OPTIONS[] = {
-    {"--corpus", NULL, 1,
-     CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH | CMD_SERVE,
-     OPT_CORPUS},
-    {"--index", NULL, 1,
-     CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH | CMD_SERVE,
-     OPT_INDEX},
+    {"--corpus", NULL, 1, CMD_INDEXED, OPT_CORPUS},
+    {"--index", NULL, 1, CMD_INDEXED, OPT_INDEX},
     {"--limit", "-n", 1, CMD_SEARCH | CMD_RUN, OPT_LIMIT},
     {"--offset", NULL, 1, CMD_SEARCH, OPT_OFFSET},
+    {"--sort", NULL, 1, CMD_SEARCH, OPT_SORT},
+    {"--files-with-matches", "-l", 0, CMD_SEARCH, OPT_FILES_WITH_MATCHES},
+    {"--count", "-c", 0, CMD_SEARCH, OPT_COUNT},
+    {"--vimgrep", NULL, 0, CMD_SEARCH, OPT_VIMGREP},
+    {"--context", "-C", 1, CMD_SHOW, OPT_CONTEXT},
     {"--any", NULL, 0, CMD_SEARCH, OPT_ANY},
     {"--exact", NULL, 0, CMD_SEARCH | CMD_RUN, OPT_EXACT},
     {"--no-synonyms", NULL, 0, CMD_SEARCH | CMD_RUN, OPT_NO_SYNONYMS},
     {"--feedback", NULL, 0, CMD_SEARCH, OPT_FEEDBACK},
     {"--no-feedback", NULL, 0, CMD_RUN, OPT_NO_FEEDBACK},
     {"--explain", NULL, 0, CMD_SEARCH, OPT_EXPLAIN},
-    {"--json", NULL, 0, CMD_SEARCH | CMD_PASSAGES, OPT_JSON},
+    {"--json", NULL, 0, CMD_SEARCH | CMD_PASSAGES | CMD_SHOW, OPT_JSON},
     {"--full", NULL, 0, CMD_SEARCH, OPT_FULL},
     {"--all", NULL, 0, CMD_SEARCH, OPT_ALL},
-    {"--color", "--colour", 1, CMD_SEARCH, OPT_COLOR},
+    {"--color", "--colour", 1, CMD_SEARCH | CMD_SHOW, OPT_COLOR},
     {"--verbose", "-v", 0, CMD_INDEX, OPT_VERBOSE},
     {"--plain", NULL, 0, CMD_INDEX | CMD_PASSAGES | CMD_WATCH, OPT_PLAIN},
     {"--jsonl", NULL, 1, CMD_INDEX | CMD_CHECK, OPT_JSONL},
@@ -192,7 +134,7 @@ static const option_def OPTIONS[] = {
     {"--max-connections", NULL, 1, CMD_SERVE, OPT_MAX_CONNECTIONS},
     {"--max-per-ip", NULL, 1, CMD_SERVE, OPT_MAX_PER_IP},
     {"--timeout", NULL, 1, CMD_SERVE, OPT_TIMEOUT},
-    {"--quiet", "-q", 0, CMD_SERVE, OPT_QUIET},
+    {"--quiet", "-q", 0, CMD_INDEX | CMD_SERVE, OPT_QUIET},
     {"--help", "-h", 0, CMD_ALL, OPT_HELP},
     {"--version", NULL, 0, CMD_ALL, OPT_VERSION},
 };
@@ -205,34 +147,52 @@ static const struct {
                 {"run", CMD_RUN},
                 {"check", CMD_CHECK},
                 {"watch", CMD_WATCH},
-                {"serve", CMD_SERVE}};
+                {"serve", CMD_SERVE},
+                {"show", CMD_SHOW}};
 
 /* "searching", or "'dealsearch index'": for messages. */
 static const char *command_phrase(command c)
 {
     static const char *const phrases[] = {
         "'dealsearch index'", "'dealsearch passages'", "'dealsearch run'",
-        "'dealsearch check'", "'dealsearch watch'", "'dealsearch serve'"};
+        "'dealsearch check'", "'dealsearch watch'", "'dealsearch serve'",
+        "'dealsearch show'"};
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (COMMANDS[i].command == c) return phrases[i];
     return "searching";
 }
 
-/* Messages name what the user typed (queries, file names): its control
- * characters, C0 and C1, are shown as '?' so that the message stays one
- * line and cannot drive the terminal. */
-static void put_safe(const char *s, FILE *f)
+void cli_put_safe_n(const char *s, size_t len, FILE *f)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    for (; p < end; p++) {
         if (*p < 0x20 || *p == 0x7F) {
             fputc('?', f);
-        } else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+        } else if (*p == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9F) {
             fputc('?', f);
             p++;
         } else {
             fputc(*p, f);
         }
     }
+}
+
+void cli_put_safe(const char *s, FILE *f)
+{
+    cli_put_safe_n(s, strlen(s), f);
+}
+
+char *cli_concat(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    char *s = malloc(n + strlen(b) + 1);
+    if (!s) {
+        fputs("dealsearch: out of memory\n", stderr);
+        exit(EXIT_ERROR);
+    }
+    memcpy(s, a, n);
+    strcpy(s + n, b);
+    return s;
 }
 
 /* malloc'd vprintf; exits on out of memory, like the library. */
@@ -258,7 +218,7 @@ void cli_warn(const char *fmt, ...)
     char *msg = vformat(fmt, ap);
     va_end(ap);
     fputs("dealsearch: ", stderr);
-    put_safe(msg, stderr);
+    cli_put_safe(msg, stderr);
     fputc('\n', stderr);
     free(msg);
 }
@@ -355,6 +315,15 @@ static ds_status set_color(cli *c, const char *v, char **err)
     return DS_OK;
 }
 
+static ds_status set_sort(cli *c, const char *v, char **err)
+{
+    if (strcmp(v, "relevance") == 0) c->sort = DS_SORT_RELEVANCE;
+    else if (strcmp(v, "date") == 0) c->sort = DS_SORT_DATE;
+    else return cli_fail(err, DS_ERR_USAGE,
+                         "--sort takes relevance or date, not '%s'", v);
+    return DS_OK;
+}
+
 /* A string option's value must not be empty. */
 static ds_status set_path(const char **field, const char *name,
                           const char *v, char **err)
@@ -377,8 +346,8 @@ static ds_status set_value(cli *c, const option_def *o, const char *v,
     case OPT_QUERIES: return set_path(&c->queries, n, v, err);
     case OPT_LIMIT:
         c->limit_given = 1;
-        return parse_count(n, v, 1000000, &c->limit, err);
-    case OPT_OFFSET: return parse_count(n, v, 1000000, &c->offset, err);
+        return parse_count(n, v, MAX_LIMIT, &c->limit, err);
+    case OPT_OFFSET: return parse_count(n, v, MAX_LIMIT, &c->offset, err);
     case OPT_JOBS: return parse_count(n, v, 64, &c->jobs, err);
     case OPT_SHARDS:
         c->shards_given = 1;
@@ -392,6 +361,8 @@ static ds_status set_value(cli *c, const option_def *o, const char *v,
         return parse_positive(n, v, 100000, &c->max_per_ip, err);
     case OPT_TIMEOUT: return parse_positive(n, v, 3600, &c->timeout, err);
     case OPT_COLOR: return set_color(c, v, err);
+    case OPT_CONTEXT: return parse_count(n, v, DS_MAX_CONTEXT, &c->context, err);
+    case OPT_SORT: return set_sort(c, v, err);
     case OPT_FORMAT:
         return strcmp(v, "trec") == 0
                    ? DS_OK
@@ -411,7 +382,9 @@ static void set_flag(cli *c, option_id id)
         [OPT_VERBOSE] = &c->verbose, [OPT_PLAIN] = &c->plain,
         [OPT_SPLIT] = &c->split, [OPT_REBUILD] = &c->rebuild,
         [OPT_HELP] = &c->help, [OPT_VERSION] = &c->version,
-        [OPT_QUIET] = &c->quiet};
+        [OPT_QUIET] = &c->quiet,
+        [OPT_FILES_WITH_MATCHES] = &c->files_with_matches,
+        [OPT_COUNT] = &c->count, [OPT_VIMGREP] = &c->vimgrep};
     *flags[id] = 1;
 }
 
@@ -450,7 +423,8 @@ static void add_query_word(cli *c, const char *word)
     c->query_len += len;
 }
 
-/* A word that is not an option: the query's, or the passages FILE. */
+/* A word that is not an option: the query's, the passages FILE, or
+ * show's SOURCE and ¶N. */
 static ds_status parse_word(cli *c, const char *word, char **err)
 {
     if (c->command == CMD_SEARCH) {
@@ -459,6 +433,10 @@ static ds_status parse_word(cli *c, const char *word, char **err)
     }
     if (c->command == CMD_PASSAGES && !c->file) {
         c->file = word;
+        return DS_OK;
+    }
+    if (c->command == CMD_SHOW && c->n_words < 2) {
+        c->words[c->n_words++] = word;
         return DS_OK;
     }
     return cli_fail(err, DS_ERR_USAGE, "unexpected argument '%s'", word);
@@ -509,6 +487,7 @@ static char *default_index_dir(const char *corpus)
 static void print_notice(void *ctx, const char *message)
 {
     (void)ctx;
+    cli_progress_clear();
     cli_warn("%s", message);
 }
 
@@ -535,10 +514,17 @@ static ds_index_options index_options(const cli *c)
     return opt;
 }
 
-/* Build the index; its summary goes to stdout, or stderr when `quiet`. */
+/* Build the index; its summary goes to stdout, or stderr when `quiet`
+ * (none with --quiet).  A build shows its progress on a terminal, unless
+ * --quiet, or --verbose has a line per file to say. */
 static int run_index(const cli *c, int quiet)
 {
+    int silent = c->quiet && c->command == CMD_INDEX;
     ds_index_options opt = index_options(c);
+    if (!c->verbose && !silent) {
+        cli_progress_start();
+        opt.progress = cli_progress_tell;
+    }
     ds_indexer *ix = NULL;
     ds_index_stats stats;
     char *err = NULL;
@@ -547,15 +533,16 @@ static int run_index(const cli *c, int quiet)
         st = c->rebuild ? ds_indexer_build(ix, &stats, &err)
                         : ds_indexer_update(ix, &stats, &err);
     ds_indexer_close(ix);
+    cli_progress_clear();
     if (st != DS_OK) {
         cli_warn("%s", err);
         free(err);
         return EXIT_ERROR;
     }
-    char *summary = ds_index_summary(&stats);
-    if (quiet)
+    char *summary = silent ? NULL : ds_index_summary(&stats);
+    if (summary && quiet)
         cli_warn("%s", summary);
-    else
+    else if (summary)
         printf("%s\n", summary);
     free(summary);
     /* Like grep: the work was done, but some input could not be read. */
@@ -669,35 +656,25 @@ static ds_status open_searcher(const cli *c, ds_searcher **s)
     return st;
 }
 
-static int run_search(const cli *c)
+/* The prefix that makes the sources of the index `s` has open paths the
+ * user can open (cli_path_base), and in *folder its corpus folder; both
+ * NULL for a JSON lines corpus.  Failures are reported here. */
+static ds_status path_base(ds_searcher *s, char **folder, char **base)
 {
-    if (!c->query) {
-        cli_warn("no query given (see 'dealsearch --help')");
-        return EXIT_ERROR;
-    }
-    ds_searcher *s = NULL;
-    if (open_searcher(c, &s) != DS_OK) return EXIT_ERROR;
-    ds_search_options so;
-    ds_search_options_init(&so);
-    so.offset = c->offset;
-    so.limit = c->limit;
-    so.match_any = c->any;
-    so.exact = c->exact;
-    so.no_synonyms = c->no_synonyms;
-    so.explain = c->explain;
-    so.all = c->all;
-    so.feedback = c->feedback;
-    ds_results *r = NULL;
     char *err = NULL;
-    if (ds_search(s, c->query, &so, &r, &err) != DS_OK) {
+    *base = NULL;
+    ds_status st = ds_searcher_corpus_folder(s, folder, &err);
+    if (st != DS_OK) {
         cli_warn("%s", err);
         free(err);
-        ds_searcher_close(s);
-        return EXIT_ERROR;
+    } else if (*folder) {
+        *base = cli_path_base(*folder);
     }
-    const ds_results_info *info = ds_results_get_info(r);
-    for (size_t i = 0; i < info->n_notices; i++)
-        cli_warn("%s", info->notices[i]);
+    return st;
+}
+
+static ds_print_options print_options(const cli *c, const char *base)
+{
     int tty = isatty(STDOUT_FILENO);
     ds_print_options po;
     ds_print_options_init(&po);
@@ -706,17 +683,114 @@ static int run_search(const cli *c)
                (c->color == COLOR_AUTO && tty && !getenv("NO_COLOR"));
     po.full = c->full;
     po.width = tty ? terminal_width() : 0;
-    size_t len;
-    char *out = ds_results_print(r, &po, &len);
-    fwrite(out, 1, len, stdout);
-    /* Matches on another page (or a count only, -n 0) are matches. */
-    int rc = ds_results_count(r) || ds_results_get_info(r)->total
-                 ? EXIT_MATCH
-                 : EXIT_NO_MATCH;
-    free(out);
-    ds_results_free(r);
+    po.path_base = base;
+    return po;
+}
+
+/* The search as the options ask for it: -l wants one hit per source,
+ * -c the exact count only; both -l and --vimgrep every hit unless -n,
+ * --vimgrep every location (nothing folded into "also reported in"). */
+static ds_search_options search_options(const cli *c)
+{
+    ds_search_options so;
+    ds_search_options_init(&so);
+    so.offset = c->offset;
+    so.limit = c->limit;
+    if ((c->files_with_matches || c->vimgrep) && !c->limit_given)
+        so.limit = MAX_LIMIT;
+    so.match_any = c->any;
+    so.exact = c->exact;
+    so.no_synonyms = c->no_synonyms;
+    so.explain = c->explain;
+    so.all = c->all || c->vimgrep;
+    so.feedback = c->feedback;
+    so.sort = c->sort;
+    so.one_per_source = c->files_with_matches;
+    if (c->count) {
+        so.limit = 0;
+        so.count_all = 1;
+    }
+    return so;
+}
+
+/* Print the results in the output asked for. */
+static void print_results(const cli *c, const ds_results *r,
+                          const char *base)
+{
+    if (c->count) {
+        printf("%lu\n", ds_results_get_info(r)->total);
+    } else if (c->files_with_matches) {
+        cli_print_sources(r, base, stdout);
+    } else if (c->vimgrep) {
+        cli_print_vimgrep(r, base, stdout);
+    } else {
+        ds_print_options po = print_options(c, base);
+        size_t len;
+        char *out = ds_results_print(r, &po, &len);
+        fwrite(out, 1, len, stdout);
+        free(out);
+    }
+}
+
+/* Open the index (building it first when there is none), learn how its
+ * sources are printed as paths, and `use` it; failures are reported. */
+static int with_index(const cli *c,
+                      int (*use)(const cli *c, ds_searcher *s,
+                                 const char *folder, const char *base))
+{
+    ds_searcher *s = NULL;
+    if (open_searcher(c, &s) != DS_OK) return EXIT_ERROR;
+    char *folder = NULL, *base = NULL;
+    int rc = path_base(s, &folder, &base) == DS_OK ? use(c, s, folder, base)
+                                                   : EXIT_ERROR;
+    free(base);
+    free(folder);
     ds_searcher_close(s);
     return rc;
+}
+
+static int search_in(const cli *c, ds_searcher *s, const char *folder,
+                     const char *base)
+{
+    (void)folder;
+    ds_search_options so = search_options(c);
+    ds_results *r = NULL;
+    char *err = NULL;
+    if (ds_search(s, c->query, &so, &r, &err) != DS_OK) {
+        cli_warn("%s", err);
+        free(err);
+        return EXIT_ERROR;
+    }
+    const ds_results_info *info = ds_results_get_info(r);
+    for (size_t i = 0; i < info->n_notices; i++)
+        cli_warn("%s", info->notices[i]);
+    print_results(c, r, base);
+    /* Matches on another page (or a count only, -n 0) are matches. */
+    int rc = ds_results_count(r) || info->total ? EXIT_MATCH : EXIT_NO_MATCH;
+    ds_results_free(r);
+    return rc;
+}
+
+static int run_search(const cli *c)
+{
+    if (!c->query) {
+        cli_warn("no query given (see 'dealsearch --help')");
+        return EXIT_ERROR;
+    }
+    if (c->json + c->files_with_matches + c->count + c->vimgrep > 1) {
+        cli_warn("--json, -l, -c and --vimgrep are different outputs: give "
+                 "one (see 'dealsearch --help')");
+        return EXIT_ERROR;
+    }
+    return with_index(c, search_in);
+}
+
+/* `dealsearch show SOURCE ¶N`. */
+static int show_in(const cli *c, ds_searcher *s, const char *folder,
+                   const char *base)
+{
+    ds_print_options po = print_options(c, base);
+    return cli_show(s, c->words, c->n_words, c->context, folder, &po);
 }
 
 /* `dealsearch serve`: as a search does, build the index first when there
@@ -752,7 +826,10 @@ static int run_serve(const cli *c)
 static int run_command(cli *c)
 {
     if (c->help) {
-        fputs(USAGE, stdout);
+        const char *name = NULL;
+        for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+            if (COMMANDS[i].command == c->command) name = COMMANDS[i].name;
+        cli_help(name, stdout);
         return EXIT_MATCH;
     }
     if (c->version) {
@@ -769,6 +846,7 @@ static int run_command(cli *c)
         return cli_watch(&opt);
     }
     case CMD_SERVE: return run_serve(c);
+    case CMD_SHOW: return with_index(c, show_in);
     default: return run_search(c);
     }
 }

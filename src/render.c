@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 #define ELLIPSIS "\xE2\x80\xA6 " /* "… " */
 #define ELLIPSIS_LEN 4
 
@@ -12,6 +14,34 @@ void ds_print_options_init(ds_print_options *opt)
     opt->format = DS_FORMAT_HUMAN;
     opt->snippet_bytes = DS_SNIPPET_BYTES;
     opt->took_ms = -1;
+}
+
+void ds_json_path(ds_buf *out, const char *base, const char *source)
+{
+    if (!base) return;
+    ds_buf path;
+    ds_buf_init(&path);
+    ds_buf_puts(&path, base);
+    ds_buf_puts(&path, source);
+    ds_buf_puts(out, ",\"path\":");
+    ds_json_string(out, path.data, path.len);
+    ds_buf_free(&path);
+}
+
+void ds_json_article(ds_buf *out, const ds_record *rec)
+{
+    ds_buf_puts(out, ",\"title\":");
+    ds_json_optional(out, rec->title);
+    ds_buf_puts(out, ",\"date\":");
+    ds_json_optional(out, rec->date);
+    ds_buf_puts(out, ",\"author\":");
+    ds_json_optional(out, rec->author);
+}
+
+void ds_human_source(ds_buf *out, const char *base, const char *source)
+{
+    if (base) ds_terminal_safe(out, base, strlen(base));
+    ds_terminal_safe(out, source, strlen(source));
 }
 
 static void push_span(ds_span_list *list, ds_span s)
@@ -96,4 +126,23 @@ char *ds_results_print(const ds_results *r, const ds_print_options *opt,
     ds_highlighter_free(hl);
     *len = out.len;
     return ds_buf_steal(&out);
+}
+
+int ds_results_first_match(const ds_results *r, size_t i, size_t *start,
+                           size_t *end)
+{
+    const ds_hit *h = &r->hits[i];
+    ds_span_list matches = {0};
+    ds_highlighter *hl =
+        ds_highlighter_new(r->analyzer, r->searched, r->synonyms);
+    ds_highlight(hl, h->record.text, h->record.text_len, h->terms,
+                 h->n_terms, &matches);
+    ds_highlighter_free(hl);
+    int found = matches.count > 0;
+    if (found) {
+        *start = matches.items[0].start;
+        *end = matches.items[0].end;
+    }
+    ds_span_list_free(&matches);
+    return found;
 }

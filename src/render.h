@@ -11,7 +11,9 @@
  *    "match": "all"|"any", "relaxed_syntax": false, "total": N,
  *    "total_exact": true, "total_if_any": 0, "offset": 0, "limit": 10,
  *    "took_ms": 0.412 (only when ds_print_options.took_ms is set),
+ *    "sort": "relevance"|"date",
  *    "results": [{"rank": 1, "score": 7.31, "source": "001_x.txt",
+ *                 "path": "corpus/001_x.txt" (with a path_base),
  *                 "passage": 5, "line": 5, "title": "..."|null,
  *                 "date": "2025-06-13"|null, "heading": "..."|null,
  *                 "text": "<whole passage>",
@@ -65,6 +67,33 @@ struct ds_printer {
     int typos_shown;        /* the line before the first typo hit is out */
     int articles_shown;     /* and the one before the first article hit */
 };
+
+/* `,"path":"<base><source>"`, when `base` is not NULL
+ * (ds_print_options.path_base). */
+void ds_json_path(ds_buf *out, const char *base, const char *source);
+
+/* `,"title":…,"date":…,"author":…` of the article `rec` is from (null
+ * when unknown). */
+void ds_json_article(ds_buf *out, const ds_record *rec);
+
+/* `source` as the user reads it, <base><source> with a base,
+ * terminal-safe. */
+void ds_human_source(ds_buf *out, const char *base, const char *source);
+
+/* The human printer's pieces, for ds_passages_print (render_passage.c). */
+#define DS_HUMAN_INDENT "    "
+
+/* Write `lead` (taking `lead_columns`) and then text[0..len) word by word,
+ * wrapping at opt->width under DS_HUMAN_INDENT, with the bytes inside
+ * `spans` in bold when opt->color; then a newline. */
+void ds_human_text(ds_buf *out, const ds_print_options *opt,
+                   const char *lead, size_t lead_columns, const char *text,
+                   size_t len, const ds_span_list *spans);
+
+/* "    Title · by Jane Smith · 2025-06-13": what is known of the article,
+ * under a hit's header line (nothing when nothing is). */
+void ds_human_article_line(ds_buf *out, const ds_record *rec,
+                           const ds_print_options *opt);
 
 /* The printers: set the functions of `p`. */
 void ds_printer_json(ds_printer *p);

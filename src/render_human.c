@@ -25,12 +25,9 @@ typedef struct {
     size_t column;
 } text_writer;
 
-#define INDENT "    "
+#define INDENT DS_HUMAN_INDENT
 #define INDENT_COLUMNS 4
 
-/* Write `lead` (taking `lead_columns`) and then text[0..len) word by word,
- * wrapping at ro->width under INDENT, with the bytes inside `spans` in
- * bold when colour is on. */
 static void write_passage(text_writer *tw, const char *lead,
                           size_t lead_columns, const char *text, size_t len,
                           const ds_span_list *spans)
@@ -73,10 +70,16 @@ static void write_passage(text_writer *tw, const char *lead,
     ds_buf_putc(tw->out, '\n');
 }
 
-/* "Title · by Jane Smith · 2025-06-13" under the hit's header line: what
- * is known of them. */
-static void human_article_line(ds_buf *out, const ds_record *rec,
-                               const ds_print_options *opt)
+void ds_human_text(ds_buf *out, const ds_print_options *opt,
+                   const char *lead, size_t lead_columns, const char *text,
+                   size_t len, const ds_span_list *spans)
+{
+    text_writer tw = {out, opt, 0};
+    write_passage(&tw, lead, lead_columns, text, len, spans);
+}
+
+void ds_human_article_line(ds_buf *out, const ds_record *rec,
+                           const ds_print_options *opt)
 {
     const char *parts[] = {rec->title, rec->author, rec->date};
     if (!rec->title && !rec->author && !rec->date) return;
@@ -115,7 +118,7 @@ static void human_also(ds_buf *out, const ds_hit *h,
     ds_buf_puts(out, "also reported in:");
     for (size_t i = 0; i < h->n_also; i++) {
         ds_buf_puts(out, i ? ", " : " ");
-        ds_terminal_safe(out, h->also[i].source, strlen(h->also[i].source));
+        ds_human_source(out, opt->path_base, h->also[i].source);
         ds_buf_printf(out, " \xC2\xB6%lu", h->also[i].passage);
     }
     if (opt->color) ds_buf_puts(out, ANSI_RESET);
@@ -183,10 +186,10 @@ static void human_hit(ds_printer *p, const ds_hit_view *v)
     const char *dim = opt->color ? ANSI_DIM : "";
     const char *off = opt->color ? ANSI_RESET : "";
     ds_buf_printf(out, "%zu. %s", v->rank, on);
-    ds_terminal_safe(out, rec->source, strlen(rec->source));
+    ds_human_source(out, opt->path_base, rec->source);
     ds_buf_printf(out, "%s \xC2\xB6%lu  %sline %lu, score %.2f%s\n", off,
                   rec->passage, dim, rec->line, h->score, off);
-    human_article_line(out, rec, opt);
+    ds_human_article_line(out, rec, opt);
     text_writer tw = {out, opt, 0};
     if (rec->heading)
         write_passage(&tw, INDENT "\xE2\x96\xB8 ", INDENT_COLUMNS + 2,

@@ -42,33 +42,37 @@ static void json_terms(ds_buf *out, const ds_hit *h)
     ds_buf_putc(out, ']');
 }
 
-static void json_also(ds_buf *out, const ds_hit *h)
+static void json_also(ds_buf *out, const ds_hit *h, const char *path_base)
 {
     ds_buf_puts(out, ",\"also\":[");
     for (size_t i = 0; i < h->n_also; i++) {
         ds_buf_puts(out, i ? ",{\"source\":" : "{\"source\":");
         ds_json_string(out, h->also[i].source, strlen(h->also[i].source));
+        ds_json_path(out, path_base, h->also[i].source);
         ds_buf_puts(out, ",\"passage\":");
         ds_buf_put_number(out, h->also[i].passage);
+        ds_buf_puts(out, ",\"sentence\":");
+        if (h->also[i].sentence)
+            ds_json_string(out, h->also[i].sentence,
+                           strlen(h->also[i].sentence));
+        else
+            ds_buf_puts(out, "null");
         ds_buf_putc(out, '}');
     }
     ds_buf_putc(out, ']');
 }
 
-static void json_record(ds_buf *out, const ds_record *rec)
+static void json_record(ds_buf *out, const ds_record *rec,
+                        const char *path_base)
 {
     ds_buf_puts(out, ",\"source\":");
     ds_json_string(out, rec->source, strlen(rec->source));
+    ds_json_path(out, path_base, rec->source);
     ds_buf_puts(out, ",\"passage\":");
     ds_buf_put_number(out, rec->passage);
     ds_buf_puts(out, ",\"line\":");
     ds_buf_put_number(out, rec->line);
-    ds_buf_puts(out, ",\"title\":");
-    ds_json_optional(out, rec->title);
-    ds_buf_puts(out, ",\"date\":");
-    ds_json_optional(out, rec->date);
-    ds_buf_puts(out, ",\"author\":");
-    ds_json_optional(out, rec->author);
+    ds_json_article(out, rec);
     ds_buf_puts(out, ",\"heading\":");
     ds_json_optional(out, rec->heading);
     ds_buf_puts(out, ",\"text\":");
@@ -84,7 +88,7 @@ static void json_hit(ds_printer *p, const ds_hit_view *v)
     ds_buf_put_number(out, v->rank);
     ds_buf_puts(out, ",\"score\":");
     ds_buf_put_fixed4(out, h->score);
-    json_record(out, &h->record);
+    json_record(out, &h->record, p->opt->path_base);
     ds_buf_puts(out, ",\"snippet\":");
     ds_json_string(out, v->snippet->data, v->snippet->len);
     ds_buf_puts(out, ",\"snippet_highlights\":");
@@ -95,7 +99,7 @@ static void json_hit(ds_printer *p, const ds_hit_view *v)
     ds_buf_puts(out, h->typo ? ",\"typo\":true" : ",\"typo\":false");
     ds_buf_puts(out, h->article ? ",\"article\":true" : ",\"article\":false");
     if (p->explain) json_parts(out, h);
-    json_also(out, h);
+    json_also(out, h, p->opt->path_base);
     ds_buf_putc(out, '}');
 }
 
@@ -132,11 +136,12 @@ static void json_begin(ds_printer *p, const ds_results *r)
     ds_buf_printf(out,
                   ",\"match\":\"%s\",\"relaxed_syntax\":%s,\"total\":%lu,"
                   "\"total_exact\":%s,\"total_if_any\":%lu,\"offset\":%u,"
-                  "\"limit\":%u,",
+                  "\"limit\":%u,\"sort\":\"%s\",",
                   so->match_any ? "any" : "all",
                   info->relaxed_syntax ? "true" : "false", info->total,
                   info->total_exact ? "true" : "false", info->total_if_any,
-                  so->offset, so->limit);
+                  so->offset, so->limit,
+                  so->sort == DS_SORT_DATE ? "date" : "relevance");
     ds_buf_puts(out, "\"notices\":[");
     for (size_t i = 0; i < info->n_notices; i++) {
         if (i) ds_buf_putc(out, ',');

@@ -4,6 +4,7 @@
 /* POSIX threads rather than C11's <threads.h>: ThreadSanitizer does not
  * follow threads started by glibc's thrd_create. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,14 @@
 /* Signatures a range allocates at a time (200 KB). */
 #define SIG_BLOCK 4096
 
+/* What every range has read, for the progress the first range tells. */
+typedef struct {
+    atomic_ulong files, passages;
+    atomic_ullong bytes;
+    unsigned long files_total;
+    unsigned long long bytes_total;
+} scan_progress;
+
 /* One range's share of the pass: its passages, each normalised, measured
  * and signed, in corpus order, and their words counted. */
 typedef struct {
@@ -39,6 +48,8 @@ typedef struct {
     double total_length;
     ds_status status;              /* the first failure, */
     char *error;                   /* and why */
+    scan_progress *progress;       /* shared by the ranges */
+    const void *progress_teller;   /* the range that tells it */
 } range;
 
 /* Splitting the counted words between the shards. */
@@ -116,6 +127,20 @@ static void scan_passage(range *r, const ds_passage *p, const ds_article *a,
     if (ds_analyzer_words(r->analyzer) >= r->max_words) flush_spelling(r);
 }
 
+/* Count entry i as read; the calling thread's range tells. */
+static void tell_progress(range *r, size_t i)
+{
+    scan_progress *sp = r->progress;
+    atomic_fetch_add(&sp->files, 1);
+    atomic_fetch_add(&sp->passages, r->passages[i - r->from]);
+    atomic_fetch_add(&sp->bytes, ds_corpus_entry_bytes(r->p->corpus, i));
+    if (r != r->progress_teller || !r->p->progress) return;
+    ds_index_progress p = {1, atomic_load(&sp->files), sp->files_total,
+                           atomic_load(&sp->passages), atomic_load(&sp->bytes),
+                           sp->bytes_total};
+    r->p->progress(r->p->progress_ctx, &p);
+}
+
 /* Scan a range of entries: a thread's body. */
 static void *scan_range(void *arg)
 {
@@ -133,6 +158,7 @@ static void *scan_range(void *arg)
         }
         r->passages[i - r->from] = doc.article.count;
         ds_corpus_doc_free(&doc);
+        tell_progress(r, i);
     }
     ds_buf_free(&scratch);
     return NULL;
@@ -210,7 +236,7 @@ static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
 }
 
 static void init_range(range *r, const ds_scan_params *p, size_t k,
-                       size_t *passages)
+                       size_t *passages, range *first, scan_progress *sp)
 {
     unsigned long max_words =
         p->spelling_words ? p->spelling_words : SPELLING_WORDS;
@@ -222,6 +248,8 @@ static void init_range(range *r, const ds_scan_params *p, size_t k,
     r->to = p->bounds[k + 1];
     r->passages = passages + r->from;
     r->max_words = max_words / p->n ? max_words / p->n : 1;
+    r->progress = sp;
+    r->progress_teller = first;
     ds_analyzer_count_words(r->analyzer, 1);
 }
 
@@ -232,8 +260,11 @@ ds_status ds_scan(const ds_scan_params *p, ds_scan_result *out, char **err)
     out->entry_first = ds_xmalloc((entries + 1) * sizeof *out->entry_first);
     memset(out->entry_first, 0, (entries + 1) * sizeof *out->entry_first);
     range *ranges = ds_xmalloc(n * sizeof *ranges);
+    scan_progress progress = {.files_total = entries,
+                              .bytes_total = ds_corpus_bytes(p->corpus)};
     for (size_t k = 0; k < n; k++)
-        init_range(&ranges[k], p, k, out->entry_first + 1);
+        init_range(&ranges[k], p, k, out->entry_first + 1, &ranges[0],
+                   &progress);
     scan_ranges(ranges, n);
     for (size_t i = 0; i < entries; i++)
         out->entry_first[i + 1] += out->entry_first[i];

@@ -30,6 +30,10 @@ typedef struct {
     const size_t *bounds;      /* range k: entries bounds[k] .. bounds[k+1] */
     unsigned long spelling_words; /* distinct words counted before they go
                                      to the shards (0: 300,000) */
+    ds_progress_fn progress;   /* pass 1's progress, told by the calling
+                                  thread (the other ranges' files counted
+                                  too), or NULL */
+    void *progress_ctx;
 } ds_scan_params;
 
 typedef struct {

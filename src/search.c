@@ -2,10 +2,12 @@
  * analysed exactly as the index was built; BM25 settings from ranking.h. */
 #include "search.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "layout.h"
 #include "query.h"
 #include "ranking.h"
@@ -495,6 +497,8 @@ static dsx_search_params params_for(ds_searcher *s,
         .ordered_weight = s->proximity.ordered,
         .unordered_weight = s->proximity.unordered,
         .window = s->proximity.window,
+        .sort_by_value = opt->sort == DS_SORT_DATE,
+        .sort_slot = DS_SLOT_DATE,
         .explain = opt->explain,
         .data_slot = DS_SLOT_RECORD,
         .indexed_text = indexed_text,
@@ -514,7 +518,10 @@ static void free_hit(ds_hit *h)
     free(h->terms);
     for (size_t p = 0; p < h->n_parts; p++) free(h->parts[p].label);
     free(h->parts);
-    for (size_t a = 0; a < h->n_also; a++) free(h->also[a].source);
+    for (size_t a = 0; a < h->n_also; a++) {
+        free(h->also[a].source);
+        free(h->also[a].sentence);
+    }
     free(h->also);
 }
 
@@ -526,8 +533,9 @@ static void free_hits(ds_results *out)
     out->count = 0;
 }
 
-/* Where else the near-copies of `hit` (group `group`) that match `q` are:
- * the best DS_MAX_ALSO of them, the hit itself left out. */
+/* Add to hit's `also` where else its near-copies (group `group`) that
+ * match `q` are: the best of them, the hit itself left out, up to
+ * DS_MAX_ALSO entries in all. */
 static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
                            char **err)
 {
@@ -542,7 +550,8 @@ static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
     if (st == DS_OK) st = run(s, members, &p, &res, err);
     if (st == DS_OK) st = dsx_results_load(res, 0, p.limit, err);
     size_t n = st == DS_OK ? dsx_results_size(res) : 0;
-    hit->also = ds_xmalloc((n ? n : 1) * sizeof *hit->also);
+    hit->also = ds_xrealloc(hit->also,
+                            (hit->n_also + n + 1) * sizeof *hit->also);
     for (size_t i = 0; i < n && st == DS_OK; i++) {
         ds_hit other = {0};
         st = decode_hit(s, res, i, &other, err);
@@ -553,6 +562,9 @@ static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
             ds_also *a = &hit->also[hit->n_also++];
             a->source = other.record.source;
             a->passage = other.record.passage;
+            a->sentence = ds_fact_sentence(s->analyzer, other.record.text,
+                                           other.record.text_len, other.terms,
+                                           other.n_terms);
             other.record.source = NULL;
         }
         free_hit(&other);
@@ -600,23 +612,25 @@ static ds_status count_with(ds_searcher *s, const dsx_query *q,
  * folded; the count of many counts them in, so it is not exact. */
 static ds_status count(ds_searcher *s, const dsx_query *q,
                        const dsx_search_params *params,
-                       const dsx_results *res, tally *t, char **err)
+                       const dsx_results *res, int all, tally *t, char **err)
 {
     dsx_counts c;
+    /* Counting all: Xapian examines no more documents than there are. */
+    unsigned bound = all ? UINT_MAX : s->count_at_least;
+    unsigned long collapsed = all ? ULONG_MAX : DS_COUNT_COLLAPSED;
     if (res) { /* exact and no more than the bound: what counting finds */
         dsx_results_counts(res, &c);
         t->total = c.estimate;
         t->exact = c.lower == c.upper;
-        unsigned most = params->collapse_slot < 0 ? s->count_at_least - 1
-                                                  : DS_COUNT_COLLAPSED;
+        unsigned long most = params->collapse_slot < 0 ? bound - 1 : collapsed;
         if (t->exact && c.estimate <= most) return DS_OK;
     }
-    ds_status st = count_with(s, q, params, s->count_at_least, 0, 0, &c, err);
-    int every = c.seen < s->count_at_least; /* every match was counted */
+    ds_status st = count_with(s, q, params, bound, 0, 0, &c, err);
+    int every = c.seen < bound; /* every match was counted */
     t->total = every ? c.seen : c.sampled;
     t->exact = every;
     if (st != DS_OK || params->collapse_slot < 0) return st;
-    if (every && c.seen <= DS_COUNT_COLLAPSED) {
+    if (every && c.seen <= collapsed) {
         st = count_with(s, q, params, 0, (unsigned)c.seen + 1, 1, &c, err);
         t->total = c.estimate;
         t->exact = c.lower == c.upper;
@@ -876,6 +890,23 @@ static int spread_order(const void *a, const void *b)
                        (x->hit.record.passage < y->hit.record.passage);
 }
 
+/* The newer of two passages' articles first, undated ones last. */
+static int newer_first(const ds_record *x, const ds_record *y)
+{
+    if (!x->date || !y->date) return (!x->date) - (!y->date);
+    return -strcmp(x->date, y->date);
+}
+
+/* Date order (DS_SORT_DATE) for the article tier: passages holding no
+ * word (add_articles leaves them out) still last. */
+static int spread_date_order(const void *a, const void *b)
+{
+    const spread_hit *x = a, *y = b;
+    if (!x->n_own != !y->n_own) return !x->n_own - !y->n_own;
+    int c = newer_first(&x->hit.record, &y->hit.record);
+    return c ? c : spread_order(a, b);
+}
+
 /* The passages of the articles holding every word of `w` that match
  * none of `shown`, into *hits (*n, the kept ones first in rank order) and
  * their articles' count. */
@@ -899,8 +930,8 @@ static unsigned long count_sources(const spread_hit *hits, size_t n)
 
 static ds_status spread_hits(ds_searcher *s, const spread_words *w,
                              const dsx_query *const *shown, size_t n_shown,
-                             int explain, spread_hit **hits, size_t *n,
-                             int *capped, char **err)
+                             const ds_search_options *opt, spread_hit **hits,
+                             size_t *n, int *capped, char **err)
 {
     char **sources = NULL, *terms[2 * DS_SPREAD_WORDS];
     size_t n_sources = 0;
@@ -914,7 +945,7 @@ static ds_status spread_hits(ds_searcher *s, const spread_words *w,
     dsx_search_params p = {.limit = DS_SPREAD_PASSAGES,
                            .check_at_least = DS_SPREAD_PASSAGES,
                            .collapse_slot = -1,
-                           .explain = explain,
+                           .explain = opt->explain,
                            .data_slot = DS_SLOT_RECORD};
     dsx_results *res = NULL;
     if (st == DS_OK && n_sources)
@@ -931,7 +962,9 @@ static ds_status spread_hits(ds_searcher *s, const spread_words *w,
         h->n_own = (size_t)popcount(words_held(w, h->hit.terms,
                                                h->hit.n_terms));
     }
-    if (st == DS_OK) qsort(*hits, *n, sizeof **hits, spread_order);
+    if (st == DS_OK)
+        qsort(*hits, *n, sizeof **hits,
+              opt->sort == DS_SORT_DATE ? spread_date_order : spread_order);
     dsx_results_destroy(res);
     for (size_t i = 0; i < w->n; i++) free(terms[2 * i + 1]);
     free_strings(sources, n_sources);
@@ -953,7 +986,7 @@ static ds_status add_articles(ds_searcher *s, const dsx_query *const *shown,
     size_t n = 0, kept = 0;
     unsigned long articles = 0;
     int capped = 0;
-    ds_status st = spread_hits(s, &w, shown, n_shown, opt->explain, &hits,
+    ds_status st = spread_hits(s, &w, shown, n_shown, opt, &hits,
                                &n, &capped, err);
     /* A passage that matched by its title's words alone holds none. */
     while (kept < n && hits[kept].n_own) kept++;
@@ -979,32 +1012,117 @@ static ds_status add_articles(ds_searcher *s, const dsx_query *const *shown,
     return st;
 }
 
+/* Hits reporting the same fact as a better hit from another source
+ * (facts.h) are folded into it among the best DS_FACT_WINDOW ranks, read
+ * whatever the page asks for, so what is folded, and so the pages and the
+ * count, are the same whatever -n and --offset are.  Its cost:
+ * bench/README.md, "The same fact from several sources". */
+#define DS_FACT_WINDOW 10
+
+/* Whether hits reporting the same fact are shown once. */
+static int folds_facts(const ds_search_options *opt)
+{
+    return !opt->all && !opt->one_per_source;
+}
+
+/* Ranked hits, decoded: those folded into a better one marked. */
+typedef struct {
+    ds_hit *hits;
+    unsigned char *folded;
+    size_t n, n_folded;
+} ranked;
+
+static void ranked_free(ranked *r)
+{
+    for (size_t i = 0; i < r->n; i++) free_hit(&r->hits[i]);
+    free(r->hits);
+    free(r->folded);
+    memset(r, 0, sizeof *r);
+}
+
+/* Run `q` as `params` say into *res, decode its ranks from `from` into
+ * *r, and fold the facts of the best DS_FACT_WINDOW when `fold`. */
+static ds_status rank(ds_searcher *s, const dsx_query *q,
+                      const dsx_search_params *params, size_t from, int fold,
+                      dsx_results **res, ranked *r, char **err)
+{
+    /* With no ranks Xapian would examine every match: just count. */
+    ds_status st = params->limit ? run(s, q, params, res, err) : DS_OK;
+    size_t n = *res ? dsx_results_size(*res) : 0;
+    if (from > n) from = n;
+    if (st == DS_OK && *res) st = dsx_results_load(*res, from, n - from, err);
+    r->hits = ds_xmalloc((n - from + 1) * sizeof *r->hits);
+    r->folded = ds_xmalloc(n - from + 1);
+    memset(r->folded, 0, n - from + 1);
+    for (size_t i = from; i < n && st == DS_OK; i++) {
+        memset(&r->hits[r->n], 0, sizeof *r->hits);
+        st = decode_hit(s, *res, i, &r->hits[r->n++], err);
+    }
+    if (st == DS_OK && fold)
+        r->n_folded = ds_fact_fold(s->analyzer, r->hits,
+                                   r->n < DS_FACT_WINDOW ? r->n
+                                                         : DS_FACT_WINDOW,
+                                   DS_MAX_ALSO, r->folded);
+    return st;
+}
+
+/* Move `limit` of r's hits not folded, after the first `skip` of them,
+ * to out's hits (marked `typo`), with where their near-copies are. */
+static ds_status take_page(ds_searcher *s, const dsx_query *q,
+                           const ds_search_options *opt,
+                           const dsx_search_params *params, ranked *r,
+                           size_t skip, size_t limit, int typo,
+                           ds_results *out, char **err)
+{
+    ds_status st = DS_OK;
+    reserve_hits(out, limit < r->n ? limit : r->n);
+    size_t shown = 0;
+    for (size_t i = 0; i < r->n && shown < skip + limit && st == DS_OK; i++) {
+        if (r->folded[i] || shown++ < skip) continue;
+        ds_hit *hit = &out->hits[out->count++];
+        *hit = r->hits[i];
+        r->hits[i] = (ds_hit){0};
+        hit->typo = typo;
+        if (hit->collapsed && params->collapse_slot >= 0 &&
+            !opt->one_per_source)
+            st = find_also(s, q, hit, err);
+    }
+    return st;
+}
+
 /* Run `q` searched as `opt` says, append its ranks offset+1 ..
  * offset+limit to out's hits (marked `typo`) and count its matches in
- * *t. */
+ * *t; when folding facts (not for typo variants), ranks are counted
+ * after folding and so is the total. */
 static ds_status fetch(ds_searcher *s, const dsx_query *q,
                        const ds_search_options *opt, unsigned offset,
                        unsigned limit, int typo, ds_results *out, tally *t,
                        char **err)
 {
-    dsx_search_params params = params_for(s, opt, offset + limit);
+    int fold = !typo && folds_facts(opt);
+    unsigned want = offset + limit;
+    unsigned ranks = fold && want < DS_FACT_WINDOW ? DS_FACT_WINDOW : want;
+    dsx_search_params params = params_for(s, opt, ranks);
     dsx_results *res = NULL;
-    /* With no ranks Xapian would examine every match: just count. */
-    ds_status st = params.limit ? run(s, q, &params, &res, err) : DS_OK;
-    size_t n = res ? dsx_results_size(res) : 0;
-    size_t from = offset < n ? offset : n;
-    size_t to = n - from > limit ? from + limit : n;
-    if (st == DS_OK && res) st = dsx_results_load(res, from, to - from, err);
-    if (st == DS_OK) st = count(s, q, &params, res, t, err);
-    if (st == DS_OK) reserve_hits(out, to - from);
-    for (size_t i = from; i < to && st == DS_OK; i++) {
-        ds_hit *hit = &out->hits[out->count++];
-        hit->typo = typo;
-        st = decode_hit(s, res, i, hit, err);
-        if (st == DS_OK && hit->collapsed && params.collapse_slot >= 0 &&
-            !opt->one_per_source)
-            st = find_also(s, q, hit, err);
+    ranked r = {0};
+    ds_status st = rank(s, q, &params, fold ? 0 : offset, fold, &res, &r, err);
+    if (st == DS_OK && r.n_folded && r.n == ranks && r.n - r.n_folded < want) {
+        /* Folding left the page short: as many ranks more (the window,
+         * and so what is folded, stays the same). */
+        ranks = want + (unsigned)r.n_folded;
+        ranked_free(&r);
+        dsx_results_destroy(res);
+        res = NULL;
+        params = params_for(s, opt, ranks);
+        st = rank(s, q, &params, 0, fold, &res, &r, err);
     }
+    if (st == DS_OK) st = count(s, q, &params, res, opt->count_all, t, err);
+    if (st == DS_OK)
+        t->total = t->total > r.n_folded ? t->total - r.n_folded : 0;
+    if (st == DS_OK)
+        st = take_page(s, q, opt, &params, &r, fold ? offset : 0, limit,
+                       typo, out, err);
+    ranked_free(&r);
     dsx_results_destroy(res);
     return st;
 }

@@ -27,14 +27,12 @@
 #include "text.h"
 #include "util.h"
 
-/* sort=: the orders results can be given in.  Date order is another
- * issue's (ds_search_options has none yet): the name is known, and
- * refused, until it is there; /api/stats lists the available ones, which
- * the page offers. */
+/* sort=: the orders results can be given in (ds_sort); /api/stats lists
+ * them, and the page offers them. */
 static const struct {
     const char *name;
-    int available;
-} SORTS[] = {{"relevance", 1}, {"date", 0}};
+    ds_sort sort;
+} SORTS[] = {{"relevance", DS_SORT_RELEVANCE}, {"date", DS_SORT_DATE}};
 
 #define N_SORTS (sizeof SORTS / sizeof *SORTS)
 
@@ -104,17 +102,15 @@ static int flag_param(ds_http_response *r, const ds_url *url,
     return 0;
 }
 
-static int sort_param(ds_http_response *r, const ds_url *url)
+static int sort_param(ds_http_response *r, const ds_url *url, ds_sort *v)
 {
     const char *s = ds_url_get(url, "sort");
     if (!s) return 1;
-    for (size_t i = 0; i < N_SORTS; i++) {
-        if (strcmp(s, SORTS[i].name) != 0) continue;
-        if (SORTS[i].available) return 1;
-        ds_http_error(r, 400, "sort: '%s' is not available yet; "
-                      "'relevance' is", s);
-        return 0;
-    }
+    for (size_t i = 0; i < N_SORTS; i++)
+        if (strcmp(s, SORTS[i].name) == 0) {
+            *v = SORTS[i].sort;
+            return 1;
+        }
     ds_http_error(r, 400, "sort: 'relevance' or 'date', not '%.40s'", s);
     return 0;
 }
@@ -187,7 +183,7 @@ static void api_search(ds_server_thread *t, const ds_url *url,
         !count_param(r, url, "offset", 0, DS_SERVER_MAX_OFFSET, &offset) ||
         !flag_param(r, url, "exact", &so.exact) ||
         !flag_param(r, url, "all", &so.all) ||
-        !flag_param(r, url, "any", &so.match_any) || !sort_param(r, url))
+        !flag_param(r, url, "any", &so.match_any) || !sort_param(r, url, &so.sort))
         return;
     if (!q) {
         ds_http_error(r, 400, "q: missing (the query, as on the command "
@@ -218,46 +214,19 @@ static void api_search(ds_server_thread *t, const ds_url *url,
     ds_http_json(r, 200, body, len);
 }
 
-static void json_record(ds_buf *b, const ds_record *rec)
-{
-    ds_buf_puts(b, "{\"passage\":");
-    ds_buf_put_number(b, rec->passage);
-    ds_buf_puts(b, ",\"line\":");
-    ds_buf_put_number(b, rec->line);
-    ds_buf_puts(b, ",\"heading\":");
-    ds_json_optional(b, rec->heading);
-    ds_buf_puts(b, ",\"text\":");
-    ds_json_string(b, rec->text, rec->text_len);
-    ds_buf_putc(b, '}');
-}
-
 /* {"source", "passage", "passages_in_source", "title", "date", "author",
- *  "passages": [{"passage", "line", "heading", "text"}]} */
+ *  "passages": [{"passage", "line", "heading", "text"}]}: no "path", no
+ * file system. */
 static void passage_json(ds_http_response *r, unsigned long n,
                          unsigned long of, const ds_record *recs,
                          size_t count)
 {
-    const ds_record *at = recs;
-    while (at->passage != n) at++; /* there: ds_searcher_passage says */
-    ds_buf b;
-    ds_buf_init(&b);
-    ds_buf_puts(&b, "{\"source\":");
-    ds_json_string(&b, at->source, strlen(at->source));
-    ds_buf_printf(&b, ",\"passage\":%lu,\"passages_in_source\":%lu", n, of);
-    ds_buf_puts(&b, ",\"title\":");
-    ds_json_optional(&b, at->title);
-    ds_buf_puts(&b, ",\"date\":");
-    ds_json_optional(&b, at->date);
-    ds_buf_puts(&b, ",\"author\":");
-    ds_json_optional(&b, at->author);
-    ds_buf_puts(&b, ",\"passages\":[");
-    for (size_t i = 0; i < count; i++) {
-        if (i) ds_buf_putc(&b, ',');
-        json_record(&b, &recs[i]);
-    }
-    ds_buf_puts(&b, "]}\n");
-    size_t len = b.len;
-    ds_http_json(r, 200, ds_buf_steal(&b), len);
+    ds_print_options po;
+    ds_print_options_init(&po);
+    po.format = DS_FORMAT_JSON;
+    size_t len;
+    char *body = ds_passages_print(recs, count, n, of, &po, &len);
+    ds_http_json(r, 200, body, len);
 }
 
 static void api_passage(ds_server_thread *t, const ds_url *url,
@@ -342,9 +311,8 @@ static void api_stats(ds_server_thread *t, const ds_url *url,
     ds_buf_printf(&b, ",\"passages\":%lu,\"built\":", info.passages);
     json_time(&b, info.built);
     ds_buf_puts(&b, ",\"sorts\":[");
-    for (size_t i = 0, shown = 0; i < N_SORTS; i++)
-        if (SORTS[i].available)
-            ds_buf_printf(&b, "%s\"%s\"", shown++ ? "," : "", SORTS[i].name);
+    for (size_t i = 0; i < N_SORTS; i++)
+        ds_buf_printf(&b, "%s\"%s\"", i ? "," : "", SORTS[i].name);
     ds_buf_printf(&b, "],\"limits\":{\"limit\":%d,\"offset\":%d,"
                   "\"context\":%d,\"q_bytes\":%d}}\n", DS_SERVER_MAX_LIMIT,
                   DS_SERVER_MAX_OFFSET, DS_MAX_CONTEXT, DS_SERVER_MAX_QUERY);

@@ -551,7 +551,8 @@ static unsigned long group_in_order(plan *pl, const ds_filerec **recs,
         for (size_t j = 0; j < recs[r]->n; j++)
             if (!member || member[recs[r]->docids[j]])
                 ds_group_ids_name(&ids, i++, recs[r]->source, j + 1);
-    for (i = 0; i < at; i++) pl->new_groups[order[i]] = ds_group_ids_get(&ids, i);
+    for (i = 0; i < at; i++)
+        pl->new_groups[order[i]] = ds_group_ids_get(&ids, i);
     ds_group_ids_free(&ids);
     free(order);
     free(numbered);
@@ -598,7 +599,7 @@ static ds_status regroup_all(plan *pl, unsigned long *shared, char **err)
 #define LOOKUPS_PER_PASSAGE (1.0 / 64)
 
 /* The lookups allowed; DEALSEARCH_REGROUP=part or =whole forces one way
- * (the property test runs both on every edit). */
+ * (the property test takes each in turn). */
 static size_t lookup_budget(const plan *pl)
 {
     const char *force = getenv("DEALSEARCH_REGROUP");

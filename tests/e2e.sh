@@ -52,11 +52,27 @@ check "index prints one summary line: files, passages, terms, bytes, seconds" \
 
 # ---- the promised answers ----
 ds --json "interim CEO"
+group=$(jq -r '.results[0] | "\(.source) \(.passage)", (.also[] | "\(.source) \(.passage)")' <<<"$out" | sort | tr '\n' ' ')
+check "interim CEO: the two Droege passages form the first group" \
+    [ "$group" = "001_5f9e68b6a499abb5.txt 5 004_5fc44690a5b3815a.txt 2 " ]
+check "interim CEO: the group's passage and its other source's sentence name Jason Droege" \
+    eval 'jq -e "(.results[0].text | test(\"Jason Droege\")) and (.results[0].also[0].sentence | test(\"Jason Droege\"))" <<<"$out" >/dev/null'
+ds --json --all "interim CEO"
 top2=$(jq -r '.results[0:2][] | "\(.source) \(.passage)"' <<<"$out" | sort | tr '\n' ' ')
-check "interim CEO: the two Droege passages rank 1 and 2" \
+check "interim CEO --all: the two Droege passages rank 1 and 2" \
     [ "$top2" = "001_5f9e68b6a499abb5.txt 5 004_5fc44690a5b3815a.txt 2 " ]
-check "interim CEO: both top passages name Jason Droege" \
-    eval 'jq -e "[.results[0:2][].text | test(\"Jason Droege\")] | all" <<<"$out" >/dev/null'
+ds --json "49% stake"
+check "49% stake: one result, reported by every source that states it" \
+    eval 'jq -e ".total == 1 and ([.results[0].source, .results[0].also[].source] | unique | length) == 5 and ([.results[0].also[].sentence | test(\"49%\")] | all)" <<<"$out" >/dev/null'
+ds "49% stake"
+check "human output lists the other sources of a fact" \
+    has "also reported in: corpus/002_b908e78dd5fde446.txt ¶3, corpus/003_608c90960be708b7.txt ¶4, corpus/000_33a34f6b5913d187.txt ¶4, corpus/004_5fc44690a5b3815a.txt ¶1" "$out"
+ds --json --all "49% stake"
+check "--all shows every passage stating a fact" \
+    eval 'jq -e ".total == 5 and ([.results[].also | length] | add) == 0" <<<"$out" >/dev/null'
+ds --json -n 50 Wang
+check "Wang: passages sharing a name but reporting other things stay apart" \
+    eval 'jq -e ".total >= 20 and (.results | length) >= 20" <<<"$out" >/dev/null'
 
 ds interim CEO
 words=$out
@@ -65,7 +81,7 @@ check "words after the options form one query" [ "$words" = "$out" ]
 
 ds "interim CEO"
 check "human output: rank, source, passage number, score, text, count" \
-    eval 'grep -q "^1\. 001_5f9e68b6a499abb5.txt ¶5  line 5, score [0-9.]*$" <<<"$out" && grep -q "Jason Droege, a former Uber" <<<"$out" && [ "$(tail -n1 <<<"$out")" = "2 matches" ]'
+    eval 'grep -q "^1\. corpus/001_5f9e68b6a499abb5.txt ¶5  line 5, score [0-9.]*$" <<<"$out" && grep -q "Jason Droege, a former Uber" <<<"$out" && [ "$(tail -n1 <<<"$out")" = "1 match" ]'
 check "piped output has no escape sequences" eval '! grep -q $'"'"'\e'"'"' <<<"$out"'
 
 ds --color=always "interim CEO"
@@ -82,13 +98,14 @@ if command -v script >/dev/null; then
 fi
 
 # ---- query syntax ----
-count() { ds --json --limit 1000 "$@"; jq '.results | length' <<<"$out"; }
+# count QUERY: how many passages match (--all: every one listed).
+count() { ds --json --all --limit 1000 "$@"; jq '.results | length' <<<"$out"; }
 check "phrase: \"Federal Trade Commission\" matches 3 passages" [ "$(count '"Federal Trade Commission"')" -eq 3 ]
 check "phrase: words out of order do not match" [ "$(count '"Commission Federal Trade"')" -eq 0 ]
 check "AND narrows, OR widens" [ "$(count 'Droege AND Uber')" -lt "$(count 'Droege OR Uber')" ]
 check "NOT and - exclude" [ "$(count 'Droege NOT Uber')" -eq "$(count 'Droege -Uber')" ]
 check "+ requires" [ "$(count '+Droege interim')" -eq "$(count 'Droege')" ]
-ds --json --limit 1000 'Droege NEAR CEO'
+ds --json --all --limit 1000 'Droege NEAR CEO'
 check "NEAR: every hit has the words within 10 words of each other" \
     eval 'jq -e "(.results | length) >= 2 and ([.results[].text | test(\"Droege(\\\\W+\\\\w+){0,10}?\\\\W+(CEO|chief executive)|(CEO|chief executive)(\\\\W+\\\\w+){0,10}?\\\\W+Droege\"; \"i\")] | all)" <<<"$out" >/dev/null'
 check "trailing * wildcard expands" [ "$(count 'acqui*')" -gt "$(count 'acquire')" ]
@@ -148,6 +165,7 @@ spans_text() {
 }
 check "JSON text_highlights are byte offsets of the matched words" \
     [ "$(spans_text 0 text text_highlights)" = "interim CEO " ]
+ds --json --all "interim CEO"
 check "JSON snippet_highlights are byte offsets into the snippet" \
     [ "$(spans_text 1 snippet snippet_highlights)" = "interim CEO " ]
 
@@ -406,7 +424,8 @@ plain=$(ds --json "Meta's stake"; jq -c '[.results[] | [.source, .passage]]' <<<
 check "typographic variants match alike: Meta’s stake = Meta's stake" \
     eval '[ "$curly" = "$plain" ] && [ "$plain" != "[]" ]'
 ds --json '“interim CEO”'
-check "curly double quotes make a phrase" [ "$(jq '.total' <<<"$out")" -eq 2 ]
+check "curly double quotes make a phrase" \
+    [ "$(jq '[.results[] | 1 + (.also | length)] | add' <<<"$out")" -eq 2 ]
 crafted=$(realpath tests/crafted)
 dsx "$crafted" "$WORK/crafted.index" --json "datalabelling"
 check "a soft hyphen does not split a word" [ "$(jq '.total' <<<"$out")" -eq 1 ]
@@ -489,9 +508,9 @@ check "--explain: human output shows the parsed query and stopwords" \
 nd=$(realpath tests/neardup)
 dsx "$nd" "$WORK/nd.index" --json "Widget Works billion"
 check "near-copies show once, with where else they were reported" \
-    eval 'jq -e ".total == 1 and .results[0].also == [{\"source\": \"wire2.txt\", \"passage\": 1}]" <<<"$out" >/dev/null'
+    eval 'jq -e ".total == 1 and ([.results[0].also[] | {source, passage}] == [{\"source\": \"wire2.txt\", \"passage\": 1}]) and (.results[0].also[0].sentence | test(\"Widget Works\"))" <<<"$out" >/dev/null'
 dsx "$nd" "$WORK/nd.index" "Widget Works billion"
-check "human output says 'also reported in'" has "also reported in: wire2.txt ¶1" "$out"
+check "human output says 'also reported in'" has "also reported in: tests/neardup/wire2.txt ¶1" "$out"
 dsx "$nd" "$WORK/nd.index" --json --all "Widget Works billion"
 check "--all lists every near-copy" [ "$(jq .total <<<"$out")" -eq 2 ]
 dsx "$nd" "$WORK/nd.index" --json --limit 20 "Acme"
@@ -752,6 +771,139 @@ check "check: a JSON lines file that grew makes the index out of date" \
 printf 'no tab here\n' >"$WORK/bad.tsv"
 "$BIN" run --index "$WORK/jsonl.index" --queries "$WORK/bad.tsv" >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
 check "run names the bad line of a queries file" eval 'one_line_error && has "bad.tsv:1:" "$err"'
+
+# ---- newest first ----
+ds --json --sort date --limit 100 stake
+check "--sort date: JSON says so" eval '[ $rc -eq 0 ] && jq -e ".sort == \"date\"" <<<"$out" >/dev/null'
+check "--sort date: newest first, undated passages last, the same date by score (as written)" \
+    eval 'jq -e "[.results[] | select(.typo | not)] as \$h | [range(1; \$h | length) | \$h[.-1] as \$a | \$h[.] as \$b | ((\$a.date // \"\") > (\$b.date // \"\")) or ((\$a.date // \"\") == (\$b.date // \"\") and \$a.score >= \$b.score)] | all" <<<"$out" >/dev/null'
+check "--sort date: the demo has dated and undated hits" \
+    eval 'jq -e "[.results[].date] | (map(select(. != null)) | length) > 0 and (map(select(. == null)) | length) > 0" <<<"$out" >/dev/null'
+dated=$(jq '[.results[] | select(.date != null)] | length' <<<"$out")
+ds --sort date --limit 100 stake
+check "--sort date: the human output shows the date of every dated hit" \
+    [ "$(grep -cE '^    (.* · )?20[0-9]{2}-[0-9]{2}-[0-9]{2}$' <<<"$out")" -eq "$dated" ]
+ds --sort relevance "interim CEO"
+relevance=$out
+ds "interim CEO"
+check "--sort relevance is the default" [ "$relevance" = "$out" ]
+ds --sort newest stake
+check "--sort newest: exit 2, one line naming the choices" eval 'one_line_error && has "relevance or date" "$err"'
+
+# ---- files, counts, vimgrep ----
+ds -l "interim CEO"
+check "-l: one path per line, best first" \
+    eval '[ $rc -eq 0 ] && [ "$out" = "$(printf "corpus/001_5f9e68b6a499abb5.txt\ncorpus/004_5fc44690a5b3815a.txt")" ]'
+ds --files-with-matches stake
+check "-l: every matching file once, each a path that opens" \
+    eval '[ $(wc -l <<<"$out") -eq 5 ] && [ $(sort -u <<<"$out" | wc -l) -eq 5 ] && while read -r f; do [ -f "$f" ] || exit 1; done <<<"$out"'
+ds -l zzyzxq
+check "-l with no match: nothing, exit 1" eval '[ $rc -eq 1 ] && [ -z "$out" ]'
+out=$(cd corpus && "$BIN" --index "$INDEX" -l "interim CEO"); rc=$?
+check "-l inside the corpus folder: paths relative to it" \
+    eval '[ "$(head -1 <<<"$out")" = 001_5f9e68b6a499abb5.txt ]'
+out=$(cd "$WORK" && "$BIN" --index "$INDEX" -l "interim CEO"); rc=$?
+check "-l outside the corpus folder: absolute paths" \
+    eval '[ "$(head -1 <<<"$out")" = "$CORPUS/001_5f9e68b6a499abb5.txt" ]'
+ds --json "interim CEO"
+check "JSON keeps source and adds path" \
+    eval 'jq -e ".results[0] | .source == \"001_5f9e68b6a499abb5.txt\" and .path == \"corpus/001_5f9e68b6a499abb5.txt\"" <<<"$out" >/dev/null'
+ds --json stake
+total=$(jq .total <<<"$out")
+ds -c stake
+check "-c: the number of matching passages only" eval '[ $rc -eq 0 ] && [ "$out" = "$total" ]'
+ds --count zzyzxq
+check "-c with no match: 0, exit 1" eval '[ $rc -eq 1 ] && [ "$out" = 0 ]'
+mkdir -p "$WORK/many"
+seq 1 700 | sed 's/.*/Widget & ships today./; G' >"$WORK/many/w.txt"
+"$BIN" index --plain --corpus "$WORK/many" --index "$WORK/many.index" >/dev/null 2>&1
+dsx "$WORK/many" "$WORK/many.index" -c widget
+check "-c counts exactly beyond the 500 a listing counts exactly" eval '[ "$out" = 700 ]'
+ds -l -c stake
+check "-l and -c together: exit 2, one line" eval 'one_line_error && has "give one" "$err"'
+ds --vimgrep "interim CEO"
+check "--vimgrep: PATH:LINE:COLUMN:TEXT per passage" \
+    eval '[ $rc -eq 0 ] && [ $(wc -l <<<"$out") -eq 2 ] && ! grep -vqE "^corpus/[^:]+\.txt:[0-9]+:[0-9]+:." <<<"$out"'
+check "--vimgrep: LINE and COLUMN point at a matched word in the file" \
+    eval 'while IFS=: read -r f l c _; do w=$(sed -n "${l}p" "$f" | cut -b "$c"- | grep -oiE "^(interim|CEO)\b"); [ -n "$w" ] || exit 1; done <<<"$out"'
+printf 'First line of the block,\nsecond line of it,\nthird line names a zebra here.\n' >"$WORK/plain/z.txt"
+"$BIN" index --plain --corpus "$WORK/plain" --index "$WORK/plain.index" >/dev/null 2>&1
+out=$(cd "$WORK" && "$BIN" --index "$WORK/plain.index" --vimgrep zebra); rc=$?
+check "--vimgrep: a word on a later line of a wrapped paragraph is found there" \
+    [ "$out" = "plain/z.txt:3:20:third line names a zebra here." ]
+ds --vimgrep zzyzxq
+check "--vimgrep with no match: nothing, exit 1" eval '[ $rc -eq 1 ] && [ -z "$out" ]'
+
+# ---- show ----
+ds show corpus/001_5f9e68b6a499abb5.txt ¶5
+check "show SOURCE ¶N: the passage under its path and number" \
+    eval '[ $rc -eq 0 ] && [ "$(head -1 <<<"$out")" = "corpus/001_5f9e68b6a499abb5.txt ¶5 of 22" ] && has "Jason Droege, a former Uber" "$out" && [ $(grep -c "¶" <<<"$out") -eq 2 ]'
+shown=$out
+ds show corpus/001_5f9e68b6a499abb5.txt:5
+check "show SOURCE:N is the same" [ "$out" = "$shown" ]
+ds show 001_5f9e68b6a499abb5.txt 5
+check "show with the source's name in the corpus is the same" [ "$out" = "$shown" ]
+ds show "$CORPUS/001_5f9e68b6a499abb5.txt" ¶5
+check "show with an absolute path is the same" [ "$out" = "$shown" ]
+ds show corpus/003_608c90960be708b7.txt ¶4
+check "show: the article's date and the passage's heading" \
+    eval '[ $rc -eq 0 ] && has "2025-06-13" "$out" && has "▸ Meta'"'"'s stake in Scale AI?" "$out"'
+ds show -C 1 corpus/001_5f9e68b6a499abb5.txt ¶5
+check "show -C 1: a passage each side, the one asked for marked" \
+    eval '[ "$(grep -oE "^(▶ |  )¶[0-9]+" <<<"$out" | tr "\n" " ")" = "  ¶4 ▶ ¶5   ¶6 " ]'
+ds show --json --context 2 corpus/001_5f9e68b6a499abb5.txt ¶1
+check "show --json: source, path, the passages in order (none before the first)" \
+    eval 'jq -e ".source == \"001_5f9e68b6a499abb5.txt\" and .path == \"corpus/001_5f9e68b6a499abb5.txt\" and .passage == 1 and .passages_in_source == 22 and ([.passages[].passage] == [1,2,3]) and has(\"title\") and has(\"date\")" <<<"$out" >/dev/null'
+ds show corpus/001_5f9e68b6a499abb5.txt ¶99
+check "show: a passage past the end, exit 1 saying how many there are" \
+    eval '[ $rc -eq 1 ] && [ -z "$out" ] && has "has 22 passages, not 99" "$err"'
+ds show corpus/nothing.txt 1
+check "show: a source not in the index, exit 1 saying so" eval '[ $rc -eq 1 ] && has "no source" "$err"'
+ds show /etc/passwd 1
+check "show: a file outside the corpus is not read" eval '[ $rc -eq 1 ] && [ -z "$out" ]'
+for bad in "corpus/001_5f9e68b6a499abb5.txt" "corpus/001_5f9e68b6a499abb5.txt ¶0" "corpus/001_5f9e68b6a499abb5.txt five" "a b c"; do
+    ds show $bad
+    check "show $bad: exit 2, one line" one_line_error
+done
+ds show -C 21 corpus/001_5f9e68b6a499abb5.txt ¶5
+check "show -C 21: over the limit, exit 2" eval 'one_line_error && has "0 to 20" "$err"'
+ds -C 1 stake
+check "-C applies to show only" eval 'one_line_error && has "does not apply" "$err"'
+
+# ---- help, man page, completion, progress ----
+for cmd in index show passages run check watch serve; do
+    out=$("$BIN" $cmd --help); rc=$?
+    check "$cmd --help: that command's usage" eval '[ $rc -eq 0 ] && has "usage: dealsearch $cmd" "$out"'
+done
+man_text=$(sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' dealsearch.1)
+missing=
+for cmd in "" index show passages run check watch serve; do
+    for opt in $("$BIN" $cmd --help | grep -oE -- '(^|[ ,[])--?[a-zA-Z][a-zA-Z-]*' | tr -d ' ,[' | sort -u); do
+        grep -qE -- "(^|[^a-z-])$opt([^a-z-]|$)" <<<"$man_text" || missing="$missing $cmd:$opt"
+    done
+done
+check "every option of every --help is in dealsearch.1" [ -z "$missing" ] || echo "#   missing:$missing"
+if command -v groff >/dev/null; then
+    warnings=$(groff -man -Tutf8 -ww -z dealsearch.1 2>&1)
+    check "dealsearch.1 renders without warnings" [ -z "$warnings" ]
+fi
+completions=$(PATH="$(dirname "$BIN"):$PATH" bash -c 'source completion/dealsearch.bash
+    COMP_WORDS=(dealsearch ind); COMP_CWORD=1; _dealsearch; echo "${COMPREPLY[*]}"
+    COMP_WORDS=(dealsearch index --re); COMP_CWORD=2; _dealsearch; echo "${COMPREPLY[*]}"
+    COMP_WORDS=(dealsearch --sort d); COMP_CWORD=2; _dealsearch; echo "${COMPREPLY[*]}"')
+check "bash completion: commands, a command's options, option values" \
+    [ "$completions" = "$(printf 'index\n--rebuild\ndate')" ]
+ds index --rebuild
+check "index with stderr not a terminal: no progress" eval '[ $rc -eq 0 ] && [ -z "$err" ]'
+ds index --rebuild --quiet
+check "index --quiet: nothing on stdout or stderr" eval '[ $rc -eq 0 ] && [ -z "$out" ] && [ -z "$err" ]'
+if command -v script >/dev/null; then
+    tty_out=$(script -qec "'$BIN' index --rebuild --corpus '$CORPUS' --index '$INDEX' >/dev/null" /dev/null)
+    check "index on a terminal: a progress line, redrawn in place, then cleared" \
+        eval 'has "pass 2/2, indexing: " "$tty_out" && has $'"'"'\r\e[K'"'"' "$tty_out" && [ "${tty_out: -4}" = $'"'"'\r\e[K'"'"' ]'
+    tty_out=$(script -qec "'$BIN' index --rebuild --quiet --corpus '$CORPUS' --index '$INDEX'" /dev/null)
+    check "index --quiet on a terminal: nothing" [ -z "$tty_out" ]
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

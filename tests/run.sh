@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+failures=$(mktemp)
+trap 'rm -f "$log" "$failures"' EXIT
 
 # tally LABEL COMMAND...: run a TAP-printing command, echo its lines
 # prefixed with LABEL, and count them.  A command that exits non-zero
@@ -22,11 +23,12 @@ tally() {
     local ok bad
     ok=$(grep -c '^ok ' "$log")
     bad=$(grep -c '^not ok ' "$log")
-    sed "s#^#[$label] #" "$log" | grep -Ev '^\[[^]]*\] (ok |1\.\.|# ok)' || true
     if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
-        echo "[$label] not ok - exited with status $rc"
+        echo "not ok - exited with status $rc" >>"$log"
         bad=1
     fi
+    sed "s#^#[$label] #" "$log" | grep -Ev '^\[[^]]*\] (ok |1\.\.|# ok)' || true
+    grep '^not ok ' "$log" | sed "s#^#[$label] #" >>"$failures"
     passed=$((passed + ok))
     failed=$((failed + bad))
     echo "$label: $ok passed, $bad failed"
@@ -102,10 +104,12 @@ install_check() {
         "$dest/bin/dealsearch" --version >/dev/null
     report $? "make install PREFIX=... installs a working binary"
     local files="bin/dealsearch include/dealsearch.h lib/libdealsearch.a
-                 lib/libdealsearch.so lib/pkgconfig/dealsearch.pc"
+                 lib/libdealsearch.so lib/pkgconfig/dealsearch.pc
+                 share/man/man1/dealsearch.1
+                 share/bash-completion/completions/dealsearch"
     local missing=0 f
     for f in $files; do [ -e "$dest/$f" ] || missing=1; done
-    report $missing "it installs the header, both libraries and dealsearch.pc"
+    report $missing "it installs the header, both libraries, dealsearch.pc, the man page and the bash completion"
     export PKG_CONFIG_PATH="$dest/lib/pkgconfig"
     cc -std=c11 -pedantic -Wall -Wextra -Werror tests/example/search.c \
         $(pkg-config --cflags --libs dealsearch) -o "$dest/example" &&
@@ -126,5 +130,10 @@ install_check() {
 }
 tally install install_check
 
+# The failures again, just above the summary, where a log's tail shows them.
+if [ -s "$failures" ]; then
+    echo "failed:"
+    cat "$failures"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -125,7 +125,8 @@ queries=("interim CEO" "Scale AI" "Meta OR Scale OR AI" "\"Federal Trade Commiss
          "FTC" "chief executive" "Droge" "investmnt" "Alexander Wang"
          "Nakasone Reagan summit" "stake date:2025-06-01..2025-06-30"
          "stake source:003_608c90960be708b7" "title:regain" "oil")
-variants=("" "--any" "--all" "--explain" "--exact" "--feedback" "-n 3 --offset 2")
+variants=("" "--any" "--all" "--explain" "--exact" "--feedback" "-n 3 --offset 2"
+          "--sort date" "-c" "-l")
 answers() { # INDEX VARIANTS...: every query with each option set, as JSON
     local index=$1 q v
     shift

@@ -249,9 +249,13 @@
   function renderAlso(hit) {
     if (!hit.also || !hit.also.length) return null;
     const n = hit.also.length;
+    // Each other source with its sentence stating the fact (JSON
+    // `also[].sentence`, null when none holds a query word).
     const list = el('ul', '', ...hit.also.map((a) => el('li', '',
       linkButton(sourceLabel(a.source, a.passage),
-                 () => openPassage(a.source, a.passage, null)))));
+                 () => openPassage(a.source, a.passage, null)),
+      ...(typeof a.sentence === 'string' && a.sentence
+        ? [' ', el('q', 'also-sentence', a.sentence)] : []))));
     return el('details', 'also',
               el('summary', '', `Also reported in ${n} other ` +
                                 (n === 1 ? 'source' : 'sources')),
@@ -491,8 +495,13 @@
   ui.reader.addEventListener('click', (ev) => {
     if (ev.target === ui.reader) ui.reader.close();  // the backdrop
   });
+  // Focus goes back to what opened the reader, unless the user has
+  // already moved it (the close event runs a task after the dialog shuts,
+  // and typing may have begun in the search box by then).
   ui.reader.addEventListener('close', () => {
-    if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+    const here = document.activeElement;
+    const unmoved = !here || here === document.body || ui.reader.contains(here);
+    if (unmoved && returnFocus && document.contains(returnFocus)) returnFocus.focus();
   });
   document.addEventListener('keydown', onKey);
 

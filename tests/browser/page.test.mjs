@@ -101,6 +101,13 @@ async function answerTo(q, more = {}) {
   return res;
 }
 
+// Close the reader with Escape and wait until it is shut, so that the
+// next keys go to the page rather than the closing dialog.
+async function closeReader() {
+  await page.keyboard.press('Escape');
+  await page.locator('#reader').waitFor({state: 'hidden'});
+}
+
 // Type `text` and wait until its answer is shown.
 async function search(text) {
   const answered = answerTo(text);
@@ -204,8 +211,7 @@ try {
     assert(await dialog.locator('.passage').count() >= 2, 'with context');
     assert((await page.locator('#reader-meta').textContent()).includes(source), 'its source');
     await page.screenshot({path: `${SHOTS}/passage.png`});
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({state: 'hidden'});
+    await closeReader();
     equal(await page.evaluate(() => document.activeElement.textContent), second, 'focus returns to the result');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
@@ -222,10 +228,11 @@ try {
     const other = also.locator('li button');
     await other.waitFor();
     const label = await other.textContent();
+    assert((await also.locator('li q.also-sentence').textContent()).includes('ferr'), 'its sentence');
     await other.click();
     await page.locator('#reader .passage.target').waitFor();
     assert((await page.locator('#reader-meta').textContent()).includes(label.split(' ')[0]), 'the other source opens');
-    await page.keyboard.press('Escape');
+    await closeReader();
   });
 
   await check('a misspelled query is corrected, with links to the correction and the original', async () => {
@@ -273,7 +280,7 @@ try {
     await results.first().locator('.open').click();
     await page.locator('#reader .passage.target').waitFor();
     equal(await page.locator('#reader-meta .author').textContent(), 'Marta Lindqvist', 'in the reader');
-    await page.keyboard.press('Escape');
+    await closeReader();
   });
 
   await check('the empty state says nothing matched', async () => {
@@ -310,7 +317,7 @@ try {
     equal(await page.locator('#reader img, #reader script, #reader b').count(), 0, 'elements in the reader');
     equal(await page.locator('#reader-title').textContent(), title, 'the reader\'s title as text');
     await page.screenshot({path: `${SHOTS}/hostile.png`});
-    await page.keyboard.press('Escape');
+    await closeReader();
     equal(await page.evaluate(() => window.__xss), undefined, 'window.__xss');
     equal(await page.title(), 'dealsearch', 'document.title');
     equal(dialogs, [], 'alerts');

@@ -11,7 +11,7 @@
 # Extra libFuzzer flags: FUZZ_FLAGS="-jobs=2 -workers=2" (for example).
 
 FUZZ_BUILD := build/fuzz
-FUZZ_TARGETS := fuzz_passages fuzz_query fuzz_render fuzz_vocab \
+FUZZ_TARGETS := fuzz_passages fuzz_query fuzz_render fuzz_vocab fuzz_facts \
                 fuzz_filerec fuzz_server
 FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 20

@@ -36,6 +36,10 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Whether searches list every passage (--all): most tests here are about
+ * which passages match, not how facts are grouped. */
+static int all_passages = 1;
+
 static ds_results *search_in(ds_searcher *s, const char *q, unsigned limit,
                              int any)
 {
@@ -43,6 +47,7 @@ static ds_results *search_in(ds_searcher *s, const char *q, unsigned limit,
     ds_search_options_init(&opt);
     opt.limit = limit;
     opt.match_any = any;
+    opt.all = all_passages;
     ds_results *r = NULL;
     char *err = NULL;
     if (ds_search(s, q, &opt, &r, &err) != DS_OK) {
@@ -82,6 +87,23 @@ static void interim_ceo_finds_both_droege_passages_first(void **state)
     assert_int_equal(seen001, 1);
     assert_int_equal(seen004, 1);
     assert_true(ds_results_hit(r, 0)->score >= ds_results_hit(r, 1)->score);
+    ds_results_free(r);
+}
+
+static void interim_ceo_shows_the_droege_fact_once(void **state)
+{
+    (void)state;
+    all_passages = 0;
+    ds_results *r = search("interim CEO", 10);
+    all_passages = 1;
+    assert_int_equal(ds_results_count(r), 1);
+    assert_int_equal(ds_results_get_info(r)->total, 1);
+    const ds_hit *h = ds_results_hit(r, 0);
+    assert_string_equal(h->record.source, "001_5f9e68b6a499abb5.txt");
+    assert_int_equal(h->n_also, 1);
+    assert_string_equal(h->also[0].source, "004_5fc44690a5b3815a.txt");
+    assert_int_equal(h->also[0].passage, 2);
+    assert_non_null(strstr(h->also[0].sentence, "Jason Droege"));
     ds_results_free(r);
 }
 
@@ -407,6 +429,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(interim_ceo_finds_both_droege_passages_first),
+        cmocka_unit_test(interim_ceo_shows_the_droege_fact_once),
         cmocka_unit_test(phrase_requires_adjacent_words),
         cmocka_unit_test(boolean_operators_and_filters),
         cmocka_unit_test(near_needs_the_words_close),

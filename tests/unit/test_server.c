@@ -165,7 +165,6 @@ static void bad_parameters_are_named(void **state)
         {"/api/search?q=ceo&exact=maybe", "exact: 1 or 0"},
         {"/api/search?q=ceo&all=2", "all"},
         {"/api/search?q=ceo&sort=random", "sort: 'relevance' or 'date'"},
-        {"/api/search?q=ceo&sort=date", "sort: 'date' is not available yet"},
         {"/api/search?q=ceo&qq=1", "qq: no such parameter"},
         {"/api/search?q=ceo&q=cto", "q: given more than once"},
         {"/api/search?q=%zz", "q: not %-encoded UTF-8"},
@@ -198,7 +197,7 @@ static void good_parameters_are_taken(void **state)
         "/api/search?q=%E2%80%9CMeta%E2%80%99s%20stake%E2%80%9D",
         "/api/search?q=stake+date:2025-06-01..2025-06-30&offset=10000",
         "/api/search?q=%3Cscript%3E", "/api/search?q=Alice+%26+Bob",
-        "/api/search?q=ceo#fragment"};
+        "/api/search?q=ceo#fragment", "/api/search?q=stake&sort=date"};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         ds_http_response r;
         get(good[i], &r);
@@ -209,6 +208,37 @@ static void good_parameters_are_taken(void **state)
         json_decref(body_json(&r));
         ds_http_response_free(&r);
     }
+}
+
+/* sort=date: newest first, passages without a date last, as the command
+ * line's --sort date (the same engine option). */
+static void sort_date_is_newest_first(void **state)
+{
+    (void)state;
+    ds_http_response r;
+    get("/api/search?q=stake&sort=date&limit=100", &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "sort")), "date");
+    json_t *results = json_object_get(j, "results");
+    assert_true(json_array_size(results) >= 3);
+    const char *before = "9999-99-99";
+    int undated = 0;
+    for (size_t i = 0; i < json_array_size(results); i++) {
+        json_t *hit = json_array_get(results, i);
+        if (json_boolean_value(json_object_get(hit, "typo"))) break;
+        const char *date = json_string_value(json_object_get(hit, "date"));
+        if (!date) {
+            undated = 1;
+            continue;
+        }
+        assert_false(undated); /* no dated hit after an undated one */
+        assert_true(strcmp(date, before) <= 0);
+        before = date;
+    }
+    assert_true(undated);
+    json_decref(j);
+    ds_http_response_free(&r);
 }
 
 static void passages_come_from_the_index(void **state)
@@ -262,7 +292,10 @@ static void stats_and_health_describe_the_index(void **state)
     assert_string_equal(json_string_value(json_array_get(
                             json_object_get(j, "sorts"), 0)),
                         "relevance");
-    assert_int_equal(json_array_size(json_object_get(j, "sorts")), 1);
+    assert_string_equal(json_string_value(json_array_get(
+                            json_object_get(j, "sorts"), 1)),
+                        "date");
+    assert_int_equal(json_array_size(json_object_get(j, "sorts")), 2);
     json_decref(j);
     ds_http_response_free(&r);
     get("/api/health", &r);
@@ -463,6 +496,7 @@ int main(void)
         cmocka_unit_test(search_answers_as_dealsearch_json),
         cmocka_unit_test(bad_parameters_are_named),
         cmocka_unit_test(good_parameters_are_taken),
+        cmocka_unit_test(sort_date_is_newest_first),
         cmocka_unit_test(passages_come_from_the_index),
         cmocka_unit_test(stats_and_health_describe_the_index),
         cmocka_unit_test(no_index_is_503),

@@ -1,0 +1,446 @@
+/* facts.c — see facts.h. */
+#include "facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "stopwords.h"
+#include "util.h"
+
+/* One word of the passage, as the analysis reads it. */
+typedef struct {
+    size_t start, end;
+    uint32_t stem;       /* hash of its stem */
+    uint32_t number;     /* hash of its digits, when it has some */
+    int query;           /* index of the query term it is, or -1 */
+    unsigned char capital, has_digit, starts_sentence, figure,
+        attributed, stemmed;
+    char term[DS_MAX_WORD_BYTES + 1];  /* lower-cased, as tokenised */
+    size_t term_len;
+} fact_word;
+
+typedef struct {
+    ds_analyzer *a;
+    const char *text;
+    char *const *terms;
+    size_t n_terms;
+    fact_word *w;
+    size_t n, cap;
+} fact_reading;
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    return (uint32_t)ds_hash64(s, len);
+}
+
+static int cmp_str(const void *k, const void *e)
+{
+    return strcmp(k, *(const char *const *)e);
+}
+
+static int is_stopword(const char *term, size_t len)
+{
+    char word[32];
+    if (len >= sizeof word) return 0;
+    memcpy(word, term, len);
+    word[len] = '\0';
+    return bsearch(word, ds_stopwords, ds_n_stopwords, sizeof *ds_stopwords,
+                   cmp_str) != NULL;
+}
+
+static int query_term(const fact_reading *r, const char *stem, size_t len)
+{
+    for (size_t t = 0; t < r->n_terms && t < 64; t++)
+        if (strlen(r->terms[t]) == len && memcmp(r->terms[t], stem, len) == 0)
+            return (int)t;
+    return -1;
+}
+
+/* Whether a word could stem to a query term: stems keep a word's first
+ * two letters, so only those sharing them with a term are stemmed (most
+ * of the cost of reading a passage is stemming). */
+static int may_be_query(const fact_reading *r, const char *term, size_t len)
+{
+    for (size_t t = 0; t < r->n_terms && t < 64; t++) {
+        const char *q = r->terms[t];
+        if (q[0] == term[0] && (len < 2 || q[1] == '\0' || q[1] == term[1]))
+            return 1;
+    }
+    return 0;
+}
+
+/* The hash of word w's stem. */
+static void stem_word(fact_reading *r, fact_word *w)
+{
+    size_t stem_len;
+    const char *stem = ds_analyzer_stem(r->a, w->term, w->term_len,
+                                        &stem_len);
+    w->stem = hash_bytes(stem, stem_len);
+    w->query = query_term(r, stem, stem_len);
+}
+
+static int on_word(void *ctx, const ds_token *tok)
+{
+    fact_reading *r = ctx;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 64;
+        r->w = ds_xrealloc(r->w, r->cap * sizeof *r->w);
+    }
+    fact_word *w = &r->w[r->n++];
+    memset(w, 0, sizeof *w);
+    w->start = tok->start;
+    w->end = tok->end;
+    w->term_len = tok->term_len < DS_MAX_WORD_BYTES ? tok->term_len
+                                                    : DS_MAX_WORD_BYTES;
+    memcpy(w->term, tok->term, w->term_len);
+    w->query = -1;
+    if (may_be_query(r, tok->term, tok->term_len)) {
+        stem_word(r, w);
+        w->stemmed = 1;
+    }
+    /* The term is lower-cased: a first byte that differs was a capital. */
+    w->capital = r->text[tok->start] != tok->term[0];
+    for (size_t i = 0; i < tok->term_len; i++)
+        if (tok->term[i] >= '0' && tok->term[i] <= '9') w->has_digit = 1;
+    return 0;
+}
+
+/* Which scale word term[0..len) is (1 thousand .. 4 trillion), or 0. */
+static int scale_of(const char *term, size_t len)
+{
+    static const char *const words[] = {"thousand", "million", "billion",
+                                        "trillion", "k", "m", "bn", "tn"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strlen(words[i]) == len && memcmp(words[i], term, len) == 0)
+            return (int)(i % 4) + 1;
+    return 0;
+}
+
+/* Whether the currency sign $, £ or € stands right before text[at]. */
+static int after_currency(const char *text, size_t at)
+{
+    return (at >= 1 && text[at - 1] == '$') ||
+           (at >= 2 && memcmp(text + at - 2, "\xC2\xA3", 2) == 0) ||
+           (at >= 3 && memcmp(text + at - 3, "\xE2\x82\xAC", 3) == 0);
+}
+
+/* Give word i, a number, its key: its digits and decimal point
+ * (thousands separators left out: "1,500" = "1500"), with what makes it a
+ * figure: a currency sign before it, a per cent sign or a scale word
+ * after it ("$4 million" and "4%" differ, "$2.1bn" = "$2.1 billion"). */
+static void key_number(fact_reading *r, size_t i)
+{
+    fact_word *w = &r->w[i];
+    char key[DS_MAX_WORD_BYTES + 4];
+    size_t n = 0;
+    int scale = 0;
+    if (after_currency(r->text, w->start)) key[n++] = '$';
+    for (size_t k = 0; k < w->term_len && !scale; k++) {
+        char c = w->term[k];
+        if ((c >= '0' && c <= '9') || c == '.') key[n++] = c;
+        else if (c != ',') scale = scale_of(w->term + k, w->term_len - k);
+    }
+    if (!scale && i + 1 < r->n && r->w[i + 1].start - w->end == 1)
+        scale = scale_of(r->w[i + 1].term, r->w[i + 1].term_len);
+    if (scale) key[n++] = (char)('0' + scale);
+    else if (r->text[w->end] == '%') key[n++] = '%';
+    w->figure = (n && key[0] == '$') || scale || (n && key[n - 1] == '%');
+    w->number = hash_bytes(key, n);
+}
+
+/* Mark the words of "according to ..." up to the next comma: who said it
+ * is not what was said. */
+static void mark_attribution(fact_reading *r)
+{
+    for (size_t i = 0; i + 1 < r->n; i++) {
+        if (strcmp(r->w[i].term, "according") != 0 ||
+            strcmp(r->w[i + 1].term, "to") != 0)
+            continue;
+        for (size_t k = i + 2; k < r->n && !r->w[k].starts_sentence; k++) {
+            r->w[k].attributed = 1;
+            if (memchr(r->text + r->w[k].end, ',',
+                       k + 1 < r->n ? r->w[k + 1].start - r->w[k].end : 0))
+                break;
+        }
+    }
+}
+
+/* Abbreviations after which a full stop does not end a sentence. */
+static int is_abbreviation(const char *s, size_t len)
+{
+    static const char *const list[] = {"Co", "Corp", "Dr", "Gen", "Gov",
+                                       "Inc", "Jr", "Ltd", "Mr", "Mrs", "Ms",
+                                       "No", "Rep", "Sen", "Sr", "St", "vs"};
+    if (len == 1) return 1; /* an initial: "J. Smith", "U.S." */
+    for (size_t i = 0; i < sizeof list / sizeof *list; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0) return 1;
+    return 0;
+}
+
+/* Whether the text between word `prev` and the next ends a sentence: a
+ * line break, or a full stop, question or exclamation mark followed by
+ * space, not after an abbreviation or an initial. */
+static int ends_sentence(const char *text, const fact_word *prev,
+                         size_t next_start)
+{
+    int mark = 0;
+    for (size_t i = prev->end; i < next_start; i++) {
+        char c = text[i];
+        if (c == '\n') return 1;
+        if (c == '.' || c == '!' || c == '?') mark = c;
+        else if ((c == ' ' || c == '\t') && mark)
+            return mark != '.' ||
+                   !is_abbreviation(text + prev->start, prev->end - prev->start);
+    }
+    return 0;
+}
+
+static void mark_sentences(fact_reading *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        r->w[i].starts_sentence =
+            i == 0 || ends_sentence(r->text, &r->w[i - 1], r->w[i].start);
+}
+
+/* The sentence [*from, *to) of words holding the most distinct query
+ * terms, the first of equals; none (from == to) when none holds one. */
+static void best_sentence(const fact_reading *r, size_t *from, size_t *to)
+{
+    unsigned best = 0;
+    *from = *to = 0;
+    for (size_t s = 0; s < r->n;) {
+        size_t e = s + 1;
+        while (e < r->n && !r->w[e].starts_sentence) e++;
+        uint64_t seen = 0;
+        unsigned distinct = 0;
+        for (size_t i = s; i < e; i++)
+            if (r->w[i].query >= 0 && !(seen >> r->w[i].query & 1)) {
+                seen |= (uint64_t)1 << r->w[i].query;
+                distinct++;
+            }
+        if (distinct > best) {
+            best = distinct;
+            *from = s;
+            *to = e;
+        }
+        s = e;
+    }
+}
+
+static void set_add(ds_fact_set *s, uint32_t h)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->items = ds_xrealloc(s->items, s->cap * sizeof *s->items);
+    }
+    s->items[s->n++] = h;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void set_finish(ds_fact_set *s)
+{
+    if (s->n == 0) return;
+    qsort(s->items, s->n, sizeof *s->items, cmp_u32);
+    size_t k = 1;
+    for (size_t i = 1; i < s->n; i++)
+        if (s->items[i] != s->items[k - 1]) s->items[k++] = s->items[i];
+    s->n = k;
+}
+
+static int set_has(const ds_fact_set *s, uint32_t h)
+{
+    return s->n &&
+           bsearch(&h, s->items, s->n, sizeof *s->items, cmp_u32) != NULL;
+}
+
+/* A capitalised word is a name, unless it only starts sentences: then it
+ * is a name when the passage also writes it capitalised elsewhere. */
+static int is_name(const fact_reading *r, const fact_word *w)
+{
+    if (!w->capital || w->has_digit) return 0;
+    if (!w->starts_sentence) return 1;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->w[i].term_len == w->term_len &&
+            memcmp(r->w[i].term, w->term, w->term_len) == 0 &&
+            r->w[i].capital &&
+            !r->w[i].starts_sentence)
+            return 1;
+    return 0;
+}
+
+void ds_fact_read(ds_analyzer *a, const char *text, size_t len,
+                  char *const *terms, size_t n_terms, ds_fact *f)
+{
+    fact_reading r = {.a = a, .text = text, .terms = terms,
+                      .n_terms = n_terms};
+    ds_tokenize(text, len, on_word, &r);
+    mark_sentences(&r);
+    mark_attribution(&r);
+    size_t from, to;
+    best_sentence(&r, &from, &to);
+    f->start = f->end = 0;
+    if (from < to) {
+        f->start = r.w[from].start;
+        f->end = r.w[to - 1].end;
+    }
+    for (size_t i = from; i < to; i++) {
+        fact_word *w = &r.w[i];
+        if (w->attributed) continue;
+        if (w->has_digit) {
+            key_number(&r, i);
+            set_add(&f->numbers, w->number);
+            if (w->figure) set_add(&f->figures, w->number);
+        }
+        if (w->query >= 0 || is_stopword(w->term, w->term_len)) continue;
+        if (!w->stemmed) stem_word(&r, w);
+        set_add(&f->words, w->has_digit ? w->number : w->stem);
+        if (is_name(&r, w)) set_add(&f->names, w->stem);
+    }
+    set_finish(&f->words);
+    set_finish(&f->names);
+    set_finish(&f->numbers);
+    set_finish(&f->figures);
+    free(r.w);
+}
+
+void ds_fact_free(ds_fact *f)
+{
+    free(f->words.items);
+    free(f->names.items);
+    free(f->numbers.items);
+    free(f->figures.items);
+    memset(f, 0, sizeof *f);
+}
+
+/* How many of x's items are in y and not in `except` (may be NULL). */
+static size_t shared(const ds_fact_set *x, const ds_fact_set *y,
+                     const ds_fact_set *except)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < x->n; i++)
+        n += (size_t)(set_has(y, x->items[i]) &&
+                      !(except && set_has(except, x->items[i])));
+    return n;
+}
+
+void ds_fact_common(const ds_fact *facts, size_t n, ds_fact_set *common)
+{
+    ds_fact_set all = {0};
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < facts[i].words.n; k++)
+            set_add(&all, facts[i].words.items[k]);
+    if (all.n) qsort(all.items, all.n, sizeof *all.items, cmp_u32);
+    for (size_t i = 0; i < all.n;) {
+        size_t e = i + 1;
+        while (e < all.n && all.items[e] == all.items[i]) e++;
+        if (e - i >= DS_FACT_COMMON_MIN)
+            set_add(common, all.items[i]);
+        i = e;
+    }
+    free(all.items);
+}
+
+static int numbers_agree(const ds_fact *x, const ds_fact *y)
+{
+    size_t both = shared(&x->numbers, &y->numbers, NULL);
+    return both == x->numbers.n || both == y->numbers.n;
+}
+
+/* Whether each names someone or something the other does not, more of
+ * them than the names they share. */
+static int names_conflict(const ds_fact *x, const ds_fact *y)
+{
+    size_t both = shared(&x->names, &y->names, NULL);
+    size_t lone_x = x->names.n - both, lone_y = y->names.n - both;
+    return (lone_x < lone_y ? lone_x : lone_y) > both;
+}
+
+double ds_fact_overlap(const ds_fact *x, const ds_fact *y,
+                       const ds_fact_set *common)
+{
+    /* Each one's words that are not common. */
+    size_t nx = x->words.n - (common ? shared(&x->words, common, NULL) : 0);
+    size_t ny = y->words.n - (common ? shared(&y->words, common, NULL) : 0);
+    size_t least = nx < ny ? nx : ny;
+    return least ? (double)shared(&x->words, &y->words, common) / (double)least
+                 : 0;
+}
+
+int ds_fact_same(const ds_fact *x, const ds_fact *y,
+                 const ds_fact_set *common)
+{
+    if (x->start == x->end || y->start == y->end) return 0;
+    if (!numbers_agree(x, y)) return 0;
+    /* The same figure: the same fact, unless they name nothing alike. */
+    if (shared(&x->figures, &y->figures, NULL))
+        return shared(&x->names, &y->names, NULL) > 0 || !x->names.n ||
+               !y->names.n;
+    return !names_conflict(x, y) &&
+           shared(&x->words, &y->words, common) >= DS_FACT_MIN_SHARED &&
+           ds_fact_overlap(x, y, common) >= DS_FACT_OVERLAP;
+}
+
+char *ds_fact_sentence(ds_analyzer *a, const char *text, size_t len,
+                       char *const *terms, size_t n_terms)
+{
+    ds_fact f = {0};
+    ds_fact_read(a, text, len, terms, n_terms, &f);
+    char *s = f.start < f.end ? ds_xstrndup(text + f.start, f.end - f.start)
+                              : NULL;
+    ds_fact_free(&f);
+    return s;
+}
+
+/* Whether `leader`, or a passage folded into it, is of `source`. */
+static int group_has_source(const ds_hit *leader, const char *source)
+{
+    if (strcmp(leader->record.source, source) == 0) return 1;
+    for (size_t i = 0; i < leader->n_also; i++)
+        if (strcmp(leader->also[i].source, source) == 0) return 1;
+    return 0;
+}
+
+static void add_also(ds_hit *leader, const ds_hit *h, const ds_fact *f,
+                     size_t max_also)
+{
+    if (leader->n_also >= max_also) return;
+    leader->also = ds_xrealloc(leader->also,
+                               (leader->n_also + 1) * sizeof *leader->also);
+    ds_also *e = &leader->also[leader->n_also++];
+    e->source = ds_xstrdup(h->record.source);
+    e->passage = h->record.passage;
+    e->sentence = ds_xstrndup(h->record.text + f->start, f->end - f->start);
+}
+
+size_t ds_fact_fold(ds_analyzer *a, ds_hit *hits, size_t n,
+                    size_t max_also, unsigned char *folded)
+{
+    ds_fact *facts = ds_xmalloc((n ? n : 1) * sizeof *facts);
+    memset(facts, 0, (n ? n : 1) * sizeof *facts);
+    for (size_t i = 0; i < n; i++)
+        ds_fact_read(a, hits[i].record.text, hits[i].record.text_len,
+                     hits[i].terms, hits[i].n_terms, &facts[i]);
+    ds_fact_set common = {0};
+    ds_fact_common(facts, n, &common);
+    size_t n_folded = 0;
+    memset(folded, 0, n);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i && !folded[i]; j++) {
+            if (folded[j] || group_has_source(&hits[j], hits[i].record.source) ||
+                !ds_fact_same(&facts[i], &facts[j], &common))
+                continue;
+            add_also(&hits[j], &hits[i], &facts[i], max_also);
+            folded[i] = 1;
+            n_folded++;
+        }
+    for (size_t i = 0; i < n; i++) ds_fact_free(&facts[i]);
+    free(facts);
+    free(common.items);
+    return n_folded;
+}

@@ -1,0 +1,208 @@
+/* Unit tests of "the same fact" (src/facts.c): which sentence states a
+ * passage's fact, how numbers, names and words decide, and folding. */
+#include "unit.h"
+
+#include "../../src/facts.h"
+
+static ds_analyzer *analyzer;
+
+static int setup(void **state)
+{
+    (void)state;
+    analyzer = ds_analyzer_new();
+    return analyzer ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ds_analyzer_free(analyzer);
+    return 0;
+}
+
+/* The fact of `text` for the query terms (stems) in `terms`. */
+static void fact(const char *text, const char *terms, ds_fact *f)
+{
+    char buf[256], *t[8];
+    size_t n = 0;
+    snprintf(buf, sizeof buf, "%s", terms);
+    for (char *p = strtok(buf, " "); p && n < 8; p = strtok(NULL, " "))
+        t[n++] = p;
+    memset(f, 0, sizeof *f);
+    ds_fact_read(analyzer, text, strlen(text), t, n, f);
+}
+
+static int same(const char *a, const char *b, const char *terms)
+{
+    ds_fact x, y;
+    fact(a, terms, &x);
+    fact(b, terms, &y);
+    int r = ds_fact_same(&x, &y, NULL);
+    assert_int_equal(r, ds_fact_same(&y, &x, NULL)); /* symmetric */
+    ds_fact_free(&x);
+    ds_fact_free(&y);
+    return r;
+}
+
+static void the_sentence_with_most_query_words_is_read(void **state)
+{
+    (void)state;
+    const char *text = "Shares rose. Jason Droege will be interim CEO. "
+                       "He was at Uber.";
+    ds_fact f;
+    fact(text, "interim ceo", &f);
+    assert_int_equal(f.end - f.start, strlen("Jason Droege will be interim CEO"));
+    assert_memory_equal(text + f.start, "Jason Droege", 12);
+    ds_fact_free(&f);
+    char *s = ds_fact_sentence(analyzer, text, strlen(text),
+                               (char *[]){"uber"}, 1);
+    assert_string_equal(s, "He was at Uber");
+    free(s);
+}
+
+static void abbreviations_and_initials_do_not_end_a_sentence(void **state)
+{
+    (void)state;
+    const char *text = "Mr. Smith of U.S. Steel said J. Doe will lead the unit.";
+    char *s = ds_fact_sentence(analyzer, text, strlen(text),
+                               (char *[]){"lead"}, 1);
+    assert_string_equal(s, "Mr. Smith of U.S. Steel said J. Doe will lead the unit");
+    free(s);
+}
+
+static void no_query_word_means_no_fact(void **state)
+{
+    (void)state;
+    assert_false(same("Nothing here matches.", "Nothing here matches.",
+                      "droeg"));
+    assert_null(ds_fact_sentence(analyzer, "No match.", 9,
+                                 (char *[]){"droeg"}, 1));
+}
+
+static void a_shared_figure_is_the_same_fact(void **state)
+{
+    (void)state;
+    assert_true(same("As part of the deal, Meta will take a 49% stake in "
+                     "Scale AI.",
+                     "This deal will reportedly give Meta a 49% stake in "
+                     "the startup.", "stake"));
+    /* $2.1bn and $2.1 billion are one figure. */
+    assert_true(same("Northwind will buy Harbor for $2.1bn.",
+                     "Harbor agreed to a $2.1 billion sale to Northwind.",
+                     "harbor"));
+}
+
+static void different_figures_are_different_facts(void **state)
+{
+    (void)state;
+    assert_false(same("Meta will take a 49% stake in Scale AI.",
+                      "Meta will take a 51% stake in Scale AI.", "stake"));
+    /* A per cent is not an amount of money. */
+    assert_false(same("The council approved $4 million for the library.",
+                      "Library shares rose 4% on the news.", "librari"));
+}
+
+static void the_same_figure_about_other_names_is_not(void **state)
+{
+    (void)state;
+    assert_false(same("Google took a 49% stake in Anthropic.",
+                      "Meta took a 49% stake in Scale AI.", "stake"));
+}
+
+static void shared_words_beyond_the_query_decide(void **state)
+{
+    (void)state;
+    assert_true(same("Jason Droege, a former Uber executive, will take "
+                     "over as interim CEO of Scale AI.",
+                     "Filling the interim CEO position at Scale AI will be "
+                     "Jason Droege.", "interim ceo"));
+    assert_false(same("Mayor Ellen Park has promised to expand bus service "
+                      "to Eastfield next year.",
+                      "Mayor Ellen Park is seeking a second term in the "
+                      "election in November.", "ellen park"));
+}
+
+static void according_to_is_not_part_of_the_fact(void **state)
+{
+    (void)state;
+    ds_fact f;
+    fact("According to The New York Times, Meta will take a stake.",
+         "stake", &f);
+    assert_int_equal(f.names.n, 1); /* Meta, not the newspaper */
+    ds_fact_free(&f);
+}
+
+static void words_most_hits_share_are_common(void **state)
+{
+    (void)state;
+    const char *texts[] = {"Scale AI hired Wang.", "Scale AI sold data.",
+                           "Scale AI moved offices.", "Wang left Uber."};
+    ds_fact facts[4];
+    for (size_t i = 0; i < 4; i++) fact(texts[i], "wang scale", &facts[i]);
+    ds_fact_set common = {0};
+    ds_fact_common(facts, 4, &common);
+    assert_int_equal(common.n, 1); /* "ai": 3 of 4 */
+    free(common.items);
+    for (size_t i = 0; i < 4; i++) ds_fact_free(&facts[i]);
+}
+
+static ds_hit hit(const char *source, unsigned long passage,
+                  const char *text, char **terms, size_t n_terms)
+{
+    ds_hit h = {0};
+    h.record.source = ds_xstrdup(source);
+    h.record.passage = passage;
+    h.record.text = ds_xstrdup(text);
+    h.record.text_len = strlen(text);
+    h.terms = terms;
+    h.n_terms = n_terms;
+    return h;
+}
+
+static void folding_keeps_the_best_and_lists_the_others(void **state)
+{
+    (void)state;
+    char *terms[] = {"stake"};
+    ds_hit hits[] = {
+        hit("a.txt", 4, "Meta will take a 49% stake in Scale AI.", terms, 1),
+        hit("a.txt", 9, "Meta's 49% stake in Scale AI is large.", terms, 1),
+        hit("b.txt", 2, "Meta gets a 49% stake in Scale AI.", terms, 1),
+        hit("c.txt", 1, "Google sold its 10% stake in Waymo.", terms, 1),
+    };
+    unsigned char folded[4];
+    assert_int_equal(ds_fact_fold(analyzer, hits, 4, 20, folded), 1);
+    assert_int_equal(folded[1], 0); /* the same source never folds */
+    assert_int_equal(folded[2], 1);
+    assert_int_equal(folded[3], 0);
+    assert_int_equal(hits[0].n_also, 1);
+    assert_string_equal(hits[0].also[0].source, "b.txt");
+    assert_int_equal(hits[0].also[0].passage, 2);
+    assert_string_equal(hits[0].also[0].sentence,
+                        "Meta gets a 49% stake in Scale AI");
+    for (size_t i = 0; i < 4; i++) {
+        for (size_t k = 0; k < hits[i].n_also; k++) {
+            free(hits[i].also[k].source);
+            free(hits[i].also[k].sentence);
+        }
+        free(hits[i].also);
+        free(hits[i].record.source);
+        free(hits[i].record.text);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_sentence_with_most_query_words_is_read),
+        cmocka_unit_test(abbreviations_and_initials_do_not_end_a_sentence),
+        cmocka_unit_test(no_query_word_means_no_fact),
+        cmocka_unit_test(a_shared_figure_is_the_same_fact),
+        cmocka_unit_test(different_figures_are_different_facts),
+        cmocka_unit_test(the_same_figure_about_other_names_is_not),
+        cmocka_unit_test(shared_words_beyond_the_query_decide),
+        cmocka_unit_test(according_to_is_not_part_of_the_fact),
+        cmocka_unit_test(words_most_hits_share_are_common),
+        cmocka_unit_test(folding_keeps_the_best_and_lists_the_others),
+    };
+    return cmocka_run_group_tests_name("facts", tests, setup, teardown);
+}
