@@ -176,14 +176,6 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     std::unique_ptr<Xapian::Weight> weight(
         sp->count_only ? new Xapian::BoolWeight : dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
-    /* Equal scores in corpus order.  One database numbers its documents
-     * in that order (a build does), so Xapian's own tie-break, the
-     * document number, already keeps it, for free; a combination of
-     * databases interleaves their numbers, and needs the order value
-     * (sorting on it costs the matcher a value read per candidate). */
-    if (db->combined && db->order_slot >= 0)
-        enquire.set_sort_by_relevance_then_value(
-            static_cast<Xapian::valueno>(db->order_slot), false);
     r->matched = q->query;
     if (sp->expand_docs) {
         Xapian::Query extra = dsx::feedback_terms(db, enquire, q->query, sp);
@@ -195,10 +187,9 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     }
     if (sp->collapse_slot >= 0)
         enquire.set_collapse_key(static_cast<Xapian::valueno>(sp->collapse_slot));
-    /* By date: ties (the same date and score) by document number, which
-     * over a combination interleaves the shards (a KeyMaker ordering by
-     * date, score, then the order value would do, but the remote backend
-     * refuses one). */
+    /* Equal scores (and dates) rank by document number, Xapian's own
+     * tie-break: a build numbers the documents in corpus order, those of
+     * a sharded index's shards too (their stub interleaves them). */
     if (sp->sort_by_value && !sp->count_only)
         enquire.set_sort_by_value_then_relevance(
             static_cast<Xapian::valueno>(sp->sort_slot), true);

@@ -304,12 +304,9 @@ void dsx_db_set_bm25(dsx_db *db, const ds_bm25 *params);
  * be 0) without reading document lengths.  Scores stay BM25's. */
 void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm);
 
-/* Value `slot` names one document, in the order equal scores should
- * rank: explain finds a hit by it (without it explain reports no parts),
- * and a combined database (dsx_db_set_combined) ranks ties by it
- * (ascending) rather than by its interleaved document numbers.  One
- * database ranks ties by document number: the caller numbers documents
- * in that order. */
+/* Value `slot` names one document: explain finds a hit by it (a
+ * MatchDecider would, but the remote backend refuses one).  Without it
+ * explain reports no parts. */
 void dsx_db_set_order_slot(dsx_db *db, unsigned slot);
 
 /* The database combines several (a stub: shards, local or remote): no

@@ -114,10 +114,9 @@ typedef struct {
     size_t *counts;
 } build_state;
 
-/* A range of entries, handed to its shard a passage at a time (of a
- * sharded index: the entries of the range that shard owns). */
+/* A range of entries, handed to its shard a passage at a time (a
+ * sharded index: all of them, each file to its own shard). */
 typedef struct {
-    size_t shard;
     size_t next, end;       /* entries not read yet */
     ds_corpus_doc doc;      /* the entry being handed out */
     size_t at;              /* its next passage */
@@ -132,14 +131,16 @@ static unsigned long passage_group(build_state *b, const cursor *c)
     return c->at < c->scanned ? b->scan->groups[c->first + c->at] : 0;
 }
 
-/* Prepare the cursor's next passage and hand it to `shard`. */
+/* Prepare the cursor's next passage and hand it to `shard`, as document
+ * `docid` (0: the shard's next). */
 static ds_status add_passage(build_state *b, cursor *c, ds_shard *shard,
-                             char **err)
+                             unsigned docid, char **err)
 {
     const ds_scan_result *scan = b->scan;
     const ds_neardup_sig *sig =
         c->at < c->scanned ? &scan->sigs[c->first + c->at] : NULL;
     ds_passage_job_prepare(&b->job, &c->doc, c->at, passage_group(b, c), sig);
+    b->job.docid = docid;
     b->dated += c->doc.article.date[0] != '\0';
     c->at++;
     return ds_shard_add(shard, &b->job, err);
@@ -235,8 +236,6 @@ static ds_status cursor_step(build_state *b, cursor *c, ds_shard *shard,
                              int *given, char **err)
 {
     while (c->at == c->doc.article.count) {
-        while (b->owner && c->next < c->end && b->owner[c->next] != c->shard)
-            c->next++;
         if (c->next == c->end) {
             *given = 0;
             return DS_OK;
@@ -244,7 +243,7 @@ static ds_status cursor_step(build_state *b, cursor *c, ds_shard *shard,
         read_next(b, c);
     }
     *given = 1;
-    return add_passage(b, c, shard, err);
+    return add_passage(b, c, shard, 0, err);
 }
 
 /* Index the entries, each shard its range (bounds[k] .. bounds[k+1]) in
@@ -256,9 +255,8 @@ static ds_status second_pass(build_state *b, const size_t *bounds, char **err)
     cursor *cursors = ds_xmalloc(n * sizeof *cursors);
     memset(cursors, 0, n * sizeof *cursors);
     for (size_t k = 0; k < n; k++) {
-        cursors[k].shard = k;
-        cursors[k].next = b->owner ? 0 : bounds[k];
-        cursors[k].end = b->owner ? ds_corpus_count(b->corpus) : bounds[k + 1];
+        cursors[k].next = bounds[k];
+        cursors[k].end = bounds[k + 1];
     }
     ds_status st = DS_OK;
     for (size_t active = n; active > 0 && st == DS_OK;) {
@@ -271,6 +269,46 @@ static ds_status second_pass(build_state *b, const size_t *bounds, char **err)
     }
     for (size_t k = 0; k < n; k++) ds_corpus_doc_free(&cursors[k].doc);
     free(cursors);
+    return st;
+}
+
+/* The document number the stub of a sharded index (layout.h) gives
+ * document `local` of shard k: Xapian numbers the documents of its n
+ * databases interleaved, the head (holding none) first. */
+static unsigned long combined_docid(size_t n_shards, size_t k,
+                                    unsigned long local)
+{
+    return (local - 1) * (n_shards + 1) + k + 2;
+}
+
+/* A sharded index's second pass: the entries in corpus order, each
+ * file's passages to the shard its name picks (layout.h).  Passage g of
+ * the corpus (as one database numbers it) is document g of its shard, so
+ * the stub's numbers follow corpus order too, and Xapian's tie-break by
+ * document number ranks equal scores (and equal dates) as one database
+ * does, for nothing.  The shards take the passages from their queues
+ * concurrently. */
+static ds_status second_pass_sharded(build_state *b, char **err)
+{
+    cursor c = {.end = ds_corpus_count(b->corpus)};
+    unsigned long docid = 0;
+    ds_status st = DS_OK;
+    while (st == DS_OK) {
+        while (c.at == c.doc.article.count && c.next < c.end)
+            read_next(b, &c);
+        if (c.at == c.doc.article.count) break;
+        if (combined_docid(b->n_shards, b->n_shards - 1, ++docid) >
+            UINT_MAX) {
+            st = ds_fail(err, DS_ERR_USAGE,
+                         "%lu passages over %zu shards outnumber Xapian's "
+                         "document numbers: use fewer shards",
+                         docid, b->n_shards);
+            break;
+        }
+        ds_shard *shard = b->shards[b->owner[c.next - 1]];
+        st = add_passage(b, &c, shard, (unsigned)docid, err);
+    }
+    ds_corpus_doc_free(&c.doc);
     return st;
 }
 
@@ -383,26 +421,15 @@ static void settings_init(const ds_indexer *ix, settings *out)
     memcpy(out->pairs, pairs, sizeof pairs);
 }
 
-/* Document `local` of shard k as the index numbers it: merged, the
- * shards' documents are numbered on in corpus order; sharded, as Xapian
- * numbers the documents of the stub's databases (the head first),
- * interleaved. */
-static unsigned combined_docid(const build_state *b, size_t k, unsigned local)
-{
-    return b->sharded
-               ? (local - 1) * (unsigned)(b->n_shards + 1) + (unsigned)k + 2
-               : local;
-}
-
-/* A record of each file read (filerec.h) and its documents' numbers. */
+/* A record of each file read (filerec.h) and its documents' numbers: in
+ * corpus order from 1, as one database (merged) numbers them, or as the
+ * stub of a sharded one does (second_pass_sharded). */
 static ds_status write_file_records(const build_state *b, dsx_writer *w,
                                     char **err)
 {
     ds_buf value;
     ds_buf_init(&value);
-    size_t n = b->sharded ? b->n_shards : 1;
-    unsigned *next = ds_xmalloc(n * sizeof *next);
-    for (size_t k = 0; k < n; k++) next[k] = 1;
+    unsigned long next = 1;
     ds_status st = DS_OK;
     for (size_t i = 0; i < ds_corpus_count(b->corpus) && st == DS_OK; i++) {
         const char *name = ds_corpus_entry_name(b->corpus, i);
@@ -410,15 +437,16 @@ static ds_status write_file_records(const build_state *b, dsx_writer *w,
         size_t k = b->owner ? b->owner[i] : 0;
         ds_filerec r = {(char *)name, b->stamps[i], NULL, b->counts[i]};
         r.docids = ds_xmalloc((r.n + 1) * sizeof *r.docids);
-        for (size_t j = 0; j < r.n; j++)
-            r.docids[j] = combined_docid(b, k, next[k]++);
+        for (size_t j = 0; j < r.n; j++, next++)
+            r.docids[j] = (unsigned)(b->sharded ? combined_docid(b->n_shards,
+                                                                 k, next)
+                                                : next);
         ds_filerec_encode(&r, &value);
         char *key = ds_filerec_key(name);
         st = dsx_writer_set_metadata(w, key, value.data, err);
         free(key);
         free(r.docids);
     }
-    free(next);
     ds_buf_free(&value);
     return st;
 }
@@ -564,7 +592,8 @@ static ds_status build_shards(build_state *b, const char *gen_path,
                               : scan.avg_length;
         b->total_length = scan.avg_length * (double)scan.passages;
         for (size_t k = 0; k < n; k++) ds_shard_set_norm(b->shards[k], &norm);
-        st = second_pass(b, bounds, err);
+        st = b->sharded ? second_pass_sharded(b, err)
+                        : second_pass(b, bounds, err);
     }
     if (st == DS_OK) tell_progress(b, 3, ds_corpus_count(b->corpus), 0);
     if (st == DS_OK) st = finish_shards(b, &norm, err);

@@ -33,13 +33,11 @@
  *      one: an update groups the whole corpus again from these
  *   5  the passage's place in the corpus: its source name (as the record
  *      has it), a NUL, and its passage number as 4 big-endian bytes.
- *      Passages of equal score rank in this order: one database by its
- *      document numbers, which a build assigns in it (corpus order, by
- *      file name), a stub's shards by this value, as their interleaved
- *      numbers do not keep it (sorting on it costs every search, so one
- *      database does without).  It also names one passage for explain's
- *      filter, which works over the remote backend where a MatchDecider
- *      does not
+ *      It names one passage for explain's filter, which works over the
+ *      remote backend where a MatchDecider does not.  (Passages of equal
+ *      score rank in document-number order, which a build makes corpus
+ *      order, in one database and across a stub's shards alike:
+ *      indexer.c, second_pass_sharded)
  *   3  the passage record (record.h): what a hit shows.  A value, not the
  *      document data: glass compresses each document's data with zlib,
  *      which cost a sixth of the build for records this small (measured

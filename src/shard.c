@@ -224,7 +224,10 @@ static ds_status index_job(ds_shard *s, const ds_passage_job *job,
     const char *name = job->source_term.data + strlen(DS_PREFIX_SOURCE);
     char *why = NULL;
     ds_status st = fill_doc(s, job, name, &why);
-    if (st == DS_OK) st = dsx_writer_add_doc(s->writer, s->doc, &why);
+    if (st == DS_OK)
+        st = job->docid
+                 ? dsx_writer_replace_doc(s->writer, job->docid, s->doc, &why)
+                 : dsx_writer_add_doc(s->writer, s->doc, &why);
     if (st != DS_OK) ds_fail(err, st, "%s: %s", name, why);
     free(why);
     if (st == DS_OK) s->passages++;

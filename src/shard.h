@@ -37,6 +37,8 @@ typedef struct {
     ds_neardup_sig sig;        /* its near-copy signature (stored when
                                   valid) */
     ds_indexed_text text;      /* what is indexed (schema.h) */
+    unsigned docid;            /* its document number (0: the database's
+                                  next); ds_passage_job_prepare leaves it */
 } ds_passage_job;
 
 /* Fill `job` with passage `i` (0-based) of the article read as `d`, in
