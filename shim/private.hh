@@ -52,6 +52,17 @@ inline bool is_prefixed(const char *term)
     return term[0] >= 'A' && term[0] <= 'Z';
 }
 
+/* Open (again) the databases `db` combines (dsx_db_open_parts): each
+ * part, then the combination, parser included.  A remote part that cannot
+ * be reached is left out when db->remote.partial, else the NetworkError
+ * (naming it) is thrown. */
+void open_parts(dsx_db *db);
+
+
+/* Before a search: open again a combination whose last search failed,
+ * and (at most every few seconds) try the parts left out. */
+void refresh_parts(dsx_db *db);
+
 /* Xapian's description of `q` without the "@N" query positions: two
  * subqueries for the same words at different places read the same. */
 std::string describe_unplaced(const Xapian::Query &q);
@@ -71,9 +82,23 @@ struct dsx_doc {
     bool has_text = false;
 };
 
+/* One database of a combination (dsx_db_open_parts). */
+struct dsx_member {
+    std::string where;   /* a local path, or "remote ..." as a stub has it */
+    bool remote = false;
+    bool live = false;   /* opened and answering: in the combination */
+    std::string why;     /* when not live: why (Xapian's message) */
+    Xapian::Database db;
+};
+
 struct dsx_db {
     std::string path;
     Xapian::Database db;
+    std::vector<dsx_member> parts; /* empty: opened from `path` alone */
+    dsx_remote_options remote = {0, 0, 0};
+    bool broken = false;           /* a search failed on the network */
+    double retried = 0;            /* when parts left out were last tried
+                                      (seconds, monotonic) */
     Xapian::QueryParser parser;
     Xapian::Stem stem;
     ds_bm25 bm25 = {1.2, 0.0, 1.0, 0.5, 0.5}; /* Xapian's defaults */

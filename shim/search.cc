@@ -270,6 +270,7 @@ extern "C" ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
 {
     *out = nullptr;
     return dsx::guard(err, [&] {
+        dsx::refresh_parts(db);
         for (int attempt = 0;; ++attempt) {
             std::unique_ptr<dsx_results> r(new dsx_results);
             try {
@@ -282,7 +283,11 @@ extern "C" ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
                 /* An old index generation was removed under us. */
                 if (attempt == MODIFIED_RETRIES) throw;
             }
-            /* Open the path afresh: a rebuild swaps in a new directory. */
+            /* Open afresh: a rebuild swaps in a new directory. */
+            if (!db->parts.empty()) {
+                dsx::open_parts(db);
+                continue;
+            }
             db->db = Xapian::Database(db->path);
             db->parser.set_database(db->db);
         }

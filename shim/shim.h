@@ -274,6 +274,45 @@ void dsx_doc_destroy(dsx_doc *doc);
 ds_status dsx_db_open(const char *path, const dsx_stemmer *stemmer,
                       dsx_db **out, char **err);
 
+/* How remote databases are reached (dsx_db_open_parts). */
+typedef struct {
+    unsigned connect_timeout_ms; /* to connect to a remote database (TCP);
+                                    0: Xapian's default, 10 s */
+    unsigned timeout_ms;         /* for any one exchange with it (the
+                                    first, of a program, included); 0:
+                                    10 s */
+    int partial;                 /* leave out a remote database that cannot
+                                    be reached or stops answering, rather
+                                    than fail (dsx_db_missing) */
+} dsx_remote_options;
+
+/* Open the `n` databases `parts` as one, as a stub listing them would
+ * (Xapian numbers their documents interleaved, in this order), parsing
+ * queries as dsx_db_open does.  Each part is a local path, or a stub's
+ * remote line: "remote HOST:PORT" (xapian-tcpsrv) or "remote :PROGRAM
+ * ARGS" (xapian-progsrv, through ssh say), reached with `remote`'s
+ * timeouts (a stub cannot set them).  The first must be local.  Both
+ * arrays are read during the call only.  DS_ERR_IO naming a remote part
+ * that cannot be reached (unless partial), and as dsx_db_open. */
+ds_status dsx_db_open_parts(const char *const *parts, size_t n,
+                            const dsx_remote_options *remote,
+                            const dsx_stemmer *stemmer, dsx_db **out,
+                            char **err);
+
+/* After a search of a combination failed, however it was reported: open
+ * its parts again, as a remote failure can leave the other connections
+ * out of step (answers unread); when partial, without those that cannot
+ * be reached now.  DS_OK: search again; DS_ERR_IO naming a part that
+ * cannot be reached (not partial).  Nothing to do for one database. */
+ds_status dsx_db_recover(dsx_db *db, char **err);
+
+/* How many parts are left out (partial only: none otherwise); part `i`
+ * of them as given to dsx_db_open_parts, and why in *why.  Both strings
+ * are valid until the next search or dsx_db_destroy.  A part left out is
+ * tried again by a search at most every 10 seconds. */
+size_t dsx_db_n_missing(const dsx_db *db);
+const char *dsx_db_missing(const dsx_db *db, size_t i, const char **why);
+
 /* Look up metadata `key`; *value is malloc'd ("" when absent). */
 ds_status dsx_db_get_metadata(dsx_db *db, const char *key, char **value,
                               char **err);

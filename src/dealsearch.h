@@ -203,6 +203,29 @@ typedef struct ds_searcher ds_searcher;
 DS_API ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
                                   char **err);
 
+/* How a searcher reaches the remote databases of a stub (an `--index` stub
+ * file naming shards behind xapian-tcpsrv or xapian-progsrv). */
+typedef struct {
+    double connect_timeout;  /* seconds to connect to one (TCP); 0: 10 */
+    double timeout;          /* seconds any one exchange with one may take
+                                (a search waits that long for a shard
+                                that hangs); 0: 10 */
+    int partial;             /* answer without a remote database that
+                                cannot be reached or stops answering
+                                (ds_results_info.missing), trying it again
+                                at most every 10 s, rather than fail with
+                                DS_ERR_IO naming it */
+} ds_searcher_options;
+
+/* Defaults: Xapian's timeouts (10 s), not partial. */
+DS_API void ds_searcher_options_init(ds_searcher_options *o);
+
+/* ds_searcher_open with `options` (NULL: the defaults), read during the
+ * call. */
+DS_API ds_status ds_searcher_open_with(const char *index_dir,
+                                       const ds_searcher_options *options,
+                                       ds_searcher **out, char **err);
+
 /* Accepts NULL.  Results of the searcher must be freed first. */
 DS_API void ds_searcher_close(ds_searcher *s);
 
@@ -353,6 +376,11 @@ typedef struct {
     ds_bm25 bm25;            /* the ranking parameters in force */
     double avg_length;       /* the passages' average length, which BM25
                                 normalised with */
+    const char *const *missing; /* partial results (ds_searcher_options):
+                                   the remote databases searched without,
+                                   as their stub lines name them ("remote
+                                   HOST:PORT"); a notice says why */
+    size_t n_missing;
 } ds_results_info;
 
 typedef struct ds_results ds_results;

@@ -67,6 +67,7 @@ typedef struct {
     int corpus_given;         /* --corpus or --jsonl on the command line */
     unsigned limit, offset, jobs, context, shards;
     int shards_given;
+    ds_searcher_options remote;  /* --partial, --*-timeout */
     int limit_given;
     int any, json, full, verbose, exact, no_synonyms, split, explain,
         feedback, no_feedback, all, plain, rebuild, help, version;
@@ -87,6 +88,7 @@ typedef enum {
     OPT_REBUILD,
     OPT_HELP, OPT_VERSION, OPT_LISTEN, OPT_THREADS, OPT_CORS,
     OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_QUIET, OPT_SORT,
+    OPT_PARTIAL, OPT_CONNECT_TIMEOUT, OPT_QUERY_TIMEOUT,
     OPT_FILES_WITH_MATCHES, OPT_COUNT, OPT_VIMGREP, OPT_CONTEXT
 } option_id;
 
@@ -134,6 +136,11 @@ static const option_def OPTIONS[] = {
     {"--max-connections", NULL, 1, CMD_SERVE, OPT_MAX_CONNECTIONS},
     {"--max-per-ip", NULL, 1, CMD_SERVE, OPT_MAX_PER_IP},
     {"--timeout", NULL, 1, CMD_SERVE, OPT_TIMEOUT},
+    {"--partial", NULL, 0, CMD_SEARCH | CMD_RUN | CMD_SERVE, OPT_PARTIAL},
+    {"--connect-timeout", NULL, 1, CMD_SEARCH | CMD_RUN | CMD_SERVE,
+     OPT_CONNECT_TIMEOUT},
+    {"--query-timeout", NULL, 1, CMD_SEARCH | CMD_RUN | CMD_SERVE,
+     OPT_QUERY_TIMEOUT},
     {"--quiet", "-q", 0, CMD_INDEX | CMD_SERVE, OPT_QUIET},
     {"--help", "-h", 0, CMD_ALL, OPT_HELP},
     {"--version", NULL, 0, CMD_ALL, OPT_VERSION},
@@ -305,6 +312,21 @@ static ds_status parse_positive(const char *opt, const char *s,
                     "%s needs a number from 1 to %u, not '%s'", opt, max, s);
 }
 
+/* Seconds, fractions allowed: 0.001 to 3600. */
+static ds_status parse_seconds(const char *opt, const char *s, double *out,
+                               char **err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !(v >= 0.001 && v <= 3600))
+        return cli_fail(err, DS_ERR_USAGE,
+                        "%s needs seconds from 0.001 to 3600, not '%s'", opt,
+                        s);
+    *out = v;
+    return DS_OK;
+}
+
 static ds_status set_color(cli *c, const char *v, char **err)
 {
     if (strcmp(v, "auto") == 0) c->color = COLOR_AUTO;
@@ -360,6 +382,10 @@ static ds_status set_value(cli *c, const option_def *o, const char *v,
     case OPT_MAX_PER_IP:
         return parse_positive(n, v, 100000, &c->max_per_ip, err);
     case OPT_TIMEOUT: return parse_positive(n, v, 3600, &c->timeout, err);
+    case OPT_CONNECT_TIMEOUT:
+        return parse_seconds(n, v, &c->remote.connect_timeout, err);
+    case OPT_QUERY_TIMEOUT:
+        return parse_seconds(n, v, &c->remote.timeout, err);
     case OPT_COLOR: return set_color(c, v, err);
     case OPT_CONTEXT: return parse_count(n, v, DS_MAX_CONTEXT, &c->context, err);
     case OPT_SORT: return set_sort(c, v, err);
@@ -382,7 +408,7 @@ static void set_flag(cli *c, option_id id)
         [OPT_VERBOSE] = &c->verbose, [OPT_PLAIN] = &c->plain,
         [OPT_SPLIT] = &c->split, [OPT_REBUILD] = &c->rebuild,
         [OPT_HELP] = &c->help, [OPT_VERSION] = &c->version,
-        [OPT_QUIET] = &c->quiet,
+        [OPT_QUIET] = &c->quiet, [OPT_PARTIAL] = &c->remote.partial,
         [OPT_FILES_WITH_MATCHES] = &c->files_with_matches,
         [OPT_COUNT] = &c->count, [OPT_VIMGREP] = &c->vimgrep};
     *flags[id] = 1;
@@ -608,7 +634,7 @@ static int run_batch(const cli *c)
     so.no_synonyms = c->no_synonyms;
     so.plain = 1;
     so.feedback = !c->no_feedback;
-    ds_status st = ds_searcher_open(c->index, &s, &err);
+    ds_status st = ds_searcher_open_with(c->index, &c->remote, &s, &err);
     if (st == DS_OK) st = cli_run_queries(s, c->queries, &so, stdout, &err);
     ds_searcher_close(s);
     if (st == DS_OK) return EXIT_MATCH;
@@ -631,7 +657,7 @@ static unsigned terminal_width(void)
 static ds_status open_searcher(const cli *c, ds_searcher **s)
 {
     char *err = NULL;
-    ds_status st = ds_searcher_open(c->index, s, &err);
+    ds_status st = ds_searcher_open_with(c->index, &c->remote, s, &err);
     struct stat corpus;
     int have_corpus = stat(c->corpus, &corpus) == 0 && S_ISDIR(corpus.st_mode);
     if (st == DS_ERR_NO_INDEX && have_corpus) {
@@ -640,7 +666,7 @@ static ds_status open_searcher(const cli *c, ds_searcher **s)
         cli_warn("no index at '%s' yet; building it from '%s' first",
                  c->index, c->corpus);
         run_index(c, 1); /* reports its own failure */
-        st = ds_searcher_open(c->index, s, &err);
+        st = ds_searcher_open_with(c->index, &c->remote, s, &err);
         if (st == DS_ERR_NO_INDEX) { /* the build said why */
             free(err);
             return st;
@@ -816,6 +842,7 @@ static int run_serve(const cli *c)
     if (c->max_per_ip) sc.max_per_ip = c->max_per_ip;
     if (c->timeout) sc.timeout = c->timeout;
     sc.quiet = c->quiet;
+    sc.searcher = c->remote;
     char *err = NULL;
     if (ds_serve(&sc, &err) == DS_OK) return EXIT_MATCH;
     cli_warn("%s", err);

@@ -256,6 +256,11 @@ static void human_end(ds_printer *p, const ds_results *r)
     if (info->total_typo && (r->count || !info->options.limit))
         ds_buf_printf(out, " (%lu by similar spellings)", info->total_typo);
     ds_buf_putc(out, '\n');
+    for (size_t i = 0; i < info->n_missing; i++) {
+        ds_buf_puts(out, i ? ", " : "partial results, without: ");
+        ds_terminal_safe(out, info->missing[i], strlen(info->missing[i]));
+        if (i + 1 == info->n_missing) ds_buf_putc(out, '\n');
+    }
 }
 
 void ds_printer_human(ds_printer *p)

@@ -142,6 +142,14 @@ static void json_begin(ds_printer *p, const ds_results *r)
                   info->total_exact ? "true" : "false", info->total_if_any,
                   so->offset, so->limit,
                   so->sort == DS_SORT_DATE ? "date" : "relevance");
+    if (info->n_missing) { /* only then: the answers stay as they were */
+        ds_buf_puts(out, "\"partial\":true,\"missing\":[");
+        for (size_t i = 0; i < info->n_missing; i++) {
+            if (i) ds_buf_putc(out, ',');
+            ds_json_string(out, info->missing[i], strlen(info->missing[i]));
+        }
+        ds_buf_puts(out, "],");
+    }
     ds_buf_puts(out, "\"notices\":[");
     for (size_t i = 0; i < info->n_notices; i++) {
         if (i) ds_buf_putc(out, ',');

@@ -37,6 +37,7 @@ struct ds_searcher {
     ds_generation gen;      /* the generation searched, held (store.h);
                                for a stub, its path */
     int combined;           /* several databases (layout.h) */
+    ds_searcher_options options;
     ds_store_gen served;    /* its identity (ds_searcher_refresh) */
     int has_groups;         /* the index holds near-copy groups */
     int has_dates;          /* some passage has a date */
@@ -222,25 +223,40 @@ static ds_status verify(ds_searcher *s, char **err)
  * must be local, as Xapian reads spelling and synonyms only from local
  * databases (and our vocabulary file lies beside the head).  *head is the
  * head's path (malloc'd). */
-static ds_status read_layout(ds_searcher *s, char **head, char **err)
+static ds_status read_layout(ds_searcher *s, ds_layout *l, char **err)
 {
-    ds_layout l;
     char *why = NULL;
-    ds_status st = ds_layout_read(s->gen.path, &l, &why);
+    ds_status st = ds_layout_read(s->gen.path, l, &why);
     if (st != DS_OK) {
         st = ds_fail(err, st, "index '%s': %s", s->index_dir, why);
-    } else if (l.dbs[0].remote) {
+    } else if (l->dbs[0].remote) {
         st = ds_fail(err, DS_ERR_USAGE,
                      "index '%s': its first database (%s) is remote; the "
                      "head database must be local (copy INDEX/current/"
                      DS_LAYOUT_HEAD " here and list it first)",
-                     s->index_dir, l.dbs[0].where);
+                     s->index_dir, l->dbs[0].where);
     } else {
-        *head = ds_xstrdup(l.dbs[0].where);
-        s->combined = l.n > 1;
+        s->combined = l->n > 1;
     }
     free(why);
-    ds_layout_free(&l);
+    return st;
+}
+
+/* The database: one, or the layout's several, opened one by one so that
+ * remote ones get the searcher's timeouts (and may be left out). */
+static ds_status open_layout(ds_searcher *s, const ds_layout *l, char **why)
+{
+    const dsx_stemmer *stemmer = ds_analyzer_stemmer(s->analyzer);
+    if (!s->combined) return dsx_db_open(s->gen.path, stemmer, &s->db, why);
+    const char **parts = ds_xmalloc(l->n * sizeof *parts);
+    for (size_t i = 0; i < l->n; i++) parts[i] = l->dbs[i].where;
+    const ds_searcher_options *o = &s->options;
+    dsx_remote_options remote = {(unsigned)(o->connect_timeout * 1000 + 0.5),
+                                 (unsigned)(o->timeout * 1000 + 0.5),
+                                 o->partial};
+    ds_status st = dsx_db_open_parts(parts, l->n, &remote, stemmer, &s->db,
+                                     why);
+    free(parts);
     return st;
 }
 
@@ -248,23 +264,26 @@ static ds_status read_layout(ds_searcher *s, char **head, char **err)
  * the parser up as the index was built (schema.h). */
 static ds_status open_db(ds_searcher *s, char **err)
 {
-    char *why = NULL, *head = NULL;
+    char *why = NULL;
     if (s->stub) {
         s->gen.path = ds_xstrdup(s->index_dir);
         s->gen.fd = -1;
     } else {
         ds_store_hold(s->index_dir, &s->gen);
     }
-    ds_status st = read_layout(s, &head, err);
-    if (st != DS_OK) return st;
-    st = dsx_db_open(s->gen.path, ds_analyzer_stemmer(s->analyzer), &s->db,
-                     &why);
+    ds_layout l;
+    ds_status st = read_layout(s, &l, err);
+    if (st != DS_OK) {
+        ds_layout_free(&l);
+        return st;
+    }
+    st = open_layout(s, &l, &why);
     if (st == DS_OK) {
         dsx_db_set_combined(s->db, s->combined);
         dsx_db_set_order_slot(s->db, DS_SLOT_ORDER);
-        s->spelling = ds_spelling_new(s->db, head, s->analyzer);
+        s->spelling = ds_spelling_new(s->db, l.dbs[0].where, s->analyzer);
     }
-    free(head);
+    ds_layout_free(&l);
     if (st == DS_OK && !getenv("DEALSEARCH_NO_STOPWORDS")) /* experiments */
         st = dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords, &why);
     if (st == DS_OK)
@@ -294,8 +313,20 @@ static ds_searcher *searcher_new(const char *index_dir)
     return s;
 }
 
+void ds_searcher_options_init(ds_searcher_options *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
 ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
                            char **err)
+{
+    return ds_searcher_open_with(index_dir, NULL, out, err);
+}
+
+ds_status ds_searcher_open_with(const char *index_dir,
+                                const ds_searcher_options *options,
+                                ds_searcher **out, char **err)
 {
     *out = NULL;
     int stub = ds_layout_is_stub(index_dir);
@@ -303,6 +334,8 @@ ds_status ds_searcher_open(const char *index_dir, ds_searcher **out,
     if (st != DS_OK) return st;
     ds_searcher *s = searcher_new(index_dir);
     s->stub = stub;
+    if (options) s->options = *options;
+    else ds_searcher_options_init(&s->options);
     /* Before opening: a swap in between then only costs a needless
      * reopen at the next refresh, never a missed one. */
     if (!stub) st = ds_store_current_gen(index_dir, &s->served, err);
@@ -1255,6 +1288,8 @@ static void fill_info(ds_searcher *s, const ds_search_options *opt,
     info->options = *opt;
     info->bm25 = s->bm25;
     info->avg_length = s->avg_length;
+    info->missing = (const char *const *)out->missing;
+    info->n_missing = out->n_missing;
     out->analyzer = s->analyzer;
     out->synonyms = s->synonyms;
 }
@@ -1352,13 +1387,29 @@ static ds_status search_text(ds_searcher *s, const ds_search_options *opt,
     return st;
 }
 
-ds_status ds_search(ds_searcher *s, const char *query,
-                    const ds_search_options *opt, ds_results **result,
-                    char **err)
+/* The databases a partial search went without (ds_searcher_options), each
+ * with a notice saying why. */
+static void note_missing(ds_searcher *s, ds_results *out)
 {
-    *result = NULL;
-    ds_status st = check_query(query, err);
-    if (st != DS_OK) return st;
+    size_t n = dsx_db_n_missing(s->db);
+    if (!n) return;
+    out->missing = ds_xmalloc(n * sizeof *out->missing);
+    for (size_t i = 0; i < n; i++) {
+        const char *why = NULL;
+        const char *where = dsx_db_missing(s->db, i, &why);
+        out->missing[i] = ds_xstrdup(where);
+        add_notice(out, ds_xasprintf("partial results: without %s (%s)",
+                                     where, why));
+    }
+    out->n_missing = n;
+}
+
+/* One run of ds_search (its query checked). */
+static ds_status search_once(ds_searcher *s, const char *query,
+                             const ds_search_options *opt,
+                             ds_results **result, char **err)
+{
+    ds_status st;
     ds_results *out = ds_xmalloc(sizeof *out);
     memset(out, 0, sizeof *out);
     out->query = ds_xstrdup(query);
@@ -1374,9 +1425,42 @@ ds_status ds_search(ds_searcher *s, const char *query,
         ds_results_free(out);
         return st;
     }
+    note_missing(s, out);
     fill_info(s, opt, out);
     *result = out;
     return DS_OK;
+}
+
+ds_status ds_search(ds_searcher *s, const char *query,
+                    const ds_search_options *opt, ds_results **result,
+                    char **err)
+{
+    *result = NULL;
+    ds_status st = check_query(query, err);
+    if (st != DS_OK) return st;
+    char *why = NULL;
+    st = search_once(s, query, opt, result, s->combined ? &why : err);
+    if (st == DS_OK || !s->combined || st == DS_ERR_QUERY ||
+        st == DS_ERR_USAGE) {
+        if (err && why) *err = why;
+        else free(why);
+        return st;
+    }
+    /* A database of several failed (wherever in the search, and however
+     * reported): a remote one down or too slow.  Its connections are
+     * opened again, without the shards that cannot be reached when
+     * partial (the search is run again without them), else failing with
+     * an error naming the one that cannot. */
+    char *unreachable = NULL;
+    ds_status again = dsx_db_recover(s->db, &unreachable);
+    if (again == DS_OK) {
+        free(why);
+        return search_once(s, query, opt, result, err);
+    }
+    st = ds_fail(err, again, "index '%s': %s", s->index_dir, unreachable);
+    free(unreachable);
+    free(why);
+    return st;
 }
 
 void ds_results_free(ds_results *r)
@@ -1394,6 +1478,8 @@ void ds_results_free(ds_results *r)
     free(r->stopped);
     for (size_t i = 0; i < r->n_notices; i++) free(r->notices[i]);
     free(r->notices);
+    for (size_t i = 0; i < r->n_missing; i++) free(r->missing[i]);
+    free(r->missing);
     free(r);
 }
 

@@ -33,6 +33,8 @@ struct ds_results {
     char *corrected, *parsed, *stopped;
     char **notices;         /* what the search could not honour */
     size_t n_notices;
+    char **missing;         /* the databases a partial search went without */
+    size_t n_missing;
     ds_spelling_report spelling;  /* corrections and suggestions */
     ds_suggestion *suggestions;   /* those not applied; they point into
                                      `spelling` */

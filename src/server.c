@@ -71,6 +71,7 @@ void ds_server_config_init(ds_server_config *c)
     c->max_connections = 512;
     c->max_per_ip = 128;
     c->timeout = 10;
+    ds_searcher_options_init(&c->searcher);
 }
 
 /* ---- Messages ---- */
@@ -192,6 +193,7 @@ static ds_server_thread *this_thread(server *srv)
     memset(t, 0, sizeof *t);
     t->index_dir = srv->config->index_dir;
     t->cors_origin = srv->config->cors_origin;
+    t->searcher_options = &srv->config->searcher;
     t->loopback_only = srv->loopback;
     t->log = thread_log;
     if (pthread_setspecific(srv->thread_key, t) != 0) {
@@ -370,12 +372,13 @@ ds_status ds_server_parse_listen(const char *listen, void *storage,
 
 /* Say what will be served; an index that cannot be opened yet is no
  * reason not to start (its requests get 503 until it can). */
-static void describe_index(const char *index_dir)
+static void describe_index(const char *index_dir,
+                           const ds_searcher_options *options)
 {
     ds_searcher *s = NULL;
     ds_index_info info;
     char *err = NULL;
-    ds_status st = ds_searcher_open(index_dir, &s, &err);
+    ds_status st = ds_searcher_open_with(index_dir, options, &s, &err);
     if (st == DS_OK) st = ds_searcher_stats(s, &info, &err);
     char *line = st == DS_OK
                      ? ds_xasprintf("serving '%s': %lu passages (generation "
@@ -490,7 +493,7 @@ ds_status ds_serve(const ds_server_config *c, char **err)
                                           &addr_len, &srv.loopback, err);
     if (st == DS_OK) st = ds_mhd_load(&srv.mhd, err);
     if (st != DS_OK) return st;
-    describe_index(c->index_dir);
+    describe_index(c->index_dir, &c->searcher);
     if (pthread_key_create(&srv.thread_key, thread_done) != 0)
         return ds_fail(err, DS_ERR_IO, "cannot create a thread key");
     /* Taken by sigwait below, in every thread the pool starts. */

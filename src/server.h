@@ -53,6 +53,8 @@ typedef struct {
     unsigned max_per_ip;       /* from one address */
     unsigned timeout;          /* seconds a connection may idle */
     int quiet;                 /* no access log */
+    ds_searcher_options searcher; /* how a stub's remote shards are
+                                     reached, --partial */
 } ds_server_config;
 
 /* Defaults: 127.0.0.1:8080, two threads per core, 512 connections, 128 per
@@ -107,6 +109,8 @@ typedef struct {
 typedef struct {
     const char *index_dir;
     const char *cors_origin;        /* as in ds_server_config */
+    const ds_searcher_options *searcher_options; /* the same; NULL:
+                                                    the defaults */
     int loopback_only;              /* listening on loopback: requests
                                        naming another Host are refused */
     ds_searcher *searcher;          /* opened by the first request that

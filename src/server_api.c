@@ -149,7 +149,8 @@ static ds_searcher *searcher(ds_server_thread *t, ds_http_response *r)
     char *err = NULL;
     ds_status st;
     if (!t->searcher) {
-        st = ds_searcher_open(t->index_dir, &t->searcher, &err);
+        st = ds_searcher_open_with(t->index_dir, t->searcher_options,
+                                   &t->searcher, &err);
         if (st != DS_OK) engine_error(r, st, "index", err);
         return t->searcher;
     }

@@ -13,7 +13,9 @@ BIN=$(realpath "${DS_BIN:-build/dealsearch}")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dealsearch-shards-XXXXXX")
 PIDS=()
 cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do
+        kill -CONT -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -213,6 +215,82 @@ printf 'auto %s/head\nbogus line\n' "$gen3" >"$WORK/bad.stub"
 "$BIN" --index "$WORK/bad.stub" ceo 2>"$WORK/err"; rc=$?
 check "a bad stub line: exit 2 naming the file and line" \
     eval '[ "$rc" -eq 2 ] && grep -q "bad.stub:2" "$WORK/err"'
+
+# --partial: the other shards' results, marked and naming what is missing.
+out=$("$BIN" --index "$WORK/tcp3.stub" --partial --json "interim CEO" 2>"$WORK/err"); rc=$?
+check "--partial, a shard down: exit 0, \"partial\": true, the shard missing" \
+    eval '[ "$rc" -eq 0 ] && [ "$(jq -c "[.partial, .missing]" <<<"$out")" = "[true,[\"remote 127.0.0.1:$port\"]]" ]'
+check "--partial: a notice on stderr says why" \
+    grep -q "partial results: without remote 127.0.0.1:$port (NetworkError: Couldn't connect" "$WORK/err"
+out=$("$BIN" --index "$WORK/tcp3.stub" --partial "interim CEO" 2>/dev/null)
+check "--partial: the listing's last line names the missing shard" \
+    [ "$(tail -1 <<<"$out")" = "partial results, without: remote 127.0.0.1:$port" ]
+full=$("$BIN" --index "$WORK/s3" --json -n 100 --all "Meta OR AI OR oil" | jq -c '[.results[].source] | unique')
+part=$(jq -c '[.results[].source] | unique' <<<"$(
+    "$BIN" --index "$WORK/tcp3.stub" --partial --json -n 100 --all "Meta OR AI OR oil" 2>/dev/null)")
+check "--partial: the passages of the shards up, fewer than all" \
+    eval '[ "$(jq length <<<"$part")" -lt "$(jq length <<<"$full")" ] && [ "$(jq -c --argjson f "$full" ". - \$f" <<<"$part")" = "[]" ]'
+check "--connect-timeout and --query-timeout refuse a bad number" \
+    eval '"$BIN" --index "$WORK/tcp3.stub" --query-timeout 0 ceo 2>&1 | grep -q "needs seconds"'
+
+# A shard that stops answering (SIGSTOP: connections are accepted, never
+# answered) is a timeout naming it, within the timeout asked.
+stub hang 3 tcp tcp tcp
+hport=$(sed -n 's/^remote 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK/hang.stub" | sed -n 3p)
+hpid=$(eval echo "\$PID_$hport")
+kill -STOP -- "-$hpid"
+start=$(date +%s%N)
+"$BIN" --index "$WORK/hang.stub" --query-timeout 0.5 "interim CEO" >/dev/null 2>"$WORK/err"; rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+check "a shard that hangs: exit 2 within the query timeout, naming it (${ms} ms)" \
+    eval '[ "$rc" -eq 2 ] && [ "$ms" -lt 5000 ] && grep -q "Timeout.*127.0.0.1:$hport" "$WORK/err"'
+out=$("$BIN" --index "$WORK/hang.stub" --query-timeout 0.5 --partial --json "interim CEO" 2>/dev/null); rc=$?
+check "a shard that hangs, --partial: the others' results" \
+    eval '[ "$rc" -eq 0 ] && [ "$(jq -c .missing <<<"$out")" = "[\"remote 127.0.0.1:$hport\"]" ] && [ "$(jq ".results | length" <<<"$out")" -gt 0 ]'
+kill -CONT -- "-$hpid"
+
+# During a query: `serve` holds its connections to the shards open; a
+# shard killed (its connections too) between two requests, or one that
+# hangs, is missing from the next answer with --partial, an error naming
+# it (503) without.
+serve_start() { # INDEX OPTIONS...: a server; sets $addr and $spid
+    "$BIN" serve --index "$@" --listen 127.0.0.1:0 --quiet >"$WORK/serve.out" 2>&1 &
+    spid=$!
+    local i
+    for i in $(seq 100); do
+        addr=$(grep -Eo '127\.0\.0\.1:[0-9]+' "$WORK/serve.out" | head -1)
+        [ -n "$addr" ] && break
+        sleep 0.1
+    done
+}
+api() { curl -s -w '\n%{http_code}' "http://$addr/api/search?q=interim+CEO&limit=20"; }
+stub live 3 tcp tcp tcp
+serve_start "$WORK/live.stub" --partial --query-timeout 0.5
+PIDS+=("$spid")
+first=$(api)
+lport=$(sed -n 's/^remote 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK/live.stub" | sed -n 1p)
+lpid=$(eval echo "\$PID_$lport")
+kill -- "-$lpid"
+second=$(api)
+check "serve --partial: whole while every shard answers" \
+    eval '[ "$(tail -1 <<<"$first")" = 200 ] && [ "$(head -1 <<<"$first" | jq .partial)" = null ]'
+check "serve --partial: a shard killed under it is missing from the next answer" \
+    eval '[ "$(tail -1 <<<"$second")" = 200 ] && [ "$(head -1 <<<"$second" | jq -c .missing)" = "[\"remote 127.0.0.1:$lport\"]" ]'
+kill "$spid"; wait "$spid" 2>/dev/null
+stub live2 3 tcp tcp tcp
+serve_start "$WORK/live2.stub" --query-timeout 0.5
+PIDS+=("$spid")
+first=$(api)
+lport=$(sed -n 's/^remote 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK/live2.stub" | sed -n 2p)
+lpid=$(eval echo "\$PID_$lport")
+kill -STOP -- "-$lpid"
+second=$(api)
+kill -CONT -- "-$lpid"
+check "serve: a shard that hangs under it is a 503 naming it" \
+    eval '[ "$(tail -1 <<<"$first")" = 200 ] && [ "$(tail -1 <<<"$second")" = 503 ] && grep -q "127.0.0.1:$lport" <<<"$second"'
+third=$(api)
+check "serve: once it answers again, so does the server" [ "$(tail -1 <<<"$third")" = 200 ]
+kill "$spid"; wait "$spid" 2>/dev/null
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
