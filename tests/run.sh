@@ -51,8 +51,10 @@ for build in build build/asan; do
 done
 
 # Shards, local and behind xapian-tcpsrv / xapian-progsrv, against one
-# database (skipped, saying so, without xapian-tools).
+# database, and failing (skipped, saying so, without xapian-tools).
 tally "build/shards" env DS_BIN=build/dealsearch tests/shards.sh
+# Read replicas through xapian-replicate-server / xapian-replicate.
+tally "build/replicas" env DS_BIN=build/dealsearch tests/replicas.sh
 
 tally "build/eval" env EVAL_BIN=build/bench/eval tests/eval/test_eval.sh
 
