@@ -8,6 +8,10 @@
 #                       Reuters articles, fewer runs
 #   make bench-updates  only `dealsearch index` updating a changed copy of
 #                       the whole corpus in place (part of `make bench`)
+#   make bench-shards   only sharded indexes: build, p50/p99, throughput by
+#                       number of shards, local and behind xapian-tcpsrv
+#                       (part of `make bench`; SHARDS_SIZES="1" skips the
+#                       4x corpus)
 #   make bench-levers   raw-Xapian build and query levers, one at a time
 #   make facts-eval     "the same fact" on the labelled pairs of tests/facts/
 #   make bench-clean    remove bench/data (corpus and indexes, ~3 GB after
@@ -36,7 +40,7 @@ BENCH_MANIFEST := $(BENCH_DATA)/gcide.manifest
 BENCH_QUERIES := $(BENCH_RESULTS)/queries.tsv
 BENCH_QUERIES_QUICK := $(BENCH_RESULTS)/queries-quick.tsv
 
-.PHONY: bench bench-quick bench-updates bench-levers bench-deps bench-build bench-data bench-clean \
+.PHONY: bench bench-quick bench-updates bench-shards bench-levers bench-deps bench-build bench-data bench-clean \
         bench-news-data
 
 # News-reader builds (dealsearch without --plain): the shared Reuters
@@ -82,6 +86,17 @@ bench-updates: bench-deps
 	@$(BENCH_MAKE) $(BENCH_BIN)/ds_peer $(BENCH_BIN)/dsbench bench-data
 	$(BENCH_BIN)/dsbench --mode=updates --bin=$(BENCH_BIN) --data=$(BENCH_DATA) \
 	    --results=$(BENCH_RESULTS) --queries=$(BENCH_QUERIES)
+
+# Sharded indexes (issue 19): one database, 1, 2, 4 local shards and 2
+# behind xapian-tcpsrv, on the gcide corpus and on four copies of it
+# (bench/shards.sh; ~15 min).  `make bench` runs it too.
+SHARDS_SIZES ?= 1 4
+bench-shards: bench-deps
+	@$(BENCH_MAKE) $(BENCH_BIN)/ds_peer $(BENCH_BIN)/dealsearch bench-data
+	@mkdir -p $(BENCH_RESULTS)
+	bench/shards.sh $(BENCH_BIN)/dealsearch $(BENCH_BIN)/ds_peer $(BENCH_DATA)/gcide \
+	    $(BENCH_DATA)/shards $(BENCH_QUERIES) 5 "$(SHARDS_SIZES)" | tee $(BENCH_RESULTS)/shards-latest.txt
+bench: bench-shards
 
 bench-levers: bench-deps
 	@$(BENCH_MAKE) $(BENCH_BIN)/raw_xapian $(BENCH_BIN)/dsbench bench-data

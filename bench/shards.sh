@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# bench/shards.sh — sharded indexes (issue 19): build time and query
+# latency / throughput of one database, 1, 2 and 4 local shards, and 2
+# shards behind xapian-tcpsrv on loopback, on a corpus and on a corpus 4x
+# larger made of the same files (four copies, in four folders).
+#
+#   bench/shards.sh DEALSEARCH DS_PEER CORPUS DATA_DIR QUERIES [REPS] [SIZES]
+#
+# DEALSEARCH builds (`index --plain`, as the other benchmarks index the
+# gcide corpus), DS_PEER times the queries through the library (`ds_peer
+# query INDEX QUERIES nosnip REPS`: ds_search, top 10, passages decoded).
+# Per query the median of REPS runs (default 5); over the queries p50,
+# p99 and the throughput of one client (queries / the sum of the
+# medians).  SIZES: "1 4" (default) or "1".  Indexes go to DATA_DIR
+# (bench/data/shards), kept between runs only for the 4x corpus copy.
+# Prints a table; nothing here is a pass/fail test.
+set -eu
+DS=$1 PEER=$2 CORPUS=$3 DATA=$4 QUERIES=$5 REPS=${6:-5} SIZES=${7:-1 4}
+mkdir -p "$DATA"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -- "-$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# The 4x corpus: hard links where the file system allows, else copies.
+corpus_of() {
+    local size=$1
+    if [ "$size" = 1 ]; then echo "$CORPUS"; return; fi
+    local dir="$DATA/corpus-${size}x"
+    if [ ! -f "$dir/.stamp" ]; then
+        rm -rf "$dir"
+        for k in $(seq "$size"); do
+            mkdir -p "$dir/copy$k"
+            cp -l "$CORPUS"/*.txt "$dir/copy$k/" 2>/dev/null || cp "$CORPUS"/*.txt "$dir/copy$k/"
+        done
+        touch "$dir/.stamp"
+    fi
+    echo "$dir"
+}
+
+# build CORPUS INDEX [--shards N]: wall seconds of a whole build
+build() {
+    local corpus=$1 index=$2; shift 2
+    rm -rf "$index"
+    local t0 t1
+    t0=$(date +%s%N)
+    "$DS" index --plain --corpus "$corpus" --index "$index" --quiet "$@"
+    t1=$(date +%s%N)
+    awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }'
+}
+
+# latency INDEX: "p50_ms p99_ms qps" over the queries' medians
+latency() {
+    "$PEER" query "$1" "$QUERIES" nosnip "$REPS" |
+        awk '/^Q / { n = split($5, t, ",")
+                     for (i = 2; i <= n; i++)   # insertion sort (mawk)
+                         for (j = i; j > 1 && t[j - 1] > t[j]; j--) {
+                             x = t[j]; t[j] = t[j - 1]; t[j - 1] = x }
+                     print t[int((n + 1) / 2)] }' |
+        sort -n | awk '{ m[++q] = $1; sum += $1 }
+            END { p50 = m[int(q * 0.50 + 0.5)]; p99 = m[int(q * 0.99 + 0.5)]
+                  printf "%.3f %.3f %.0f\n", p50 / 1e6, p99 / 1e6, q / (sum / 1e9) }'
+}
+
+# tcp_stub GEN STUB: the head local, every shard behind xapian-tcpsrv
+tcp_stub() {
+    local gen=$1 stub=$2 k=0
+    echo "auto $gen/head" >"$stub"
+    for shard in "$gen"/shard-*; do
+        local port log
+        for try in 1 2 3 4 5 6 7 8; do
+            port=$((20000 + RANDOM % 30000))
+            log="$DATA/tcpsrv.$port"
+            setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$shard" >"$log" 2>&1 &
+            local pid=$!
+            for i in $(seq 50); do grep -q Listening "$log" 2>/dev/null && break; sleep 0.1; done
+            if grep -q Listening "$log"; then PIDS+=("$pid"); break; fi
+            kill "$pid" 2>/dev/null || true
+        done
+        echo "remote 127.0.0.1:$port" >>"$stub"
+        k=$((k + 1))
+    done
+}
+
+printf 'SHARDS — %s queries, median of %s runs each; build: `index --plain`, wall\n' \
+    "$(grep -vc '^#' "$QUERIES")" "$REPS"
+printf '%-8s %-22s %9s %9s %9s %9s\n' corpus layout "build s" "p50 ms" "p99 ms" "q/s"
+for size in $SIZES; do
+    corpus=$(corpus_of "$size")
+    label="${size}x"
+    for layout in one 1 2 4 tcp2; do
+        index="$DATA/idx-$label-$layout"
+        case $layout in
+            one) secs=$(build "$corpus" "$index" --shards 0); where=$index
+                 name="one database" ;;
+            tcp2) secs="-"; gen=$(readlink -f "$DATA/idx-$label-2/current")
+                  tcp_stub "$gen" "$DATA/tcp2.stub"; where="$DATA/tcp2.stub"
+                  name="2 shards, xapian-tcpsrv" ;;
+            *) secs=$(build "$corpus" "$index" --shards "$layout"); where=$index
+               name="$layout shard$([ "$layout" = 1 ] || echo s), local" ;;
+        esac
+        read -r p50 p99 qps < <(latency "$where")
+        printf '%-8s %-22s %9s %9s %9s %9s\n' "$label" "$name" "$secs" "$p50" "$p99" "$qps"
+    done
+    cleanup
+    PIDS=()
+    rm -rf "$DATA"/idx-"$label"-*
+done
