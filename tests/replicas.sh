@@ -8,28 +8,15 @@
 # one and a stub over the replicas answers as the master.  Prints TAP.
 #
 #   DS_BIN=build/dealsearch tests/replicas.sh
-set -u
-cd "$(dirname "$0")/.."
-BIN=$(realpath "${DS_BIN:-build/dealsearch}")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dealsearch-replicas-XXXXXX")
+# TAP helpers, BIN and WORK (removed on exit) from the reliability lib.
+. "$(dirname "$0")/reliability/lib.sh"
 BOUND=5 # seconds: the replica polls every second (-i 1)
-PIDS=()
+PIDS=() # servers in sessions of their own (setsid): their groups are killed
 cleanup() {
-    for p in "${PIDS[@]}"; do kill -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do
+        kill -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null
+    done
     rm -rf "$WORK"
-}
-trap cleanup EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [ $# -gt 1 ] && printf '#   %s\n' "${@:2}"
-    return 0
-}
-check() {
-    local name=$1; shift
-    if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
 }
 
 if ! command -v xapian-replicate-server >/dev/null || ! command -v xapian-replicate >/dev/null; then
@@ -113,5 +100,4 @@ printf 'auto r-head\nauto r-shard-0\nauto r-shard-1\n' >"$WORK/replicas.stub"
 check "a stub over the shards' replicas answers as one database" \
     cmp -s <(answers "$WORK/master") <(answers "$WORK/replicas.stub")
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

@@ -7,29 +7,14 @@
 # `serve`; a shard that is down is an error naming it.  Prints TAP.
 #
 #   DS_BIN=build/dealsearch tests/shards.sh
-set -u
-cd "$(dirname "$0")/.."
-BIN=$(realpath "${DS_BIN:-build/dealsearch}")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dealsearch-shards-XXXXXX")
-PIDS=()
+# TAP helpers, BIN and WORK (removed on exit) from the reliability lib.
+. "$(dirname "$0")/reliability/lib.sh"
+PIDS=() # servers in sessions of their own (setsid): their groups are killed
 cleanup() {
     for p in "${PIDS[@]}"; do
         kill -CONT -- "-$p" 2>/dev/null; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null
     done
     rm -rf "$WORK"
-}
-trap cleanup EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-    [ $# -gt 1 ] && printf '#   %s\n' "${@:2}"
-    return 0
-}
-check() {
-    local name=$1; shift
-    if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
 }
 
 if ! command -v xapian-tcpsrv >/dev/null || ! command -v xapian-progsrv >/dev/null; then
@@ -292,5 +277,4 @@ third=$(api)
 check "serve: once it answers again, so does the server" [ "$(tail -1 <<<"$third")" = 200 ]
 kill "$spid"; wait "$spid" 2>/dev/null
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish
