@@ -14,6 +14,9 @@
 #define MAX_DEPTH 8
 /* A stub line longer than this is not one Xapian's format has. */
 #define MAX_LINE 4096
+/* More databases than this in one stub is a mistake (a loop of stubs
+ * through directories, say), not a cluster. */
+#define MAX_DATABASES 1024
 
 static int is_dir(const char *path)
 {
@@ -70,6 +73,10 @@ static ds_status read_line(const char *stub, unsigned line_no, char *line,
                            int depth, ds_layout *out, char **err)
 {
     if (!line[0] || line[0] == '#') return DS_OK;
+    if (out->n >= MAX_DATABASES)
+        return ds_fail(err, DS_ERR_DAMAGED,
+                       "%s:%u: more than %d databases", stub, line_no,
+                       MAX_DATABASES);
     char *space = strchr(line, ' ');
     const char *rest = space ? space + 1 : "";
     if (space) *space = '\0';

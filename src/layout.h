@@ -45,7 +45,9 @@ typedef struct {
 
 /* Read what `path` is made of: a database (n = 1, itself), or a stub.
  * DS_ERR_DAMAGED naming the stub and line when a line is not one Xapian
- * reads (or stubs nest too deep); DS_ERR_IO when it cannot be read.
+ * reads, is longer than 4096 bytes, or the stub lists none or more than
+ * 1024 databases (or stubs nest too deep); DS_ERR_IO when it cannot be
+ * read.
  * Free with ds_layout_free (also after a failure). */
 ds_status ds_layout_read(const char *path, ds_layout *out, char **err);
 
