@@ -221,8 +221,8 @@ static ds_status verify(ds_searcher *s, char **err)
 
 /* What the database to open is made of (layout.h): its head, the first,
  * must be local, as Xapian reads spelling and synonyms only from local
- * databases (and our vocabulary file lies beside the head).  *head is the
- * head's path (malloc'd). */
+ * databases (and our vocabulary file lies beside the head).  Free *l
+ * with ds_layout_free, also after a failure. */
 static ds_status read_layout(ds_searcher *s, ds_layout *l, char **err)
 {
     char *why = NULL;
