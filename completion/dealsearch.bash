@@ -12,13 +12,15 @@ _dealsearch()
         case " $commands " in *" $w "*) cmd=$w; break ;; esac
     done
     case $prev in
-        --corpus|--index) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --corpus) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --index) COMPREPLY=($(compgen -f -- "$cur")); return ;; # or a stub
         --jsonl|--synonyms|--queries) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --sort) COMPREPLY=($(compgen -W "relevance date" -- "$cur")); return ;;
         --color|--colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "trec" -- "$cur")); return ;;
         -n|--limit|--offset|-j|--jobs|-C|--context|--threads|--listen|--cors|\
-        --max-connections|--max-per-ip|--timeout) return ;;
+        --max-connections|--max-per-ip|--timeout|--shards|--connect-timeout|\
+        --query-timeout) return ;;
     esac
     if [[ $cur == -* ]]; then
         local opts
