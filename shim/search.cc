@@ -17,7 +17,8 @@ const int MODIFIED_RETRIES = 5;
 
 /* Counts the documents the matcher examines, and notes which was the
  * bound-th: Xapian examines matches in document order, every one until it
- * has seen check_at_least of them (see dsx_counts). */
+ * has seen check_at_least of them (see dsx_counts); the bound is
+ * sample_at, no more than that. */
 class SampleSpy : public Xapian::MatchSpy {
   public:
     Xapian::doccount seen = 0, bound;
@@ -198,7 +199,8 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     if (sp->sort_by_value && !sp->count_only)
         enquire.set_sort_by_value_then_relevance(
             static_cast<Xapian::valueno>(sp->sort_slot), true);
-    SampleSpy spy(sp->check_at_least);
+    SampleSpy spy(sp->sample_at ? std::min(sp->sample_at, sp->check_at_least)
+                                : sp->check_at_least);
     enquire.add_matchspy(&spy);
     r->db = db;
     r->query = enquire.get_query();
