@@ -284,6 +284,29 @@ extern "C" ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
     });
 }
 
+extern "C" ds_status dsx_db_matches_at_least(dsx_db *db, const dsx_query *q,
+                                             unsigned long *n, char **err)
+{
+    *n = 0;
+    /* Of a conjunction (AND, phrase, filter, AND_NOT), Xapian's lower
+     * bound is next to never above 0: not worth opening its postlists. */
+    switch (q->query.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_AND_MAYBE:
+        break;
+    default:
+        return DS_OK;
+    }
+    return dsx::guard(err, [&] {
+        Xapian::Enquire enquire(db->db);
+        enquire.set_query(q->query);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        *n = enquire.get_mset(0u, 0u, 0u).get_matches_lower_bound();
+    });
+}
+
 extern "C" size_t dsx_results_size(const dsx_results *r)
 {
     return r->scores.size();

@@ -492,6 +492,14 @@ ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
                         const dsx_search_params *params, dsx_results **out,
                         char **err);
 
+/* How many documents `q` matches at least, as Xapian knows from its
+ * terms' frequencies without matching (MSet::get_matches_lower_bound of
+ * a search that examines none): the frequency of a single term, the
+ * largest of an OR's; 0 for a conjunction (AND, phrase, filter, AND_NOT),
+ * whose bound is next to never more. */
+ds_status dsx_db_matches_at_least(dsx_db *db, const dsx_query *q,
+                                  unsigned long *n, char **err);
+
 size_t dsx_results_size(const dsx_results *r);
 
 /* How many documents match: Xapian's estimate and its bounds (equal when

@@ -431,13 +431,14 @@ static unsigned count_bound(const ds_searcher *s, const ds_search_options *opt)
 }
 
 /* The search parameters for `opt`: the first `ranks` ranks, one per
- * near-copy group when grouping, or one per source for TREC runs; the
- * matches counted up to count_bound() in the same search. */
+ * near-copy group when grouping, or one per source for TREC runs; with
+ * `counting`, the matches counted up to count_bound() in the same search
+ * (count()). */
 static dsx_search_params params_for(ds_searcher *s,
                                     const ds_search_options *opt,
-                                    unsigned ranks)
+                                    unsigned ranks, int counting)
 {
-    unsigned bound = count_bound(s, opt);
+    unsigned bound = counting ? count_bound(s, opt) : 0;
     dsx_search_params p = {
         .limit = ranks,
         .check_at_least = ranks > bound ? ranks : bound,
@@ -539,6 +540,7 @@ static ds_status count_with(ds_searcher *s, const dsx_query *q,
     dsx_search_params counting = *params;
     counting.offset = 0;
     counting.limit = 0;
+    counting.collapse_slot = -1;
     counting.check_at_least = at_least;
     counting.sample_at = at_least;
     counting.explain = 0;
@@ -550,26 +552,52 @@ static ds_status count_with(ds_searcher *s, const dsx_query *q,
     return st;
 }
 
+/* Whether `q` matches more passages than count() counts exactly, as
+ * Xapian knows from its terms' frequencies alone (a common word, an OR):
+ * then the total is an estimate whatever is counted, and the page's
+ * search need not examine that many matches, which costs more than a
+ * search that does not rank them (count()).  A failure says no: the
+ * search that follows reports it. */
+static int surely_many(ds_searcher *s, const dsx_query *q, unsigned bound)
+{
+    unsigned long least = 0;
+    char *err = NULL;
+    if (dsx_db_matches_at_least(s->db, q, &least, &err) != DS_OK) least = 0;
+    free(err);
+    return least >= bound;
+}
+
 /* The total of the search `res` made with `params` (params_for()), the
  * same whatever its ranks: exact up to the bound, else estimated from
  * where the bound-th match was (dsx_counts.sampled: Xapian's own estimates
  * of large totals were far off; bench/RELEVANCE.md, "Counts").  With
  * near-copies collapsed, a total of up to DS_COUNT_COLLAPSED matches has
  * them folded (exactly: dsx_counts.lower once every match was examined);
- * a larger one counts them in, so it is not exact. */
-static tally count(const dsx_search_params *params, const dsx_results *res,
-                   int all)
+ * a larger one counts them in, so it is not exact.  When the search did
+ * not count (surely_many()), a search that does not rank counts apart. */
+static ds_status count(ds_searcher *s, const dsx_query *q,
+                       const dsx_search_params *params,
+                       const dsx_results *res, unsigned bound, int all,
+                       tally *t, char **err)
 {
     dsx_counts c;
     dsx_results_counts(res, &c);
+    int collapse = params->collapse_slot >= 0;
     unsigned long collapsed = all ? ULONG_MAX : DS_COUNT_COLLAPSED;
-    int every = c.seen < params->sample_at; /* every match was counted */
-    if (params->collapse_slot >= 0 &&
-        ((c.lower == c.upper && c.estimate <= collapsed) ||
-         (every && c.seen <= collapsed)))
-        return (tally){c.lower, 1};
-    return (tally){every ? c.seen : c.sampled,
-                   every && params->collapse_slot < 0};
+    if (c.lower == c.upper && /* Xapian knows the total */
+        c.estimate <= (collapse ? collapsed : bound - 1UL)) {
+        *t = (tally){c.estimate, 1};
+        return DS_OK;
+    }
+    ds_status st = DS_OK;
+    int apart = params->sample_at == 0;
+    if (apart) st = count_with(s, q, params, bound, &c, err);
+    int every = c.seen < bound; /* every match was counted */
+    if (collapse && every && c.seen <= collapsed && !apart)
+        *t = (tally){c.lower, 1};
+    else
+        *t = (tally){every ? c.seen : c.sampled, every && !collapse};
+    return st;
 }
 
 /* When no passage has every word, count those with any of them, so the
@@ -1036,7 +1064,9 @@ static ds_status fetch(ds_searcher *s, const dsx_query *q,
     int fold = !typo && folds_facts(opt);
     unsigned want = offset + limit;
     unsigned ranks = fold && want < DS_FACT_WINDOW ? DS_FACT_WINDOW : want;
-    dsx_search_params params = params_for(s, opt, ranks);
+    unsigned bound = count_bound(s, opt);
+    int counting = !surely_many(s, q, bound);
+    dsx_search_params params = params_for(s, opt, ranks, counting);
     dsx_results *res = NULL;
     ranked r = {0};
     ds_status st = rank(s, q, &params, fold ? 0 : offset, fold, &res, &r, err);
@@ -1047,13 +1077,13 @@ static ds_status fetch(ds_searcher *s, const dsx_query *q,
         ranked_free(&r);
         dsx_results_destroy(res);
         res = NULL;
-        params = params_for(s, opt, ranks);
+        params = params_for(s, opt, ranks, counting);
         st = rank(s, q, &params, 0, fold, &res, &r, err);
     }
-    if (st == DS_OK) {
-        *t = count(&params, res, opt->count_all);
+    if (st == DS_OK)
+        st = count(s, q, &params, res, bound, opt->count_all, t, err);
+    if (st == DS_OK)
         t->total = t->total > r.n_folded ? t->total - r.n_folded : 0;
-    }
     if (st == DS_OK)
         st = take_page(s, q, opt, &params, &r, fold ? offset : 0, limit,
                        typo, out, err);
