@@ -312,13 +312,14 @@ static int children(const ds_vocab *v, uint32_t i, uint32_t *lo,
 static uint32_t first_from(const ds_vocab *v, uint32_t lo, uint32_t hi,
                            unsigned cp)
 {
-    while (lo < hi) {
+    while (hi - lo > 8) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (v->label[mid] < cp)
             lo = mid + 1;
         else
             hi = mid;
     }
+    while (lo < hi && v->label[lo] < cp) lo++; /* a few: in turn */
     return lo;
 }
 
@@ -389,17 +390,20 @@ static unsigned next_row(walk *w, size_t d, unsigned cp)
     size_t hi = d + w->k < w->m ? d + w->k : w->m;
     if (lo > 1 && lo - 1 <= w->m) row[lo - 1] = (uint8_t)(w->k + 1);
     if (hi < w->m) row[hi + 1] = (uint8_t)(w->k + 1);
+    /* The letter before this one, for swaps (none at the first). */
+    unsigned before = d > 1 ? w->labels[d - 1] : 0x110000;
+    unsigned left = row[lo - 1];
     for (size_t j = lo; j <= hi; j++) {
-        unsigned first = j == 1 ? 2 : 1;
-        unsigned sub = w->q[j - 1] == cp ? 0 : (d == 1 && j == 1 ? 2 : 1);
-        x = min3(up[j] + 1u, row[j - 1] + first, up[j - 1] + sub);
-        if (d > 1 && j > 1 && w->q[j - 1] == w->labels[d - 1] &&
-            w->q[j - 2] == cp) { /* adjacent letters swapped */
+        unsigned qj = w->q[j - 1];
+        unsigned sub = qj == cp ? 0 : (d == 1 && j == 1 ? 2 : 1);
+        x = min3(up[j] + 1u, left + (j == 1 ? 2u : 1u), up[j - 1] + sub);
+        if (qj == before && j > 1 && w->q[j - 2] == cp) { /* swapped */
             unsigned swap = w->rows[d - 2][j - 2] + (j == 2 ? 2u : 1u);
             if (swap < x) x = swap;
         }
-        row[j] = (uint8_t)(x > 255 ? 255 : x);
-        if (row[j] < best) best = row[j];
+        left = x > 255 ? 255 : x;
+        row[j] = (uint8_t)left;
+        if (left < best) best = left;
     }
     return best;
 }
