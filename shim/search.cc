@@ -17,7 +17,8 @@ const int MODIFIED_RETRIES = 5;
 
 /* Counts the documents the matcher examines, and notes which was the
  * bound-th: Xapian examines matches in document order, every one until it
- * has seen check_at_least of them (see dsx_counts). */
+ * has seen check_at_least of them (see dsx_counts); the bound is
+ * sample_at, no more than that. */
 class SampleSpy : public Xapian::MatchSpy {
   public:
     Xapian::doccount seen = 0, bound;
@@ -198,7 +199,8 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     if (sp->sort_by_value && !sp->count_only)
         enquire.set_sort_by_value_then_relevance(
             static_cast<Xapian::valueno>(sp->sort_slot), true);
-    SampleSpy spy(sp->check_at_least);
+    SampleSpy spy(sp->sample_at ? std::min(sp->sample_at, sp->check_at_least)
+                                : sp->check_at_least);
     enquire.add_matchspy(&spy);
     r->db = db;
     r->query = enquire.get_query();
@@ -279,6 +281,29 @@ extern "C" ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
             db->db = Xapian::Database(db->path);
             db->parser.set_database(db->db);
         }
+    });
+}
+
+extern "C" ds_status dsx_db_matches_at_least(dsx_db *db, const dsx_query *q,
+                                             unsigned long *n, char **err)
+{
+    *n = 0;
+    /* Of a conjunction (AND, phrase, filter, AND_NOT), Xapian's lower
+     * bound is next to never above 0: not worth opening its postlists. */
+    switch (q->query.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_AND_MAYBE:
+        break;
+    default:
+        return DS_OK;
+    }
+    return dsx::guard(err, [&] {
+        Xapian::Enquire enquire(db->db);
+        enquire.set_query(q->query);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        *n = enquire.get_mset(0u, 0u, 0u).get_matches_lower_bound();
     });
 }
 
