@@ -17,7 +17,8 @@ const int MODIFIED_RETRIES = 5;
 
 /* Counts the documents the matcher examines, and notes which was the
  * bound-th: Xapian examines matches in document order, every one until it
- * has seen check_at_least of them (see dsx_counts). */
+ * has seen check_at_least of them (see dsx_counts); the bound is
+ * sample_at, no more than that. */
 class SampleSpy : public Xapian::MatchSpy {
   public:
     Xapian::doccount seen = 0, bound;
@@ -196,7 +197,8 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     /* Over several databases the matcher examines each in turn, not in
      * docid order, and a MatchSpy of our own cannot run in xapian-tcpsrv:
      * a total beyond check_at_least is then Xapian's estimate. */
-    SampleSpy spy(sp->check_at_least);
+    SampleSpy spy(sp->sample_at ? std::min(sp->sample_at, sp->check_at_least)
+                                : sp->check_at_least);
     if (!db->combined) enquire.add_matchspy(&spy);
     r->db = db;
     r->query = enquire.get_query();
@@ -211,9 +213,12 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
         spy.seen < spy.bound
             ? spy.seen
             : static_cast<unsigned long>(share * db->db.get_lastdocid() + 0.5);
-    if (db->combined) { /* no spy: Xapian's count, exact below the bound */
-        seen = lower == upper ? lower
-                              : std::max<unsigned long>(lower, spy.bound);
+    if (db->combined) {
+        /* No spy: Xapian's count.  Fewer matches than it was told to
+         * check means it examined them all, and its lower bound is the
+         * count (its upper bound can stay one above: seen on the test
+         * corpus); more is "at least the bound", estimated. */
+        seen = lower;
         sampled = m.get_uncollapsed_matches_estimated();
     }
     r->counts = {m.get_matches_estimated(), m.get_matches_lower_bound(),
@@ -291,6 +296,29 @@ extern "C" ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
             db->db = Xapian::Database(db->path);
             db->parser.set_database(db->db);
         }
+    });
+}
+
+extern "C" ds_status dsx_db_matches_at_least(dsx_db *db, const dsx_query *q,
+                                             unsigned long *n, char **err)
+{
+    *n = 0;
+    /* Of a conjunction (AND, phrase, filter, AND_NOT), Xapian's lower
+     * bound is next to never above 0: not worth opening its postlists. */
+    switch (q->query.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_AND_MAYBE:
+        break;
+    default:
+        return DS_OK;
+    }
+    return dsx::guard(err, [&] {
+        Xapian::Enquire enquire(db->db);
+        enquire.set_query(q->query);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        *n = enquire.get_mset(0u, 0u, 0u).get_matches_lower_bound();
     });
 }
 

@@ -476,6 +476,9 @@ typedef struct {
     unsigned check_at_least;    /* examine at least this many documents:
                                    the total is exact when there are no
                                    more matches */
+    unsigned sample_at;         /* dsx_counts.seen / sampled count up to
+                                   this many matches (no more than
+                                   check_at_least); 0: check_at_least */
     int collapse_slot;          /* keep the best document per value in this
                                    slot (documents without one are never
                                    collapsed); -1 keeps all */
@@ -547,16 +550,31 @@ ds_status dsx_db_search(dsx_db *db, const dsx_query *q,
                         const dsx_search_params *params, dsx_results **out,
                         char **err);
 
+/* How many documents `q` matches at least, as Xapian knows from its
+ * terms' frequencies without matching (MSet::get_matches_lower_bound of
+ * a search that examines none): the frequency of a single term, the
+ * largest of an OR's; 0 for a conjunction (AND, phrase, filter, AND_NOT),
+ * whose bound is next to never more. */
+ds_status dsx_db_matches_at_least(dsx_db *db, const dsx_query *q,
+                                  unsigned long *n, char **err);
+
 size_t dsx_results_size(const dsx_results *r);
 
 /* How many documents match: Xapian's estimate and its bounds (equal when
  * the count is exact), with collapsed documents left out; its bounds with
  * them counted in; and the documents examined: `seen` (every match when
- * that is under check_at_least), and `sampled`, an estimate from where
- * the check_at_least-th match was (Xapian examines matches in the order of
- * their document numbers, so check_at_least / that number is the share of
- * documents that match, if they are spread evenly), within those
- * bounds. */
+ * that is under sample_at), and `sampled`, an estimate from where the
+ * sample_at-th match was (Xapian examines matches in the order of their
+ * document numbers, so sample_at / that number is the share of documents
+ * that match, if they are spread evenly), within those bounds.
+ *
+ * When seen < sample_at, Xapian examined every match (it skips none
+ * before it has check_at_least), so with collapsing `lower` is the exact
+ * count of the matches collapsed: its collapser saw each of them and
+ * counts the distinct values plus the documents without one
+ * (Collapser::get_matches_lower_bound in Xapian's matcher/collapser.cc),
+ * whatever the ranks kept.  `estimate` is not: it scales the terms'
+ * estimated frequency by the share of documents not collapsed. */
 typedef struct {
     unsigned long estimate, lower, upper;
     unsigned long all_lower, all_upper;

@@ -418,9 +418,20 @@ static void add_also(ds_hit *leader, const ds_hit *h, const ds_fact *f,
     e->sentence = ds_xstrndup(h->record.text + f->start, f->end - f->start);
 }
 
+/* Whether the hits come from more than one source (else none folds). */
+static int several_sources(const ds_hit *hits, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(hits[i].record.source, hits[0].record.source) != 0)
+            return 1;
+    return 0;
+}
+
 size_t ds_fact_fold(ds_analyzer *a, ds_hit *hits, size_t n,
                     size_t max_also, unsigned char *folded)
 {
+    memset(folded, 0, n);
+    if (!several_sources(hits, n)) return 0;
     ds_fact *facts = ds_xmalloc((n ? n : 1) * sizeof *facts);
     memset(facts, 0, (n ? n : 1) * sizeof *facts);
     for (size_t i = 0; i < n; i++)
@@ -429,7 +440,6 @@ size_t ds_fact_fold(ds_analyzer *a, ds_hit *hits, size_t n,
     ds_fact_set common = {0};
     ds_fact_common(facts, n, &common);
     size_t n_folded = 0;
-    memset(folded, 0, n);
     for (size_t i = 1; i < n; i++)
         for (size_t j = 0; j < i && !folded[i]; j++) {
             if (folded[j] || group_has_source(&hits[j], hits[i].record.source) ||

@@ -193,7 +193,7 @@ static const char SERVE[] =
     "Options:\n"
     "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0:\n"
     "                   any free one)\n"
-    "  --threads N      threads answering requests (default: two per core)\n"
+    "  --threads N      threads answering requests (default: one per core)\n"
     "  --cors ORIGIN    let scripts of ORIGIN (or *) read the API\n"
     "  --max-connections N, --max-per-ip N, --timeout SECONDS\n"
     "                   connections at once (512), from one address (128),\n"

@@ -18,17 +18,17 @@
 #include "text.h"
 #include "util.h"
 
-/* A search's matches are counted, apart from ranking them, up to this
- * many: a total up to it is exact, a larger one estimated from where the
- * last one counted was (see count()).  The bound was chosen from its cost
+/* A search's matches are counted, as the page's search ranks them, up to
+ * this many: a total up to it is exact, a larger one estimated from where
+ * the last one counted was (see count()).  The bound was chosen from its cost
  * and the estimates' error on the benchmark's 200 queries
  * (bench/RELEVANCE.md, "Counts"); DEALSEARCH_COUNT_AT_LEAST overrides it
  * for such experiments. */
 #define DS_COUNT_AT_LEAST 500
 
 /* With near-copies collapsed, a total of up to this many matches is
- * counted again with the copies folded, keeping them all (Xapian counts
- * the collapsed exactly only then); a larger one counts them in. */
+ * given with the copies folded; a larger one counts them in ("about"),
+ * and is not widened with typo variants (find()). */
 #define DS_COUNT_COLLAPSED 200
 
 struct ds_searcher {
@@ -515,15 +515,26 @@ static size_t indexed_text(void *ctx, const char *data, size_t len,
     return out->len;
 }
 
+/* How many matches a search counts exactly (count()). */
+static unsigned count_bound(const ds_searcher *s, const ds_search_options *opt)
+{
+    /* Counting all: Xapian examines no more documents than there are. */
+    return opt->count_all ? UINT_MAX : s->count_at_least;
+}
+
 /* The search parameters for `opt`: the first `ranks` ranks, one per
- * near-copy group when grouping, or one per source for TREC runs. */
+ * near-copy group when grouping, or one per source for TREC runs; with
+ * `counting`, the matches counted up to count_bound() in the same search
+ * (count()). */
 static dsx_search_params params_for(ds_searcher *s,
                                     const ds_search_options *opt,
-                                    unsigned ranks)
+                                    unsigned ranks, int counting)
 {
+    unsigned bound = counting ? count_bound(s, opt) : 0;
     dsx_search_params p = {
         .limit = ranks,
-        .check_at_least = ranks,
+        .check_at_least = ranks > bound ? ranks : bound,
+        .sample_at = bound,
         .collapse_slot = opt->one_per_source ? DS_SLOT_SOURCE
                          : grouping(s, opt) ? DS_SLOT_GROUP
                                             : -1,
@@ -613,20 +624,17 @@ typedef struct {
     int exact;
 } tally;
 
-/* Count the matches of `q` (searched as `params` says, feedback and all)
- * up to `at_least`, without ranking them; keeping `ranks` ranks (all of
- * them when collapsing: only then does Xapian count collapsed matches
- * exactly). */
+/* Count the matches of `q` up to `at_least` without ranking them. */
 static ds_status count_with(ds_searcher *s, const dsx_query *q,
                             const dsx_search_params *params,
-                            unsigned at_least, unsigned ranks, int collapse,
-                            dsx_counts *counts, char **err)
+                            unsigned at_least, dsx_counts *counts, char **err)
 {
     dsx_search_params counting = *params;
     counting.offset = 0;
-    counting.limit = ranks;
-    counting.check_at_least = at_least > ranks ? at_least : ranks;
-    counting.collapse_slot = collapse ? params->collapse_slot : -1;
+    counting.limit = 0;
+    counting.collapse_slot = -1;
+    counting.check_at_least = at_least;
+    counting.sample_at = at_least;
     counting.explain = 0;
     counting.count_only = 1;
     dsx_results *res = NULL;
@@ -636,40 +644,51 @@ static ds_status count_with(ds_searcher *s, const dsx_query *q,
     return st;
 }
 
-/* The total: exact up to the bound, else estimated from where the matches
- * counted were (dsx_counts.sampled: Xapian's own estimates of large
- * totals were far off; bench/RELEVANCE.md, "Counts").  Counted apart from
- * the page, so it never moves with -n or --offset (the page search `res`,
- * NULL for an empty page, may have counted few matches exactly already).  With
- * near-copies collapsed, a few matches are counted again with them
- * folded; the count of many counts them in, so it is not exact. */
+/* Whether `q` matches more passages than count() counts exactly, as
+ * Xapian knows from its terms' frequencies alone (a common word, an OR):
+ * then the total is an estimate whatever is counted, and the page's
+ * search need not examine that many matches, which costs more than a
+ * search that does not rank them (count()).  A failure says no: the
+ * search that follows reports it. */
+static int surely_many(ds_searcher *s, const dsx_query *q, unsigned bound)
+{
+    unsigned long least = 0;
+    char *err = NULL;
+    if (dsx_db_matches_at_least(s->db, q, &least, &err) != DS_OK) least = 0;
+    free(err);
+    return least >= bound;
+}
+
+/* The total of the search `res` made with `params` (params_for()), the
+ * same whatever its ranks: exact up to the bound, else estimated from
+ * where the bound-th match was (dsx_counts.sampled: Xapian's own estimates
+ * of large totals were far off; bench/RELEVANCE.md, "Counts").  With
+ * near-copies collapsed, a total of up to DS_COUNT_COLLAPSED matches has
+ * them folded (exactly: dsx_counts.lower once every match was examined);
+ * a larger one counts them in, so it is not exact.  When the search did
+ * not count (surely_many()), a search that does not rank counts apart. */
 static ds_status count(ds_searcher *s, const dsx_query *q,
                        const dsx_search_params *params,
-                       const dsx_results *res, int all, tally *t, char **err)
+                       const dsx_results *res, unsigned bound, int all,
+                       tally *t, char **err)
 {
     dsx_counts c;
-    /* Counting all: Xapian examines no more documents than there are. */
-    unsigned bound = all ? UINT_MAX : s->count_at_least;
+    dsx_results_counts(res, &c);
+    int collapse = params->collapse_slot >= 0;
     unsigned long collapsed = all ? ULONG_MAX : DS_COUNT_COLLAPSED;
-    if (res) { /* exact and no more than the bound: what counting finds */
-        dsx_results_counts(res, &c);
-        t->total = c.estimate;
-        t->exact = c.lower == c.upper;
-        unsigned long most = params->collapse_slot < 0 ? bound - 1 : collapsed;
-        if (t->exact && c.estimate <= most) return DS_OK;
+    if (c.lower == c.upper && /* Xapian knows the total */
+        c.estimate <= (collapse ? collapsed : bound - 1UL)) {
+        *t = (tally){c.estimate, 1};
+        return DS_OK;
     }
-    ds_status st = count_with(s, q, params, bound, 0, 0, &c, err);
+    ds_status st = DS_OK;
+    int apart = params->sample_at == 0;
+    if (apart) st = count_with(s, q, params, bound, &c, err);
     int every = c.seen < bound; /* every match was counted */
-    t->total = every ? c.seen : c.sampled;
-    t->exact = every;
-    if (st != DS_OK || params->collapse_slot < 0) return st;
-    if (every && c.seen <= collapsed) {
-        st = count_with(s, q, params, 0, (unsigned)c.seen + 1, 1, &c, err);
-        t->total = c.estimate;
-        t->exact = c.lower == c.upper;
-    } else {
-        t->exact = 0;
-    }
+    if (collapse && every && c.seen <= collapsed && !apart)
+        *t = (tally){c.lower, 1};
+    else
+        *t = (tally){every ? c.seen : c.sampled, every && !collapse};
     return st;
 }
 
@@ -688,7 +707,7 @@ static ds_status count_any(ds_searcher *s, const char *query, unsigned flags,
     ds_status st = parse(s, query, flags | DSX_QUERY_MATCH_ANY, out, &q, err);
     if (st == DS_OK && !dsx_query_is_empty(q) &&
         strcmp(all_parsed, out->parsed) != 0 &&
-        (st = count_with(s, q, &plain, s->count_at_least, 0, 0, &c, err)) ==
+        (st = count_with(s, q, &plain, s->count_at_least, &c, err)) ==
             DS_OK)
         out->info.total_if_any =
             c.seen < s->count_at_least ? c.seen : c.sampled;
@@ -1080,10 +1099,12 @@ static ds_status rank(ds_searcher *s, const dsx_query *q,
                       dsx_results **res, ranked *r, char **err)
 {
     /* With no ranks Xapian would examine every match: just count. */
-    ds_status st = params->limit ? run(s, q, params, res, err) : DS_OK;
-    size_t n = *res ? dsx_results_size(*res) : 0;
+    dsx_search_params p = *params;
+    p.count_only = p.limit == 0;
+    ds_status st = run(s, q, &p, res, err);
+    size_t n = st == DS_OK ? dsx_results_size(*res) : 0;
     if (from > n) from = n;
-    if (st == DS_OK && *res) st = dsx_results_load(*res, from, n - from, err);
+    if (st == DS_OK) st = dsx_results_load(*res, from, n - from, err);
     r->hits = ds_xmalloc((n - from + 1) * sizeof *r->hits);
     r->folded = ds_xmalloc(n - from + 1);
     memset(r->folded, 0, n - from + 1);
@@ -1135,7 +1156,9 @@ static ds_status fetch(ds_searcher *s, const dsx_query *q,
     int fold = !typo && folds_facts(opt);
     unsigned want = offset + limit;
     unsigned ranks = fold && want < DS_FACT_WINDOW ? DS_FACT_WINDOW : want;
-    dsx_search_params params = params_for(s, opt, ranks);
+    unsigned bound = count_bound(s, opt);
+    int counting = !surely_many(s, q, bound);
+    dsx_search_params params = params_for(s, opt, ranks, counting);
     dsx_results *res = NULL;
     ranked r = {0};
     ds_status st = rank(s, q, &params, fold ? 0 : offset, fold, &res, &r, err);
@@ -1146,10 +1169,11 @@ static ds_status fetch(ds_searcher *s, const dsx_query *q,
         ranked_free(&r);
         dsx_results_destroy(res);
         res = NULL;
-        params = params_for(s, opt, ranks);
+        params = params_for(s, opt, ranks, counting);
         st = rank(s, q, &params, 0, fold, &res, &r, err);
     }
-    if (st == DS_OK) st = count(s, q, &params, res, opt->count_all, t, err);
+    if (st == DS_OK)
+        st = count(s, q, &params, res, bound, opt->count_all, t, err);
     if (st == DS_OK)
         t->total = t->total > r.n_folded ? t->total - r.n_folded : 0;
     if (st == DS_OK)

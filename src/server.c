@@ -1,18 +1,22 @@
 /*
  * server.c — the daemon behind `dealsearch serve` (server.h): libmicrohttpd
- * with a pool of threads, each answering its connections' requests with
- * ds_server_handle and a searcher of its own.
+ * reading and writing the connections, and a pool of worker threads
+ * answering their requests with ds_server_handle, each with a searcher of
+ * its own.
  *
  * Requests: libmicrohttpd hands over the raw request target (its URI log
  * callback, before it splits and decodes it) so that server_url.c parses
  * exactly what was sent, and a request record that lives until the
  * request completes, when the access-log line is written.
  *
- * Threads: two per core, each serving many connections (a slow client
- * holds a connection, never a thread).  A thread waiting for the disk or
- * descheduled holds up only its own connections; with two per core the
- * cores stay busy meanwhile (bench/README.md: more searches a second
- * than with one per core, in each of three paired runs).
+ * Threads: one libmicrohttpd thread does all the network work (epoll; a
+ * slow client holds a connection, never a thread).  A request, once whole,
+ * is put in one queue, first come first served, and its connection is
+ * suspended until a worker has answered it.  One queue for all the
+ * workers, rather than connections bound to threads, is what keeps the
+ * slowest answers short under load: a long search holds up no
+ * connection but its own while another worker is free (bench/README.md,
+ * "The server under load").
  *
  * Safety: connections are limited in all and per address and time out
  * when idle, and libmicrohttpd's memory per connection bounds the request
@@ -45,24 +49,47 @@
 #define LOG_TARGET_BYTES 300
 
 typedef struct {
-    const ds_server_config *config;
-    ds_mhd mhd;
-    int loopback;
-    pthread_key_t thread_key;   /* each pool thread's ds_server_thread */
-    atomic_int active;          /* requests begun and not completed */
-    atomic_int draining;        /* stopping: close connections after each
-                                   response */
-} server;
+    ds_http_header headers[DS_SERVER_MAX_HEADERS + 1];
+    size_t n;
+} header_list;
 
 /* A request from its first line to its completion. */
-typedef struct {
+typedef struct request {
     char *target;               /* as sent */
     char method[16];
     int complete;               /* its headers have been seen */
     struct timespec start;
-    int status;                 /* 0 until answered */
+    int status;                 /* 0 until its response is queued */
     size_t bytes;
+    /* From when it is whole until a worker has answered it (its
+     * connection suspended meanwhile): */
+    struct MHD_Connection *conn;
+    header_list headers;        /* libmicrohttpd's strings, which it keeps
+                                   until the request completes */
+    ds_http_response resp;
+    int answered;               /* resp is filled, to be queued */
+    struct request *next;       /* in the work queue */
 } request;
+
+/* Whole requests waiting for a worker, first come first served. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    request *head, *tail;
+    int stopping;               /* workers leave once it is empty */
+    pthread_t *threads;
+    unsigned n_threads;         /* started */
+} work_queue;
+
+typedef struct {
+    const ds_server_config *config;
+    ds_mhd mhd;
+    int loopback;
+    work_queue work;
+    atomic_int active;          /* requests begun and not completed */
+    atomic_int draining;        /* stopping: close connections after each
+                                   response */
+} server;
 
 void ds_server_config_init(ds_server_config *c)
 {
@@ -176,31 +203,102 @@ static void log_request(server *srv, struct MHD_Connection *c,
     ds_buf_free(&b);
 }
 
-/* ---- Threads ---- */
+/* ---- Workers ---- */
 
-static void thread_done(void *p)
+/* Queue `rq` for a worker; 0 once the workers are stopping. */
+static int give(work_queue *q, request *rq)
 {
-    ds_server_thread *t = p;
-    ds_searcher_close(t->searcher);
-    free(t);
+    pthread_mutex_lock(&q->lock);
+    int ok = !q->stopping;
+    if (ok) {
+        rq->next = NULL;
+        if (q->tail)
+            q->tail->next = rq;
+        else
+            q->head = rq;
+        q->tail = rq;
+        pthread_cond_signal(&q->ready);
+    }
+    pthread_mutex_unlock(&q->lock);
+    return ok;
 }
 
-static ds_server_thread *this_thread(server *srv)
+/* The next request, waiting for one; NULL when stopping and none is
+ * left. */
+static request *take(work_queue *q)
 {
-    ds_server_thread *t = pthread_getspecific(srv->thread_key);
-    if (t) return t;
-    t = ds_xmalloc(sizeof *t);
-    memset(t, 0, sizeof *t);
-    t->index_dir = srv->config->index_dir;
-    t->cors_origin = srv->config->cors_origin;
-    t->searcher_options = &srv->config->searcher;
-    t->loopback_only = srv->loopback;
-    t->log = thread_log;
-    if (pthread_setspecific(srv->thread_key, t) != 0) {
-        /* Keep it working, once: it is closed after this request. */
-        say("cannot keep a searcher for this thread");
+    pthread_mutex_lock(&q->lock);
+    while (!q->head && !q->stopping)
+        pthread_cond_wait(&q->ready, &q->lock);
+    request *rq = q->head;
+    if (rq) {
+        q->head = rq->next;
+        if (!q->head) q->tail = NULL;
     }
-    return t;
+    pthread_mutex_unlock(&q->lock);
+    return rq;
+}
+
+static void *worker(void *arg)
+{
+    server *srv = arg;
+    ds_server_thread t;
+    memset(&t, 0, sizeof t);
+    t.index_dir = srv->config->index_dir;
+    t.cors_origin = srv->config->cors_origin;
+    t.searcher_options = &srv->config->searcher;
+    t.loopback_only = srv->loopback;
+    t.log = thread_log;
+    request *rq;
+    while ((rq = take(&srv->work))) {
+        ds_http_request req = {rq->method, rq->target, rq->headers.headers,
+                               rq->headers.n};
+        ds_server_handle(&t, &req, &rq->resp);
+        rq->answered = 1;
+        /* libmicrohttpd's thread queues the response and may free rq as
+         * soon as this returns. */
+        srv->mhd.resume_connection(rq->conn);
+    }
+    ds_searcher_close(t.searcher);
+    return NULL;
+}
+
+/* The workers: as configured, or one per core. */
+static unsigned pool_size(const ds_server_config *c)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (c->threads) return c->threads;
+    return cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1;
+}
+
+static ds_status start_workers(server *srv, char **err)
+{
+    work_queue *q = &srv->work;
+    unsigned n = pool_size(srv->config);
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->ready, NULL);
+    q->threads = ds_xmalloc(n * sizeof *q->threads);
+    while (q->n_threads < n &&
+           pthread_create(&q->threads[q->n_threads], NULL, worker, srv) == 0)
+        q->n_threads++;
+    if (q->n_threads) return DS_OK;
+    return ds_fail(err, DS_ERR_IO, "cannot start a thread to answer "
+                   "requests: %s", strerror(errno));
+}
+
+/* Let the workers answer what is queued, then end them. */
+static void stop_workers(server *srv)
+{
+    work_queue *q = &srv->work;
+    pthread_mutex_lock(&q->lock);
+    q->stopping = 1;
+    pthread_cond_broadcast(&q->ready);
+    pthread_mutex_unlock(&q->lock);
+    for (unsigned i = 0; i < q->n_threads; i++)
+        pthread_join(q->threads[i], NULL);
+    free(q->threads);
+    pthread_cond_destroy(&q->ready);
+    pthread_mutex_destroy(&q->lock);
 }
 
 /* ---- libmicrohttpd's callbacks ---- */
@@ -220,11 +318,6 @@ static void *on_request_line(void *cls, const char *uri,
     atomic_fetch_add(&srv->active, 1);
     return rq;
 }
-
-typedef struct {
-    ds_http_header headers[DS_SERVER_MAX_HEADERS + 1];
-    size_t n;
-} header_list;
 
 static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
                                   const char *key, const char *value)
@@ -259,6 +352,21 @@ static enum MHD_Result queue(server *srv, struct MHD_Connection *c,
     return r;
 }
 
+/* Queue the response a worker made for `rq`. */
+static enum MHD_Result send_answer(server *srv, struct MHD_Connection *c,
+                                   request *rq)
+{
+    rq->answered = 0;
+    rq->status = rq->resp.status;
+    rq->bytes = rq->resp.body_len;
+    enum MHD_Result r = queue(srv, c, &rq->resp);
+    ds_http_response_free(&rq->resp);
+    return r;
+}
+
+/* Called when the request line and headers are in, again when it is
+ * whole (a body is refused unread), and again once a worker has answered
+ * it. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version,
@@ -275,11 +383,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (rq->answered) return send_answer(srv, c, rq);
     snprintf(rq->method, sizeof rq->method, "%s", method);
-    header_list h;
-    h.n = 0;
-    srv->mhd.get_connection_values(c, MHD_HEADER_KIND, add_header, &h);
-    ds_http_request req = {method, rq->target, h.headers, h.n};
+    header_list *h = &rq->headers;
+    h->n = 0;
+    srv->mhd.get_connection_values(c, MHD_HEADER_KIND, add_header, h);
+    ds_http_request req = {method, rq->target, h->headers, h->n};
     /* Answered on the call after the headers, when the request is whole:
      * a response queued before makes libmicrohttpd close the connection
      * — what a request with a body, refused unread, is given. */
@@ -287,15 +396,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         rq->complete = 1;
         return MHD_YES;
     }
-    ds_http_response resp;
-    ds_server_thread *t = this_thread(srv);
-    ds_server_handle(t, &req, &resp);
-    if (pthread_getspecific(srv->thread_key) != t) thread_done(t);
-    rq->status = resp.status;
-    rq->bytes = resp.body_len;
-    enum MHD_Result r = queue(srv, c, &resp);
-    ds_http_response_free(&resp);
-    return r;
+    /* Suspended before it is queued: a worker may resume it at once. */
+    rq->conn = c;
+    srv->mhd.suspend_connection(c);
+    if (!give(&srv->work, rq)) {
+        ds_http_error(&rq->resp, 503, "the server is stopping");
+        rq->answered = 1;
+        srv->mhd.resume_connection(c);
+    }
+    return MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -305,6 +414,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     request *rq = *con_cls;
     if (!rq) return;
     if (!srv->config->quiet) log_request(srv, c, rq, toe);
+    if (rq->answered) ds_http_response_free(&rq->resp); /* never sent */
     free(rq->target);
     free(rq);
     *con_cls = NULL;
@@ -411,26 +521,16 @@ static int config_ok(const ds_server_config *c, char **err)
     return 1;
 }
 
-/* The threads answering requests: as configured, or two per core. */
-static unsigned pool_size(const ds_server_config *c)
-{
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (c->threads) return c->threads;
-    return cores > 0 ? 2 * (unsigned)(cores < 128 ? cores : 128) : 2;
-}
-
 static struct MHD_Daemon *start(server *srv, const void *addr, int ipv6)
 {
     const ds_server_config *c = srv->config;
-    unsigned threads = pool_size(c);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
                      (ipv6 ? MHD_USE_IPv6 : 0);
     return srv->mhd.start_daemon(
         flags, 0, NULL, NULL, on_request, srv,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
         MHD_OPTION_SOCK_ADDR, addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
         MHD_OPTION_CONNECTION_LIMIT, c->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->max_per_ip,
         MHD_OPTION_CONNECTION_TIMEOUT, c->timeout,
@@ -448,9 +548,9 @@ static void announce(server *srv, struct MHD_Daemon *d, const char *listen)
     snprintf(host, sizeof host, "%s", listen);
     char *colon = strrchr(host, ':');
     if (colon) *colon = '\0';
-    unsigned threads = pool_size(srv->config);
+    unsigned threads = srv->work.n_threads;
     char *line = ds_xasprintf(
-        "listening on http://%s:%u/ with %u thread%s (Ctrl-C stops)",
+        "listening on http://%s:%u/ with %u search thread%s (Ctrl-C stops)",
         !colon || !host[0] || strcmp(host, "localhost") == 0 ? "127.0.0.1"
                                                             : host,
         info ? (unsigned)info->port : 0, threads, threads == 1 ? "" : "s");
@@ -461,7 +561,9 @@ static void announce(server *srv, struct MHD_Daemon *d, const char *listen)
             "search the index");
 }
 
-/* Stop taking connections, let the requests in flight finish, stop. */
+/* Stop taking connections, let the requests in flight finish, stop.  The
+ * workers end before libmicrohttpd does: none may resume a connection it
+ * has closed. */
 static void drain(server *srv, struct MHD_Daemon *d, int sig)
 {
     atomic_store(&srv->draining, 1);
@@ -478,6 +580,7 @@ static void drain(server *srv, struct MHD_Daemon *d, int sig)
     while (atomic_load(&srv->active) > 0 &&
            ms_since(&start) < DRAIN_SECONDS * 1e3)
         nanosleep(&tick, NULL);
+    stop_workers(srv);
     srv->mhd.stop_daemon(d);
 }
 
@@ -494,18 +597,22 @@ ds_status ds_serve(const ds_server_config *c, char **err)
     if (st == DS_OK) st = ds_mhd_load(&srv.mhd, err);
     if (st != DS_OK) return st;
     describe_index(c->index_dir, &c->searcher);
-    if (pthread_key_create(&srv.thread_key, thread_done) != 0)
-        return ds_fail(err, DS_ERR_IO, "cannot create a thread key");
-    /* Taken by sigwait below, in every thread the pool starts. */
+    /* Taken by sigwait below, in every thread started from here. */
     sigset_t stop, old;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, &old);
     signal(SIGPIPE, SIG_IGN);
+    st = start_workers(&srv, err);
+    if (st != DS_OK) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return st;
+    }
     errno = 0;
     struct MHD_Daemon *d = start(&srv, &addr, addr_len == sizeof addr);
     if (!d) {
+        stop_workers(&srv);
         st = ds_fail(err, DS_ERR_IO, "cannot listen on %s: %s", c->listen,
                      errno ? strerror(errno) : "libmicrohttpd refused");
     } else {
@@ -516,6 +623,5 @@ ds_status ds_serve(const ds_server_config *c, char **err)
         say("stopped");
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_key_delete(srv.thread_key);
     return st;
 }

@@ -2,9 +2,10 @@
  * server.h — `dealsearch serve`: an HTTP JSON API and a web page over the
  * engine's public API (dealsearch.h), shared by the server's files:
  *
- *   server.c         the daemon: libmicrohttpd's thread pool, a searcher
- *                    per thread, limits and time-outs, signals, the
- *                    access log
+ *   server.c         the daemon: libmicrohttpd's network thread, a
+ *                    queue of requests and the workers answering them
+ *                    (a searcher each), limits and time-outs, signals,
+ *                    the access log
  *   server_mhd.c     libmicrohttpd, loaded when `serve` starts
  *   server_handle.c  ds_server_handle(): one request in, one response out,
  *                    without sockets — limits, methods, routes, the page's
@@ -48,7 +49,8 @@ typedef struct {
     const char *index_dir;
     const char *cors_origin;   /* answer this Origin's scripts; NULL: no
                                   CORS headers */
-    unsigned threads;          /* the pool; 0: two per core */
+    unsigned threads;          /* workers answering requests; 0: one per
+                                  core */
     unsigned max_connections;  /* in all */
     unsigned max_per_ip;       /* from one address */
     unsigned timeout;          /* seconds a connection may idle */
@@ -57,7 +59,7 @@ typedef struct {
                                      reached, --partial */
 } ds_server_config;
 
-/* Defaults: 127.0.0.1:8080, two threads per core, 512 connections, 128 per
+/* Defaults: 127.0.0.1:8080, one worker per core, 512 connections, 128 per
  * address, 10 s. */
 void ds_server_config_init(ds_server_config *c);
 

@@ -24,6 +24,8 @@ ds_status ds_mhd_load(ds_mhd *mhd, char **err)
         {"MHD_add_response_header", offsetof(ds_mhd, add_response_header)},
         {"MHD_queue_response", offsetof(ds_mhd, queue_response)},
         {"MHD_destroy_response", offsetof(ds_mhd, destroy_response)},
+        {"MHD_suspend_connection", offsetof(ds_mhd, suspend_connection)},
+        {"MHD_resume_connection", offsetof(ds_mhd, resume_connection)},
     };
     memset(mhd, 0, sizeof *mhd);
     void *lib = dlopen(DS_MHD_LIBRARY, RTLD_NOW | RTLD_LOCAL);

@@ -307,18 +307,28 @@ static int children(const ds_vocab *v, uint32_t i, uint32_t *lo,
     return *lo < *hi;
 }
 
-static uint32_t find_child(const ds_vocab *v, uint32_t i, unsigned cp)
+/* The first of nodes lo .. hi-1 (siblings, by ascending label) whose
+ * label is cp or more; hi when none is. */
+static uint32_t first_from(const ds_vocab *v, uint32_t lo, uint32_t hi,
+                           unsigned cp)
 {
-    uint32_t lo, hi;
-    if (!children(v, i, &lo, &hi)) return 0;
-    while (lo < hi) {
+    while (hi - lo > 8) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (v->label[mid] < cp)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < v->first[i + 1] && v->label[lo] == cp ? lo : 0;
+    while (lo < hi && v->label[lo] < cp) lo++; /* a few: in turn */
+    return lo;
+}
+
+static uint32_t find_child(const ds_vocab *v, uint32_t i, unsigned cp)
+{
+    uint32_t lo, hi;
+    if (!children(v, i, &lo, &hi)) return 0;
+    lo = first_from(v, lo, hi, cp);
+    return lo < hi && v->label[lo] == cp ? lo : 0;
 }
 
 unsigned long ds_vocab_freq(const ds_vocab *v, const char *word, size_t len)
@@ -336,6 +346,8 @@ unsigned long ds_vocab_freq(const ds_vocab *v, const char *word, size_t len)
 /* ---- Words within a distance ---- */
 
 #define MAX_DEPTH (DS_VOCAB_MAX_WORD + 3)
+/* Letters a band holds, at most: 2k + 2 of the query's. */
+#define BAND_LETTERS DS_VOCAB_MAX_WORD
 
 typedef struct {
     const ds_vocab *v;
@@ -346,6 +358,8 @@ typedef struct {
     unsigned labels[MAX_DEPTH + 1];
     char word[MAX_DEPTH * 4];
     size_t lens[MAX_DEPTH + 1]; /* bytes of word at each depth */
+    unsigned band[MAX_DEPTH][BAND_LETTERS]; /* see band_letters() */
+    size_t n_band[MAX_DEPTH];
     ds_vocab_fn fn;
     void *ctx;
     int stop;
@@ -376,17 +390,20 @@ static unsigned next_row(walk *w, size_t d, unsigned cp)
     size_t hi = d + w->k < w->m ? d + w->k : w->m;
     if (lo > 1 && lo - 1 <= w->m) row[lo - 1] = (uint8_t)(w->k + 1);
     if (hi < w->m) row[hi + 1] = (uint8_t)(w->k + 1);
+    /* The letter before this one, for swaps (none at the first). */
+    unsigned before = d > 1 ? w->labels[d - 1] : 0x110000;
+    unsigned left = row[lo - 1];
     for (size_t j = lo; j <= hi; j++) {
-        unsigned first = j == 1 ? 2 : 1;
-        unsigned sub = w->q[j - 1] == cp ? 0 : (d == 1 && j == 1 ? 2 : 1);
-        x = min3(up[j] + 1u, row[j - 1] + first, up[j - 1] + sub);
-        if (d > 1 && j > 1 && w->q[j - 1] == w->labels[d - 1] &&
-            w->q[j - 2] == cp) { /* adjacent letters swapped */
+        unsigned qj = w->q[j - 1];
+        unsigned sub = qj == cp ? 0 : (d == 1 && j == 1 ? 2 : 1);
+        x = min3(up[j] + 1u, left + (j == 1 ? 2u : 1u), up[j - 1] + sub);
+        if (qj == before && j > 1 && w->q[j - 2] == cp) { /* swapped */
             unsigned swap = w->rows[d - 2][j - 2] + (j == 2 ? 2u : 1u);
             if (swap < x) x = swap;
         }
-        row[j] = (uint8_t)(x > 255 ? 255 : x);
-        if (row[j] < best) best = row[j];
+        left = x > 255 ? 255 : x;
+        row[j] = (uint8_t)left;
+        if (left < best) best = left;
     }
     return best;
 }
@@ -399,22 +416,63 @@ static unsigned distance_at(const walk *w, size_t d)
     return gap <= w->k ? w->rows[d][w->m] : w->k + 1;
 }
 
-static void walk_from(walk *w, uint32_t node, size_t d)
+static void walk_from(walk *w, uint32_t node, size_t d, unsigned best);
+
+/* Extend the walk to node c, a child at depth d + 1. */
+static void walk_child(walk *w, uint32_t c, size_t d)
+{
+    unsigned cp = w->v->label[c];
+    if (cp == 0 || cp > 0x10FFFF) return;
+    w->labels[d + 1] = cp;
+    unsigned best = next_row(w, d + 1, cp);
+    if (best > w->k) return;
+    w->lens[d + 1] = w->lens[d] + ds_utf8_encode(cp, w->word + w->lens[d]);
+    unsigned dist = distance_at(w, d + 1);
+    if (w->v->freq[c] && dist <= w->k)
+        w->stop = w->fn(w->ctx, w->word, w->lens[d + 1], w->v->freq[c], dist);
+    walk_from(w, c, d + 1, best);
+}
+
+/* The labels a child at depth d + 1 can have and stay within k when its
+ * parent's row is all k or more: a letter of the query in the child's
+ * band or the one before it (a match, or the second letter of a swap) —
+ * any other letter adds an edit to every cell.  Ascending, each once,
+ * into w->band[d] (w->n_band[d] of them), for every depth. */
+static void band_letters(walk *w)
+{
+    for (size_t d = 0; d < MAX_DEPTH; d++) {
+        size_t from = d + 1 > w->k + 2 ? d + 1 - w->k - 2 : 0;
+        size_t to = d + 1 + w->k < w->m ? d + 1 + w->k : w->m;
+        unsigned *out = w->band[d];
+        size_t n = 0;
+        for (size_t i = from; i < to && n < BAND_LETTERS; i++) {
+            size_t at = n;
+            while (at > 0 && out[at - 1] > w->q[i]) at--;
+            if (at > 0 && out[at - 1] == w->q[i]) continue;
+            memmove(out + at + 1, out + at, (n - at) * sizeof *out);
+            out[at] = w->q[i];
+            n++;
+        }
+        w->n_band[d] = n;
+    }
+}
+
+/* Walk node's children at depth d + 1, `best` being node's row's
+ * smallest entry: every child while an edit is left to spend, else only
+ * those whose label can match (band_letters), found by their label — the
+ * same nodes in the same order, without reading the others. */
+static void walk_from(walk *w, uint32_t node, size_t d, unsigned best)
 {
     uint32_t lo, hi;
     if (d >= MAX_DEPTH || !children(w->v, node, &lo, &hi)) return;
-    for (uint32_t c = lo; c < hi && !w->stop; c++) {
-        unsigned cp = w->v->label[c];
-        if (cp == 0 || cp > 0x10FFFF) continue;
-        w->labels[d + 1] = cp;
-        unsigned best = next_row(w, d + 1, cp);
-        if (best > w->k) continue;
-        w->lens[d + 1] = w->lens[d] + ds_utf8_encode(cp, w->word + w->lens[d]);
-        unsigned dist = distance_at(w, d + 1);
-        if (w->v->freq[c] && dist <= w->k)
-            w->stop = w->fn(w->ctx, w->word, w->lens[d + 1], w->v->freq[c],
-                            dist);
-        walk_from(w, c, d + 1);
+    if (best < w->k) {
+        for (uint32_t c = lo; c < hi && !w->stop; c++) walk_child(w, c, d);
+        return;
+    }
+    const unsigned *wanted = w->band[d];
+    for (size_t i = 0; i < w->n_band[d] && lo < hi && !w->stop; i++) {
+        lo = first_from(w->v, lo, hi, wanted[i]);
+        if (lo < hi && w->v->label[lo] == wanted[i]) walk_child(w, lo++, d);
     }
 }
 
@@ -437,6 +495,7 @@ void ds_vocab_near(const ds_vocab *v, const char *word, size_t len,
     w->ctx = ctx;
     for (size_t j = 0; j <= m; j++) /* the first letter's deletion: 2 */
         w->rows[0][j] = (uint8_t)(j ? j + 1 : 0);
-    walk_from(w, 0, 0);
+    band_letters(w);
+    walk_from(w, 0, 0, 0);
     free(w);
 }

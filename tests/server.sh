@@ -221,6 +221,32 @@ check "--timeout 1: an idle connection is closed within 3 s" [ "$idle_ms" -lt 30
 check "the server goes on after both" curl -sf "$URL/api/health" -o /dev/null
 stop_server
 
+# ---- the work queue ----
+# One worker, many searches at once: each waits its turn in the queue and
+# gets its own answer (the same total as asked alone).
+start_server --threads 1 --quiet
+queries="CEO Wang stake Meta interim%20CEO Scale%20AI investment Droege"
+for q in $queries; do
+    curl -s "$URL/api/search?q=$q" | jq -r '.total' >"$WORK/alone.$q"
+done
+clients=()
+for round in 1 2 3; do
+    for q in $queries; do
+        curl -s "$URL/api/search?q=$q" | jq -r '.total' >"$WORK/together.$q.$round" &
+        clients+=($!)
+    done
+done
+wait "${clients[@]}"
+mismatches=0
+for q in $queries; do
+    for round in 1 2 3; do
+        cmp -s "$WORK/alone.$q" "$WORK/together.$q.$round" || mismatches=$((mismatches + 1))
+    done
+done
+check "--threads 1: 24 searches at once are each answered, with their own totals" \
+    eval '[ "$mismatches" = 0 ] && [ -s "$WORK/alone.CEO" ] && [ "$(cat "$WORK/alone.CEO")" -gt 0 ]'
+stop_server
+
 # More slow clients than threads, each half-way through its headers: a
 # slow client holds a connection, never a thread.
 start_server --threads 2 --timeout 5
