@@ -153,7 +153,7 @@ header() {
     echo "machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)); $(uname -sr)"
     echo "dealsearch $("$BIN" --version | cut -d' ' -f2) $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "index: $INDEX, $(curl -s "$URL/api/stats" | jq -r '"\(.passages) passages in \(.files) files, generation \(.generation)"')"
-    echo "queries: $QUERIES ($(grep -c "$(printf '\t')" "$QUERIES") rotated); wrk -t2, keep-alive; server: $(sed -n 's/.*with \([0-9]*\) thread.*/\1/p' "$WORK/serve.log") threads; access log on"
+    echo "queries: $QUERIES ($(grep -c "$(printf '\t')" "$QUERIES") rotated); wrk -t2, keep-alive; server: $(sed -n 's/.*with \([0-9]*\) search thread.*/\1/p' "$WORK/serve.log") search threads; access log on"
 }
 
 stamp=$(date -u +%Y%m%d-%H%M%S)
