@@ -278,12 +278,15 @@ static ds_status start_workers(server *srv, char **err)
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->ready, NULL);
     q->threads = ds_xmalloc(n * sizeof *q->threads);
+    int rc = 0;
     while (q->n_threads < n &&
-           pthread_create(&q->threads[q->n_threads], NULL, worker, srv) == 0)
+           (rc = pthread_create(&q->threads[q->n_threads], NULL, worker,
+                                srv)) == 0)
         q->n_threads++;
+    /* Fewer than asked still serve (the announcement says how many). */
     if (q->n_threads) return DS_OK;
     return ds_fail(err, DS_ERR_IO, "cannot start a thread to answer "
-                   "requests: %s", strerror(errno));
+                   "requests: %s", strerror(rc));
 }
 
 /* Let the workers answer what is queued, then end them. */
