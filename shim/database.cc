@@ -34,6 +34,18 @@ class SortedStopper : public Xapian::Stopper {
 
 } // namespace
 
+namespace dsx {
+
+void set_analysis(dsx_db *db, const dsx_stemmer *stemmer)
+{
+    db->parser.set_database(db->db);
+    db->stem = make_stem(stemmer);
+    db->parser.set_stemmer(db->stem);
+    db->parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+}
+
+} // namespace dsx
+
 extern "C" ds_status dsx_db_open(const char *path, const dsx_stemmer *stemmer,
                                  dsx_db **out, char **err)
 {
@@ -42,10 +54,7 @@ extern "C" ds_status dsx_db_open(const char *path, const dsx_stemmer *stemmer,
         std::unique_ptr<dsx_db> d(new dsx_db);
         d->path = path;
         d->db = Xapian::Database(path);
-        d->parser.set_database(d->db);
-        d->stem = dsx::make_stem(stemmer);
-        d->parser.set_stemmer(d->stem);
-        d->parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+        dsx::set_analysis(d.get(), stemmer);
         *out = d.release();
     });
 }
@@ -102,11 +111,6 @@ extern "C" void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm)
 extern "C" void dsx_db_set_order_slot(dsx_db *db, unsigned slot)
 {
     db->order_slot = static_cast<int>(slot);
-}
-
-extern "C" void dsx_db_set_combined(dsx_db *db, int combined)
-{
-    db->combined = combined != 0;
 }
 
 extern "C" ds_status dsx_db_set_stopwords(dsx_db *db,

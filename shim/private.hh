@@ -52,6 +52,10 @@ inline bool is_prefixed(const char *term)
     return term[0] >= 'A' && term[0] <= 'Z';
 }
 
+/* Parse db's queries as the index was analysed: `stemmer` (borrowed),
+ * every word stemmed, over db->db. */
+void set_analysis(dsx_db *db, const dsx_stemmer *stemmer);
+
 /* Open (again) the databases `db` combines (dsx_db_open_parts): each
  * part, then the combination, parser included.  A remote part that cannot
  * be reached is left out when db->remote.partial, else the NetworkError
@@ -104,7 +108,9 @@ struct dsx_db {
     ds_bm25 bm25 = {1.2, 0.0, 1.0, 0.5, 0.5}; /* Xapian's defaults */
     dsx_length_norm norm = {0, 0, 0, 0};      /* scale 0: none */
     int order_slot = -1;                      /* dsx_db_set_order_slot */
-    bool combined = false;                    /* dsx_db_set_combined */
+
+    /* Opened by dsx_db_open_parts: several databases combined. */
+    bool combined() const { return !parts.empty(); }
 };
 
 struct dsx_query {

@@ -133,10 +133,8 @@ extern "C" ds_status dsx_db_open_parts(const char *const *parts, size_t n,
             d->parts.push_back(std::move(p));
         }
         d->path = n ? parts[0] : "";
-        d->stem = dsx::make_stem(stemmer);
-        d->parser.set_stemmer(d->stem);
-        d->parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
         dsx::open_parts(d.get());
+        dsx::set_analysis(d.get(), stemmer);
         *out = d.release();
     });
 }

@@ -199,7 +199,7 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
      * a total beyond check_at_least is then Xapian's estimate. */
     SampleSpy spy(sp->sample_at ? std::min(sp->sample_at, sp->check_at_least)
                                 : sp->check_at_least);
-    if (!db->combined) enquire.add_matchspy(&spy);
+    if (!db->combined()) enquire.add_matchspy(&spy);
     r->db = db;
     r->query = enquire.get_query();
     r->params = *sp;
@@ -213,7 +213,7 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
         spy.seen < spy.bound
             ? spy.seen
             : static_cast<unsigned long>(share * db->db.get_lastdocid() + 0.5);
-    if (db->combined) {
+    if (db->combined()) {
         /* No spy: Xapian's count.  Fewer matches than it was told to
          * check means it examined them all, and its lower bound is the
          * count (its upper bound can stay one above: seen on the test

@@ -293,7 +293,9 @@ typedef struct {
  * ARGS" (xapian-progsrv, through ssh say), reached with `remote`'s
  * timeouts (a stub cannot set them).  The first must be local.  Both
  * arrays are read during the call only.  DS_ERR_IO naming a remote part
- * that cannot be reached (unless partial), and as dsx_db_open. */
+ * that cannot be reached (unless partial), and as dsx_db_open.  Searches
+ * of such a database run no MatchSpy (the remote backend refuses ours), so
+ * totals past check_at_least are Xapian's estimate (dsx_counts.sampled). */
 ds_status dsx_db_open_parts(const char *const *parts, size_t n,
                             const dsx_remote_options *remote,
                             const dsx_stemmer *stemmer, dsx_db **out,
@@ -347,11 +349,6 @@ void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm);
  * MatchDecider would, but the remote backend refuses one).  Without it
  * explain reports no parts. */
 void dsx_db_set_order_slot(dsx_db *db, unsigned slot);
-
-/* The database combines several (a stub: shards, local or remote): no
- * MatchSpy (the remote backend refuses ours), so totals past
- * check_at_least are Xapian's estimate (dsx_counts.sampled). */
-void dsx_db_set_combined(dsx_db *db, int combined);
 
 /* Words the query parser leaves out of queries (when other words remain).
  * `words` must be sorted in strcmp() order; the array is borrowed and must

@@ -200,13 +200,13 @@ static int matched_a_synonym_group(const ds_results *r)
  * format says the index is just older. */
 static ds_status verify(ds_searcher *s, char **err)
 {
+    /* A stub written by hand names databases that may be elsewhere: what
+     * they hold is their servers' business. */
+    if (s->stub) return check_compatible(s, err);
     char *why = NULL;
     unsigned long revision = 0; /* a sharded generation's (store.h) */
     ds_status st = s->combined ? DS_OK
                                : dsx_db_revision(s->db, &revision, &why);
-    /* A stub written by hand names databases that may be elsewhere: what
-     * they hold is their servers' business. */
-    if (s->stub) return check_compatible(s, err);
     if (st == DS_OK) st = ds_store_verify(s->gen.path, revision, 0, &why);
     if (st == DS_OK || st == DS_ERR_VERSION) {
         ds_status compatible = check_compatible(s, err);
@@ -279,7 +279,6 @@ static ds_status open_db(ds_searcher *s, char **err)
     }
     st = open_layout(s, &l, &why);
     if (st == DS_OK) {
-        dsx_db_set_combined(s->db, s->combined);
         dsx_db_set_order_slot(s->db, DS_SLOT_ORDER);
         s->spelling = ds_spelling_new(s->db, l.dbs[0].where, s->analyzer);
     }

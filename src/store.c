@@ -366,18 +366,13 @@ static int count_table_files(const char *dir)
 /* The Xapian revision a generation's manifest records: its database's;
  * 0 for a sharded one, which is written once and never updated in place
  * (its manifest is always judged whole). */
-static ds_status generation_revision(const char *dir, unsigned long *revision,
-                                     char **err)
-{
-    *revision = 0;
-    return ds_layout_is_stub(dir) ? DS_OK
-                                  : dsx_revision_at(dir, revision, err);
-}
-
 ds_status ds_store_revision(const char *gen_path, unsigned long *revision,
                             char **err)
 {
-    return generation_revision(gen_path, revision, err);
+    *revision = 0;
+    return ds_layout_is_stub(gen_path)
+               ? DS_OK
+               : dsx_revision_at(gen_path, revision, err);
 }
 
 /* One manifest line for the file `name` in `dir`. */
@@ -446,7 +441,7 @@ ds_status ds_store_seal(const char *dir, char **err)
 {
     unsigned long revision = 0;
     char *why = NULL;
-    if (generation_revision(dir, &revision, &why) != DS_OK) {
+    if (ds_store_revision(dir, &revision, &why) != DS_OK) {
         ds_status st = ds_fail(err, DS_ERR_DAMAGED, "'%s': %s", dir, why);
         free(why);
         return st;
@@ -572,7 +567,7 @@ ds_seal_state ds_store_seal_state(const char *gen_path)
     char end;
     int current = f && fgets(line, sizeof line, f) &&
                   sscanf(line, MANIFEST_HEADER " %lu%c", &sealed, &end) == 2 &&
-                  generation_revision(gen_path, &revision, NULL) == DS_OK &&
+                  ds_store_revision(gen_path, &revision, NULL) == DS_OK &&
                   sealed == revision;
     if (f) fclose(f);
     int same_files = 0;
