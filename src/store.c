@@ -494,17 +494,26 @@ static char *verify_entry(const char *dir, const char *line, int force,
  * judged by (see above). */
 static char *manifest_difference(const char *dir, FILE *f,
                                  unsigned long db_revision, int force,
-                                 int *same_files)
+                                 int *same_files, int *other_format)
 {
-    char line[512], *why = NULL;
+    char line[512] = "", *why = NULL;
     unsigned long revision;
     char end;
-    if (fgets(line, sizeof line, f) && strcmp(line, MANIFEST_OPEN) == 0) {
+    if (!fgets(line, sizeof line, f)) line[0] = '\0';
+    if (strcmp(line, MANIFEST_OPEN) == 0) {
         *same_files = 0; /* open: see above */
         return NULL;
     }
-    if (sscanf(line, MANIFEST_HEADER " %lu%c", &revision, &end) != 2)
-        return ds_xstrdup("its file list (" MANIFEST_NAME ") is damaged");
+    if (sscanf(line, MANIFEST_HEADER " %lu%c", &revision, &end) != 2) {
+        /* No header of this format: an older dealsearch's list (plain
+         * file lines), or one cut short. */
+        *other_format = line[0] && strncmp(line, MANIFEST_HEADER " ",
+                                           strlen(MANIFEST_HEADER " ")) != 0;
+        return ds_xstrdup(*other_format
+                              ? "its file list (" MANIFEST_NAME ") is an "
+                                "older dealsearch's"
+                              : "its file list (" MANIFEST_NAME ") is damaged");
+    }
     if (db_revision > revision) return NULL;
     int files = 0, listed = -1;
     while (!why && fgets(line, sizeof line, f)) {
@@ -532,7 +541,9 @@ static ds_status verify_generation(const char *dir, unsigned long revision,
         return ds_fail(err, DS_ERR_VERSION,
                        "its file list (" MANIFEST_NAME ") is missing");
     }
-    char *why = manifest_difference(dir, f, revision, force, same_files);
+    int other_format = 0;
+    char *why = manifest_difference(dir, f, revision, force, same_files,
+                                    &other_format);
     /* An update that started meanwhile renamed an open manifest in before
      * writing: its files differ because it is writing, which the
      * database's revision keeps from the searcher (store.h). */
@@ -547,7 +558,7 @@ static ds_status verify_generation(const char *dir, unsigned long revision,
     if (!why) return DS_OK;
     if (err) *err = why;
     else free(why);
-    return DS_ERR_DAMAGED;
+    return other_format ? DS_ERR_VERSION : DS_ERR_DAMAGED;
 }
 
 ds_status ds_store_verify(const char *gen_path, unsigned long revision,

@@ -126,8 +126,8 @@ int ds_store_is_sealed(const char *gen_path);
  * judged by: an update is writing, or was killed before it sealed).  A
  * file that is not the one hashed (a copy) is hashed again; with
  * `every_byte`, every file is (`check`).  Fails with a description of the
- * first difference: DS_ERR_VERSION when there is no manifest, else
- * DS_ERR_DAMAGED. */
+ * first difference: DS_ERR_VERSION when there is no manifest or it is
+ * an older dealsearch's (no header of this format), else DS_ERR_DAMAGED. */
 ds_status ds_store_verify(const char *gen_path, unsigned long revision,
                           int every_byte, char **err);
 

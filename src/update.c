@@ -102,8 +102,12 @@ static ds_status get_meta(plan *pl, const char *key, char **value, char **err)
     return dsx_writer_get_metadata(pl->w, key, value, err);
 }
 
-/* Why the settings the index was built with rule an update out, or NULL. */
-static char *settings_differ(plan *pl, char **err, ds_status *st)
+/* Why the settings the index was built with rule an update out, or NULL.
+ * Read from `db`, opened for reading only: an index of an older format
+ * may not open for writing at all (one built before termlists has no
+ * termlist table), and it is to be rebuilt, not reported damaged. */
+static char *settings_differ(const ds_update_params *p, dsx_db *db,
+                             char **err, ds_status *st)
 {
     static const struct {
         const char *key, *why;
@@ -112,18 +116,31 @@ static char *settings_differ(plan *pl, char **err, ds_status *st)
                    {DS_META_READER, "the reader changed"},
                    {DS_META_CORPUS, "the corpus is another one"},
                    {DS_META_SYNONYMS, "the synonyms changed"}};
-    for (size_t i = 0; i < pl->p->n_expect && *st == DS_OK; i++) {
+    for (size_t i = 0; i < p->n_expect && *st == DS_OK; i++) {
         char *have = NULL;
-        *st = get_meta(pl, pl->p->expect[i][0], &have, err);
-        int same = *st == DS_OK && strcmp(have, pl->p->expect[i][1]) == 0;
+        *st = dsx_db_get_metadata(db, p->expect[i][0], &have, err);
+        int same = *st == DS_OK && strcmp(have, p->expect[i][1]) == 0;
         free(have);
         if (*st != DS_OK || same) continue;
         for (size_t r = 0; r < sizeof reasons / sizeof *reasons; r++)
-            if (strcmp(reasons[r].key, pl->p->expect[i][0]) == 0)
+            if (strcmp(reasons[r].key, p->expect[i][0]) == 0)
                 return ds_xstrdup(reasons[r].why);
-        return ds_xasprintf("%s changed", pl->p->expect[i][0]);
+        return ds_xasprintf("%s changed", p->expect[i][0]);
     }
     return NULL;
+}
+
+/* Whether the index was built with the settings asked for: *reason
+ * (malloc'd) when only a whole build will do. */
+static ds_status check_settings(const ds_update_params *p, char **reason,
+                                char **err)
+{
+    dsx_db *db = NULL;
+    ds_status st = dsx_db_open(p->db_path, ds_analyzer_stemmer(p->analyzer),
+                               &db, err);
+    if (st == DS_OK) *reason = settings_differ(p, db, err, &st);
+    dsx_db_destroy(db);
+    return st;
 }
 
 /* The stored normalisation, passage count, dated count and total length. */
@@ -1073,9 +1090,7 @@ static ds_status plan_changes(plan *pl, ds_index_stats *stats,
 static ds_status run_update(plan *pl, ds_index_stats *stats, char **err)
 {
     dsx_length_norm norm;
-    ds_status st = DS_OK;
-    pl->reason = settings_differ(pl, err, &st);
-    if (st == DS_OK && !pl->reason) st = read_counts(pl, &norm, err);
+    ds_status st = read_counts(pl, &norm, err);
     if (st != DS_OK || pl->reason) return st;
     st = ds_filerecs_load(NULL, pl->w, &pl->recs, err);
     if (st == DS_OK) st = read_last_docid(pl, err);
@@ -1134,12 +1149,13 @@ ds_status ds_update(const ds_update_params *p, ds_index_stats *stats,
     pl.count_out = ds_analyzer_new();
     pl.count_in = ds_analyzer_new();
     ds_status st = pl.count_out && pl.count_in
-                       ? dsx_writer_open(p->db_path,
-                                         ds_analyzer_stemmer(p->analyzer),
-                                         &pl.w, err)
+                       ? check_settings(p, &pl.reason, err)
                        : ds_fail(err, DS_ERR_INTERNAL,
                                  "libstemmer has no English stemmer");
-    if (st == DS_OK) st = run_update(&pl, stats, err);
+    if (st == DS_OK && !pl.reason)
+        st = dsx_writer_open(p->db_path, ds_analyzer_stemmer(p->analyzer),
+                             &pl.w, err);
+    if (st == DS_OK && !pl.reason) st = run_update(&pl, stats, err);
     if (st == DS_OK && !pl.reason && pl.wrote)
         st = dsx_writer_commit(pl.w, err);
     stats->passages = pl.passages;

@@ -647,6 +647,21 @@ check "a build leaves one generation once no one reads the old one" \
 dsx "$up" "$WORK/up.index" index --plain
 check "another reader forces a whole build and says why" \
     eval '[ $rc -eq 0 ] && has "built whole (the reader changed)" "$out"'
+# An index an older dealsearch built, as format 10 left it: no termlist
+# table (Xapian cannot open it for writing) and a file list without the
+# header of today's.
+"$BIN" index --corpus "$CORPUS" --index "$WORK/old.index" >/dev/null 2>&1
+xapian-metadata set "$WORK/old.index/current" dealsearch.format 10
+rm "$WORK/old.index/current/termlist.glass"
+printf 'iamglass 109 1796212690 188374662\nend 1\n' >"$WORK/old.index/current/dealsearch-manifest"
+dsx "$CORPUS" "$WORK/old.index" "interim CEO"
+check "an older dealsearch's index is refused as such, not called damaged (exit 2)" \
+    eval 'one_line_error && has "built by another version of dealsearch (format 10" "$err"'
+dsx "$CORPUS" "$WORK/old.index" index
+check "an older dealsearch's index is built whole by 'index', saying why" \
+    eval '[ $rc -eq 0 ] && has "built whole (the index format changed)" "$out"'
+dsx "$CORPUS" "$WORK/old.index" "interim CEO"
+check "and is searched after it" [ "$rc" -eq 0 ]
 
 # ---- watch ----
 # wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s; 0 once it succeeds.
