@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/shards.sh — sharded indexes (issue 19): build time and query
-# latency / throughput of one database, 1, 2 and 4 local shards, and 2
+# latency / throughput of one database, 1, 2 and 4 local shards, 2 and 4
+# shards built as one process per part (`index --shard`, joined), and 2
 # shards behind xapian-tcpsrv on loopback, on a corpus and on a corpus 4x
 # larger made of the same files (four copies, in four folders).
 #
@@ -48,6 +49,25 @@ build() {
     awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }'
 }
 
+# build_parts CORPUS DIR N: wall seconds of the head and N shards built
+# as N+1 processes at once (`index --shard`), then joined into DIR.stub
+build_parts() {
+    local corpus=$1 dir=$2 n=$3 p pids=()
+    rm -rf "$dir" "$dir.stub"
+    mkdir -p "$dir"
+    local t0 t1
+    t0=$(date +%s%N)
+    for p in head $(seq 0 $((n - 1))); do
+        "$DS" index --plain --corpus "$corpus" --index "$dir/$p" --quiet \
+            --shards "$n" --shard "$p" &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p"; done
+    t1=$(date +%s%N)
+    "$DS" join --index "$dir.stub" "$dir"/*
+    awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }'
+}
+
 # latency INDEX: "p50_ms p99_ms qps" over the queries' medians
 latency() {
     "$PEER" query "$1" "$QUERIES" nosnip "$REPS" |
@@ -87,11 +107,14 @@ printf '%-8s %-22s %9s %9s %9s %9s\n' corpus layout "build s" "p50 ms" "p99 ms" 
 for size in $SIZES; do
     corpus=$(corpus_of "$size")
     label="${size}x"
-    for layout in one 1 2 4 tcp2; do
+    for layout in one 1 2 4 2p 4p tcp2; do
         index="$DATA/idx-$label-$layout"
         case $layout in
             one) secs=$(build "$corpus" "$index" --shards 0); where=$index
                  name="one database" ;;
+            2p|4p) n=${layout%p}
+                   secs=$(build_parts "$corpus" "$index" "$n"); where=$index.stub
+                   name="$n shards, $((n + 1)) procs" ;;
             tcp2) secs="-"; gen=$(readlink -f "$DATA/idx-$label-2/current")
                   tcp_stub "$gen" "$DATA/tcp2.stub"; where="$DATA/tcp2.stub"
                   name="2 shards, xapian-tcpsrv" ;;

@@ -5,7 +5,7 @@
 _dealsearch()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="index show passages run check watch serve"
+    local commands="index show passages run check watch serve join"
     local cmd="" i w
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
@@ -15,6 +15,7 @@ _dealsearch()
         --corpus) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --index) COMPREPLY=($(compgen -f -- "$cur")); return ;; # or a stub
         --jsonl|--synonyms|--queries) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --shard) COMPREPLY=($(compgen -W "head 0 1 2 3" -- "$cur")); return ;;
         --sort) COMPREPLY=($(compgen -W "relevance date" -- "$cur")); return ;;
         --color|--colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "trec" -- "$cur")); return ;;
@@ -33,6 +34,7 @@ _dealsearch()
     case $cmd in
         "") [[ $COMP_CWORD == 1 ]] && COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
         show|passages) COMPREPLY=($(compgen -f -- "$cur")) ;;
+        join) COMPREPLY=($(compgen -d -- "$cur")) ;;
     esac
 }
 complete -F _dealsearch dealsearch

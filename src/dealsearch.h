@@ -129,7 +129,18 @@ typedef struct {
                                     together (the README's "Shards"); 0:
                                     one database; -1 (the default): as
                                     the index being updated is */
+    int part;                    /* with shards N > 0: DS_PART_ALL (the
+                                    default) builds every database in one
+                                    process; DS_PART_HEAD or K (0 .. N-1)
+                                    only the head or shard K, as an index
+                                    of its own that ds_index_join lists
+                                    with the others (another process or
+                                    machine builds each, from the same
+                                    corpus) */
 } ds_index_options;
+
+#define DS_PART_ALL (-1)
+#define DS_PART_HEAD (-2)
 
 /* Defaults: a news folder "corpus", index "corpus.index", no notices. */
 DS_API void ds_index_options_init(ds_index_options *opt);
@@ -192,6 +203,20 @@ DS_API void ds_indexer_close(ds_indexer *ix);
  * changed; 41 passages in, 17 out; 80 passages; index 1.1 MB; 0.01 s" —
  * malloc'd. */
 DS_API char *ds_index_summary(const ds_index_stats *stats);
+
+/* Join the parts of a sharded index built one by one (`part` in the
+ * options: the head and shards 0 .. N-1, each an index folder) into the
+ * stub file `stub`: the head first, then the shards in order, each as
+ * its folder's served database (FOLDER/current, absolute), so searching
+ * the stub ranks exactly as one index of the corpus.  `parts` may come in
+ * any order; `shards` > 0 is the N they must have been built for (0: as
+ * they say).  DS_ERR_USAGE when a folder is not such a part, a part is
+ * missing or given twice, or they were built for different N or from
+ * different corpora or settings (their checks differ); DS_ERR_IO when the
+ * stub cannot be written (it is written beside and renamed: a reader
+ * sees the old stub or the new one). */
+DS_API ds_status ds_index_join(const char *stub, const char *const *parts,
+                               size_t n_parts, size_t shards, char **err);
 
 /* ---- Searching ---------------------------------------------------------- */
 

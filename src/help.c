@@ -16,6 +16,7 @@ static const char GENERAL[] =
     "       dealsearch check [--corpus DIR | --jsonl FILE] [--index DIR]\n"
     "       dealsearch watch [--corpus DIR [--plain]] [--index DIR]\n"
     "       dealsearch serve [--listen ADDR:PORT] [--corpus DIR | --index DIR]\n"
+    "       dealsearch join --index STUB [--shards N] DIR...\n"
     "\n"
     "Search a folder of news articles and print the passages that answer\n"
     "QUERY, best first.  The words after the options form one query.\n"
@@ -71,7 +72,8 @@ static const char GENERAL[] =
 static const char INDEX[] =
     "usage: dealsearch index [--corpus DIR [--plain] | --jsonl FILE [--split]]\n"
     "                        [--index DIR] [--synonyms FILE] [--jobs N]\n"
-    "                        [--shards N] [--rebuild] [--verbose | --quiet]\n"
+    "                        [--shards N [--shard K|head]] [--rebuild]\n"
+    "                        [--verbose | --quiet]\n"
     "\n"
     "Bring the index up to date with the corpus: only the files added,\n"
     "changed, removed or renamed since it was built are read, unless a\n"
@@ -93,6 +95,10 @@ static const char INDEX[] =
     "  --shards N       keep N shard databases and a head database, listed\n"
     "                   by a Xapian stub and searched as one (0: one\n"
     "                   database; default: as the index has)\n"
+    "  --shard K|head   build only shard K (0 to N-1) or the head of those\n"
+    "                   N, as an index of its own ('dealsearch join' lists\n"
+    "                   the parts); each process or machine builds one from\n"
+    "                   the same corpus\n"
     "  --rebuild        build the whole index anew\n"
     "  -v, --verbose    report each file and the lines it dropped\n"
     "  -q, --quiet      no progress and no summary (errors only)\n"
@@ -207,11 +213,27 @@ static const char SERVE[] =
     "\n"
     "Exit status: 0 stopped by a signal, 2 error.\n";
 
+static const char JOIN[] =
+    "usage: dealsearch join --index STUB [--shards N] DIR...\n"
+    "\n"
+    "List the parts of a sharded index built one by one ('dealsearch index\n"
+    "--shards N --shard K|head', each into its folder DIR) in the Xapian\n"
+    "stub file STUB, the head first: '--index STUB' then searches them as\n"
+    "one index.  Refused when a part is missing or given twice, or the parts\n"
+    "were built for different N or from a different corpus or settings.\n"
+    "\n"
+    "Options:\n"
+    "  --index STUB     the stub file to write (replaced whole)\n"
+    "  --shards N       the number of shards the parts must have\n"
+    "  -h, --help       show this help\n"
+    "\n"
+    "Exit status: 0 written, 2 error.\n";
+
 static const struct {
     const char *command, *text;
 } HELP[] = {{"index", INDEX}, {"show", SHOW},   {"passages", PASSAGES},
             {"run", RUN},     {"check", CHECK}, {"watch", WATCH},
-            {"serve", SERVE}};
+            {"serve", SERVE}, {"join", JOIN}};
 
 void cli_help(const char *command, FILE *out)
 {

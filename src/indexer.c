@@ -32,6 +32,7 @@
 
 #include "analyzer.h"
 #include "corpus.h"
+#include "digest.h"
 #include "ranking.h"
 #include "record.h"
 #include "scan.h"
@@ -70,6 +71,7 @@ struct ds_indexer {
     ds_rebuild rb;
     int locked;
     size_t shards;           /* a sharded index's (0: one database) */
+    int part;                /* the part of it built (DS_PART_ALL: all) */
 };
 
 void ds_index_options_init(ds_index_options *opt)
@@ -80,6 +82,7 @@ void ds_index_options_init(ds_index_options *opt)
     opt->corpus.reader = DS_READER_NEWS;
     opt->index_dir = "corpus.index";
     opt->shards = -1;
+    opt->part = DS_PART_ALL;
 }
 
 static double now_seconds(void)
@@ -98,6 +101,9 @@ typedef struct {
     ds_shard **shards;
     size_t n_shards;
     int sharded;                   /* kept as shards (layout.h), not merged */
+    int part;                      /* sharded: the one part built here
+                                      (layout.h), or DS_PART_ALL */
+    char check[DS_DIGEST_HEX];     /* a part's (layout.h) */
     ds_shard *head;                /* sharded: the head database */
     size_t *owner;                 /* sharded: each entry's shard */
     ds_passage_job job;            /* being prepared */
@@ -281,6 +287,17 @@ static unsigned long combined_docid(size_t n_shards, size_t k,
     return (local - 1) * (n_shards + 1) + k + 2;
 }
 
+/* A shard built alone (layout.h) does not read the other shards' files:
+ * it numbers past their passages as the first pass counted them.  Returns
+ * the count. */
+static unsigned long skip_entry(build_state *b, cursor *c)
+{
+    size_t i = c->next++;
+    tell_progress(b, 2, i, 0);
+    return (unsigned long)(b->scan->entry_first[i + 1] -
+                           b->scan->entry_first[i]);
+}
+
 /* A sharded index's second pass: the entries in corpus order, each
  * file's passages to the shard its name picks (layout.h).  Passage g of
  * the corpus (as one database numbers it) is document g of its shard, so
@@ -294,8 +311,12 @@ static ds_status second_pass_sharded(build_state *b, char **err)
     unsigned long docid = 0;
     ds_status st = DS_OK;
     while (st == DS_OK) {
-        while (c.at == c.doc.article.count && c.next < c.end)
-            read_next(b, &c);
+        while (c.at == c.doc.article.count && c.next < c.end) {
+            if (b->part < 0 || b->owner[c.next] == (size_t)b->part)
+                read_next(b, &c);
+            else
+                docid += skip_entry(b, &c);
+        }
         if (c.at == c.doc.article.count) break;
         if (combined_docid(b->n_shards, b->n_shards - 1, ++docid) >
             UINT_MAX) {
@@ -306,8 +327,14 @@ static ds_status second_pass_sharded(build_state *b, char **err)
             break;
         }
         ds_shard *shard = b->shards[b->owner[c.next - 1]];
-        st = add_passage(b, &c, shard, (unsigned)docid, err);
+        if (shard) {
+            st = add_passage(b, &c, shard, (unsigned)docid, err);
+        } else { /* the head built alone reads for its file records */
+            b->dated += c.doc.article.date[0] != '\0';
+            c.at++;
+        }
     }
+    if (b->part < 0) b->stats->passages = docid;
     ds_corpus_doc_free(&c.doc);
     return st;
 }
@@ -354,11 +381,20 @@ static char *shard_path(const char *gen_path, size_t k, size_t n, int sharded)
                : ds_xasprintf("%s/" DS_LAYOUT_SHARD "%zu", gen_path, k);
 }
 
-/* A sharded index's head: a shard that is given spelling words only. */
+/* Does the build write part `part` of a sharded index? */
+static int builds(const build_state *b, int part)
+{
+    return b->part == DS_PART_ALL || b->part == part;
+}
+
+/* A sharded index's head: a shard that is given spelling words only (a
+ * head built alone is the generation itself). */
 static ds_status open_head(build_state *b, const char *gen_path,
                            ds_analyzer *analyzer, char **err)
 {
-    char *path = ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen_path);
+    char *path = b->part == DS_PART_HEAD
+                     ? ds_xstrdup(gen_path)
+                     : ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen_path);
     ds_status st = ds_shard_open(path, analyzer, b->ix->synonyms, 0, &b->head,
                                  err);
     free(path);
@@ -369,24 +405,27 @@ static ds_status open_shards(build_state *b, const char *gen_path,
                              ds_analyzer **analyzers, char **err)
 {
     size_t n = b->n_shards;
-    if ((n > 1 || b->sharded) && mkdir(gen_path, 0755) != 0)
+    int alone = b->part != DS_PART_ALL;
+    if ((n > 1 || b->sharded) && !alone && mkdir(gen_path, 0755) != 0)
         return ds_fail(err, DS_ERR_IO, "cannot create '%s': %s", gen_path,
                        strerror(errno));
     ds_status st = DS_OK;
     for (size_t k = 0; k < n && st == DS_OK; k++) {
-        char *path = shard_path(gen_path, k, n, b->sharded);
+        if (!builds(b, (int)k)) continue;
+        char *path = alone ? ds_xstrdup(gen_path)
+                           : shard_path(gen_path, k, n, b->sharded);
         st = ds_shard_open(path, analyzers[k], b->ix->synonyms,
                            (unsigned)(FLUSH_PASSAGES / n), &b->shards[k], err);
         free(path);
     }
-    if (st == DS_OK && b->sharded)
+    if (st == DS_OK && b->sharded && builds(b, DS_PART_HEAD))
         st = open_head(b, gen_path, analyzers[n], err);
     ds_shard *first = b->sharded ? b->head : b->shards[0];
-    if (st == DS_OK && b->ix->synonyms)
+    if (st == DS_OK && first && b->ix->synonyms)
         st = ds_synonyms_install(b->ix->synonyms, ds_shard_writer(first),
                                  err);
     for (size_t k = 0; (n > 1 || b->sharded) && k < n && st == DS_OK; k++)
-        st = ds_shard_start(b->shards[k], err);
+        if (b->shards[k]) st = ds_shard_start(b->shards[k], err);
     return st;
 }
 
@@ -482,6 +521,39 @@ static ds_status write_metadata(const build_state *b, dsx_writer *w,
     return st;
 }
 
+/* What the parts of a sharded index built one by one (layout.h) must
+ * agree on to rank as one index, as a digest: the settings an index
+ * records, the corpus listing (names and sizes; not the folder's path,
+ * which may differ between machines), the number of shards, and the
+ * first pass's passages, groups and average length. */
+static void part_check(const build_state *b, const ds_scan_result *scan,
+                       const dsx_length_norm *norm, char *out)
+{
+    settings set;
+    settings_init(b->ix, &set);
+    ds_buf text;
+    ds_buf_init(&text);
+    for (size_t i = 0; i < 5; i++)
+        if (strcmp(set.pairs[i][0], DS_META_CORPUS) != 0)
+            ds_buf_printf(&text, "%s\n", set.pairs[i][1]);
+    char lengths[128];
+    ds_length_norm_format(norm, lengths, sizeof lengths);
+    const ds_corpus_spec *spec = &b->ix->opt.corpus;
+    ds_buf_printf(&text, "%d %d %zu %zu %lu %s\n", (int)spec->kind,
+                  spec->split, b->n_shards, scan->passages,
+                  scan->shared_groups, lengths);
+    for (size_t i = 0; i < ds_corpus_count(b->corpus); i++) {
+        const char *name = ds_corpus_entry_name(b->corpus, i);
+        ds_buf_printf(&text, "%s %llu\n", name ? name : "",
+                      (unsigned long long)ds_corpus_entry_bytes(b->corpus, i));
+    }
+    ds_digest d;
+    ds_digest_bytes(text.data, text.len, &d);
+    ds_digest_hex(&d, out);
+    ds_buf_free(&text);
+    free(set.corpus);
+}
+
 /* Wait for the shards, then write the metadata (into the first, which
  * merging keeps, or the head) and commit each. */
 static ds_status finish_shards(build_state *b, const dsx_length_norm *norm,
@@ -489,20 +561,43 @@ static ds_status finish_shards(build_state *b, const dsx_length_norm *norm,
 {
     ds_status st = DS_OK;
     for (size_t k = 0; k < b->n_shards; k++) {
+        if (!b->shards[k]) continue; /* built by another process */
         ds_status done = ds_shard_finish(b->shards[k], st ? NULL : err);
         if (st == DS_OK) st = done;
-        b->stats->passages += ds_shard_passages(b->shards[k]);
+        /* (a sharded index counted them in corpus order) */
+        if (!b->sharded || b->part >= 0)
+            b->stats->passages += ds_shard_passages(b->shards[k]);
     }
     if (b->head) {
         ds_status done = ds_shard_finish(b->head, st ? NULL : err);
         if (st == DS_OK) st = done;
     }
-    ds_shard *first = b->head ? b->head : b->shards[0];
-    if (st == DS_OK) st = write_metadata(b, ds_shard_writer(first), norm, err);
+    ds_shard *first = b->sharded ? b->head : b->shards[0];
+    if (st == DS_OK && first)
+        st = write_metadata(b, ds_shard_writer(first), norm, err);
     if (st == DS_OK && b->head)
         st = dsx_writer_commit(ds_shard_writer(b->head), err);
     for (size_t k = 0; k < b->n_shards && st == DS_OK; k++)
-        st = dsx_writer_commit(ds_shard_writer(b->shards[k]), err);
+        if (b->shards[k])
+            st = dsx_writer_commit(ds_shard_writer(b->shards[k]), err);
+    return st;
+}
+
+/* A part built alone (layout.h): its words counted, the vocabulary beside
+ * a head, and the file saying which part it is. */
+static ds_status seal_part(build_state *b, const char *gen_path, char **err)
+{
+    unsigned long docs = 0;
+    char *why = NULL;
+    ds_status st = DS_OK;
+    if (dsx_stats_at(gen_path, &docs, &b->stats->terms, &why) != DS_OK)
+        st = ds_fail(err, DS_ERR_IO, "reading the new part: %s", why);
+    free(why);
+    if (st == DS_OK && b->part == DS_PART_HEAD)
+        st = ds_spelling_write_vocab(gen_path, err);
+    ds_layout_part part = {b->n_shards, b->part, ""};
+    snprintf(part.check, sizeof part.check, "%s", b->check);
+    if (st == DS_OK) st = ds_layout_write_part(gen_path, &part, err);
     return st;
 }
 
@@ -516,6 +611,7 @@ static ds_status seal_shards(build_state *b, const char *gen_path, char **err)
     }
     ds_shard_close(b->head);
     b->head = NULL;
+    if (b->part != DS_PART_ALL) return seal_part(b, gen_path, err);
     ds_status st = ds_layout_write_sharded(gen_path, b->n_shards, err);
     unsigned long docs = 0;
     char *why = NULL;
@@ -575,7 +671,7 @@ static ds_status build_shards(build_state *b, const char *gen_path,
                          ds_corpus_get_spec(b->corpus)->reader,
                          analyzers,
                          b->sharded ? &b->head : b->shards,
-                         b->sharded ? 1 : n,
+                         !b->sharded ? n : builds(b, DS_PART_HEAD) ? 1 : 0,
                          ranges,
                          bounds,
                          b->ix->opt.spelling_words,
@@ -591,7 +687,9 @@ static ds_status build_shards(build_state *b, const char *gen_path,
                               ? b->ix->opt.length_average
                               : scan.avg_length;
         b->total_length = scan.avg_length * (double)scan.passages;
-        for (size_t k = 0; k < n; k++) ds_shard_set_norm(b->shards[k], &norm);
+        for (size_t k = 0; k < n; k++)
+            if (b->shards[k]) ds_shard_set_norm(b->shards[k], &norm);
+        if (b->part != DS_PART_ALL) part_check(b, &scan, &norm, b->check);
         st = b->sharded ? second_pass_sharded(b, err)
                         : second_pass(b, bounds, err);
     }
@@ -630,6 +728,7 @@ static ds_status write_generation(ds_indexer *ix, ds_corpus *corpus,
                      .shards = ds_xmalloc(n * sizeof(ds_shard *)),
                      .n_shards = n,
                      .sharded = sharded,
+                     .part = sharded ? ix->part : DS_PART_ALL,
                      .owner = sharded ? assign_shards(corpus, n) : NULL,
                      .stats = stats,
                      .reader = ds_reader_new(ix->opt.corpus.reader)};
@@ -717,6 +816,17 @@ static ds_status copy_options(ds_indexer *ix, const ds_index_options *opt,
         !*opt->index_dir)
         return ds_fail(err, DS_ERR_USAGE,
                        "a corpus and an index folder are needed");
+    if (opt->part != DS_PART_ALL &&
+        (opt->shards <= 0 || opt->part < DS_PART_HEAD ||
+         opt->part >= opt->shards))
+        return opt->shards <= 0
+                   ? ds_fail(err, DS_ERR_USAGE,
+                             "a part of a sharded index needs its number of "
+                             "shards (--shards N)")
+                   : ds_fail(err, DS_ERR_USAGE,
+                             "shard %d of %d does not exist: they are "
+                             "numbered 0 to %d (or 'head')", opt->part,
+                             opt->shards, opt->shards - 1);
     ix->opt = *opt;
     char resolved[PATH_MAX];
     ix->corpus_path = ds_xstrdup(opt->corpus.path);
@@ -762,7 +872,8 @@ static ds_status build_whole(ds_indexer *ix, ds_index_stats *stats,
                              char **err)
 {
     ds_status st = write_generation(ix, ix->corpus, stats, err);
-    if (st == DS_OK && stats->files == 0)
+    /* (a shard built alone may hold no file) */
+    if (st == DS_OK && stats->files == 0 && ix->part < 0)
         st = ds_fail(err, DS_ERR_IO, "nothing in '%s' could be read",
                      ix->opt.corpus.path);
     if (st == DS_OK) {
@@ -796,17 +907,29 @@ static size_t served_shards(const ds_indexer *ix)
     return n;
 }
 
-/* The shards to build: as asked, else as the served index has. */
+/* The shards to build: as asked, else as the served index has (a part
+ * built alone stays that part). */
 static void choose_shards(ds_indexer *ix)
 {
     ix->shards = ix->opt.shards >= 0 ? (size_t)ix->opt.shards
                                      : served_shards(ix);
+    ix->part = ix->opt.part;
+    char *gen = ix->opt.shards < 0 ? ds_store_served_path(ix->index_dir)
+                                   : NULL;
+    ds_layout_part part;
+    if (gen && ds_layout_read_part(gen, &part, NULL) == DS_OK) {
+        ix->shards = part.shards;
+        ix->part = part.part;
+    }
+    free(gen);
 }
 
 /* Why the served index cannot be updated in place for its shards
  * (malloc'd), or NULL. */
 static char *shard_reason(const ds_indexer *ix)
 {
+    if (ix->part != DS_PART_ALL)
+        return ds_xstrdup("a part of a sharded index is always built whole");
     size_t served = served_shards(ix);
     if (served != ix->shards)
         return ds_xasprintf("%zu shards asked, the index has %zu",
@@ -981,4 +1104,118 @@ char *ds_index_summary(const ds_index_stats *s)
     free(failed);
     free(why);
     return line;
+}
+
+/* ---- Joining parts built one by one ---- */
+
+/* "the head" or "shard K", malloc'd. */
+static char *part_name(int part)
+{
+    return part == DS_PART_HEAD ? ds_xstrdup("the head")
+                                : ds_xasprintf("shard %d", part);
+}
+
+/* Read the part each folder serves; *where its database, as the stub
+ * lists it (absolute, through `current`). */
+static ds_status read_part(const char *dir, ds_layout_part *part,
+                           char **where, char **err)
+{
+    char *gen = ds_store_served_path(dir), *why = NULL;
+    char resolved[PATH_MAX];
+    ds_status st = DS_OK;
+    *where = NULL;
+    if (!gen)
+        st = ds_fail(err, DS_ERR_USAGE, "'%s' serves no index", dir);
+    else if (ds_layout_read_part(gen, part, &why) != DS_OK)
+        st = ds_fail(err, DS_ERR_USAGE, "'%s': %s", dir, why);
+    else if (!realpath(dir, resolved))
+        st = ds_fail(err, DS_ERR_IO, "'%s': %s", dir, strerror(errno));
+    else
+        *where = ds_xasprintf("%s/current", resolved);
+    free(why);
+    free(gen);
+    return st;
+}
+
+/* Each part given once, built for `shards` from what parts[0] was:
+ * slot[0] the head's index in `parts`, slot[1 + K] shard K's. */
+static ds_status match_parts(const char *const *dirs,
+                             const ds_layout_part *parts, size_t n,
+                             size_t shards, size_t *slot, char **err)
+{
+    for (size_t k = 0; k <= shards; k++) slot[k] = n;
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i].shards != shards)
+            return ds_fail(err, DS_ERR_USAGE,
+                           "'%s' is a part of %zu shards, not %zu", dirs[i],
+                           parts[i].shards, shards);
+        if (strcmp(parts[i].check, parts[0].check) != 0)
+            return ds_fail(err, DS_ERR_USAGE,
+                           "'%s' and '%s' were not built from the same corpus "
+                           "with the same settings: build them again",
+                           dirs[0], dirs[i]);
+        size_t k = parts[i].part == DS_PART_HEAD ? 0
+                                                 : (size_t)parts[i].part + 1;
+        if (slot[k] < n) {
+            char *name = part_name(parts[i].part);
+            ds_status st = ds_fail(err, DS_ERR_USAGE, "'%s' and '%s' are both "
+                                   "%s", dirs[slot[k]], dirs[i], name);
+            free(name);
+            return st;
+        }
+        slot[k] = i;
+    }
+    for (size_t k = 0; k <= shards; k++)
+        if (slot[k] == n) {
+            char *name = part_name(k ? (int)k - 1 : DS_PART_HEAD);
+            ds_status st = ds_fail(err, DS_ERR_USAGE, "%s of %zu shards is "
+                                   "missing", name, shards);
+            free(name);
+            return st;
+        }
+    return DS_OK;
+}
+
+/* Write the stub beside and rename it over `stub`. */
+static ds_status write_stub(const char *stub, char *const *where,
+                            const size_t *slot, size_t shards, char **err)
+{
+    char *tmp = ds_xasprintf("%s.tmp", stub);
+    FILE *f = fopen(tmp, "w");
+    int ok = f && fprintf(f, "# dealsearch join: the head, then shards 0 to "
+                             "%zu\n", shards - 1) > 0;
+    for (size_t k = 0; ok && k <= shards; k++)
+        ok = fprintf(f, "auto %s\n", where[slot[k]]) > 0;
+    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0)) ok = 0;
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok) ok = rename(tmp, stub) == 0;
+    ds_status st = ok ? DS_OK
+                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s", stub,
+                                strerror(errno));
+    if (!ok) unlink(tmp);
+    free(tmp);
+    return st;
+}
+
+ds_status ds_index_join(const char *stub, const char *const *dirs,
+                        size_t n, size_t shards, char **err)
+{
+    if (!stub || !*stub || n == 0)
+        return ds_fail(err, DS_ERR_USAGE, "joining needs a stub file to "
+                       "write and the folders of the parts");
+    ds_layout_part *parts = ds_xmalloc(n * sizeof *parts);
+    char **where = ds_xmalloc(n * sizeof *where);
+    memset(where, 0, n * sizeof *where);
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < n && st == DS_OK; i++)
+        st = read_part(dirs[i], &parts[i], &where[i], err);
+    if (st == DS_OK && !shards) shards = parts[0].shards;
+    size_t *slot = ds_xmalloc((shards + 1) * sizeof *slot);
+    if (st == DS_OK) st = match_parts(dirs, parts, n, shards, slot, err);
+    if (st == DS_OK) st = write_stub(stub, where, slot, shards, err);
+    for (size_t i = 0; i < n; i++) free(where[i]);
+    free(where);
+    free(parts);
+    free(slot);
+    return st;
 }

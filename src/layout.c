@@ -186,3 +186,52 @@ size_t ds_layout_shards(const char *gen_path)
     }
     return ds_layout_is_stub(gen_path) ? n : 0;
 }
+
+ds_status ds_layout_write_part(const char *gen_path, const ds_layout_part *p,
+                               char **err)
+{
+    char *path = ds_xasprintf("%s/" DS_LAYOUT_PART, gen_path);
+    FILE *f = fopen(path, "w");
+    int ok = f && fprintf(f, DS_LAYOUT_PART " 1\nshards %zu\n", p->shards) > 0;
+    if (ok && p->part == DS_PART_HEAD) ok = fputs("part head\n", f) >= 0;
+    else if (ok) ok = fprintf(f, "part %d\n", p->part) > 0;
+    if (ok) ok = fprintf(f, "check %s\n", p->check) > 0;
+    if (f && fclose(f) != 0) ok = 0;
+    ds_status st = ok ? DS_OK
+                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s", path,
+                                strerror(errno));
+    free(path);
+    return st;
+}
+
+ds_status ds_layout_read_part(const char *gen_path, ds_layout_part *out,
+                              char **err)
+{
+    memset(out, 0, sizeof *out);
+    char *path = ds_xasprintf("%s/" DS_LAYOUT_PART, gen_path);
+    FILE *f = fopen(path, "r");
+    ds_status st = DS_OK;
+    if (!f) {
+        st = ds_fail(err, DS_ERR_NO_INDEX, "'%s' is not a part of a sharded "
+                     "index (no " DS_LAYOUT_PART ")", gen_path);
+    } else {
+        char part[16];
+        int version = 0;
+        if (fscanf(f, DS_LAYOUT_PART " %d shards %zu part %15s check %39s",
+                   &version, &out->shards, part, out->check) != 4 ||
+            version != 1 || out->shards == 0 || strlen(out->check) != 32) {
+            st = ds_fail(err, DS_ERR_DAMAGED, "'%s' is damaged", path);
+        } else if (strcmp(part, "head") == 0) {
+            out->part = DS_PART_HEAD;
+        } else {
+            char *end;
+            unsigned long k = strtoul(part, &end, 10);
+            if (*end || part[0] == '-' || k >= out->shards)
+                st = ds_fail(err, DS_ERR_DAMAGED, "'%s' is damaged", path);
+            out->part = (int)k;
+        }
+        fclose(f);
+    }
+    free(path);
+    return st;
+}

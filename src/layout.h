@@ -71,4 +71,38 @@ size_t ds_layout_shard_of(const char *name, size_t n);
  * database). */
 size_t ds_layout_shards(const char *gen_path);
 
+/* ---- A part built on its own ----
+ *
+ * `dealsearch index --shards N --shard K` (or `--shard head`) builds one
+ * database of a sharded index in a process of its own, as an index folder
+ * of its own (locked, published and replaced as any, store.h): its
+ * generation is the database the threaded build writes as shard-K (its
+ * passages numbered as the whole index numbers them) or as the head (with
+ * the vocabulary), and a file DS_LAYOUT_PART saying which:
+ *
+ *   dealsearch-part 1
+ *   shards N
+ *   part head            or "part K"
+ *   check HEX            what must agree between the parts for them to
+ *                        rank as one index (ds_indexer: the corpus
+ *                        listing, settings, passages, average length)
+ *
+ * ds_index_join checks the parts agree and writes the stub. */
+#define DS_LAYOUT_PART "dealsearch-part"
+
+typedef struct {
+    size_t shards;       /* N */
+    int part;            /* DS_PART_HEAD, or 0 .. N-1 */
+    char check[40];      /* hex */
+} ds_layout_part;
+
+/* Write `p` into the generation `gen_path`.  DS_ERR_IO. */
+ds_status ds_layout_write_part(const char *gen_path, const ds_layout_part *p,
+                               char **err);
+
+/* Read the part the generation `gen_path` is.  DS_ERR_NO_INDEX when it
+ * is none (no file), DS_ERR_DAMAGED when the file is not as written. */
+ds_status ds_layout_read_part(const char *gen_path, ds_layout_part *out,
+                              char **err);
+
 #endif

@@ -13,6 +13,9 @@
  *   dealsearch check                  verify the index against its corpus
  *   dealsearch watch                  keep the index current (watch.c)
  *   dealsearch serve                  the HTTP JSON API and web page
+ *   dealsearch join --index STUB DIR...
+ *                                     list the parts of a sharded index
+ *                                     built one by one (index --shard)
  *
  * Options come from one table saying which commands each applies to; a
  * missing value, a bad one, or an option that does not apply is one
@@ -43,11 +46,12 @@ typedef enum {
     CMD_CHECK = 16,
     CMD_WATCH = 32,
     CMD_SERVE = 64,
-    CMD_SHOW = 128
+    CMD_SHOW = 128,
+    CMD_JOIN = 256
 } command;
 #define CMD_ALL                                                              \
     (CMD_SEARCH | CMD_INDEX | CMD_PASSAGES | CMD_RUN | CMD_CHECK | CMD_WATCH | \
-     CMD_SERVE | CMD_SHOW)
+     CMD_SERVE | CMD_SHOW | CMD_JOIN)
 /* Those that open an index another command may have built. */
 #define CMD_INDEXED                                                          \
     (CMD_SEARCH | CMD_INDEX | CMD_RUN | CMD_CHECK | CMD_WATCH | CMD_SERVE |   \
@@ -67,6 +71,11 @@ typedef struct {
     int corpus_given;         /* --corpus or --jsonl on the command line */
     unsigned limit, offset, jobs, context, shards;
     int shards_given;
+    int part;                 /* --shard: DS_PART_HEAD or K; */
+    int part_given;
+    int index_given;          /* --index on the command line */
+    const char **parts;       /* join's folders (argv's strings) */
+    size_t n_parts;
     ds_searcher_options remote;  /* --partial, --*-timeout */
     int limit_given;
     int any, json, full, verbose, exact, no_synonyms, split, explain,
@@ -84,7 +93,8 @@ typedef enum {
     OPT_CORPUS, OPT_INDEX, OPT_LIMIT, OPT_OFFSET, OPT_ANY, OPT_EXACT,
     OPT_NO_SYNONYMS, OPT_FEEDBACK, OPT_NO_FEEDBACK, OPT_EXPLAIN, OPT_JSON,
     OPT_FULL, OPT_ALL, OPT_COLOR, OPT_VERBOSE, OPT_PLAIN, OPT_JSONL,
-    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_SHARDS, OPT_QUERIES, OPT_FORMAT,
+    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_SHARDS, OPT_SHARD, OPT_QUERIES,
+    OPT_FORMAT,
     OPT_REBUILD,
     OPT_HELP, OPT_VERSION, OPT_LISTEN, OPT_THREADS, OPT_CORS,
     OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP, OPT_TIMEOUT, OPT_QUIET, OPT_SORT,
@@ -102,7 +112,7 @@ typedef struct {
 
 static const option_def OPTIONS[] = {
     {"--corpus", NULL, 1, CMD_INDEXED, OPT_CORPUS},
-    {"--index", NULL, 1, CMD_INDEXED, OPT_INDEX},
+    {"--index", NULL, 1, CMD_INDEXED | CMD_JOIN, OPT_INDEX},
     {"--limit", "-n", 1, CMD_SEARCH | CMD_RUN, OPT_LIMIT},
     {"--offset", NULL, 1, CMD_SEARCH, OPT_OFFSET},
     {"--sort", NULL, 1, CMD_SEARCH, OPT_SORT},
@@ -126,7 +136,8 @@ static const option_def OPTIONS[] = {
     {"--split", NULL, 0, CMD_INDEX, OPT_SPLIT},
     {"--synonyms", NULL, 1, CMD_INDEX | CMD_WATCH, OPT_SYNONYMS},
     {"--jobs", "-j", 1, CMD_INDEX, OPT_JOBS},
-    {"--shards", NULL, 1, CMD_INDEX, OPT_SHARDS},
+    {"--shards", NULL, 1, CMD_INDEX | CMD_JOIN, OPT_SHARDS},
+    {"--shard", NULL, 1, CMD_INDEX, OPT_SHARD},
     {"--rebuild", NULL, 0, CMD_INDEX, OPT_REBUILD},
     {"--queries", NULL, 1, CMD_RUN, OPT_QUERIES},
     {"--format", NULL, 1, CMD_RUN, OPT_FORMAT},
@@ -155,7 +166,8 @@ static const struct {
                 {"check", CMD_CHECK},
                 {"watch", CMD_WATCH},
                 {"serve", CMD_SERVE},
-                {"show", CMD_SHOW}};
+                {"show", CMD_SHOW},
+                {"join", CMD_JOIN}};
 
 /* "searching", or "'dealsearch index'": for messages. */
 static const char *command_phrase(command c)
@@ -163,7 +175,7 @@ static const char *command_phrase(command c)
     static const char *const phrases[] = {
         "'dealsearch index'", "'dealsearch passages'", "'dealsearch run'",
         "'dealsearch check'", "'dealsearch watch'", "'dealsearch serve'",
-        "'dealsearch show'"};
+        "'dealsearch show'", "'dealsearch join'"};
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (COMMANDS[i].command == c) return phrases[i];
     return "searching";
@@ -337,6 +349,22 @@ static ds_status set_color(cli *c, const char *v, char **err)
     return DS_OK;
 }
 
+/* --shard head, or K from 0 (whether --shards has that many, the
+ * indexer says). */
+static ds_status set_part(cli *c, const char *v, char **err)
+{
+    unsigned k = 0;
+    c->part_given = 1;
+    c->part = DS_PART_HEAD;
+    if (strcmp(v, "head") == 0) return DS_OK;
+    if (parse_count("--shard", v, 63, &k, NULL) != DS_OK)
+        return cli_fail(err, DS_ERR_USAGE,
+                        "--shard takes 'head' or a shard's number from 0 to "
+                        "63, not '%s'", v);
+    c->part = (int)k;
+    return DS_OK;
+}
+
 static ds_status set_sort(cli *c, const char *v, char **err)
 {
     if (strcmp(v, "relevance") == 0) c->sort = DS_SORT_RELEVANCE;
@@ -362,7 +390,7 @@ static ds_status set_value(cli *c, const option_def *o, const char *v,
     const char *n = o->name;
     switch (o->id) {
     case OPT_CORPUS: c->corpus_given = 1; return set_path(&c->corpus, n, v, err);
-    case OPT_INDEX: return set_path(&c->index, n, v, err);
+    case OPT_INDEX: c->index_given = 1; return set_path(&c->index, n, v, err);
     case OPT_JSONL: c->corpus_given = 1; return set_path(&c->jsonl, n, v, err);
     case OPT_SYNONYMS: return set_path(&c->synonyms, n, v, err);
     case OPT_QUERIES: return set_path(&c->queries, n, v, err);
@@ -374,6 +402,7 @@ static ds_status set_value(cli *c, const option_def *o, const char *v,
     case OPT_SHARDS:
         c->shards_given = 1;
         return parse_count(n, v, 64, &c->shards, err);
+    case OPT_SHARD: return set_part(c, v, err);
     case OPT_LISTEN: return set_path(&c->listen, n, v, err);
     case OPT_CORS: return set_path(&c->cors, n, v, err);
     case OPT_THREADS: return parse_count(n, v, 256, &c->threads, err);
@@ -465,6 +494,15 @@ static ds_status parse_word(cli *c, const char *word, char **err)
         c->words[c->n_words++] = word;
         return DS_OK;
     }
+    if (c->command == CMD_JOIN) {
+        c->parts = realloc(c->parts, (c->n_parts + 1) * sizeof *c->parts);
+        if (!c->parts) {
+            fputs("dealsearch: out of memory\n", stderr);
+            exit(EXIT_ERROR);
+        }
+        c->parts[c->n_parts++] = word;
+        return DS_OK;
+    }
     return cli_fail(err, DS_ERR_USAGE, "unexpected argument '%s'", word);
 }
 
@@ -535,6 +573,7 @@ static ds_index_options index_options(const cli *c)
     opt.synonyms_path = c->synonyms;
     opt.jobs = c->jobs;
     opt.shards = c->shards_given ? (int)c->shards : -1;
+    opt.part = c->part_given ? c->part : DS_PART_ALL;
     opt.verbose = c->verbose;
     opt.notice = print_notice;
     return opt;
@@ -573,6 +612,24 @@ static int run_index(const cli *c, int quiet)
     free(summary);
     /* Like grep: the work was done, but some input could not be read. */
     return stats.files_failed ? EXIT_ERROR : EXIT_MATCH;
+}
+
+/* `dealsearch join --index STUB DIR...`: the parts built one by one,
+ * listed in a stub to search as one index. */
+static int run_join(const cli *c)
+{
+    if (!c->index_given || !c->n_parts) {
+        cli_warn("'dealsearch join' needs --index STUB and the folders of "
+                 "the parts (see 'dealsearch join --help')");
+        return EXIT_ERROR;
+    }
+    char *err = NULL;
+    if (ds_index_join(c->index, c->parts, c->n_parts,
+                      c->shards_given ? c->shards : 0, &err) == DS_OK)
+        return EXIT_MATCH;
+    cli_warn("%s", err);
+    free(err);
+    return EXIT_ERROR;
 }
 
 /* `dealsearch passages FILE`: how the indexer reads one article. */
@@ -874,6 +931,7 @@ static int run_command(cli *c)
     }
     case CMD_SERVE: return run_serve(c);
     case CMD_SHOW: return with_index(c, show_in);
+    case CMD_JOIN: return run_join(c);
     default: return run_search(c);
     }
 }
@@ -897,6 +955,7 @@ int main(int argc, char **argv)
         cli_warn("%s (see 'dealsearch --help')", err);
         free(err);
         free(c.query);
+        free(c.parts);
         return EXIT_ERROR;
     }
     if (!c.corpus) c.corpus = getenv("DEALSEARCH_CORPUS");
@@ -908,5 +967,6 @@ int main(int argc, char **argv)
     int rc = finish_output(run_command(&c));
     free(default_index);
     free(c.query);
+    free(c.parts);
     return rc;
 }

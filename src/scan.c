@@ -76,9 +76,20 @@ static int split_spelling_word(void *ctx, const ds_word_entry *e)
  * in byte order, a contiguous share to each.  A word that several ranges
  * (or one range's hand-overs) counted is added more than once: the tables
  * add up its counts, and the merge joins them. */
+static int skip_word(void *ctx, const ds_word_entry *e)
+{
+    (void)ctx;
+    (void)e;
+    return 0;
+}
+
 static void flush_spelling(range *r)
 {
     size_t n = r->p->n_shards;
+    if (n == 0) { /* no spelling table is written (a shard built alone) */
+        ds_analyzer_flush_words(r->analyzer, skip_word, NULL);
+        return;
+    }
     spelling_split sp = {r, ds_analyzer_words(r->analyzer) / n + 1, 0, 0};
     ds_buf_clear(&r->job.spelling);
     ds_analyzer_flush_words(r->analyzer, split_spelling_word, &sp);
@@ -250,7 +261,7 @@ static void init_range(range *r, const ds_scan_params *p, size_t k,
     r->max_words = max_words / p->n ? max_words / p->n : 1;
     r->progress = sp;
     r->progress_teller = first;
-    ds_analyzer_count_words(r->analyzer, 1);
+    ds_analyzer_count_words(r->analyzer, p->n_shards > 0);
 }
 
 ds_status ds_scan(const ds_scan_params *p, ds_scan_result *out, char **err)

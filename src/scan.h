@@ -25,7 +25,7 @@ typedef struct {
     ds_reader_kind reader;
     ds_analyzer **analyzers;   /* one per range, used by its thread */
     ds_shard **shards;         /* where counted words go, a share each */
-    size_t n_shards;
+    size_t n_shards;           /* 0: none (the words are not counted) */
     size_t n;                  /* ranges */
     const size_t *bounds;      /* range k: entries bounds[k] .. bounds[k+1] */
     unsigned long spelling_words; /* distinct words counted before they go

@@ -52,6 +52,67 @@ check "dealsearch check: a sharded index is sound and current" \
     grep -q "s3: ok$" "$WORK/check"
 gen3=$(readlink -f "$WORK/s3/current")
 
+# ---- parts built as separate processes, joined ----
+# Each part of a 2- and a 3-shard index built by a process of its own (at
+# once), then joined by a stub: it must answer as one database does.
+for s in 2 3; do
+    pids=()
+    for p in head $(seq 0 $((s - 1))); do
+        "$BIN" index --corpus "$C" --index "$WORK/j$s-$p" --shards "$s" --shard "$p" \
+            --quiet 2>"$WORK/err.$s.$p" &
+        pids+=($!)
+    done
+    rc=0
+    for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+    check "--shards $s: the head and $s shards built by $((s + 1)) processes at once" [ "$rc" -eq 0 ]
+    # shellcheck disable=SC2046
+    "$BIN" join --index "$WORK/join$s.stub" $(for p in $(seq $((s - 1)) -1 0) head; do echo "$WORK/j$s-$p"; done) 2>"$WORK/err"
+    check "join: the parts, in any order, listed head first in a stub" \
+        eval '[ $? -eq 0 ] && [ "$(grep -v "^#" "$WORK/join$s.stub" | head -1)" = "auto $WORK/j$s-head/current" ]'
+done
+check "a shard's part holds its passages as the threaded build's shard does" \
+    [ "$(find "$WORK/j3-1/current/" -name 'postlist.glass' -size +0 | wc -l)" -eq 1 ]
+j3=$(readlink -f "$WORK/j3-2/current")
+check "a part is a generation of its own, saying which part it is" \
+    eval 'grep -q "^part 2$" "$j3/dealsearch-part" && grep -q "^shards 3$" "$j3/dealsearch-part"'
+out=$("$BIN" index --corpus "$C" --index "$WORK/j3-2" 2>&1)
+check "updating a part rebuilds that part whole, saying why" \
+    eval 'grep -q "a part of a sharded index is always built whole" <<<"$out" && grep -q "^part 2$" "$WORK/j3-2/current/dealsearch-part"'
+
+# Bad input: exit 2 and a message, nothing published.
+bad() { # NAME MESSAGE ARGS...: exit 2, MESSAGE on stderr
+    local name=$1 msg=$2; shift 2
+    "$BIN" "$@" >/dev/null 2>"$WORK/err"; local rc=$?
+    if [ "$rc" -eq 2 ] && grep -q -- "$msg" "$WORK/err"; then ok "$name"
+    else not_ok "$name" "exit $rc: $(cat "$WORK/err")"; fi
+}
+bad "--shard 3 of --shards 3: out of range" "shard 3 of 3 does not exist" \
+    index --corpus "$C" --index "$WORK/bad1" --shards 3 --shard 3
+bad "--shard without --shards" "needs its number of shards" \
+    index --corpus "$C" --index "$WORK/bad2" --shard 0
+bad "--shard -1 / --shard foo refused" "--shard takes 'head'" \
+    index --corpus "$C" --index "$WORK/bad3" --shards 3 --shard foo
+check "a refused part publishes nothing" eval '[ ! -e "$WORK/bad1/current" ] && [ ! -e "$WORK/bad2/current" ]'
+bad "join: parts of 2 and of 3 shards refused" "is a part of 2 shards, not 3" \
+    join --index "$WORK/bad.stub" "$WORK/j3-head" "$WORK/j3-0" "$WORK/j2-1" "$WORK/j3-2"
+bad "join: --shards 2 given, parts of 3 refused" "is a part of 3 shards, not 2" \
+    join --index "$WORK/bad.stub" --shards 2 "$WORK/j3-head" "$WORK/j3-0" "$WORK/j3-1"
+bad "join: a shard missing" "shard 1 of 3 shards is missing" \
+    join --index "$WORK/bad.stub" "$WORK/j3-head" "$WORK/j3-0" "$WORK/j3-2"
+bad "join: the head missing" "the head of 3 shards is missing" \
+    join --index "$WORK/bad.stub" "$WORK/j3-0" "$WORK/j3-1" "$WORK/j3-2"
+bad "join: a part given twice" "are both shard 0" \
+    join --index "$WORK/bad.stub" "$WORK/j3-head" "$WORK/j3-0" "$WORK/j3-0" "$WORK/j3-1" "$WORK/j3-2"
+bad "join: a folder that is not a part" "is not a part of a sharded index" \
+    join --index "$WORK/bad.stub" "$WORK/one" "$WORK/j3-0" "$WORK/j3-1" "$WORK/j3-2"
+cp -r "$C" "$WORK/corpus2"
+echo "One more paragraph about interim CEO appointments." >"$WORK/corpus2/zz_extra.txt"
+"$BIN" index --corpus "$WORK/corpus2" --index "$WORK/other-1" --shards 3 --shard 1 --quiet
+bad "join: a part of another corpus refused" "not built from the same corpus" \
+    join --index "$WORK/bad.stub" "$WORK/j3-head" "$WORK/j3-0" "$WORK/other-1" "$WORK/j3-2"
+check "a refused join writes no stub" [ ! -e "$WORK/bad.stub" ]
+bad "join needs --index and the parts" "needs --index STUB" join "$WORK/j3-0"
+
 # ---- servers ----
 # serve DIR: xapian-tcpsrv on a free loopback port for DIR; sets $port.
 serve() {
@@ -100,7 +161,7 @@ stub() {
     } >"$WORK/$name.stub"
 }
 
-layouts=(s1 s2 s3)
+layouts=(s1 s2 s3 join2.stub join3.stub)
 stub tcp1 1 tcp && stub tcp2 2 tcp tcp && stub tcp3 3 tcp tcp tcp &&
     stub mixed2 2 local tcp && stub mixed3 3 tcp local prog &&
     stub prog2 2 prog prog && stub prog3 3 prog prog prog
@@ -133,7 +194,7 @@ check "the reference answers rank something" \
 # shards); the plain and explained answers on the others.
 for l in "${layouts[@]}"; do
     case $l in
-        s3|mixed3.stub) set -- "${variants[@]}"; ref=one.answers ;;
+        s3|mixed3.stub|join3.stub) set -- "${variants[@]}"; ref=one.answers ;;
         *) set -- "" "--explain"; ref=one.short ;;
     esac
     answers "$WORK/$l" "$@" >"$WORK/$l.answers"
@@ -149,13 +210,13 @@ done
 # statistics: the same passages match, their scores differ (README).
 passages() { "$BIN" --index "$1" --json -n 100 -- "$2" | jq -c '[.results[] | [.source, .passage]] | sort'; }
 ref=$(passages "$WORK/one" "acqui*")
-for l in s3 tcp3.stub mixed3.stub; do
+for l in s3 join3.stub tcp3.stub mixed3.stub; do
     check "a wildcard on $l: the same passages match" [ "$(passages "$WORK/$l" "acqui*")" = "$ref" ]
 done
 
 printf '1\tinterim CEO\n2\tScale AI investment Meta\n3\tFederal Trade Commission antitrust\n' >"$WORK/q.tsv"
 "$BIN" run --index "$WORK/one" --queries "$WORK/q.tsv" --format trec >"$WORK/one.run" 2>&1
-for l in s3 tcp3.stub mixed3.stub prog2.stub; do
+for l in s3 join3.stub tcp3.stub mixed3.stub prog2.stub; do
     "$BIN" run --index "$WORK/$l" --queries "$WORK/q.tsv" --format trec >"$WORK/$l.run" 2>&1
     if cmp -s "$WORK/one.run" "$WORK/$l.run"; then
         ok "run on $l: the same TREC run as one database (with feedback)"
