@@ -219,7 +219,8 @@ ds_status ds_layout_read_part(const char *gen_path, ds_layout_part *out,
         int version = 0;
         if (fscanf(f, DS_LAYOUT_PART " %d shards %zu part %15s check %39s",
                    &version, &out->shards, part, out->check) != 4 ||
-            version != 1 || out->shards == 0 || strlen(out->check) != 32) {
+            version != 1 || out->shards == 0 ||
+            out->shards >= MAX_DATABASES || strlen(out->check) != 32) {
             st = ds_fail(err, DS_ERR_DAMAGED, "'%s' is damaged", path);
         } else if (strcmp(part, "head") == 0) {
             out->part = DS_PART_HEAD;

@@ -70,12 +70,7 @@ static int split_spelling_word(void *ctx, const ds_word_entry *e)
     return r->status != DS_OK;
 }
 
-/* Hand the words the range counted so far (every word indexed as text,
- * with how often: once per distinct word, rather than once per occurrence
- * as TermGenerator's FLAG_SPELLING would) to the shards' spelling tables,
- * in byte order, a contiguous share to each.  A word that several ranges
- * (or one range's hand-overs) counted is added more than once: the tables
- * add up its counts, and the merge joins them. */
+/* Words not wanted: a part built alone writes no spelling table. */
 static int skip_word(void *ctx, const ds_word_entry *e)
 {
     (void)ctx;
@@ -83,6 +78,12 @@ static int skip_word(void *ctx, const ds_word_entry *e)
     return 0;
 }
 
+/* Hand the words the range counted so far (every word indexed as text,
+ * with how often: once per distinct word, rather than once per occurrence
+ * as TermGenerator's FLAG_SPELLING would) to the shards' spelling tables,
+ * in byte order, a contiguous share to each.  A word that several ranges
+ * (or one range's hand-overs) counted is added more than once: the tables
+ * add up its counts, and the merge joins them. */
 static void flush_spelling(range *r)
 {
     size_t n = r->p->n_shards;
