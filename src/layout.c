@@ -1,4 +1,5 @@
 /* layout.c — see layout.h. */
+#define _POSIX_C_SOURCE 200809L /* fileno, st_mtim */
 #include "layout.h"
 
 #include <errno.h>
@@ -97,6 +98,43 @@ static ds_status read_line(const char *stub, unsigned line_no, char *line,
                    stub, line_no);
 }
 
+/* The identity of the file `st` describes, as ds_layout_stub keeps it. */
+static ds_layout_stub stub_id(const struct stat *st)
+{
+    ds_layout_stub id = {NULL, (unsigned long long)st->st_dev,
+                         (unsigned long long)st->st_ino,
+                         (unsigned long long)st->st_size,
+                         (long long)st->st_mtim.tv_sec * 1000000000LL +
+                             st->st_mtim.tv_nsec};
+    return id;
+}
+
+/* Note the stub file `f` (opened from `path`) as it is before it is read:
+ * a change while it is read then shows at the next comparison. */
+static void add_stub(ds_layout *l, const char *path, FILE *f)
+{
+    struct stat st;
+    ds_layout_stub id = {NULL, 0, 0, 0, -1}; /* unknown: never the same */
+    if (fstat(fileno(f), &st) == 0) id = stub_id(&st);
+    id.path = ds_xstrdup(path);
+    l->stubs = ds_xrealloc(l->stubs, (l->n_stubs + 1) * sizeof *l->stubs);
+    l->stubs[l->n_stubs++] = id;
+}
+
+int ds_layout_stubs_changed(const ds_layout *l)
+{
+    for (size_t i = 0; i < l->n_stubs; i++) {
+        const ds_layout_stub *was = &l->stubs[i];
+        struct stat st;
+        if (stat(was->path, &st) != 0) return 1;
+        ds_layout_stub now = stub_id(&st);
+        if (now.dev != was->dev || now.ino != was->ino ||
+            now.size != was->size || now.mtime_ns != was->mtime_ns)
+            return 1;
+    }
+    return 0;
+}
+
 static ds_status read_stub(const char *stub, int depth, ds_layout *out,
                            char **err)
 {
@@ -104,6 +142,7 @@ static ds_status read_stub(const char *stub, int depth, ds_layout *out,
     if (!f)
         return ds_fail(err, DS_ERR_IO, "cannot read '%s': %s", stub,
                        strerror(errno));
+    add_stub(out, stub, f);
     char line[MAX_LINE + 2];
     unsigned line_no = 0;
     ds_status st = DS_OK;
@@ -149,6 +188,8 @@ void ds_layout_free(ds_layout *l)
 {
     for (size_t i = 0; i < l->n; i++) free(l->dbs[i].where);
     free(l->dbs);
+    for (size_t i = 0; i < l->n_stubs; i++) free(l->stubs[i].path);
+    free(l->stubs);
     memset(l, 0, sizeof *l);
 }
 

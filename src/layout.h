@@ -38,9 +38,19 @@ typedef struct {
     int remote;
 } ds_layout_db;
 
+/* A stub file as it was when read: a file renamed over it, or one written
+ * in place, differs in one of these. */
+typedef struct {
+    char *path;          /* as opened */
+    unsigned long long dev, ino, size;
+    long long mtime_ns;
+} ds_layout_stub;
+
 typedef struct {
     ds_layout_db *dbs;   /* in the stub's order, nested stubs expanded */
     size_t n;
+    ds_layout_stub *stubs;  /* the stub files read, nested ones too */
+    size_t n_stubs;
 } ds_layout;
 
 /* Read what `path` is made of: a database (n = 1, itself), or a stub.
@@ -52,6 +62,11 @@ typedef struct {
 ds_status ds_layout_read(const char *path, ds_layout *out, char **err);
 
 void ds_layout_free(ds_layout *l);
+
+/* Has a stub file `l` was read from been replaced or written to since (or
+ * gone)?  A stat of each: a long-lived searcher asks it to follow an
+ * edited stub, or one xapian-replicate switched to a new copy. */
+int ds_layout_stubs_changed(const ds_layout *l);
 
 /* Is `path` a stub (a file, or a directory holding DS_LAYOUT_STUB)? */
 int ds_layout_is_stub(const char *path);
