@@ -3,7 +3,8 @@
  * (xapian-tcpsrv, xapian-progsrv), opened part by part rather than from a
  * stub file so that the remote ones get our timeouts, and so that a part
  * that stops answering can be left out (a partial answer) instead of
- * failing every search.
+ * failing every search; and following what changes in the parts of a
+ * database kept open (dsx_db_part_state, dsx_db_follow).
  */
 #include "private.hh"
 
@@ -165,4 +166,87 @@ extern "C" const char *dsx_db_missing(const dsx_db *db, size_t i,
     }
     *why = "";
     return "";
+}
+
+/* ---- Following changes ---- */
+
+namespace {
+
+/* Reopen part `p`; true when it moved.  A failure marks the combination
+ * to be opened again before the next search (dsx::refresh_parts). */
+bool reopen_part(dsx_db *db, dsx_member &p)
+{
+    try {
+        if (p.remote) return p.db.reopen();
+        /* Glass's reopen() says "maybe changed" every time for a database
+         * at revision 0 (one never committed to: an empty shard). */
+        Xapian::rev was = p.db.get_revision();
+        return p.db.reopen() && p.db.get_revision() != was;
+    } catch (const Xapian::Error &) {
+        db->broken = true;
+        return true;
+    }
+}
+
+/* Connect to the remote part `p` anew: true when the server now serves
+ * another database than p's connection has (the new connection then
+ * replaces it). */
+bool probe_part(dsx_db *db, dsx_member &p)
+{
+    Xapian::Database fresh;
+    try {
+        fresh = open_remote(p.where.substr(sizeof REMOTE - 1), db->remote);
+        if (fresh.get_uuid() == p.db.get_uuid()) return false;
+    } catch (const Xapian::Error &) {
+        return false; /* the old connection is left to answer, or not */
+    }
+    p.db = fresh;
+    return true;
+}
+
+} // namespace
+
+extern "C" size_t dsx_db_n_parts(const dsx_db *db)
+{
+    return db->parts.empty() ? 1 : db->parts.size();
+}
+
+extern "C" ds_status dsx_db_part_state(dsx_db *db, size_t i,
+                                       dsx_part_state *state, char **err)
+{
+    *state = DSX_PART_SAME;
+    return dsx::guard(err, [&] {
+        if (i >= dsx_db_n_parts(db))
+            throw Xapian::InvalidArgumentError("no such part");
+        bool one = db->parts.empty();
+        if (!one && (db->parts[i].remote || !db->parts[i].live)) return;
+        const std::string &path = one ? db->path : db->parts[i].where;
+        const Xapian::Database &open = one ? db->db : db->parts[i].db;
+        Xapian::Database now(path);
+        if (now.get_uuid() != open.get_uuid())
+            *state = DSX_PART_REPLACED;
+        else if (now.get_revision() != open.get_revision())
+            *state = DSX_PART_MOVED;
+    });
+}
+
+extern "C" ds_status dsx_db_follow(dsx_db *db, size_t from, int probe,
+                                   size_t *moved, char **err)
+{
+    *moved = 0;
+    return dsx::guard(err, [&] {
+        bool replaced = false;
+        /* A broken combination is opened again before the next search. */
+        for (size_t i = from; i < db->parts.size() && !db->broken; ++i) {
+            dsx_member &p = db->parts[i];
+            if (!p.live) continue; /* tried again by refresh_parts */
+            if (reopen_part(db, p)) {
+                ++*moved;
+            } else if (probe && p.remote && probe_part(db, p)) {
+                replaced = true;
+                ++*moved;
+            }
+        }
+        if (replaced && !db->broken) combine(db);
+    });
 }

@@ -315,6 +315,57 @@ ds_status dsx_db_recover(dsx_db *db, char **err);
 size_t dsx_db_n_missing(const dsx_db *db);
 const char *dsx_db_missing(const dsx_db *db, size_t i, const char **why);
 
+/* ---- Following changes to the databases open (remote.cc) ----
+ *
+ * A handle kept open (a server's) sees the revision of each database it
+ * opened, whatever is committed or published since.  These let it catch
+ * up without opening everything again.  Results of `db` must be freed
+ * before dsx_db_follow. */
+
+/* How many databases `db` is made of: dsx_db_open_parts's n, or 1. */
+size_t dsx_db_n_parts(const dsx_db *db);
+
+typedef enum {
+    DSX_PART_SAME,       /* what it had open, at the same revision */
+    DSX_PART_MOVED,      /* the same database, committed to since */
+    DSX_PART_REPLACED    /* another database (another uuid): a new build,
+                            or a path that now leads elsewhere */
+} dsx_part_state;
+
+/* Compare part `i` (< dsx_db_n_parts) with what its path holds now, opened
+ * for the call (a glass database: its version file and its tables' roots
+ * are read; nothing is searched).  A remote part, or one left out, is
+ * DSX_PART_SAME: only its server can tell (dsx_db_follow asks it).
+ * Fails as dsx_db_open does when nothing can be opened there now; `db` is
+ * not changed either way. */
+ds_status dsx_db_part_state(dsx_db *db, size_t i, dsx_part_state *state,
+                            char **err);
+
+/* Catch parts `from` .. n-1 of `db` up with their databases: Xapian's
+ * reopen() of each, which for a local part reads its version file again
+ * and for a remote one is one round trip (xapian-tcpsrv's child reopens
+ * its database and answers with its new statistics).  *moved counts the
+ * parts that moved to a later revision, or were replaced as below (a
+ * remote database at revision 0, never committed to, counts at every
+ * call: its server's reopen() cannot tell).
+ *
+ * A part whose reopen() fails (its server's database was removed, as
+ * xapian-replicate removes the copy it replaces with a full one; the
+ * server was restarted; no answer in time) marks the whole combination
+ * to be opened again before the next search, as a failed search does
+ * (dsx_db_recover): counted in *moved.
+ *
+ * With `probe`, each remote part is also connected anew, and when the new
+ * connection's database has another uuid it takes the old connection's
+ * place: a server that opens a path through a symlink (INDEX/current)
+ * swapped to a new database at the same revision number answers reopen()
+ * with "unchanged", as its old files are still open.  A probe that cannot
+ * connect changes nothing (the old connection may still answer).  The
+ * remote timeouts are dsx_db_open_parts's.  Nothing to do for one
+ * database.  Fails only when memory runs out. */
+ds_status dsx_db_follow(dsx_db *db, size_t from, int probe, size_t *moved,
+                        char **err);
+
 /* Look up metadata `key`; *value is malloc'd ("" when absent). */
 ds_status dsx_db_get_metadata(dsx_db *db, const char *key, char **value,
                               char **err);
