@@ -503,11 +503,18 @@ DS_API ds_status ds_index_check(const char *index_dir,
  * generation, or an update has changed the served one, since `s` opened
  * its index, open it again in its place (`s` stays the same handle);
  * otherwise change nothing, at the cost of a readlink and two stats.
- * A long-lived searcher calls it before each search.  *reopened (when not
- * NULL) says whether it reopened.  Results of `s` must be freed first.
- * When the new generation cannot be opened, or the index is gone
+ * A stub's databases are checked at most once a second (each check: a
+ * stat per stub file, an open of each local database, one round trip to
+ * each remote one): when the stub, its head or a local database is
+ * another (a rebuild behind `current`) or the head was committed to, it
+ * is opened again in its place; shards committed to are caught up in
+ * place (src/follow.h has the details).  A long-lived searcher calls it
+ * before each search.  *reopened (when not NULL) says whether it
+ * reopened or caught up.  Results of `s` must be freed first.  When the
+ * new generation cannot be opened, or the index is gone
  * (DS_ERR_NO_INDEX), `s` is left as it was and can still search the
- * generation it has open. */
+ * generation it has open; for a stub, each check tries again, and the
+ * calls in between return the same failure. */
 DS_API ds_status ds_searcher_refresh(ds_searcher *s, int *reopened,
                                      char **err);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "follow.h"
 #include "layout.h"
 #include "query.h"
 #include "ranking.h"
@@ -39,6 +40,8 @@ struct ds_searcher {
     int combined;           /* several databases (layout.h) */
     ds_searcher_options options;
     ds_store_gen served;    /* its identity (ds_searcher_refresh) */
+    ds_layout layout;       /* what the database was opened from */
+    ds_follow follow;       /* a stub's: what changed since (follow.h) */
     int has_groups;         /* the index holds near-copy groups */
     int has_dates;          /* some passage has a date */
     ds_analyzer *analyzer;
@@ -271,18 +274,14 @@ static ds_status open_db(ds_searcher *s, char **err)
     } else {
         ds_store_hold(s->index_dir, &s->gen);
     }
-    ds_layout l;
-    ds_status st = read_layout(s, &l, err);
-    if (st != DS_OK) {
-        ds_layout_free(&l);
-        return st;
-    }
-    st = open_layout(s, &l, &why);
+    ds_status st = read_layout(s, &s->layout, err);
+    if (st != DS_OK) return st;
+    st = open_layout(s, &s->layout, &why);
     if (st == DS_OK) {
         dsx_db_set_order_slot(s->db, DS_SLOT_ORDER);
-        s->spelling = ds_spelling_new(s->db, l.dbs[0].where, s->analyzer);
+        s->spelling = ds_spelling_new(s->db, s->layout.dbs[0].where,
+                                      s->analyzer);
     }
-    ds_layout_free(&l);
     if (st == DS_OK && !getenv("DEALSEARCH_NO_STOPWORDS")) /* experiments */
         st = dsx_db_set_stopwords(s->db, ds_stopwords, ds_n_stopwords, &why);
     if (st == DS_OK)
@@ -338,6 +337,7 @@ ds_status ds_searcher_open_with(const char *index_dir,
     /* Before opening: a swap in between then only costs a needless
      * reopen at the next refresh, never a missed one. */
     if (!stub) st = ds_store_current_gen(index_dir, &s->served, err);
+    else st = ds_follow_init(&s->follow, err); /* compares what it opens */
     if (st == DS_OK && !s->analyzer)
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
     if (st == DS_OK) st = ds_bm25_settings(&s->bm25, err);
@@ -362,6 +362,8 @@ void ds_searcher_close(ds_searcher *s)
     if (!s) return;
     ds_spelling_free(s->spelling);
     dsx_db_destroy(s->db);
+    ds_layout_free(&s->layout);
+    ds_follow_free(&s->follow);
     if (s->stub) free(s->gen.path);
     else ds_store_release(s->index_dir, &s->gen);
     ds_synonyms_free(s->synonyms);
@@ -1523,26 +1525,51 @@ const ds_hit *ds_results_hit(const ds_results *r, size_t i)
 
 /* ---- A searcher kept open (serving) ---- */
 
-ds_status ds_searcher_refresh(ds_searcher *s, int *reopened, char **err)
+/* Open the index again, with the same options, in s's place: the
+ * caller's handle stays valid, taking the fresh contents, and the old
+ * ones are closed.  On failure `s` is as it was. */
+static ds_status open_again(ds_searcher *s, int *reopened, char **err)
 {
-    if (reopened) *reopened = 0;
-    if (s->stub) return DS_OK; /* its databases are opened afresh by
-                                  Xapian when a search finds them changed */
-    ds_store_gen now;
-    ds_status st = ds_store_current_gen(s->index_dir, &now, err);
-    if (st != DS_OK || ds_store_gen_same(&now, &s->served))
-        return st;
     ds_searcher *fresh = NULL;
-    st = ds_searcher_open(s->index_dir, &fresh, err);
+    ds_status st = ds_searcher_open_with(s->index_dir, &s->options, &fresh,
+                                         err);
     if (st != DS_OK) return st;
-    /* The caller's handle stays valid: it takes the fresh contents, and
-     * the old ones are closed. */
     ds_searcher old = *s;
     *s = *fresh;
     *fresh = old;
     ds_searcher_close(fresh);
     if (reopened) *reopened = 1;
     return DS_OK;
+}
+
+/* A stub: follow its databases (follow.h).  A fresh open that fails is
+ * reported again at each request until a check finds it fixed, so that
+ * a server tells it once (server_api.c). */
+static ds_status refresh_stub(ds_searcher *s, int *reopened, char **err)
+{
+    ds_follow_verdict v = ds_follow_check(&s->follow, &s->layout, s->db);
+    if (v == DS_FOLLOW_WAIT) return ds_follow_failure(&s->follow, err);
+    if (v != DS_FOLLOW_REOPEN) {
+        ds_follow_clear(&s->follow);
+        if (reopened) *reopened = v == DS_FOLLOW_MOVED;
+        return DS_OK;
+    }
+    char *why = NULL;
+    ds_status st = open_again(s, reopened, &why);
+    if (st == DS_OK) return DS_OK;
+    ds_follow_failed(&s->follow, st, why);
+    return ds_follow_failure(&s->follow, err);
+}
+
+ds_status ds_searcher_refresh(ds_searcher *s, int *reopened, char **err)
+{
+    if (reopened) *reopened = 0;
+    if (s->stub) return refresh_stub(s, reopened, err);
+    ds_store_gen now;
+    ds_status st = ds_store_current_gen(s->index_dir, &now, err);
+    if (st != DS_OK || ds_store_gen_same(&now, &s->served))
+        return st;
+    return open_again(s, reopened, err);
 }
 
 dsx_db *ds_searcher_db(ds_searcher *s)

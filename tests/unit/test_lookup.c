@@ -2,14 +2,15 @@
  * (src/lookup.c, ds_searcher_refresh in src/search.c): passages looked up
  * with their context — every passage of the demo corpus built in two
  * shards, odd source names, JSON ids, names that are not in the index —
- * the index's statistics, following a rebuild and an update, and took_ms
- * in the JSON. */
+ * the index's statistics, following a rebuild and an update (of an index
+ * folder, and of a stub's databases), and took_ms in the JSON. */
 #include "unit.h"
 
 #include <sys/stat.h>
 #include <time.h>
 
 #include "demo.h"
+#include "../../shim/shim.h"
 
 static char *tmp;
 static char index_dir[600];
@@ -338,6 +339,151 @@ static void refresh_follows_a_rebuild(void **state)
     ds_searcher_close(s);
 }
 
+/* The stub `stub` over the sharded index `index`, through its `current`
+ * as an operator writes one; `extra` is its last line (or ""). */
+static void write_stub(const char *stub, const char *index, const char *extra)
+{
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "auto %s/current/head\nauto %s/current/shard-0\n"
+            "auto %s/current/shard-1\n%s", index, index, index, extra);
+    assert_int_equal(fclose(f), 0);
+}
+
+static const char *unstemmed(void *ctx, const char *word, size_t len,
+                             size_t *stem_len)
+{
+    (void)ctx, (void)word, (void)len, (void)stem_len;
+    return NULL;
+}
+
+/* Commit to the database at `path` in place: every document deleted, or
+ * (`keep`) only a metadata key set. */
+static void commit_in_place(const char *path, int keep)
+{
+    dsx_stemmer stemmer = {unstemmed, NULL, "none"};
+    dsx_writer *w = NULL;
+    assert_int_equal(dsx_writer_open(path, &stemmer, &w, NULL), DS_OK);
+    unsigned last = 0;
+    assert_int_equal(dsx_writer_last_docid(w, &last, NULL), DS_OK);
+    for (unsigned d = 1; d <= last && !keep; d++)
+        dsx_writer_delete_doc(w, d, NULL); /* numbers not used fail */
+    assert_int_equal(dsx_writer_set_metadata(w, "test", "x", NULL), DS_OK);
+    assert_int_equal(dsx_writer_commit(w, NULL), DS_OK);
+    dsx_writer_destroy(w);
+}
+
+static int refreshed(ds_searcher *s)
+{
+    int reopened = -1;
+    assert_int_equal(ds_searcher_refresh(s, &reopened, NULL), DS_OK);
+    return reopened;
+}
+
+/* A searcher over a stub follows its databases (src/follow.h): commits to
+ * shards, a rebuild behind `current`, a commit to the head, an edited
+ * stub, one nested in a stub; a stub that cannot be opened is reported
+ * at each refresh and the old databases still answer.  Checked at every
+ * refresh (DEALSEARCH_FOLLOW 0,0); by default no more than once a
+ * second. */
+static void refresh_follows_a_stub(void **state)
+{
+    (void)state;
+    char corpus[700], index[700], stub[700], nested[700], extra[800];
+    snprintf(corpus, sizeof corpus, "%s/stubbed", tmp);
+    snprintf(index, sizeof index, "%s/stubbed.index", tmp);
+    snprintf(stub, sizeof stub, "%s/cluster.stub", tmp);
+    snprintf(nested, sizeof nested, "%s/nested.stub", tmp);
+    assert_int_equal(mkdir(corpus, 0755), 0);
+    UNIT_WRITE_STR(corpus, "a.txt", "Alpha title here\n\nThe zebra story.\n");
+    ds_corpus_spec spec = {DS_CORPUS_FOLDER, corpus, DS_READER_NEWS, 0};
+    ds_index_options opt;
+    ds_index_options_init(&opt);
+    opt.corpus = spec;
+    opt.index_dir = index;
+    opt.shards = 2;
+    ds_indexer *ix = NULL;
+    ds_index_stats stats;
+    assert_int_equal(ds_indexer_open(&opt, &ix, NULL), DS_OK);
+    assert_int_equal(ds_indexer_build(ix, &stats, NULL), DS_OK);
+    ds_indexer_close(ix);
+    write_stub(stub, index, "");
+    snprintf(extra, sizeof extra, "auto %s/current\n", index);
+    FILE *f = fopen(nested, "w");
+    assert_non_null(f);
+    fputs(extra, f);
+    assert_int_equal(fclose(f), 0);
+
+    setenv("DEALSEARCH_FOLLOW", "0,0", 1);
+    ds_searcher *s = NULL, *n = NULL;
+    assert_int_equal(ds_searcher_open(stub, &s, NULL), DS_OK);
+    assert_int_equal(ds_searcher_open(nested, &n, NULL), DS_OK);
+    assert_int_equal(refreshed(s), 0);
+    assert_int_equal(total_for(s, "zebra"), 1);
+
+    /* Commits to the shards: caught up in place. */
+    char path[800];
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/current/shard-%d", index, k);
+        commit_in_place(path, 0);
+    }
+    assert_int_equal(total_for(s, "zebra"), 1); /* as opened */
+    assert_int_equal(refreshed(s), 1);
+    assert_int_equal(total_for(s, "zebra"), 0);
+    assert_int_equal(refreshed(s), 0);
+
+    /* A rebuild: a new generation behind `current`, for both stubs. */
+    UNIT_WRITE_STR(corpus, "b.txt", "Beta title here\n\nAnother zebra.\n");
+    ix = NULL;
+    assert_int_equal(ds_indexer_open(&opt, &ix, NULL), DS_OK);
+    assert_int_equal(ds_indexer_build(ix, &stats, NULL), DS_OK);
+    ds_indexer_close(ix);
+    assert_int_equal(refreshed(s), 1);
+    assert_int_equal(total_for(s, "zebra"), 2);
+    assert_int_equal(refreshed(n), 1);
+    assert_int_equal(total_for(n, "zebra"), 2);
+
+    /* A commit to the head. */
+    snprintf(path, sizeof path, "%s/current/head", index);
+    commit_in_place(path, 1);
+    assert_int_equal(refreshed(s), 1);
+    assert_int_equal(refreshed(s), 0);
+    assert_int_equal(total_for(s, "zebra"), 2);
+
+    /* An edited stub that cannot be opened: said at each refresh, the
+     * old databases still answer; once fixed, opened again. */
+    write_stub(stub, index, "bogus line\n");
+    char *err = NULL;
+    int reopened = -1;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ds_searcher_refresh(s, &reopened, &err),
+                         DS_ERR_DAMAGED);
+        assert_non_null(strstr(err, "cluster.stub:4"));
+        free(err);
+        err = NULL;
+        assert_int_equal(reopened, 0);
+        assert_int_equal(total_for(s, "zebra"), 2);
+    }
+    write_stub(stub, index, "# fixed\n");
+    assert_int_equal(refreshed(s), 1);
+    assert_int_equal(refreshed(s), 0);
+    ds_searcher_close(n);
+
+    /* By default, checked no more than once a second. */
+    unsetenv("DEALSEARCH_FOLLOW");
+    ds_searcher_close(s);
+    assert_int_equal(ds_searcher_open(stub, &s, NULL), DS_OK);
+    write_stub(stub, index, "# edited\n");
+    assert_int_equal(refreshed(s), 0);
+    ds_searcher_close(s);
+
+    setenv("DEALSEARCH_FOLLOW", "1", 1);
+    assert_int_equal(ds_searcher_open(stub, &s, &err), DS_ERR_USAGE);
+    assert_non_null(strstr(err, "DEALSEARCH_FOLLOW"));
+    free(err);
+    unsetenv("DEALSEARCH_FOLLOW");
+}
+
 static void took_ms_is_printed_only_when_set(void **state)
 {
     (void)state;
@@ -370,6 +516,7 @@ int main(void)
         cmocka_unit_test(json_ids_are_found),
         cmocka_unit_test(stats_describe_the_index),
         cmocka_unit_test(refresh_follows_a_rebuild),
+        cmocka_unit_test(refresh_follows_a_stub),
         cmocka_unit_test(took_ms_is_printed_only_when_set),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
