@@ -89,6 +89,7 @@ typedef struct {
     atomic_int active;          /* requests begun and not completed */
     atomic_int draining;        /* stopping: close connections after each
                                    response */
+    atomic_int refreshes_failing; /* ds_server_thread's */
 } server;
 
 void ds_server_config_init(ds_server_config *c)
@@ -249,6 +250,7 @@ static void *worker(void *arg)
     t.searcher_options = &srv->config->searcher;
     t.loopback_only = srv->loopback;
     t.log = thread_log;
+    t.refreshes_failing = &srv->refreshes_failing;
     request *rq;
     while ((rq = take(&srv->work))) {
         ds_http_request req = {rq->method, rq->target, rq->headers.headers,

@@ -22,6 +22,7 @@
 #ifndef DEALSEARCH_SERVER_H
 #define DEALSEARCH_SERVER_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "dealsearch.h"
@@ -119,6 +120,11 @@ typedef struct {
                                        needs it; ds_searcher_close it */
     int refresh_failing;            /* a rebuild's generation could not be
                                        opened (said once) */
+    atomic_int *refreshes_failing;  /* shared by the threads: how many are
+                                       refresh_failing, so that a change
+                                       every thread's searcher meets is
+                                       told by the first only; NULL: each
+                                       tells its own */
     /* Problems an operator should hear of (the request only gets its
      * status); NULL: none are told. */
     void (*log)(void *ctx, const char *message);

@@ -142,8 +142,8 @@ static void tell(ds_server_thread *t, const char *fmt, const char *detail)
 
 /* The thread's searcher, opened or refreshed; NULL after answering 503.
  * A new generation that cannot be opened leaves the old one searched
- * (and is told once); an index that is gone is a 503 until it is
- * back. */
+ * (and is told once, by the first thread to meet it); an index that is
+ * gone is a 503 until it is back. */
 static ds_searcher *searcher(ds_server_thread *t, ds_http_response *r)
 {
     char *err = NULL;
@@ -161,9 +161,16 @@ static ds_searcher *searcher(ds_server_thread *t, ds_http_response *r)
         engine_error(r, st, "index", err);
         return NULL;
     }
-    if (st != DS_OK && !t->refresh_failing)
-        tell(t, "still searching the previous index: %s", err);
-    t->refresh_failing = st != DS_OK;
+    int failing = st != DS_OK;
+    if (failing != t->refresh_failing) {
+        int others = t->refreshes_failing
+                         ? atomic_fetch_add(t->refreshes_failing,
+                                            failing ? 1 : -1)
+                         : 0;
+        if (failing && others == 0)
+            tell(t, "still searching the previous index: %s", err);
+    }
+    t->refresh_failing = failing;
     free(err);
     return t->searcher;
 }

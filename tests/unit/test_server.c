@@ -1,8 +1,9 @@
 /* Tests of the server's request handling without sockets
  * (src/server_handle.c, src/server_api.c, src/server_url.c): what each
  * endpoint answers, every parameter checked and named when wrong, the
- * limits, methods, CORS and Host rules, the page's files, and that every
- * error is JSON with its status.  tests/server.sh drives the daemon. */
+ * limits, methods, CORS and Host rules, the page's files, that every
+ * error is JSON with its status, and that a change to the index that
+ * cannot be opened is told once.  tests/server.sh drives the daemon. */
 #include "unit.h"
 
 #include <jansson.h>
@@ -323,6 +324,60 @@ static void no_index_is_503(void **state)
     assert_null(t.searcher);
 }
 
+static int told;
+
+static void count_told(void *ctx, const char *message)
+{
+    (void)ctx;
+    assert_non_null(strstr(message, "still searching the previous index"));
+    told++;
+}
+
+static void write_stub(const char *stub, const char *extra)
+{
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "auto %s/current\n%s", index_dir, extra);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Two threads (each with its searcher) over a stub that is changed to
+ * one that cannot be opened: both answer from the old index, and the
+ * problem is told once, not per thread or per request; once fixed and
+ * broken again, it is told again. */
+static void a_change_that_cannot_be_opened_is_told_once(void **state)
+{
+    (void)state;
+    char stub[700];
+    snprintf(stub, sizeof stub, "%s/cluster.stub", tmp);
+    write_stub(stub, "");
+    setenv("DEALSEARCH_FOLLOW", "0,0", 1); /* a check at each request */
+    atomic_int failing = 0;
+    ds_server_thread a = {.index_dir = stub, .log = count_told,
+                          .refreshes_failing = &failing};
+    ds_server_thread b = a;
+    ds_server_thread *threads[] = {&a, &b};
+    told = 0;
+    const char *changes[] = {"", "bogus line\n", "# fixed\n",
+                             "bogus again\n"};
+    const int told_after[] = {0, 1, 1, 2};
+    for (size_t c = 0; c < 4; c++) {
+        write_stub(stub, changes[c]);
+        for (int round = 0; round < 3; round++)
+            for (size_t i = 0; i < 2; i++) {
+                ds_http_response r;
+                request_on(threads[i], "GET", "/api/search?q=ceo", NULL, &r);
+                assert_int_equal(r.status, 200);
+                ds_http_response_free(&r);
+            }
+        assert_int_equal(told, told_after[c]);
+        assert_int_equal(failing, c % 2 ? 2 : 0);
+    }
+    unsetenv("DEALSEARCH_FOLLOW");
+    ds_searcher_close(a.searcher);
+    ds_searcher_close(b.searcher);
+}
+
 static void limits_are_kept(void **state)
 {
     (void)state;
@@ -500,6 +555,7 @@ int main(void)
         cmocka_unit_test(passages_come_from_the_index),
         cmocka_unit_test(stats_and_health_describe_the_index),
         cmocka_unit_test(no_index_is_503),
+        cmocka_unit_test(a_change_that_cannot_be_opened_is_told_once),
         cmocka_unit_test(limits_are_kept),
         cmocka_unit_test(only_reading_methods_are_allowed),
         cmocka_unit_test(cors_only_when_asked),
