@@ -4,7 +4,9 @@
 # xapian-tcpsrv on 127.0.0.1, mixed, and through `remote :xapian-progsrv`
 # lines, must give the very same answers (passages, order, scores,
 # counts, spelling, synonyms, explain) from the command line, `run` and
-# `serve`; a shard that is down is an error naming it.  Prints TAP.
+# `serve`; a shard that is down is an error naming it; a running `serve`
+# follows rebuilds of a stub's databases (local, behind xapian-tcpsrv,
+# parts built on their own, replicas) without a restart.  Prints TAP.
 #
 #   DS_BIN=build/dealsearch tests/shards.sh
 # TAP helpers, BIN and WORK (removed on exit) from the reliability lib.
@@ -114,11 +116,12 @@ check "a refused join writes no stub" [ ! -e "$WORK/bad.stub" ]
 bad "join needs --index and the parts" "needs --index STUB" join "$WORK/j3-0"
 
 # ---- servers ----
-# serve DIR: xapian-tcpsrv on a free loopback port for DIR; sets $port.
+# serve DIR [PORT]: xapian-tcpsrv on a free loopback port (or PORT) for
+# DIR; sets $port.
 serve() {
     local dir=$1 try
     for try in 1 2 3 4 5 6 7 8; do
-        port=$((20000 + RANDOM % 30000))
+        port=${2:-$((20000 + RANDOM % 30000))}
         # Its own session: on SIGTERM xapian-tcpsrv signals its whole
         # process group (its children), which would be this script too.
         setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$dir" \
@@ -337,5 +340,158 @@ check "serve: a shard that hangs under it is a 503 naming it" \
 third=$(api)
 check "serve: once it answers again, so does the server" [ "$(tail -1 <<<"$third")" = 200 ]
 kill "$spid"; wait "$spid" 2>/dev/null
+
+# ---- a running serve follows a stub's databases ----
+# serve checks what a stub's databases became at most once a second
+# (src/follow.h): every request made a second or more after a change is
+# in place must be answered from the new databases, by the same server
+# process, whichever of its threads answers (each has a searcher of its
+# own).  A remote shard rebuilt behind a head that did not change is
+# found by a new connection, at most every PROBE s (DEALSEARCH_FOLLOW
+# sets it lower here than its 30 s): within PROBE + 1 s.
+FOLLOW=1
+PROBE=2
+F="$WORK/fcorpus"
+cp -r "$C" "$F"
+"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+words=0
+add_word() { # a new article with a word of its own: sets $word
+    words=$((words + 1))
+    word="zorbulation$words"
+    printf 'Title %s\n\nThe %s merger was announced today.\n' "$word" "$word" >"$F/zz$words.txt"
+}
+total() { curl -s "http://$addr/api/search?q=$1" | jq -r .total; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+follows() { # NAME WORD [BOUND_S]: serve ($spid), asked from now on, finds
+            # WORD every time from BOUND_S on (and when first: said)
+    local bound=$((${3:-$FOLLOW} * 1000)) start first="" i answers=""
+    start=$(now_ms)
+    while [ $(($(now_ms) - start)) -le "$bound" ]; do
+        if [ "$(total "$2")" = 1 ]; then first=$(($(now_ms) - start)); break; fi
+        sleep 0.05
+    done
+    sleep "$(awk -v l=$((start + bound + 50 - $(now_ms))) 'BEGIN { print (l > 0 ? l : 0) / 1000 }')"
+    for i in 1 2 3 4 5 6; do answers+="$(total "$2") "; done
+    if [ "$answers" = "1 1 1 1 1 1 " ] && kill -0 "$spid" 2>/dev/null; then
+        ok "$1 (bound $bound ms${first:+; first answered in $first ms})"
+    else
+        not_ok "$1" "first: '$first' ms; after $bound ms: $answers" "$(tail -2 "$WORK/serve.out")"
+    fi
+}
+follow_serve() { # INDEX OPTIONS...: serve_start (THREADS threads, 1 by
+                 # default: the one that answers follows), the new word
+                 # not there yet
+    serve_start "$@" --threads "${THREADS:-1}"
+    PIDS+=("$spid")
+    local i warm=()
+    for i in 1 2 3 4 5 6; do total warm >/dev/null & warm+=($!); done
+    wait "${warm[@]}" # requests at once: each thread opens its searcher
+    add_word
+    [ "$(total "$word")" = 0 ]
+}
+stop_serve() { kill "$spid"; wait "$spid" 2>/dev/null; }
+
+# A local stub through `current`, as an operator writes one; two threads.
+printf 'auto f/current/head\nauto f/current/shard-0\nauto f/current/shard-1\n' >"$WORK/flocal.stub"
+THREADS=2 follow_serve "$WORK/flocal.stub"
+check "serve on a local stub: the new word is not there yet" [ $? -eq 0 ]
+"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+follows "serve (2 threads) on a local stub follows a rebuild (a new generation), not restarted" "$word"
+fresh=$(serve_json "$WORK/flocal.stub")
+check "serve on a local stub: after following, the answer of a server started afresh" \
+    [ "$(curl -s "http://$addr/api/search?q=Scale+AI&limit=20&all=1" | jq -c 'del(.took_ms)')" = "$fresh" ]
+stop_serve
+
+# Shards behind xapian-tcpsrv serving the index's current/shard-K: each
+# new connection opens the new generation's shard.
+serve "$WORK/f/current/shard-0" && p0=$port && serve "$WORK/f/current/shard-1" && p1=$port
+printf 'auto f/current/head\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >"$WORK/fcur.stub"
+follow_serve "$WORK/fcur.stub"
+check "serve, shards behind xapian-tcpsrv on current/shard-K: not there yet" [ $? -eq 0 ]
+"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+follows "serve, shards behind xapian-tcpsrv on current/shard-K, follows a rebuild" "$word"
+stop_serve
+
+# Shards behind xapian-tcpsrv on a generation's own shards: after a
+# rebuild the operator restarts them on the new ones (same ports).
+gen=$(readlink -f "$WORK/f/current")
+serve "$gen/shard-0" && p0=$port && g0=$(eval echo "\$PID_$port") &&
+    serve "$gen/shard-1" && p1=$port && g1=$(eval echo "\$PID_$port")
+printf 'auto f/current/head\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >"$WORK/fgen.stub"
+follow_serve "$WORK/fgen.stub"
+check "serve, shards behind xapian-tcpsrv on gen-N/shard-K: not there yet" [ $? -eq 0 ]
+"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+gen=$(readlink -f "$WORK/f/current")
+kill -- "-$g0" "-$g1"; wait "$g0" "$g1" 2>/dev/null
+serve "$gen/shard-0" "$p0" && serve "$gen/shard-1" "$p1"
+check "xapian-tcpsrv restarted on the new generation's shards, same ports" [ $? -eq 0 ]
+follows "serve follows the restarted shards and the new head" "$word"
+stop_serve
+
+# Parts built on their own (--shard), each served from its own current:
+# a part rebuilt is a new database at the same revision (1), which the
+# server's reopen() does not see; the head is not rebuilt.
+for p in head 0 1; do "$BIN" index --corpus "$F" --index "$WORK/fp-$p" --shards 2 --shard "$p" -q; done
+serve "$WORK/fp-0/current" && p0=$port && serve "$WORK/fp-1/current" && p1=$port
+printf 'auto fp-head/current\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >"$WORK/fparts.stub"
+DEALSEARCH_FOLLOW=1,$PROBE follow_serve "$WORK/fparts.stub"
+check "serve, parts behind xapian-tcpsrv on their own current: not there yet" [ $? -eq 0 ]
+for p in 0 1; do "$BIN" index --corpus "$F" --index "$WORK/fp-$p" --shards 2 --shard "$p" -q; done
+follows "serve follows parts rebuilt behind a head that did not change (a new connection every ${PROBE} s)" \
+    "$word" $((PROBE + FOLLOW))
+stop_serve
+
+# Read replicas of the shards behind xapian-tcpsrv: a rebuild switches
+# the head at once, the replicas later (xapian-replicate fetches a full
+# copy, then removes the old one, which the server's reopen() reports).
+if command -v xapian-replicate-server >/dev/null && command -v xapian-replicate >/dev/null; then
+    for try in 1 2 3 4 5 6 7 8; do
+        rport=$((20000 + RANDOM % 30000))
+        setsid xapian-replicate-server -I 127.0.0.1 -p "$rport" "$WORK" >"$WORK/rserver.log" 2>&1 &
+        rpid=$!
+        sleep 0.3
+        kill -0 "$rpid" 2>/dev/null && break
+    done
+    PIDS+=("$rpid")
+    replicate() { # copy shard K of f into replica-K, once
+        xapian-replicate -h 127.0.0.1 -p "$rport" -m "f/current/shard-$1" -o -v "$WORK/replica-$1" 2>&1
+    }
+    replicate 0 >/dev/null && replicate 1 >/dev/null
+    serve "$WORK/replica-0" && p0=$port && serve "$WORK/replica-1" && p1=$port
+    printf 'auto f/current/head\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >"$WORK/freplica.stub"
+    follow_serve "$WORK/freplica.stub"
+    check "serve over replicas of the shards: not there yet" [ $? -eq 0 ]
+    "$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+    sleep 1.2
+    check "the new head is served with the old replicas (the word is in no shard yet)" \
+        [ "$(total "$word")" = 0 ]
+    out=$(replicate 0; replicate 1)
+    check "the replicas receive full copies" [ "$(grep -c "1 copies, 0 changesets" <<<"$out")" -eq 2 ]
+    follows "serve follows replicas switched to full copies after the head" "$word"
+    stop_serve
+else
+    ok "# SKIP serve over replicas: xapian-replicate(-server) is missing"
+fi
+
+# A change that cannot be opened: the old databases answer, one line on
+# stderr for it (several checks); once fixed, followed.  One thread: a
+# thread that has opened nothing yet would answer 503 (test_server.c has
+# the line told once by several threads).
+THREADS=1 follow_serve "$WORK/flocal.stub"
+cp "$WORK/flocal.stub" "$WORK/flocal.good"
+echo "bogus line" >>"$WORK/flocal.stub"
+codes=""
+for i in 1 2 3 4 5; do # at least two checks
+    codes+=$(curl -s -o /dev/null -w '%{http_code} ' "http://$addr/api/search?q=interim+CEO")
+    sleep 0.35
+done
+check "a stub that cannot be opened: the previous databases answer ($codes)" \
+    [ "$codes" = "200 200 200 200 200 " ]
+check "... and it is said once on stderr, naming the line" \
+    eval '[ "$(grep -c "still searching the previous index" "$WORK/serve.out")" -eq 1 ] && grep -q "flocal.stub:4" "$WORK/serve.out"'
+"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+cp "$WORK/flocal.good" "$WORK/flocal.stub"
+follows "the stub fixed: serve follows it and the rebuild" "$word"
+stop_serve
 
 finish
