@@ -278,15 +278,6 @@ static ds_status second_pass(build_state *b, const size_t *bounds, char **err)
     return st;
 }
 
-/* The document number the stub of a sharded index (layout.h) gives
- * document `local` of shard k: Xapian numbers the documents of its n
- * databases interleaved, the head (holding none) first. */
-static unsigned long combined_docid(size_t n_shards, size_t k,
-                                    unsigned long local)
-{
-    return (local - 1) * (n_shards + 1) + k + 2;
-}
-
 /* A shard built alone (layout.h) does not read the other shards' files:
  * it numbers past their passages as the first pass counted them.  Returns
  * the count. */
@@ -318,7 +309,7 @@ static ds_status second_pass_sharded(build_state *b, char **err)
                 docid += skip_entry(b, &c);
         }
         if (c.at == c.doc.article.count) break;
-        if (combined_docid(b->n_shards, b->n_shards - 1, ++docid) >
+        if (ds_layout_docid(b->n_shards, b->n_shards - 1, ++docid) >
             UINT_MAX) {
             st = ds_fail(err, DS_ERR_USAGE,
                          "%lu passages over %zu shards outnumber Xapian's "
@@ -477,9 +468,9 @@ static ds_status write_file_records(const build_state *b, dsx_writer *w,
         ds_filerec r = {(char *)name, b->stamps[i], NULL, b->counts[i]};
         r.docids = ds_xmalloc((r.n + 1) * sizeof *r.docids);
         for (size_t j = 0; j < r.n; j++, next++)
-            r.docids[j] = (unsigned)(b->sharded ? combined_docid(b->n_shards,
-                                                                 k, next)
-                                                : next);
+            r.docids[j] = (unsigned)(b->sharded
+                                         ? ds_layout_docid(b->n_shards, k, next)
+                                         : next);
         ds_filerec_encode(&r, &value);
         char *key = ds_filerec_key(name);
         st = dsx_writer_set_metadata(w, key, value.data, err);
@@ -613,6 +604,8 @@ static ds_status seal_shards(build_state *b, const char *gen_path, char **err)
     b->head = NULL;
     if (b->part != DS_PART_ALL) return seal_part(b, gen_path, err);
     ds_status st = ds_layout_write_sharded(gen_path, b->n_shards, err);
+    /* Its updates' lock, there before any searcher looks for it. */
+    ds_store_unlock(ds_store_lock_commit(gen_path, 1, 1));
     unsigned long docs = 0;
     char *why = NULL;
     if (st == DS_OK &&
@@ -924,9 +917,9 @@ static void choose_shards(ds_indexer *ix)
     free(gen);
 }
 
-/* Why the served index cannot be updated in place for its shards
- * (malloc'd), or NULL. */
-static char *shard_reason(const ds_indexer *ix)
+/* Why the served generation `gen` cannot be updated in place for its
+ * shards (malloc'd), or NULL. */
+static char *shard_reason(const ds_indexer *ix, const char *gen)
 {
     if (ix->part != DS_PART_ALL)
         return ds_xstrdup("a part of a sharded index is always built whole");
@@ -934,8 +927,11 @@ static char *shard_reason(const ds_indexer *ix)
     if (served != ix->shards)
         return ds_xasprintf("%zu shards asked, the index has %zu",
                             ix->shards, served);
-    if (served)
-        return ds_xstrdup("a sharded index is not updated in place yet");
+    /* Xapian commits a stub's databases one by one (update.h): an update
+     * that did not seal them (we hold the lock: none is running) may
+     * have committed some and not others. */
+    if (served && ds_store_seal_state(gen) == DS_SEAL_OPEN)
+        return ds_xstrdup("an update of its shards was interrupted");
     return NULL;
 }
 
@@ -965,7 +961,13 @@ static ds_status seal_update(ds_indexer *ix, const char *gen,
     ds_status st = DS_OK;
     int changed = stats->added || stats->changed || stats->removed ||
                   stats->renamed;
-    if (changed) st = ds_spelling_write_vocab(gen, err);
+    if (changed) {
+        /* (a sharded index's beside its head, layout.h) */
+        char *vocab = ix->shards ? ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen)
+                                 : ds_xstrdup(gen);
+        st = ds_spelling_write_vocab(vocab, err);
+        free(vocab);
+    }
     if (st == DS_OK && (changed || !ds_store_is_sealed(gen)))
         st = ds_store_seal(gen, err);
     stats->index_bytes = ds_dir_bytes(gen);
@@ -982,12 +984,18 @@ static ds_status update_in_place(ds_indexer *ix, const char *gen,
 {
     settings set;
     settings_init(ix, &set);
-    ds_update_params up = {gen,           ix->corpus,
-                           ix->analyzer,  ix->synonyms,
-                           set.pairs,     5,
-                           ix->norm.b,    ix->norm.min_normlen,
-                           ix->opt.verbose, ix->opt.notice,
-                           ix->opt.notice_ctx};
+    ds_update_params up = {.db_path = gen,
+                           .shards = ix->shards,
+                           .corpus = ix->corpus,
+                           .analyzer = ix->analyzer,
+                           .synonyms = ix->synonyms,
+                           .expect = set.pairs,
+                           .n_expect = 5,
+                           .b = ix->norm.b,
+                           .min_normlen = ix->norm.min_normlen,
+                           .verbose = ix->opt.verbose,
+                           .notice = ix->opt.notice,
+                           .notice_ctx = ix->opt.notice_ctx};
     ds_status st = ds_update(&up, stats, reason, err);
     free(set.corpus);
     return st;
@@ -1005,7 +1013,7 @@ ds_status ds_indexer_update(ds_indexer *ix, ds_index_stats *stats,
     if (st == DS_OK && gen)
         reason = ix->opt.corpus.kind != DS_CORPUS_FOLDER
                      ? ds_xstrdup("a JSON lines corpus is always built whole")
-                     : shard_reason(ix);
+                     : shard_reason(ix, gen);
     if (st == DS_OK && gen && !reason)
         st = update_in_place(ix, gen, stats, &reason, err);
     if (st == DS_ERR_VERSION && reason) st = DS_OK;
