@@ -231,6 +231,9 @@ done
 # for the order of equal scores, which follows document numbers.
 CU="$WORK/corpus-u"
 cp -r "$C" "$CU"
+# A long file: its passages' numbers in a shard are no runs, so its record
+# is long (filerec.h).
+for i in $(seq 300); do printf 'Paragraph %d of a long wire story on merger talks.\n\n' "$i"; done >"$CU/long.txt"
 for l in one s2 s3; do
     "$BIN" index --corpus "$CU" --index "$WORK/u-$l" --shards "${l#s}" -q 2>/dev/null ||
         "$BIN" index --corpus "$CU" --index "$WORK/u-$l" -q
