@@ -362,14 +362,13 @@ static void partition(const ds_corpus *c, size_t n, size_t *bounds)
     bounds[n] = count;
 }
 
-/* Where shard k of n writes: the generation itself when it is the only
- * one, else a directory inside it, merged into it at the end unless the
- * index is sharded. */
-static char *shard_path(const char *gen_path, size_t k, size_t n, int sharded)
+/* Where shard k of n of one database writes: the generation itself when
+ * it is the only one, else a directory inside it, merged into it at the
+ * end. */
+static char *shard_path(const char *gen_path, size_t k, size_t n)
 {
-    return n == 1 && !sharded
-               ? ds_xstrdup(gen_path)
-               : ds_xasprintf("%s/" DS_LAYOUT_SHARD "%zu", gen_path, k);
+    return n == 1 ? ds_xstrdup(gen_path)
+                  : ds_xasprintf("%s/" DS_LAYOUT_SHARD "%zu", gen_path, k);
 }
 
 /* Does the build write part `part` of a sharded index? */
@@ -378,17 +377,58 @@ static int builds(const build_state *b, int part)
     return b->part == DS_PART_ALL || b->part == part;
 }
 
-/* A sharded index's head: a shard that is given spelling words only (a
- * head built alone is the generation itself). */
+/* Where part `part` (DS_PART_HEAD or a shard) of a sharded index ends:
+ * the generation itself when the part is built alone. */
+static char *part_path(const build_state *b, const char *gen_path, int part)
+{
+    if (b->part != DS_PART_ALL) return ds_xstrdup(gen_path);
+    return part == DS_PART_HEAD
+               ? ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen_path)
+               : ds_xasprintf("%s/" DS_LAYOUT_SHARD "%d", gen_path, part);
+}
+
+/* A sharded index's databases are written in a folder BUILD_DIR inside
+ * the folder they end in, and compacted from there into it when built:
+ * indexed a passage at a time, Xapian leaves its blocks half full, and
+ * these databases are not merged (bench/README.md, "Shards"). */
+#define BUILD_DIR ".build"
+
+static ds_status open_part(build_state *b, const char *gen_path, int part,
+                           ds_analyzer *analyzer, unsigned flush,
+                           ds_shard **out, char **err)
+{
+    char *final = part_path(b, gen_path, part);
+    char *path = ds_xasprintf("%s/" BUILD_DIR, final);
+    ds_status st = mkdir(final, 0755) != 0
+                       ? ds_fail(err, DS_ERR_IO, "cannot create '%s': %s",
+                                 final, strerror(errno))
+                       : ds_shard_open(path, analyzer, b->ix->synonyms, flush,
+                                       out, err);
+    free(path);
+    free(final);
+    return st;
+}
+
+static ds_status compact_part(build_state *b, const char *gen_path, int part,
+                              char **err)
+{
+    char *final = part_path(b, gen_path, part);
+    char *path = ds_xasprintf("%s/" BUILD_DIR, final), *why = NULL;
+    ds_status st = dsx_compact_keeping(path, final, &why);
+    if (st != DS_OK) st = ds_fail(err, st, "compacting '%s': %s", final, why);
+    ds_remove_dir(path);
+    free(why);
+    free(path);
+    free(final);
+    return st;
+}
+
+/* A sharded index's head: a shard that is given spelling words only. */
 static ds_status open_head(build_state *b, const char *gen_path,
                            ds_analyzer *analyzer, char **err)
 {
-    char *path = b->part == DS_PART_HEAD
-                     ? ds_xstrdup(gen_path)
-                     : ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen_path);
-    ds_status st = ds_shard_open(path, analyzer, b->ix->synonyms, 0, &b->head,
-                                 err);
-    free(path);
+    ds_status st = open_part(b, gen_path, DS_PART_HEAD, analyzer, 0,
+                             &b->head, err);
     return st == DS_OK ? ds_shard_start(b->head, err) : st;
 }
 
@@ -401,12 +441,17 @@ static ds_status open_shards(build_state *b, const char *gen_path,
         return ds_fail(err, DS_ERR_IO, "cannot create '%s': %s", gen_path,
                        strerror(errno));
     ds_status st = DS_OK;
+    unsigned flush = (unsigned)(FLUSH_PASSAGES / n);
     for (size_t k = 0; k < n && st == DS_OK; k++) {
         if (!builds(b, (int)k)) continue;
-        char *path = alone ? ds_xstrdup(gen_path)
-                           : shard_path(gen_path, k, n, b->sharded);
-        st = ds_shard_open(path, analyzers[k], b->ix->synonyms,
-                           (unsigned)(FLUSH_PASSAGES / n), &b->shards[k], err);
+        if (b->sharded) {
+            st = open_part(b, gen_path, (int)k, analyzers[k], flush,
+                           &b->shards[k], err);
+            continue;
+        }
+        char *path = shard_path(gen_path, k, n);
+        st = ds_shard_open(path, analyzers[k], b->ix->synonyms, flush,
+                           &b->shards[k], err);
         free(path);
     }
     if (st == DS_OK && b->sharded && builds(b, DS_PART_HEAD))
@@ -602,8 +647,14 @@ static ds_status seal_shards(build_state *b, const char *gen_path, char **err)
     }
     ds_shard_close(b->head);
     b->head = NULL;
+    ds_status st = DS_OK;
+    for (int part = DS_PART_HEAD; part < (int)b->n_shards && st == DS_OK;
+         part++)
+        if (part != DS_PART_ALL && builds(b, part))
+            st = compact_part(b, gen_path, part, err);
+    if (st != DS_OK) return st;
     if (b->part != DS_PART_ALL) return seal_part(b, gen_path, err);
-    ds_status st = ds_layout_write_sharded(gen_path, b->n_shards, err);
+    st = ds_layout_write_sharded(gen_path, b->n_shards, err);
     /* Its updates' lock, there before any searcher looks for it. */
     ds_store_unlock(ds_store_lock_commit(gen_path, 1, 1));
     unsigned long docs = 0;
@@ -632,7 +683,7 @@ static ds_status merge_shards(build_state *b, const char *gen_path,
     for (size_t k = 0; k < n; k++) {
         ds_shard_close(b->shards[k]);
         b->shards[k] = NULL;
-        paths[k] = shard_path(gen_path, k, n, 0);
+        paths[k] = shard_path(gen_path, k, n);
     }
     char *why = NULL;
     ds_status st = dsx_compact((const char *const *)paths, n, gen_path,
