@@ -12,8 +12,13 @@
 # query INDEX QUERIES nosnip REPS`: ds_search, top 10, passages decoded).
 # Per query the median of REPS runs (default 5); over the queries p50,
 # p99 and the throughput of one client (queries / the sum of the
-# medians).  SIZES: "1 4" (default) or "1".  Indexes go to DATA_DIR
-# (bench/data/shards), kept between runs only for the 4x corpus copy.
+# medians).  Also each index's size, and the wall time of `dealsearch
+# index` updating it after 1 % of the files changed (a word added to a
+# paragraph of every hundredth file; parts built alone are rebuilt whole,
+# so not for them).  SIZES: "1 4" (default) or "1".  Indexes go to
+# DATA_DIR (bench/data/shards), kept between runs only for the 4x corpus
+# copy.  Every index is built from a hard-linked copy of its corpus
+# (the edits replace files, leaving the originals as they were).
 # Prints a table; nothing here is a pass/fail test.
 set -eu
 DS=$1 PEER=$2 CORPUS=$3 DATA=$4 QUERIES=$5 REPS=${6:-5} SIZES=${7:-1 4}
@@ -37,6 +42,35 @@ corpus_of() {
     fi
     echo "$dir"
 }
+
+# live CORPUS: a hard-linked copy of CORPUS whose files an update may
+# replace (restore puts the originals back)
+live() {
+    local dir="$DATA/live"
+    rm -rf "$dir"
+    cp -rl "$1" "$dir" 2>/dev/null || cp -r "$1" "$dir"
+    echo "$dir"
+}
+restore() { # ORIGINAL LIVE
+    local f
+    while read -r f; do ln -f "$1/$f" "$2/$f" 2>/dev/null || cp "$1/$f" "$2/$f"; done <"$DATA/edited"
+}
+
+# update ORIGINAL LIVE INDEX: wall seconds of `dealsearch index` after
+# every hundredth file of LIVE changed; LIVE is then restored
+update() {
+    local orig=$1 dir=$2 index=$3 t0 t1
+    (cd "$dir" && find . -name '*.txt' | sort | awk 'NR % 100 == 50') >"$DATA/edited"
+    while read -r f; do sed -i '5s/$/ quokka/' "$dir/$f"; done <"$DATA/edited"
+    t0=$(date +%s%N)
+    "$DS" index --plain --corpus "$dir" --index "$index" --quiet
+    t1=$(date +%s%N)
+    restore "$orig" "$dir"
+    awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }'
+}
+
+# megabytes INDEX: the size of its files
+megabytes() { du -sbL "$1" | awk '{ printf "%.0f", $1 / 1e6 }'; }
 
 # build CORPUS INDEX [--shards N]: wall seconds of a whole build
 build() {
@@ -103,9 +137,11 @@ tcp_stub() {
 
 printf 'SHARDS — %s queries, median of %s runs each; build: `index --plain`, wall\n' \
     "$(grep -vc '^#' "$QUERIES")" "$REPS"
-printf '%-8s %-22s %9s %9s %9s %9s\n' corpus layout "build s" "p50 ms" "p99 ms" "q/s"
+printf '%-8s %-22s %9s %7s %9s %9s %9s %9s\n' corpus layout "build s" MB "update s" \
+    "p50 ms" "p99 ms" "q/s"
 for size in $SIZES; do
-    corpus=$(corpus_of "$size")
+    original=$(corpus_of "$size")
+    corpus=$(live "$original")
     label="${size}x"
     for layout in one 1 2 4 2p 4p tcp2; do
         index="$DATA/idx-$label-$layout"
@@ -121,8 +157,15 @@ for size in $SIZES; do
             *) secs=$(build "$corpus" "$index" --shards "$layout"); where=$index
                name="$layout shard$([ "$layout" = 1 ] || echo s), local" ;;
         esac
+        mb=-
+        [ "$layout" = tcp2 ] || mb=$(megabytes "$index")
         read -r p50 p99 qps < <(latency "$where")
-        printf '%-8s %-22s %9s %9s %9s %9s\n' "$label" "$name" "$secs" "$p50" "$p99" "$qps"
+        case $layout in
+            2p|4p|tcp2) upd=- ;;
+            *) upd=$(update "$original" "$corpus" "$index") ;;
+        esac
+        printf '%-8s %-22s %9s %7s %9s %9s %9s %9s\n' "$label" "$name" "$secs" "$mb" "$upd" \
+            "$p50" "$p99" "$qps"
     done
     cleanup
     PIDS=()

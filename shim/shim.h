@@ -134,6 +134,10 @@ ds_status dsx_compact(const char *const *sources, size_t n, const char *dest,
                       unsigned long *docs, unsigned long *vocabulary,
                       char **err);
 
+/* Write the database at `src` compacted at `dest` (a directory holding no
+ * database), every document keeping its number. */
+ds_status dsx_compact_keeping(const char *src, const char *dest, char **err);
+
 /* ---- Updating in place (update.cc) --------------------------------------- */
 
 /* Open the existing database at `path` for an update: everything until

@@ -176,6 +176,14 @@ extern "C" ds_status dsx_compact(const char *const *sources, size_t n,
     });
 }
 
+extern "C" ds_status dsx_compact_keeping(const char *src, const char *dest,
+                                         char **err)
+{
+    return dsx::guard(err, [&] {
+        Xapian::Database(src).compact(dest, Xapian::DBCOMPACT_NO_RENUMBER);
+    });
+}
+
 /* ---- Document ---- */
 
 extern "C" ds_status dsx_doc_create(dsx_writer *w, dsx_doc **out, char **err)

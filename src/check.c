@@ -68,9 +68,15 @@ static void check_files(const char *gen_path, findings *f, int *by_content)
         note(f, "files", why);
         f->damaged = 1;
     } else if (state == DS_SEAL_OPEN) {
-        note(f, "files", "as Xapian finds them, but not sealed: an update "
-                         "is writing or was interrupted — 'dealsearch "
-                         "index' seals them");
+        /* (a sharded one's shards may hold a mix of before and after:
+         * update.h) */
+        note(f, "files", ds_layout_shards(gen_path)
+                             ? "as Xapian finds them, but not sealed: an "
+                               "update is writing or was interrupted — "
+                               "'dealsearch index' builds the shards whole"
+                             : "as Xapian finds them, but not sealed: an "
+                               "update is writing or was interrupted — "
+                               "'dealsearch index' seals them");
         f->stale = 1;
     } else if (state == DS_SEAL_COPIED) {
         note(f, "files", "as built, judged by content (copies: 'dealsearch "
@@ -290,6 +296,15 @@ static void check_lengths(dsx_db *db, unsigned long docs, findings *f)
     free(total);
 }
 
+/* Is the sharded generation at `gen_path` between the commits of an
+ * update (update.h: its head may count passages its shards do not hold
+ * yet, until `dealsearch index` builds it whole)? */
+static int shards_between(const char *gen_path)
+{
+    return ds_layout_shards(gen_path) &&
+           ds_store_seal_state(gen_path) == DS_SEAL_OPEN;
+}
+
 /* The recorded passage count against the documents held, then the
  * corpus. */
 static void check_counts(const char *db_path, const ds_corpus_spec *given,
@@ -307,6 +322,11 @@ static void check_counts(const char *db_path, const ds_corpus_spec *given,
     if (st != DS_OK) {
         ds_buf_printf(&f->report, "documents: cannot be read: %s\n", why);
         f->damaged = 1;
+    } else if (strtoul(recorded, NULL, 10) != docs && shards_between(db_path)) {
+        ds_buf_printf(&f->report, "documents: %lu, the head records %s: an "
+                                  "update of the shards is writing or was "
+                                  "interrupted\n", docs, recorded);
+        f->stale = 1;
     } else if (strtoul(recorded, NULL, 10) != docs) {
         ds_buf_printf(&f->report, "documents: %lu, but the build recorded "
                                   "%s\n", docs, recorded);

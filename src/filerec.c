@@ -72,7 +72,7 @@ static int decode_docids(const char *p, const char *end, ds_filerec *r)
         for (unsigned long id = a; id <= b; id++)
             push_docid(r, &cap, (unsigned)id);
         p = next;
-        if (p < end && *p++ != ',') return 0;
+        if (p < end && (*p++ != ',' || p == end)) return 0;
     }
     return 1;
 }
@@ -82,17 +82,21 @@ ds_status ds_filerec_decode(const char *data, size_t len, ds_filerec *r)
     memset(r, 0, sizeof *r);
     const char *nl = memchr(data, '\n', len);
     if (!nl || nl + 1 == data + len) return DS_ERR_DAMAGED;
-    char head[512];
-    size_t head_len = (size_t)(nl - data);
+    /* The stamp is short; the docids that follow it need not be (a
+     * sharded index's or an updated one's are not runs): they are read
+     * where they lie. */
+    const char *ids = data;
+    for (int spaces = 0; ids < nl && spaces < 4; ids++) spaces += *ids == ' ';
+    char head[256];
+    size_t head_len = (size_t)(ids - data);
     if (head_len >= sizeof head) head_len = 0; /* parsed below: fails */
     memcpy(head, data, head_len);
     head[head_len] = '\0';
     char hex[64];
-    int used = 0;
-    if (sscanf(head, "%llu %lld %ld %63s %n", &r->stamp.size,
-               &r->stamp.mtime_sec, &r->stamp.mtime_nsec, hex, &used) != 4 ||
+    if (sscanf(head, "%llu %lld %ld %63s ", &r->stamp.size,
+               &r->stamp.mtime_sec, &r->stamp.mtime_nsec, hex) != 4 ||
         !ds_digest_parse(hex, strlen(hex), &r->stamp.digest) ||
-        !decode_docids(head + used, head + head_len, r)) {
+        !decode_docids(ids, nl, r)) {
         free(r->docids);
         memset(r, 0, sizeof *r);
         return DS_ERR_DAMAGED;

@@ -278,15 +278,6 @@ static ds_status second_pass(build_state *b, const size_t *bounds, char **err)
     return st;
 }
 
-/* The document number the stub of a sharded index (layout.h) gives
- * document `local` of shard k: Xapian numbers the documents of its n
- * databases interleaved, the head (holding none) first. */
-static unsigned long combined_docid(size_t n_shards, size_t k,
-                                    unsigned long local)
-{
-    return (local - 1) * (n_shards + 1) + k + 2;
-}
-
 /* A shard built alone (layout.h) does not read the other shards' files:
  * it numbers past their passages as the first pass counted them.  Returns
  * the count. */
@@ -318,7 +309,7 @@ static ds_status second_pass_sharded(build_state *b, char **err)
                 docid += skip_entry(b, &c);
         }
         if (c.at == c.doc.article.count) break;
-        if (combined_docid(b->n_shards, b->n_shards - 1, ++docid) >
+        if (ds_layout_docid(b->n_shards, b->n_shards - 1, ++docid) >
             UINT_MAX) {
             st = ds_fail(err, DS_ERR_USAGE,
                          "%lu passages over %zu shards outnumber Xapian's "
@@ -371,14 +362,13 @@ static void partition(const ds_corpus *c, size_t n, size_t *bounds)
     bounds[n] = count;
 }
 
-/* Where shard k of n writes: the generation itself when it is the only
- * one, else a directory inside it, merged into it at the end unless the
- * index is sharded. */
-static char *shard_path(const char *gen_path, size_t k, size_t n, int sharded)
+/* Where shard k of n of one database writes: the generation itself when
+ * it is the only one, else a directory inside it, merged into it at the
+ * end. */
+static char *shard_path(const char *gen_path, size_t k, size_t n)
 {
-    return n == 1 && !sharded
-               ? ds_xstrdup(gen_path)
-               : ds_xasprintf("%s/" DS_LAYOUT_SHARD "%zu", gen_path, k);
+    return n == 1 ? ds_xstrdup(gen_path)
+                  : ds_xasprintf("%s/" DS_LAYOUT_SHARD "%zu", gen_path, k);
 }
 
 /* Does the build write part `part` of a sharded index? */
@@ -387,17 +377,58 @@ static int builds(const build_state *b, int part)
     return b->part == DS_PART_ALL || b->part == part;
 }
 
-/* A sharded index's head: a shard that is given spelling words only (a
- * head built alone is the generation itself). */
+/* Where part `part` (DS_PART_HEAD or a shard) of a sharded index ends:
+ * the generation itself when the part is built alone. */
+static char *part_path(const build_state *b, const char *gen_path, int part)
+{
+    if (b->part != DS_PART_ALL) return ds_xstrdup(gen_path);
+    return part == DS_PART_HEAD
+               ? ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen_path)
+               : ds_xasprintf("%s/" DS_LAYOUT_SHARD "%d", gen_path, part);
+}
+
+/* A sharded index's databases are written in a folder BUILD_DIR inside
+ * the folder they end in, and compacted from there into it when built:
+ * indexed a passage at a time, Xapian leaves its blocks half full, and
+ * these databases are not merged (bench/README.md, "Shards"). */
+#define BUILD_DIR ".build"
+
+static ds_status open_part(build_state *b, const char *gen_path, int part,
+                           ds_analyzer *analyzer, unsigned flush,
+                           ds_shard **out, char **err)
+{
+    char *final = part_path(b, gen_path, part);
+    char *path = ds_xasprintf("%s/" BUILD_DIR, final);
+    ds_status st = mkdir(final, 0755) != 0
+                       ? ds_fail(err, DS_ERR_IO, "cannot create '%s': %s",
+                                 final, strerror(errno))
+                       : ds_shard_open(path, analyzer, b->ix->synonyms, flush,
+                                       out, err);
+    free(path);
+    free(final);
+    return st;
+}
+
+static ds_status compact_part(build_state *b, const char *gen_path, int part,
+                              char **err)
+{
+    char *final = part_path(b, gen_path, part);
+    char *path = ds_xasprintf("%s/" BUILD_DIR, final), *why = NULL;
+    ds_status st = dsx_compact_keeping(path, final, &why);
+    if (st != DS_OK) st = ds_fail(err, st, "compacting '%s': %s", final, why);
+    ds_remove_dir(path);
+    free(why);
+    free(path);
+    free(final);
+    return st;
+}
+
+/* A sharded index's head: a shard that is given spelling words only. */
 static ds_status open_head(build_state *b, const char *gen_path,
                            ds_analyzer *analyzer, char **err)
 {
-    char *path = b->part == DS_PART_HEAD
-                     ? ds_xstrdup(gen_path)
-                     : ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen_path);
-    ds_status st = ds_shard_open(path, analyzer, b->ix->synonyms, 0, &b->head,
-                                 err);
-    free(path);
+    ds_status st = open_part(b, gen_path, DS_PART_HEAD, analyzer, 0,
+                             &b->head, err);
     return st == DS_OK ? ds_shard_start(b->head, err) : st;
 }
 
@@ -410,12 +441,17 @@ static ds_status open_shards(build_state *b, const char *gen_path,
         return ds_fail(err, DS_ERR_IO, "cannot create '%s': %s", gen_path,
                        strerror(errno));
     ds_status st = DS_OK;
+    unsigned flush = (unsigned)(FLUSH_PASSAGES / n);
     for (size_t k = 0; k < n && st == DS_OK; k++) {
         if (!builds(b, (int)k)) continue;
-        char *path = alone ? ds_xstrdup(gen_path)
-                           : shard_path(gen_path, k, n, b->sharded);
-        st = ds_shard_open(path, analyzers[k], b->ix->synonyms,
-                           (unsigned)(FLUSH_PASSAGES / n), &b->shards[k], err);
+        if (b->sharded) {
+            st = open_part(b, gen_path, (int)k, analyzers[k], flush,
+                           &b->shards[k], err);
+            continue;
+        }
+        char *path = shard_path(gen_path, k, n);
+        st = ds_shard_open(path, analyzers[k], b->ix->synonyms, flush,
+                           &b->shards[k], err);
         free(path);
     }
     if (st == DS_OK && b->sharded && builds(b, DS_PART_HEAD))
@@ -477,9 +513,9 @@ static ds_status write_file_records(const build_state *b, dsx_writer *w,
         ds_filerec r = {(char *)name, b->stamps[i], NULL, b->counts[i]};
         r.docids = ds_xmalloc((r.n + 1) * sizeof *r.docids);
         for (size_t j = 0; j < r.n; j++, next++)
-            r.docids[j] = (unsigned)(b->sharded ? combined_docid(b->n_shards,
-                                                                 k, next)
-                                                : next);
+            r.docids[j] = (unsigned)(b->sharded
+                                         ? ds_layout_docid(b->n_shards, k, next)
+                                         : next);
         ds_filerec_encode(&r, &value);
         char *key = ds_filerec_key(name);
         st = dsx_writer_set_metadata(w, key, value.data, err);
@@ -611,8 +647,16 @@ static ds_status seal_shards(build_state *b, const char *gen_path, char **err)
     }
     ds_shard_close(b->head);
     b->head = NULL;
+    ds_status st = DS_OK;
+    for (int part = DS_PART_HEAD; part < (int)b->n_shards && st == DS_OK;
+         part++)
+        if (part != DS_PART_ALL && builds(b, part))
+            st = compact_part(b, gen_path, part, err);
+    if (st != DS_OK) return st;
     if (b->part != DS_PART_ALL) return seal_part(b, gen_path, err);
-    ds_status st = ds_layout_write_sharded(gen_path, b->n_shards, err);
+    st = ds_layout_write_sharded(gen_path, b->n_shards, err);
+    /* Its updates' lock, there before any searcher looks for it. */
+    ds_store_unlock(ds_store_lock_commit(gen_path, 1, 1));
     unsigned long docs = 0;
     char *why = NULL;
     if (st == DS_OK &&
@@ -639,7 +683,7 @@ static ds_status merge_shards(build_state *b, const char *gen_path,
     for (size_t k = 0; k < n; k++) {
         ds_shard_close(b->shards[k]);
         b->shards[k] = NULL;
-        paths[k] = shard_path(gen_path, k, n, 0);
+        paths[k] = shard_path(gen_path, k, n);
     }
     char *why = NULL;
     ds_status st = dsx_compact((const char *const *)paths, n, gen_path,
@@ -924,9 +968,9 @@ static void choose_shards(ds_indexer *ix)
     free(gen);
 }
 
-/* Why the served index cannot be updated in place for its shards
- * (malloc'd), or NULL. */
-static char *shard_reason(const ds_indexer *ix)
+/* Why the served generation `gen` cannot be updated in place for its
+ * shards (malloc'd), or NULL. */
+static char *shard_reason(const ds_indexer *ix, const char *gen)
 {
     if (ix->part != DS_PART_ALL)
         return ds_xstrdup("a part of a sharded index is always built whole");
@@ -934,8 +978,11 @@ static char *shard_reason(const ds_indexer *ix)
     if (served != ix->shards)
         return ds_xasprintf("%zu shards asked, the index has %zu",
                             ix->shards, served);
-    if (served)
-        return ds_xstrdup("a sharded index is not updated in place yet");
+    /* Xapian commits a stub's databases one by one (update.h): an update
+     * that did not seal them (we hold the lock: none is running) may
+     * have committed some and not others. */
+    if (served && ds_store_seal_state(gen) == DS_SEAL_OPEN)
+        return ds_xstrdup("an update of its shards was interrupted");
     return NULL;
 }
 
@@ -965,7 +1012,13 @@ static ds_status seal_update(ds_indexer *ix, const char *gen,
     ds_status st = DS_OK;
     int changed = stats->added || stats->changed || stats->removed ||
                   stats->renamed;
-    if (changed) st = ds_spelling_write_vocab(gen, err);
+    if (changed) {
+        /* (a sharded index's beside its head, layout.h) */
+        char *vocab = ix->shards ? ds_xasprintf("%s/" DS_LAYOUT_HEAD, gen)
+                                 : ds_xstrdup(gen);
+        st = ds_spelling_write_vocab(vocab, err);
+        free(vocab);
+    }
     if (st == DS_OK && (changed || !ds_store_is_sealed(gen)))
         st = ds_store_seal(gen, err);
     stats->index_bytes = ds_dir_bytes(gen);
@@ -982,12 +1035,18 @@ static ds_status update_in_place(ds_indexer *ix, const char *gen,
 {
     settings set;
     settings_init(ix, &set);
-    ds_update_params up = {gen,           ix->corpus,
-                           ix->analyzer,  ix->synonyms,
-                           set.pairs,     5,
-                           ix->norm.b,    ix->norm.min_normlen,
-                           ix->opt.verbose, ix->opt.notice,
-                           ix->opt.notice_ctx};
+    ds_update_params up = {.db_path = gen,
+                           .shards = ix->shards,
+                           .corpus = ix->corpus,
+                           .analyzer = ix->analyzer,
+                           .synonyms = ix->synonyms,
+                           .expect = set.pairs,
+                           .n_expect = 5,
+                           .b = ix->norm.b,
+                           .min_normlen = ix->norm.min_normlen,
+                           .verbose = ix->opt.verbose,
+                           .notice = ix->opt.notice,
+                           .notice_ctx = ix->opt.notice_ctx};
     ds_status st = ds_update(&up, stats, reason, err);
     free(set.corpus);
     return st;
@@ -1005,7 +1064,7 @@ ds_status ds_indexer_update(ds_indexer *ix, ds_index_stats *stats,
     if (st == DS_OK && gen)
         reason = ix->opt.corpus.kind != DS_CORPUS_FOLDER
                      ? ds_xstrdup("a JSON lines corpus is always built whole")
-                     : shard_reason(ix);
+                     : shard_reason(ix, gen);
     if (st == DS_OK && gen && !reason)
         st = update_in_place(ix, gen, stats, &reason, err);
     if (st == DS_ERR_VERSION && reason) st = DS_OK;

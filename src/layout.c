@@ -216,6 +216,19 @@ size_t ds_layout_shard_of(const char *name, size_t n)
     return (size_t)(h % n);
 }
 
+unsigned long ds_layout_docid(size_t n, size_t k, unsigned long local)
+{
+    return (local - 1) * (n + 1) + k + 2;
+}
+
+size_t ds_layout_docid_shard(size_t n, unsigned long docid,
+                             unsigned long *local)
+{
+    size_t db = (size_t)((docid - 1) % (n + 1));
+    *local = (docid - 1) / (n + 1) + 1;
+    return db ? db - 1 : n;
+}
+
 size_t ds_layout_shards(const char *gen_path)
 {
     size_t n = 0;

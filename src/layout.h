@@ -82,6 +82,15 @@ ds_status ds_layout_write_sharded(const char *gen_path, size_t n,
  * builder given the same listing agrees without asking the others. */
 size_t ds_layout_shard_of(const char *name, size_t n);
 
+/* The document number the stub of a sharded index gives document `local`
+ * of shard k of n: Xapian numbers the documents of its databases
+ * interleaved, the head (holding none) first.  ds_layout_docid_shard
+ * inverts it: the shard of document `docid` and (in *local) its number
+ * there; n when `docid` is the head's. */
+unsigned long ds_layout_docid(size_t n, size_t k, unsigned long local);
+size_t ds_layout_docid_shard(size_t n, unsigned long docid,
+                             unsigned long *local);
+
 /* How many shards the sharded generation at `gen_path` has (0: it is one
  * database). */
 size_t ds_layout_shards(const char *gen_path);

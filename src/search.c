@@ -276,7 +276,13 @@ static ds_status open_db(ds_searcher *s, char **err)
     }
     ds_status st = read_layout(s, &s->layout, err);
     if (st != DS_OK) return st;
+    /* A sharded generation is opened as one update left it, not between
+     * the commits of its databases (store.h). */
+    int lock = !s->stub && s->combined
+                   ? ds_store_lock_commit(s->gen.path, 0, 0)
+                   : -1;
     st = open_layout(s, &s->layout, &why);
+    ds_store_unlock(lock);
     if (st == DS_OK) {
         dsx_db_set_order_slot(s->db, DS_SLOT_ORDER);
         s->spelling = ds_spelling_new(s->db, s->layout.dbs[0].where,

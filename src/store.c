@@ -22,6 +22,7 @@
 #define GEN_PREFIX "gen-"
 #define MANIFEST_NAME "dealsearch-manifest"
 #define READERS_NAME "readers"
+#define COMMIT_LOCK_NAME "commit-lock"
 
 char *ds_store_current_path(const char *index_dir)
 {
@@ -308,13 +309,15 @@ static void release(ds_rebuild *rb)
 #define MANIFEST_OPEN MANIFEST_HEADER " open\n"
 
 /* The files a generation's manifest covers: all but the manifest, the
- * readers' lock, Xapian's lock file, and files being written to be renamed
- * over others ("*.tmp": the manifest's and the vocabulary's). */
+ * readers' and the commits' locks, Xapian's lock file, and files being
+ * written to be renamed over others ("*.tmp": the manifest's and the
+ * vocabulary's). */
 static int is_table_file(const char *name)
 {
     size_t len = strlen(name);
     return name[0] != '.' && strcmp(name, MANIFEST_NAME) != 0 &&
-           strcmp(name, READERS_NAME) != 0 && !dsx_is_lock_file(name) &&
+           strcmp(name, READERS_NAME) != 0 &&
+           strcmp(name, COMMIT_LOCK_NAME) != 0 && !dsx_is_lock_file(name) &&
            !(len > 4 && strcmp(name + len - 4, ".tmp") == 0);
 }
 
@@ -739,4 +742,24 @@ unsigned long long ds_dir_bytes(const char *dir)
     }
     closedir(d);
     return total;
+}
+
+int ds_store_lock_commit(const char *gen_path, int exclusive, int create)
+{
+    char *path = ds_xasprintf("%s/" COMMIT_LOCK_NAME, gen_path);
+    int fd = create ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)
+                    : open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    while (fd >= 0 && flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
+        if (errno != EINTR) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    return fd;
+}
+
+void ds_store_unlock(int fd)
+{
+    if (fd >= 0) close(fd); /* (closing lets go of the lock) */
 }

@@ -132,10 +132,21 @@ ds_status ds_store_verify(const char *gen_path, unsigned long revision,
                           int every_byte, char **err);
 
 /* The Xapian revision the generation's manifest is checked at: its
- * database's, or 0 for a sharded generation (written once, never updated
- * in place).  Fails as dsx_revision_at does. */
+ * database's, or 0 for a sharded generation (whose updates are told by
+ * the manifest they open before writing).  Fails as dsx_revision_at
+ * does. */
 ds_status ds_store_revision(const char *gen_path, unsigned long *revision,
                             char **err);
+
+/* The lock that makes an update of a sharded generation appear whole:
+ * Xapian commits its head and shards one after the other (update.h), so
+ * the update holds this lock exclusively while it commits, and a searcher
+ * shared while it opens them.  Returns the lock's descriptor, or -1 when
+ * there is none to take (an index that cannot be written: nothing
+ * updates it; `create`: make the file first).  Waits for the other side;
+ * ds_store_unlock (accepts -1) lets go. */
+int ds_store_lock_commit(const char *gen_path, int exclusive, int create);
+void ds_store_unlock(int fd);
 
 /* Remove `path` and everything in it (a generation, a shard). */
 void ds_remove_dir(const char *path);

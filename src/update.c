@@ -10,6 +10,7 @@
 
 #include "changes.h"
 #include "filerec.h"
+#include "layout.h"
 #include "neardup.h"
 #include "ranking.h"
 #include "record.h"
@@ -63,6 +64,7 @@ typedef struct {
     unsigned *retired;
     size_t n_retired_ids, cap_retired;
     unsigned max_docid, next_docid;
+    unsigned long *last_local;   /* sharded: each shard's last document */
     /* Statistics, as they change. */
     double total_length;
     unsigned long passages, dated;
@@ -350,6 +352,18 @@ static void add_delete(plan *pl, unsigned docid)
     pl->deletes[pl->n_deletes++] = docid;
 }
 
+/* A new document's number: the database's next; in a sharded index the
+ * next of the shard the file's name picks, as the stub numbers it (0 when
+ * past Xapian's numbers: only a build can say so clearly). */
+static unsigned new_docid(plan *pl, const char *source)
+{
+    size_t n = pl->p->shards;
+    if (!n) return pl->next_docid++;
+    size_t k = ds_layout_shard_of(source, n);
+    unsigned long docid = ds_layout_docid(n, k, ++pl->last_local[k]);
+    return docid > 0xffffffffUL ? 0 : (unsigned)docid;
+}
+
 /* The file's passages against its old documents: a passage whose content
  * an old document holds keeps it; the rest are indexed into the old
  * documents left over, then new ones; old documents still left are
@@ -388,7 +402,12 @@ static ds_status plan_file(plan *pl, const ds_corpus_doc *d,
     size_t spare = 0;
     for (size_t f = 0; f < n_fresh && st == DS_OK; f++) {
         while (spare < n_old && used[spare]) spare++;
-        unsigned docid = spare < n_old ? old->docids[spare] : pl->next_docid++;
+        unsigned docid = spare < n_old ? old->docids[spare]
+                                       : new_docid(pl, d->source);
+        if (!docid) {
+            pl->reason = ds_xstrdup("its shards ran out of document numbers");
+            break;
+        }
         if (spare < n_old) {
             used[spare] = 1;
             retire(pl, docid, &recs[spare]);
@@ -1042,6 +1061,7 @@ static void plan_free(plan *pl)
     free(pl->deletes);
     free(pl->sigs);
     free(pl->retired);
+    free(pl->last_local);
     free(pl->groups);
     free(pl->new_groups);
     free(pl->live);
@@ -1054,13 +1074,21 @@ static void plan_free(plan *pl)
     dsx_writer_destroy(pl->w); /* cancels what was not committed */
 }
 
-/* Which documents are live before the update: those the records list. */
+/* Which documents are live before the update: those the records list;
+ * and in a sharded index the last of each shard. */
 static void mark_live(plan *pl)
 {
+    size_t n = pl->p->shards;
+    pl->last_local = ds_xmalloc((n + 1) * sizeof *pl->last_local);
+    memset(pl->last_local, 0, (n + 1) * sizeof *pl->last_local);
     for (size_t r = 0; r < pl->recs.count; r++)
         for (size_t j = 0; j < pl->recs.items[r].n; j++) {
-            ensure_docid(pl, pl->recs.items[r].docids[j]);
-            pl->live[pl->recs.items[r].docids[j]] = 1;
+            unsigned docid = pl->recs.items[r].docids[j];
+            ensure_docid(pl, docid);
+            pl->live[docid] = 1;
+            unsigned long local;
+            size_t k = n ? ds_layout_docid_shard(n, docid, &local) : n;
+            if (k < n && local > pl->last_local[k]) pl->last_local[k] = local;
         }
 }
 
@@ -1156,8 +1184,12 @@ ds_status ds_update(const ds_update_params *p, ds_index_stats *stats,
         st = dsx_writer_open(p->db_path, ds_analyzer_stemmer(p->analyzer),
                              &pl.w, err);
     if (st == DS_OK && !pl.reason) st = run_update(&pl, stats, err);
-    if (st == DS_OK && !pl.reason && pl.wrote)
+    if (st == DS_OK && !pl.reason && pl.wrote) {
+        /* (a stub's databases commit one by one: store.h) */
+        int lock = p->shards ? ds_store_lock_commit(p->db_path, 1, 1) : -1;
         st = dsx_writer_commit(pl.w, err);
+        ds_store_unlock(lock);
+    }
     stats->passages = pl.passages;
     stats->searchable_seconds = now_seconds() - start;
     stats->updated = st == DS_OK && !pl.reason;

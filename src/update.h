@@ -17,6 +17,15 @@
  * group's id is derived from its first passage (ds_neardup_group_id), so
  * unaffected groups keep theirs.
  *
+ * A sharded generation (layout.h) is updated as Xapian opens its stub
+ * for writing: metadata and new spelling words go to the head (the
+ * first database), a document to the shard its number names.  A new
+ * passage goes to the shard its file's name picks, numbered past that
+ * shard's documents.  Xapian commits the head and each shard in turn:
+ * under the generation's commit lock (store.h), so that searches open
+ * them all before or all after; an update killed between two commits is
+ * told by the manifest it left open, and the next is a full build.
+ *
  * One statistic is not recomputed: the average passage length the wdfs
  * were normalised with (ranking.h).  New passages are normalised with
  * the stored one; when the corpus's real average has moved more than
@@ -37,6 +46,7 @@
 
 typedef struct {
     const char *db_path;           /* the served generation's database */
+    size_t shards;                 /* its shards (layout.h), or 0 */
     ds_corpus *corpus;             /* listed; a folder */
     ds_analyzer *analyzer;
     const ds_synonyms *synonyms;   /* may be NULL */

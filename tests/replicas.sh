@@ -5,7 +5,8 @@
 # (written with XAPIAN_MAX_CHANGESETS) reaches it as a changeset, and it
 # answers the new text within BOUND seconds; a rebuild (a new generation)
 # is sent as a full copy; the shards of a sharded index replicate one by
-# one and a stub over the replicas answers as the master.  Prints TAP.
+# one and a stub over the replicas answers as the master, also after an
+# update in place (changesets of the parts it changed).  Prints TAP.
 #
 #   DS_BIN=build/dealsearch tests/replicas.sh
 # TAP helpers, BIN and WORK (removed on exit) from the reliability lib.
@@ -98,6 +99,24 @@ check "the replica answers as the rebuilt master" same_answers "$WORK/replica"
 for part in head shard-0 shard-1; do replicate "sharded/current/$part" "r-$part" >/dev/null; done
 printf 'auto r-head\nauto r-shard-0\nauto r-shard-1\n' >"$WORK/replicas.stub"
 check "a stub over the shards' replicas answers as one database" \
+    cmp -s <(answers "$WORK/master") <(answers "$WORK/replicas.stub")
+
+# An update of the sharded index is made in place too: the head and the
+# edited file's shard each send a changeset, nothing is copied whole.
+sed -i 's/interim chief wombat/interim chief aardvark/' "$C/001_5f9e68b6a499abb5.txt"
+"$BIN" index --corpus "$C" --index "$WORK/master" -q
+out=$("$BIN" index --corpus "$C" --index "$WORK/sharded")
+check "the sharded master updates in place: $out" grep -q "^1 changed" <<<"$out"
+logs=""
+for part in head shard-0 shard-1; do
+    logs+="$part: $(replicate "sharded/current/$part" "r-$part" | tail -1)"$'\n'
+done
+check "the head's update travels as a changeset" grep -q "^head: .*0 copies, 1 changesets" <<<"$logs"
+check "one shard's update travels as a changeset, the other has none" \
+    eval '[ "$(grep -c "shard-.*0 copies, 1 changesets" <<<"$logs")" = 1 ] &&
+          [ "$(grep -c "shard-.*0 copies, 0 changesets" <<<"$logs")" = 1 ]'
+check "no part is copied whole" eval '! grep -q "[1-9] copies" <<<"$logs"'
+check "the stub over the replicas answers as the updated master" \
     cmp -s <(answers "$WORK/master") <(answers "$WORK/replicas.stub")
 
 finish

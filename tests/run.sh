@@ -77,6 +77,8 @@ tally "kill_rebuild --jobs 2" env TRIALS=8 KILL_FILES=50 INDEX_ARGS="--jobs 2" \
 tally "concurrent_search" env SEARCHES=400 tests/reliability/concurrent_search.sh
 tally "two_rebuilds" tests/reliability/two_rebuilds.sh
 tally "kill_update" env TRIALS=8 UPD_FILES=40 SEARCHES=60 tests/reliability/kill_update.sh
+tally "kill_update --shards 2" env TRIALS=8 UPD_FILES=40 SEARCHES=60 INDEX_ARGS="--shards 2" \
+    tests/reliability/kill_update.sh
 tally "damaged_index" tests/reliability/damaged_index.sh
 tally "asan/damaged_index" env DS_BIN=build/asan/dealsearch tests/reliability/damaged_index.sh
 

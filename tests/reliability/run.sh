@@ -29,7 +29,7 @@ for bin in "$@"; do
     fi
     # kill_rebuild twice: one database, then two shards built in threads.
     for run in kill_rebuild kill_rebuild:--jobs=2 concurrent_search \
-        two_rebuilds kill_update damaged_index; do
+        two_rebuilds kill_update kill_update:--shards=2 damaged_index; do
         script=${run%%:*}
         args=$([ "$run" = "$script" ] || echo "${run#*:}")
         echo "# == $script ${args:+($args) }($bin, $mode)"
