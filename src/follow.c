@@ -52,11 +52,15 @@ static int locals_same(dsx_db *db)
     return 1;
 }
 
+int ds_follow_due(const ds_follow *f)
+{
+    return now_seconds() - f->checked >= f->interval;
+}
+
 ds_follow_verdict ds_follow_check(ds_follow *f, const ds_layout *l,
                                   dsx_db *db)
 {
     double now = now_seconds();
-    if (now - f->checked < f->interval) return DS_FOLLOW_WAIT;
     f->checked = now;
     if (ds_layout_stubs_changed(l) || !locals_same(db))
         return DS_FOLLOW_REOPEN;

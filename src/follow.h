@@ -30,6 +30,14 @@
  *     number (a build's is always 1): glass's reopen() compares
  *     revisions only.
  *
+ * A stub whose databases are all local, its head in a sharded generation
+ * (`auto INDEX/current/head`, ...), is checked and opened under that
+ * generation's commit lock (store.h): an update in place, which commits
+ * the head and then the shards, is seen whole, as by an index folder's
+ * searcher.  With remote databases the lock is not taken (a connection
+ * that hangs would hold the update's commits): opened between two
+ * commits, they are caught up at the next check.
+ *
  * DS_FOLLOW_INTERVAL, 1 s: a change is seen by the first request a second
  * or more after it, well within the 5 s a replica polling each few
  * seconds takes to receive it, while the cost stays small however many
@@ -67,9 +75,10 @@ ds_status ds_follow_init(ds_follow *f, char **err);
 
 void ds_follow_free(ds_follow *f);
 
+/* Has an interval passed since the last check? */
+int ds_follow_due(const ds_follow *f);
+
 typedef enum {
-    DS_FOLLOW_WAIT,      /* checked less than an interval ago: nothing
-                            looked at */
     DS_FOLLOW_SAME,      /* nothing changed */
     DS_FOLLOW_MOVED,     /* databases were committed to (or a remote one
                             replaced): `db` has caught up in place */
@@ -78,8 +87,9 @@ typedef enum {
                             afresh (`db` is as it was) */
 } ds_follow_verdict;
 
-/* Check, when an interval has passed, what `db` was opened from (`l`,
- * the stub as read then) against what is there now, as above. */
+/* Check what `db` was opened from (`l`, the stub as read then) against
+ * what is there now, as above; the next check is due an interval
+ * later. */
 ds_follow_verdict ds_follow_check(ds_follow *f, const ds_layout *l,
                                   dsx_db *db);
 

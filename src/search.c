@@ -263,6 +263,29 @@ static ds_status open_layout(ds_searcher *s, const ds_layout *l, char **why)
     return st;
 }
 
+/* Hold an update's commits off (store.h) while the databases are opened
+ * or compared, so that they are seen as an update left them, not between
+ * the commits of its databases: a sharded generation's, and a stub's when
+ * its head lies in one (`auto INDEX/current/head`) and every database is
+ * local.  Not with remote ones: a connection that hangs would hold the
+ * update's commits; opened between the head's commit and a shard's, they
+ * are caught up at the next check (follow.h).  The lock's descriptor for
+ * ds_store_unlock, or -1. */
+static int lock_commits(const ds_searcher *s)
+{
+    if (!s->combined) return -1;
+    if (!s->stub) return ds_store_lock_commit(s->gen.path, 0, 0);
+    for (size_t i = 0; i < s->layout.n; i++)
+        if (s->layout.dbs[i].remote) return -1;
+    const char *head = s->layout.dbs[0].where;
+    const char *slash = strrchr(head, '/');
+    char *gen = slash ? ds_xstrndup(head, (size_t)(slash - head))
+                      : ds_xstrdup(".");
+    int fd = ds_store_lock_commit(gen, 0, 0);
+    free(gen);
+    return fd;
+}
+
 /* Open the served generation's database (or the stub's databases) and set
  * the parser up as the index was built (schema.h). */
 static ds_status open_db(ds_searcher *s, char **err)
@@ -276,11 +299,7 @@ static ds_status open_db(ds_searcher *s, char **err)
     }
     ds_status st = read_layout(s, &s->layout, err);
     if (st != DS_OK) return st;
-    /* A sharded generation is opened as one update left it, not between
-     * the commits of its databases (store.h). */
-    int lock = !s->stub && s->combined
-                   ? ds_store_lock_commit(s->gen.path, 0, 0)
-                   : -1;
+    int lock = lock_commits(s);
     st = open_layout(s, &s->layout, &why);
     ds_store_unlock(lock);
     if (st == DS_OK) {
@@ -1553,8 +1572,10 @@ static ds_status open_again(ds_searcher *s, int *reopened, char **err)
  * a server tells it once (server_api.c). */
 static ds_status refresh_stub(ds_searcher *s, int *reopened, char **err)
 {
+    if (!ds_follow_due(&s->follow)) return ds_follow_failure(&s->follow, err);
+    int lock = lock_commits(s);
     ds_follow_verdict v = ds_follow_check(&s->follow, &s->layout, s->db);
-    if (v == DS_FOLLOW_WAIT) return ds_follow_failure(&s->follow, err);
+    ds_store_unlock(lock);
     if (v != DS_FOLLOW_REOPEN) {
         ds_follow_clear(&s->follow);
         if (reopened) *reopened = v == DS_FOLLOW_MOVED;
