@@ -5,8 +5,9 @@
 # lines, must give the very same answers (passages, order, scores,
 # counts, spelling, synonyms, explain) from the command line, `run` and
 # `serve`; a shard that is down is an error naming it; a running `serve`
-# follows rebuilds of a stub's databases (local, behind xapian-tcpsrv,
-# parts built on their own, replicas) without a restart.  Prints TAP.
+# follows updates and rebuilds of a stub's databases (local, behind
+# xapian-tcpsrv, parts built on their own, replicas) without a restart.
+# Prints TAP.
 #
 #   DS_BIN=build/dealsearch tests/shards.sh
 # TAP helpers, BIN and WORK (removed on exit) from the reliability lib.
@@ -401,17 +402,26 @@ kill "$spid"; wait "$spid" 2>/dev/null
 # process, whichever of its threads answers (each has a searcher of its
 # own).  A remote shard rebuilt behind a head that did not change is
 # found by a new connection, at most every PROBE s (DEALSEARCH_FOLLOW
-# sets it lower here than its 30 s): within PROBE + 1 s.
+# sets it lower here than its 30 s): within PROBE + 1 s.  The index f
+# keeps changesets, for its replicas.
 FOLLOW=1
 PROBE=2
 F="$WORK/fcorpus"
 cp -r "$C" "$F"
-"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+update_f() { XAPIAN_MAX_CHANGESETS=10 "$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q "$@"; }
+update_f
+# A word of the corpus, each time another, becomes a new one in the
+# first file holding it: passage lengths stay as they were, so an update
+# is made in place (a new article would move the average length enough
+# for this small corpus to be built whole).
+replaced=(executive spotlight valuation annotation leadership regulators investors antitrust)
 words=0
-add_word() { # a new article with a word of its own: sets $word
+add_word() { # sets $word
+    local old=${replaced[$words]} file
     words=$((words + 1))
     word="zorbulation$words"
-    printf 'Title %s\n\nThe %s merger was announced today.\n' "$word" "$word" >"$F/zz$words.txt"
+    file=$(grep -rlw "$old" "$F" | sort | head -1)
+    sed -i "0,/\b$old\b/s//$word/" "$file"
 }
 total() { curl -s "http://$addr/api/search?q=$1" | jq -r .total; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -448,8 +458,13 @@ stop_serve() { kill "$spid"; wait "$spid" 2>/dev/null; }
 printf 'auto f/current/head\nauto f/current/shard-0\nauto f/current/shard-1\n' >"$WORK/flocal.stub"
 THREADS=2 follow_serve "$WORK/flocal.stub"
 check "serve on a local stub: the new word is not there yet" [ $? -eq 0 ]
-"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
-follows "serve (2 threads) on a local stub follows a rebuild (a new generation), not restarted" "$word"
+gen=$(readlink "$WORK/f/current")
+update_f
+check "the sharded index is updated in place (the same generation)" [ "$(readlink "$WORK/f/current")" = "$gen" ]
+follows "serve (2 threads) on a local stub follows an update in place, not restarted" "$word"
+add_word
+update_f --rebuild
+follows "serve (2 threads) on a local stub follows a rebuild (a new generation)" "$word"
 fresh=$(serve_json "$WORK/flocal.stub")
 check "serve on a local stub: after following, the answer of a server started afresh" \
     [ "$(curl -s "http://$addr/api/search?q=Scale+AI&limit=20&all=1" | jq -c 'del(.took_ms)')" = "$fresh" ]
@@ -461,7 +476,7 @@ serve "$WORK/f/current/shard-0" && p0=$port && serve "$WORK/f/current/shard-1" &
 printf 'auto f/current/head\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >"$WORK/fcur.stub"
 follow_serve "$WORK/fcur.stub"
 check "serve, shards behind xapian-tcpsrv on current/shard-K: not there yet" [ $? -eq 0 ]
-"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+update_f --rebuild
 follows "serve, shards behind xapian-tcpsrv on current/shard-K, follows a rebuild" "$word"
 stop_serve
 
@@ -473,7 +488,7 @@ serve "$gen/shard-0" && p0=$port && g0=$(eval echo "\$PID_$port") &&
 printf 'auto f/current/head\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >"$WORK/fgen.stub"
 follow_serve "$WORK/fgen.stub"
 check "serve, shards behind xapian-tcpsrv on gen-N/shard-K: not there yet" [ $? -eq 0 ]
-"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+update_f --rebuild
 gen=$(readlink -f "$WORK/f/current")
 kill -- "-$g0" "-$g1"; wait "$g0" "$g1" 2>/dev/null
 serve "$gen/shard-0" "$p0" && serve "$gen/shard-1" "$p1"
@@ -494,9 +509,12 @@ follows "serve follows parts rebuilt behind a head that did not change (a new co
     "$word" $((PROBE + FOLLOW))
 stop_serve
 
-# Read replicas of the shards behind xapian-tcpsrv: a rebuild switches
-# the head at once, the replicas later (xapian-replicate fetches a full
-# copy, then removes the old one, which the server's reopen() reports).
+# Read replicas of the shards behind xapian-tcpsrv: an update or a
+# rebuild switches the head at once, the replicas later.  An update
+# reaches them as changesets, applied in place: the servers' reopen()
+# reports them, on the same connections.  A rebuild reaches them as full
+# copies: xapian-replicate then removes the old copy, which the servers'
+# reopen() reports as an error, and serve connects again.
 if command -v xapian-replicate-server >/dev/null && command -v xapian-replicate >/dev/null; then
     for try in 1 2 3 4 5 6 7 8; do
         rport=$((20000 + RANDOM % 30000))
@@ -506,18 +524,30 @@ if command -v xapian-replicate-server >/dev/null && command -v xapian-replicate 
         kill -0 "$rpid" 2>/dev/null && break
     done
     PIDS+=("$rpid")
-    replicate() { # copy shard K of f into replica-K, once
+    replicate() { # bring replica-K up to date with shard K of f, once
         xapian-replicate -h 127.0.0.1 -p "$rport" -m "f/current/shard-$1" -o -v "$WORK/replica-$1" 2>&1
     }
     replicate 0 >/dev/null && replicate 1 >/dev/null
     serve "$WORK/replica-0" && p0=$port && serve "$WORK/replica-1" && p1=$port
+    connections() { cat "$WORK/tcpsrv.$p0" "$WORK/tcpsrv.$p1" | grep -c "^Connection from"; }
     printf 'auto f/current/head\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$p0" "$p1" >"$WORK/freplica.stub"
     follow_serve "$WORK/freplica.stub"
     check "serve over replicas of the shards: not there yet" [ $? -eq 0 ]
-    "$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+    update_f
     sleep 1.2
-    check "the new head is served with the old replicas (the word is in no shard yet)" \
+    check "after an update, the new head is served with the old replicas (the word is in no shard yet)" \
         [ "$(total "$word")" = 0 ]
+    before=$(connections)
+    out=$(replicate 0; replicate 1)
+    check "the replicas receive changesets: one shard changed, one not" \
+        eval '[ "$(grep -c "0 copies, 1 changesets" <<<"$out")" -eq 1 ] && [ "$(grep -c "0 copies, 0 changesets" <<<"$out")" -eq 1 ]'
+    follows "serve follows the replicas' changesets" "$word"
+    check "... on the connections it had ($before connections to the servers before, $(connections) after)" \
+        [ "$(connections)" -eq "$before" ]
+    add_word
+    update_f --rebuild
+    sleep 1.2
+    check "after a rebuild, the new head is served with the old replicas" [ "$(total "$word")" = 0 ]
     out=$(replicate 0; replicate 1)
     check "the replicas receive full copies" [ "$(grep -c "1 copies, 0 changesets" <<<"$out")" -eq 2 ]
     follows "serve follows replicas switched to full copies after the head" "$word"
@@ -542,9 +572,9 @@ check "a stub that cannot be opened: the previous databases answer ($codes)" \
     [ "$codes" = "200 200 200 200 200 " ]
 check "... and it is said once on stderr, naming the line" \
     eval '[ "$(grep -c "still searching the previous index" "$WORK/serve.out")" -eq 1 ] && grep -q "flocal.stub:4" "$WORK/serve.out"'
-"$BIN" index --corpus "$F" --index "$WORK/f" --shards 2 -q
+update_f
 cp "$WORK/flocal.good" "$WORK/flocal.stub"
-follows "the stub fixed: serve follows it and the rebuild" "$word"
+follows "the stub fixed: serve follows it and the update" "$word"
 stop_serve
 
 finish
