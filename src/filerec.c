@@ -108,7 +108,7 @@ ds_status ds_filerec_decode(const char *data, size_t len, ds_filerec *r)
             memset(r, 0, sizeof *r);
             return DS_ERR_DAMAGED;
         }
-    r->source = ds_xstrndup(nl + 1, len - head_len - 1);
+    r->source = ds_xstrndup(nl + 1, (size_t)(data + len - nl - 1));
     return DS_OK;
 }
 
