@@ -40,6 +40,8 @@ typedef struct {
     ds_reader *reader;
     size_t from, to;               /* its entries */
     size_t *passages;              /* per entry of the range */
+    ds_digest *digests;            /* per entry of the range, */
+    unsigned char *read;           /* and whether it was read */
     size_t max_words;              /* counted before they go */
     ds_passage_job job;            /* buffers: the normalised fields, and
                                       spelling words on their way */
@@ -165,6 +167,8 @@ static void *scan_range(void *arg)
         if (ds_corpus_read(r->p->corpus, i, r->reader, &scratch, 1, &doc,
                            NULL) == DS_OK) {
             const ds_article *a = &doc.article;
+            r->digests[i - r->from] = doc.stamp.digest;
+            r->read[i - r->from] = 1;
             for (size_t j = 0; j < a->count && r->status == DS_OK; j++)
                 scan_passage(r, &a->items[j], a, doc.title_is_text);
         }
@@ -248,7 +252,7 @@ static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
 }
 
 static void init_range(range *r, const ds_scan_params *p, size_t k,
-                       size_t *passages, range *first, scan_progress *sp)
+                       ds_scan_result *out, range *first, scan_progress *sp)
 {
     unsigned long max_words =
         p->spelling_words ? p->spelling_words : SPELLING_WORDS;
@@ -258,7 +262,9 @@ static void init_range(range *r, const ds_scan_params *p, size_t k,
     r->reader = ds_reader_new(p->reader);
     r->from = p->bounds[k];
     r->to = p->bounds[k + 1];
-    r->passages = passages + r->from;
+    r->passages = out->entry_first + 1 + r->from;
+    r->digests = out->digests + r->from;
+    r->read = out->read + r->from;
     r->max_words = max_words / p->n ? max_words / p->n : 1;
     r->progress = sp;
     r->progress_teller = first;
@@ -271,12 +277,15 @@ ds_status ds_scan(const ds_scan_params *p, ds_scan_result *out, char **err)
     memset(out, 0, sizeof *out);
     out->entry_first = ds_xmalloc((entries + 1) * sizeof *out->entry_first);
     memset(out->entry_first, 0, (entries + 1) * sizeof *out->entry_first);
+    out->digests = ds_xmalloc((entries + 1) * sizeof *out->digests);
+    memset(out->digests, 0, (entries + 1) * sizeof *out->digests);
+    out->read = ds_xmalloc(entries + 1);
+    memset(out->read, 0, entries + 1);
     range *ranges = ds_xmalloc(n * sizeof *ranges);
     scan_progress progress = {.files_total = entries,
                               .bytes_total = ds_corpus_bytes(p->corpus)};
     for (size_t k = 0; k < n; k++)
-        init_range(&ranges[k], p, k, out->entry_first + 1, &ranges[0],
-                   &progress);
+        init_range(&ranges[k], p, k, out, &ranges[0], &progress);
     scan_ranges(ranges, n);
     for (size_t i = 0; i < entries; i++)
         out->entry_first[i + 1] += out->entry_first[i];
@@ -306,5 +315,7 @@ void ds_scan_result_free(ds_scan_result *r)
     free(r->groups);
     free(r->sigs);
     free(r->entry_first);
+    free(r->digests);
+    free(r->read);
     memset(r, 0, sizeof *r);
 }

@@ -17,6 +17,7 @@
 
 #include "analyzer.h"
 #include "corpus.h"
+#include "digest.h"
 #include "neardup.h"
 #include "shard.h"
 
@@ -47,6 +48,9 @@ typedef struct {
     size_t *entry_first;       /* entry i's first passage (entry_first[i]
                                   .. entry_first[i+1]); count + 1 of them */
     unsigned long shared_groups;    /* groups of two or more passages */
+    ds_digest *digests;        /* each entry's content digest, as read
+                                  (what a plan records: plan.h) */
+    unsigned char *read;       /* each entry: 1 read, 0 it could not be */
 } ds_scan_result;
 
 /* Scan the corpus.  Entries that cannot be read count as empty (the
