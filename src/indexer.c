@@ -359,7 +359,8 @@ static ds_status plan_scan_agrees(const build_state *b,
 {
     ds_status st = DS_OK;
     for (size_t i = 0; i < b->plan->n_entries && st == DS_OK; i++)
-        st = plan_entry_agrees(b, i, scan->read[i], &scan->digests[i],
+        st = plan_entry_agrees(b, i, scan->entries[i].read,
+                               &scan->entries[i].stamp.digest,
                                scan->entry_first[i + 1] -
                                    scan->entry_first[i],
                                err);
@@ -431,6 +432,39 @@ static ds_status second_pass_sharded(build_state *b, char **err)
     if (b->part < 0) b->stats->passages = docid;
     ds_corpus_doc_free(&c.doc);
     return st;
+}
+
+/* The head built alone (layout.h) writes no passage: its file records
+ * come from its first pass, which read every file already (with
+ * --verbose it reads them again, to report each). */
+static ds_status records_from_scan(build_state *b, char **err)
+{
+    const ds_scan_result *s = b->scan;
+    for (size_t i = 0; i < ds_corpus_count(b->corpus); i++) {
+        const ds_scan_entry *e = &s->entries[i];
+        size_t passages = s->entry_first[i + 1] - s->entry_first[i];
+        tell_progress(b, 2, i, passages);
+        if (!e->read) {
+            char *msg = ds_xasprintf("%s (skipped)",
+                                     e->why ? e->why : "cannot be read");
+            notify(b->ix, msg);
+            free(msg);
+            b->stats->files_failed++;
+            continue;
+        }
+        b->read[i] = 1;
+        b->stamps[i] = e->stamp;
+        b->counts[i] = passages;
+        b->dated += e->dated ? passages : 0;
+        b->stats->files++;
+        b->stats->corpus_bytes += e->bytes;
+    }
+    b->stats->passages = s->passages;
+    if (ds_layout_docid(b->n_shards, b->n_shards - 1, s->passages) > UINT_MAX)
+        return ds_fail(err, DS_ERR_USAGE, "%zu passages over %zu shards "
+                       "outnumber Xapian's document numbers: use fewer "
+                       "shards", s->passages, b->n_shards);
+    return DS_OK;
 }
 
 /* ---- Shards ---- */
@@ -806,8 +840,10 @@ static ds_status build_shards(build_state *b, const char *gen_path,
         if (b->part != DS_PART_ALL) part_check(b, s, &norm, b->check);
         if (b->plan) st = plan_check_agrees(b, err);
         if (st == DS_OK)
-            st = b->sharded ? second_pass_sharded(b, err)
-                            : second_pass(b, bounds, err);
+            st = b->part == DS_PART_HEAD && !b->ix->opt.verbose
+                     ? records_from_scan(b, err)
+                 : b->sharded ? second_pass_sharded(b, err)
+                              : second_pass(b, bounds, err);
     }
     if (st == DS_OK) tell_progress(b, 3, ds_corpus_count(b->corpus), 0);
     if (st == DS_OK) st = finish_shards(b, &norm, err);
@@ -1213,8 +1249,8 @@ static void plan_entries(const ds_indexer *ix, ds_plan *plan,
         const char *name = ds_corpus_entry_name(c, i);
         ds_plan_entry *e = &plan->entries[i];
         *e = (ds_plan_entry){ds_xstrdup(name ? name : ""),
-                             ds_corpus_entry_bytes(c, i), s->digests[i],
-                             s->read[i]};
+                             ds_corpus_entry_bytes(c, i),
+                             s->entries[i].stamp.digest, s->entries[i].read};
         stats->files += e->read != 0;
         stats->files_failed += !e->read;
         stats->corpus_bytes += e->read ? e->size : 0;
