@@ -60,7 +60,8 @@ LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/schema.c src/query.c src/store.c src/ranking.c src/scan.c \
            src/indexer.c src/shard.c src/vocab.c src/spelling.c src/search.c \
            src/check.c src/highlight.c src/prefilter.c src/digest.c \
-           src/filerec.c src/changes.c src/update.c src/layout.c src/follow.c \
+           src/filerec.c src/changes.c src/update.c src/layout.c src/plan.c \
+           src/follow.c \
            src/render.c src/render_json.c src/render_human.c \
            src/render_passage.c src/lookup.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \

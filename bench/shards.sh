@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/shards.sh — sharded indexes (issue 19): build time and query
 # latency / throughput of one database, 1, 2 and 4 local shards, 2 and 4
-# shards built as one process per part (`index --shard`, joined), and 2
+# shards built as one process per part from a plan written once (`index
+# --write-plan`, then `index --shard K --plan`, joined), and 2
 # shards behind xapian-tcpsrv on loopback, on a corpus and on a corpus 4x
 # larger made of the same files (four copies, in four folders).
 #
@@ -83,22 +84,27 @@ build() {
     awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }'
 }
 
-# build_parts CORPUS DIR N: wall seconds of the head and N shards built
-# as N+1 processes at once (`index --shard`), then joined into DIR.stub
+# build_parts CORPUS DIR N: wall seconds of a plan written once (`index
+# --write-plan`: the first pass), then the head and N shards built from it
+# as N+1 processes at once (`index --shard K --plan`), then joined into
+# DIR.stub
 build_parts() {
     local corpus=$1 dir=$2 n=$3 p pids=()
     rm -rf "$dir" "$dir.stub"
     mkdir -p "$dir"
     local t0 t1
     t0=$(date +%s%N)
+    "$DS" index --plain --corpus "$corpus" --quiet --shards "$n" \
+        --write-plan "$dir/plan"
     for p in head $(seq 0 $((n - 1))); do
         "$DS" index --plain --corpus "$corpus" --index "$dir/$p" --quiet \
-            --shards "$n" --shard "$p" &
+            --shards "$n" --shard "$p" --plan "$dir/plan" &
         pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p"; done
+    # shellcheck disable=SC2046
+    "$DS" join --index "$dir.stub" $(for p in head $(seq 0 $((n - 1))); do echo "$dir/$p"; done)
     t1=$(date +%s%N)
-    "$DS" join --index "$dir.stub" "$dir"/*
     awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }'
 }
 

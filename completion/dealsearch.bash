@@ -14,7 +14,7 @@ _dealsearch()
     case $prev in
         --corpus) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --index) COMPREPLY=($(compgen -f -- "$cur")); return ;; # or a stub
-        --jsonl|--synonyms|--queries) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --jsonl|--synonyms|--queries|--plan|--write-plan) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --shard) COMPREPLY=($(compgen -W "head 0 1 2 3" -- "$cur")); return ;;
         --sort) COMPREPLY=($(compgen -W "relevance date" -- "$cur")); return ;;
         --color|--colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;

@@ -137,6 +137,11 @@ typedef struct {
                                     with the others (another process or
                                     machine builds each, from the same
                                     corpus) */
+    const char *plan_path;       /* with a part: build it from this plan
+                                    (ds_index_write_plan) instead of a
+                                    first pass over the whole corpus: a
+                                    shard reads only its own files; NULL:
+                                    none */
 } ds_index_options;
 
 #define DS_PART_ALL (-1)
@@ -203,6 +208,19 @@ DS_API void ds_indexer_close(ds_indexer *ix);
  * changed; 41 passages in, 17 out; 80 passages; index 1.1 MB; 0.01 s" —
  * malloc'd. */
 DS_API char *ds_index_summary(const ds_index_stats *stats);
+
+/* Write a plan for the parts of a sharded index built one by one
+ * (opt->shards N > 0, no part): the first pass over the corpus, made once
+ * (its average passage length, passage numbering and near-copy groups,
+ * and the corpus listing with each file's digest), which each part then
+ * reads (ds_index_options.plan_path) instead of making it again.  The
+ * index folder is not touched.  In stats: files, files_failed,
+ * corpus_bytes, passages, shared_groups, seconds.  DS_ERR_USAGE for the
+ * options, DS_ERR_IO for the corpus or when `path` cannot be written
+ * (it is written beside and renamed). */
+DS_API ds_status ds_index_write_plan(const ds_index_options *opt,
+                                     const char *path,
+                                     ds_index_stats *stats, char **err);
 
 /* Join the parts of a sharded index built one by one (`part` in the
  * options: the head and shards 0 .. N-1, each an index folder) into the

@@ -41,6 +41,7 @@
 #include "spelling.h"
 #include "filerec.h"
 #include "layout.h"
+#include "plan.h"
 #include "store.h"
 #include "synonyms.h"
 #include "update.h"
@@ -61,7 +62,7 @@
 
 struct ds_indexer {
     ds_index_options opt;    /* its strings point to the copies below */
-    char *corpus_path, *index_dir, *synonyms_path;
+    char *corpus_path, *index_dir, *synonyms_path, *plan_path;
     char *corpus_abs;        /* the corpus path the index records */
     dsx_length_norm norm;    /* BM25's normalisation (all but the average
                                 length, which the first pass measures) */
@@ -113,6 +114,8 @@ typedef struct {
     ds_buf scratch;
     unsigned long dated;           /* passages with a date */
     double total_length;           /* of all passages (the first pass's) */
+    const ds_plan *plan;           /* a part built from a plan (plan.h),
+                                      or NULL */
     ds_index_progress progress;    /* the second pass's, when told */
     /* Per entry, from the second pass: read, its stamp, its passages. */
     unsigned char *read;
@@ -278,6 +281,105 @@ static ds_status second_pass(build_state *b, const size_t *bounds, char **err)
     return st;
 }
 
+/* ---- A part built from a plan (plan.h) ---- */
+
+/* An entry as messages name it: "corpus/a.txt", "corpus.jsonl line 3"
+ * (past the listing's end: the plan's entry i); malloc'd. */
+static char *entry_label(const build_state *b, size_t i)
+{
+    const char *name = i < ds_corpus_count(b->corpus)
+                           ? ds_corpus_entry_name(b->corpus, i)
+                           : b->plan->entries[i].name;
+    const char *corpus = b->ix->opt.corpus.path;
+    return name ? ds_xasprintf("%s/%s", corpus, name)
+                : ds_xasprintf("%s line %zu", corpus, i + 1);
+}
+
+/* "'corpus/a.txt' changed since plan 'P' was written: ..." */
+static ds_status plan_stale(const build_state *b, size_t i, const char *what,
+                            char **err)
+{
+    char *label = entry_label(b, i);
+    ds_status st = ds_fail(err, DS_ERR_USAGE, "'%s' %s since plan '%s' was "
+                           "written: write the plan again", label, what,
+                           b->ix->opt.plan_path);
+    free(label);
+    return st;
+}
+
+/* The corpus as listed now must be the plan's: the same entries (names
+ * and sizes) in the same order, or the passages would be numbered, and
+ * the files shared between the shards, otherwise than it says. */
+static ds_status plan_listing_agrees(const build_state *b, char **err)
+{
+    const ds_plan *p = b->plan;
+    size_t count = ds_corpus_count(b->corpus);
+    for (size_t i = 0; i < count || i < p->n_entries; i++) {
+        const char *name = i < count ? ds_corpus_entry_name(b->corpus, i)
+                                     : NULL;
+        if (i >= count)
+            return plan_stale(b, i, "was removed", err);
+        if (i >= p->n_entries || strcmp(name ? name : "",
+                                        p->entries[i].name) != 0)
+            return plan_stale(b, i, "is not where the plan lists it: files "
+                              "were added, removed or renamed", err);
+        if (ds_corpus_entry_bytes(b->corpus, i) != p->entries[i].size)
+            return plan_stale(b, i, "changed size", err);
+    }
+    return DS_OK;
+}
+
+/* Entry i, read now (or not), as the plan has it: readable or not alike,
+ * the same bytes and passages. */
+static ds_status plan_entry_agrees(const build_state *b, size_t i, int read,
+                                   const ds_digest *digest, size_t passages,
+                                   char **err)
+{
+    const ds_plan_entry *e = &b->plan->entries[i];
+    const size_t *first = b->plan->scan.entry_first;
+    if (read != e->read)
+        return plan_stale(b, i, read ? "became readable"
+                                     : "became unreadable", err);
+    if (read && (!ds_digest_equal(digest, &e->digest) ||
+                 passages != first[i + 1] - first[i]))
+        return plan_stale(b, i, "changed", err);
+    return DS_OK;
+}
+
+/* The second pass's entry i, as the plan has it. */
+static ds_status plan_read_agrees(const build_state *b, size_t i, char **err)
+{
+    return plan_entry_agrees(b, i, b->read[i], &b->stamps[i].digest,
+                             b->read[i] ? b->counts[i] : 0, err);
+}
+
+/* The head's own first pass, entry by entry, as the plan has it. */
+static ds_status plan_scan_agrees(const build_state *b,
+                                  const ds_scan_result *scan, char **err)
+{
+    ds_status st = DS_OK;
+    for (size_t i = 0; i < b->plan->n_entries && st == DS_OK; i++)
+        st = plan_entry_agrees(b, i, scan->entries[i].read,
+                               &scan->entries[i].stamp.digest,
+                               scan->entry_first[i + 1] -
+                                   scan->entry_first[i],
+                               err);
+    return st;
+}
+
+/* The check the part records (layout.h) must be the plan's: it covers
+ * the settings a plan cannot tell (synonyms, reader, the average length
+ * asked for). */
+static ds_status plan_check_agrees(const build_state *b, char **err)
+{
+    if (strcmp(b->check, b->plan->check) == 0) return DS_OK;
+    return ds_fail(err, DS_ERR_USAGE,
+                   "plan '%s' was written from another corpus or with other "
+                   "settings (synonyms, reader, --jsonl, --split): write it "
+                   "again with the options of this build",
+                   b->ix->opt.plan_path);
+}
+
 /* A shard built alone (layout.h) does not read the other shards' files:
  * it numbers past their passages as the first pass counted them.  Returns
  * the count. */
@@ -302,13 +404,15 @@ static ds_status second_pass_sharded(build_state *b, char **err)
     unsigned long docid = 0;
     ds_status st = DS_OK;
     while (st == DS_OK) {
-        while (c.at == c.doc.article.count && c.next < c.end) {
-            if (b->part < 0 || b->owner[c.next] == (size_t)b->part)
+        while (st == DS_OK && c.at == c.doc.article.count && c.next < c.end) {
+            if (b->part < 0 || b->owner[c.next] == (size_t)b->part) {
                 read_next(b, &c);
-            else
+                if (b->plan) st = plan_read_agrees(b, c.next - 1, err);
+            } else {
                 docid += skip_entry(b, &c);
+            }
         }
-        if (c.at == c.doc.article.count) break;
+        if (st != DS_OK || c.at == c.doc.article.count) break;
         if (ds_layout_docid(b->n_shards, b->n_shards - 1, ++docid) >
             UINT_MAX) {
             st = ds_fail(err, DS_ERR_USAGE,
@@ -328,6 +432,39 @@ static ds_status second_pass_sharded(build_state *b, char **err)
     if (b->part < 0) b->stats->passages = docid;
     ds_corpus_doc_free(&c.doc);
     return st;
+}
+
+/* The head built alone (layout.h) writes no passage: its file records
+ * come from its first pass, which read every file already (with
+ * --verbose it reads them again, to report each). */
+static ds_status records_from_scan(build_state *b, char **err)
+{
+    const ds_scan_result *s = b->scan;
+    for (size_t i = 0; i < ds_corpus_count(b->corpus); i++) {
+        const ds_scan_entry *e = &s->entries[i];
+        size_t passages = s->entry_first[i + 1] - s->entry_first[i];
+        tell_progress(b, 2, i, passages);
+        if (!e->read) {
+            char *msg = ds_xasprintf("%s (skipped)",
+                                     e->why ? e->why : "cannot be read");
+            notify(b->ix, msg);
+            free(msg);
+            b->stats->files_failed++;
+            continue;
+        }
+        b->read[i] = 1;
+        b->stamps[i] = e->stamp;
+        b->counts[i] = passages;
+        b->dated += e->dated ? passages : 0;
+        b->stats->files++;
+        b->stats->corpus_bytes += e->bytes;
+    }
+    b->stats->passages = s->passages;
+    if (ds_layout_docid(b->n_shards, b->n_shards - 1, s->passages) > UINT_MAX)
+        return ds_fail(err, DS_ERR_USAGE, "%zu passages over %zu shards "
+                       "outnumber Xapian's document numbers: use fewer "
+                       "shards", s->passages, b->n_shards);
+    return DS_OK;
 }
 
 /* ---- Shards ---- */
@@ -700,6 +837,23 @@ static ds_status merge_shards(build_state *b, const char *gen_path,
 
 /* ---- A generation ---- */
 
+/* The first pass's result in b->scan: the plan's, for a shard built from
+ * one; else this pass's, in *own (the head built from a plan reads the
+ * corpus for its spelling table all the same, and must find it as the
+ * plan does). */
+static ds_status first_pass(build_state *b, const ds_scan_params *sp,
+                            ds_scan_result *own, char **err)
+{
+    if (b->plan && b->part >= 0) {
+        b->scan = &b->plan->scan;
+        return DS_OK;
+    }
+    ds_status st = ds_scan(sp, own, err);
+    b->scan = own;
+    if (st == DS_OK && b->plan) st = plan_scan_agrees(b, own, err);
+    return st;
+}
+
 /* Build the corpus into a new database at gen_path, in n shards. */
 static ds_status build_shards(build_state *b, const char *gen_path,
                               ds_analyzer **analyzers, char **err)
@@ -722,20 +876,25 @@ static ds_status build_shards(build_state *b, const char *gen_path,
                          b->ix->opt.progress,
                          b->ix->opt.progress_ctx};
     dsx_length_norm norm = b->ix->norm;
-    ds_status st = open_shards(b, gen_path, analyzers, err);
-    if (st == DS_OK) st = ds_scan(&sp, &scan, err);
+    ds_status st = b->plan ? plan_listing_agrees(b, err) : DS_OK;
+    if (st == DS_OK) st = open_shards(b, gen_path, analyzers, err);
+    if (st == DS_OK) st = first_pass(b, &sp, &scan, err);
     if (st == DS_OK) {
-        b->scan = &scan;
-        b->stats->shared_groups = scan.shared_groups;
+        const ds_scan_result *s = b->scan;
+        b->stats->shared_groups = s->shared_groups;
         norm.avg_length = b->ix->opt.length_average > 0
                               ? b->ix->opt.length_average
-                              : scan.avg_length;
-        b->total_length = scan.avg_length * (double)scan.passages;
+                              : s->avg_length;
+        b->total_length = s->avg_length * (double)s->passages;
         for (size_t k = 0; k < n; k++)
             if (b->shards[k]) ds_shard_set_norm(b->shards[k], &norm);
-        if (b->part != DS_PART_ALL) part_check(b, &scan, &norm, b->check);
-        st = b->sharded ? second_pass_sharded(b, err)
-                        : second_pass(b, bounds, err);
+        if (b->part != DS_PART_ALL) part_check(b, s, &norm, b->check);
+        if (b->plan) st = plan_check_agrees(b, err);
+        if (st == DS_OK)
+            st = b->part == DS_PART_HEAD && !b->ix->opt.verbose
+                     ? records_from_scan(b, err)
+                 : b->sharded ? second_pass_sharded(b, err)
+                              : second_pass(b, bounds, err);
     }
     if (st == DS_OK) tell_progress(b, 3, ds_corpus_count(b->corpus), 0);
     if (st == DS_OK) st = finish_shards(b, &norm, err);
@@ -760,6 +919,18 @@ static size_t *assign_shards(const ds_corpus *c, size_t n)
         owner[i] = ds_layout_shard_of(name ? name : "", n);
     }
     return owner;
+}
+
+/* The plan a part is built from (ds_index_options.plan_path), which must
+ * be for its n shards. */
+static ds_status load_plan(const ds_indexer *ix, size_t n, ds_plan *plan,
+                           char **err)
+{
+    ds_status st = ds_plan_read(ix->opt.plan_path, plan, err);
+    if (st == DS_OK && plan->shards != n)
+        st = ds_fail(err, DS_ERR_USAGE, "plan '%s' is for %zu shards, not "
+                     "%zu", ix->opt.plan_path, plan->shards, n);
+    return st;
 }
 
 static ds_status write_generation(ds_indexer *ix, ds_corpus *corpus,
@@ -794,9 +965,15 @@ static ds_status write_generation(ds_indexer *ix, ds_corpus *corpus,
         analyzers[k] = own ? ds_analyzer_new() : ix->analyzer;
         analyzed &= analyzers[k] != NULL;
     }
-    ds_status st = analyzed ? build_shards(&b, ix->rb.gen_path, analyzers, err)
+    ds_plan plan = {0};
+    ds_status st = analyzed ? DS_OK
                             : ds_fail(err, DS_ERR_INTERNAL,
                                       "libstemmer has no English stemmer");
+    if (st == DS_OK && sharded && ix->opt.plan_path) {
+        st = load_plan(ix, n, &plan, err);
+        b.plan = &plan;
+    }
+    if (st == DS_OK) st = build_shards(&b, ix->rb.gen_path, analyzers, err);
     /* Closing a shard also ends its thread, after a failure too. */
     for (size_t k = 0; k < n; k++) ds_shard_close(b.shards[k]);
     ds_shard_close(b.head);
@@ -808,6 +985,7 @@ static ds_status write_generation(ds_indexer *ix, ds_corpus *corpus,
     ds_passage_job_free(&b.job);
     ds_reader_free(b.reader);
     ds_buf_free(&b.scratch);
+    ds_plan_free(&plan);
     free(b.read);
     free(b.stamps);
     free(b.counts);
@@ -871,6 +1049,10 @@ static ds_status copy_options(ds_indexer *ix, const ds_index_options *opt,
                              "shard %d of %d does not exist: they are "
                              "numbered 0 to %d (or 'head')", opt->part,
                              opt->shards, opt->shards - 1);
+    if (opt->plan_path && opt->part == DS_PART_ALL)
+        return ds_fail(err, DS_ERR_USAGE,
+                       "--plan builds one part of a sharded index: give "
+                       "--shard K or --shard head");
     ix->opt = *opt;
     char resolved[PATH_MAX];
     ix->corpus_path = ds_xstrdup(opt->corpus.path);
@@ -878,6 +1060,8 @@ static ds_status copy_options(ds_indexer *ix, const ds_index_options *opt,
                                     ? resolved
                                     : opt->corpus.path);
     ix->index_dir = ds_xstrdup(opt->index_dir);
+    ix->plan_path = opt->plan_path ? ds_xstrdup(opt->plan_path) : NULL;
+    ix->opt.plan_path = ix->plan_path;
     ix->synonyms_path = opt->synonyms_path ? ds_xstrdup(opt->synonyms_path)
                                            : NULL;
     ix->opt.corpus.path = ix->corpus_path;
@@ -1097,7 +1281,104 @@ void ds_indexer_close(ds_indexer *ix)
     free(ix->corpus_abs);
     free(ix->index_dir);
     free(ix->synonyms_path);
+    free(ix->plan_path);
     free(ix);
+}
+
+/* ---- Writing a plan (plan.h) ---- */
+
+/* The plan's listing, from the first pass: names, sizes, digests;
+ * unreadable entries reported (their part reports them too). */
+static void plan_entries(const ds_indexer *ix, ds_plan *plan,
+                         ds_index_stats *stats)
+{
+    const ds_corpus *c = ix->corpus;
+    const ds_scan_result *s = &plan->scan;
+    plan->n_entries = ds_corpus_count(c);
+    plan->entries = ds_xmalloc((plan->n_entries + 1) * sizeof *plan->entries);
+    for (size_t i = 0; i < plan->n_entries; i++) {
+        const char *name = ds_corpus_entry_name(c, i);
+        ds_plan_entry *e = &plan->entries[i];
+        *e = (ds_plan_entry){ds_xstrdup(name ? name : ""),
+                             ds_corpus_entry_bytes(c, i),
+                             s->entries[i].stamp.digest, s->entries[i].read};
+        stats->files += e->read != 0;
+        stats->files_failed += !e->read;
+        stats->corpus_bytes += e->read ? e->size : 0;
+        if (!e->read && name) {
+            char *msg = ds_xasprintf("%s/%s cannot be read (skipped)",
+                                     ix->opt.corpus.path, name);
+            notify(ix, msg);
+            free(msg);
+        }
+    }
+}
+
+/* The first pass as a part run alone makes it (build_shards: the same
+ * ranges), then the plan it gives. */
+static ds_status plan_corpus(ds_indexer *ix, const char *path,
+                             ds_index_stats *stats, char **err)
+{
+    size_t n = ix->shards, count = ds_corpus_count(ix->corpus);
+    size_t ranges = n < count ? n : count;
+    size_t *bounds = ds_xmalloc((ranges + 1) * sizeof *bounds);
+    partition(ix->corpus, ranges, bounds);
+    ds_analyzer **analyzers = ds_xmalloc(ranges * sizeof *analyzers);
+    int analyzed = 1;
+    for (size_t k = 0; k < ranges; k++)
+        analyzed &= (analyzers[k] = ds_analyzer_new()) != NULL;
+    ds_scan_params sp = {ix->corpus, ix->opt.corpus.reader, analyzers, NULL,
+                         0, ranges, bounds, 0, ix->opt.progress,
+                         ix->opt.progress_ctx};
+    ds_plan plan = {.shards = n};
+    ds_status st = analyzed ? ds_scan(&sp, &plan.scan, err)
+                            : ds_fail(err, DS_ERR_INTERNAL,
+                                      "libstemmer has no English stemmer");
+    if (st == DS_OK) {
+        dsx_length_norm norm = ix->norm;
+        norm.avg_length = ix->opt.length_average > 0 ? ix->opt.length_average
+                                                     : plan.scan.avg_length;
+        build_state b = {.ix = ix, .corpus = ix->corpus, .n_shards = n};
+        part_check(&b, &plan.scan, &norm, plan.check);
+        plan_entries(ix, &plan, stats);
+        stats->passages = plan.scan.passages;
+        stats->shared_groups = plan.scan.shared_groups;
+        st = ds_plan_write(path, &plan, err);
+    }
+    ds_plan_free(&plan);
+    for (size_t k = 0; k < ranges; k++) ds_analyzer_free(analyzers[k]);
+    free(analyzers);
+    free(bounds);
+    return st;
+}
+
+ds_status ds_index_write_plan(const ds_index_options *opt, const char *path,
+                              ds_index_stats *stats, char **err)
+{
+    double start = now_seconds();
+    memset(stats, 0, sizeof *stats);
+    if (!path || !*path)
+        return ds_fail(err, DS_ERR_USAGE, "a plan needs a file to be "
+                       "written to");
+    if (opt->shards <= 0 || opt->part != DS_PART_ALL || opt->plan_path)
+        return ds_fail(err, DS_ERR_USAGE, opt->shards <= 0
+                       ? "a plan is for a sharded index: give its number "
+                         "of shards (--shards N)"
+                       : "a plan is written for every part at once: no "
+                         "--shard or --plan");
+    ds_indexer *ix = ds_xmalloc(sizeof *ix);
+    memset(ix, 0, sizeof *ix);
+    ix->rb.lock_fd = -1;
+    ds_status st = copy_options(ix, opt, err);
+    ix->shards = (size_t)opt->shards;
+    if (st == DS_OK && !(ix->analyzer = ds_analyzer_new()))
+        st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
+    if (st == DS_OK) st = list_corpus(ix, err);
+    if (st == DS_OK) st = load_synonyms(ix, err);
+    if (st == DS_OK) st = plan_corpus(ix, path, stats, err);
+    ds_indexer_close(ix);
+    stats->seconds = now_seconds() - start;
+    return st;
 }
 
 /* "17.6 kB" style. */

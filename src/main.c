@@ -66,6 +66,7 @@ typedef struct {
     command command;
     const char *corpus, *index, *jsonl, *synonyms, *queries, *file;
     const char *listen, *cors;          /* serve */
+    const char *plan, *write_plan;      /* index --plan, --write-plan */
     unsigned threads, max_connections, max_per_ip, timeout;
     int quiet;
     int corpus_given;         /* --corpus or --jsonl on the command line */
@@ -93,7 +94,8 @@ typedef enum {
     OPT_CORPUS, OPT_INDEX, OPT_LIMIT, OPT_OFFSET, OPT_ANY, OPT_EXACT,
     OPT_NO_SYNONYMS, OPT_FEEDBACK, OPT_NO_FEEDBACK, OPT_EXPLAIN, OPT_JSON,
     OPT_FULL, OPT_ALL, OPT_COLOR, OPT_VERBOSE, OPT_PLAIN, OPT_JSONL,
-    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_SHARDS, OPT_SHARD, OPT_QUERIES,
+    OPT_SPLIT, OPT_SYNONYMS, OPT_JOBS, OPT_SHARDS, OPT_SHARD, OPT_PLAN,
+    OPT_WRITE_PLAN, OPT_QUERIES,
     OPT_FORMAT,
     OPT_REBUILD,
     OPT_HELP, OPT_VERSION, OPT_LISTEN, OPT_THREADS, OPT_CORS,
@@ -138,6 +140,8 @@ static const option_def OPTIONS[] = {
     {"--jobs", "-j", 1, CMD_INDEX, OPT_JOBS},
     {"--shards", NULL, 1, CMD_INDEX | CMD_JOIN, OPT_SHARDS},
     {"--shard", NULL, 1, CMD_INDEX, OPT_SHARD},
+    {"--plan", NULL, 1, CMD_INDEX, OPT_PLAN},
+    {"--write-plan", NULL, 1, CMD_INDEX, OPT_WRITE_PLAN},
     {"--rebuild", NULL, 0, CMD_INDEX, OPT_REBUILD},
     {"--queries", NULL, 1, CMD_RUN, OPT_QUERIES},
     {"--format", NULL, 1, CMD_RUN, OPT_FORMAT},
@@ -403,6 +407,8 @@ static ds_status set_value(cli *c, const option_def *o, const char *v,
         c->shards_given = 1;
         return parse_count(n, v, 64, &c->shards, err);
     case OPT_SHARD: return set_part(c, v, err);
+    case OPT_PLAN: return set_path(&c->plan, n, v, err);
+    case OPT_WRITE_PLAN: return set_path(&c->write_plan, n, v, err);
     case OPT_LISTEN: return set_path(&c->listen, n, v, err);
     case OPT_CORS: return set_path(&c->cors, n, v, err);
     case OPT_THREADS: return parse_count(n, v, 256, &c->threads, err);
@@ -574,9 +580,38 @@ static ds_index_options index_options(const cli *c)
     opt.jobs = c->jobs;
     opt.shards = c->shards_given ? (int)c->shards : -1;
     opt.part = c->part_given ? c->part : DS_PART_ALL;
+    opt.plan_path = c->plan;
     opt.verbose = c->verbose;
     opt.notice = print_notice;
     return opt;
+}
+
+/* `dealsearch index --shards N --write-plan FILE`: the first pass,
+ * written for the parts built one by one (--plan FILE).  Its summary goes
+ * to stdout, unless --quiet. */
+static int run_write_plan(const cli *c)
+{
+    ds_index_options opt = index_options(c);
+    if (!c->quiet) {
+        cli_progress_start();
+        opt.progress = cli_progress_tell;
+    }
+    ds_index_stats stats;
+    char *err = NULL;
+    ds_status st = ds_index_write_plan(&opt, c->write_plan, &stats, &err);
+    cli_progress_clear();
+    if (st != DS_OK) {
+        cli_warn("%s", err);
+        free(err);
+        return EXIT_ERROR;
+    }
+    if (!c->quiet)
+        printf("planned %lu file%s (%.1f MB) into %lu passages (%lu "
+               "near-copy groups) for %u shards: %s; %.2f s\n", stats.files,
+               stats.files == 1 ? "" : "s", (double)stats.corpus_bytes / 1e6,
+               stats.passages, stats.shared_groups, c->shards, c->write_plan,
+               stats.seconds);
+    return stats.files_failed ? EXIT_ERROR : EXIT_MATCH;
 }
 
 /* Build the index; its summary goes to stdout, or stderr when `quiet`
@@ -921,7 +956,7 @@ static int run_command(cli *c)
         return EXIT_MATCH;
     }
     switch (c->command) {
-    case CMD_INDEX: return run_index(c, 0);
+    case CMD_INDEX: return c->write_plan ? run_write_plan(c) : run_index(c, 0);
     case CMD_PASSAGES: return run_passages(c);
     case CMD_RUN: return run_batch(c);
     case CMD_CHECK: return run_check(c);

@@ -40,6 +40,7 @@ typedef struct {
     ds_reader *reader;
     size_t from, to;               /* its entries */
     size_t *passages;              /* per entry of the range */
+    ds_scan_entry *entries;        /* per entry of the range */
     size_t max_words;              /* counted before they go */
     ds_passage_job job;            /* buffers: the normalised fields, and
                                       spelling words on their way */
@@ -161,10 +162,13 @@ static void *scan_range(void *arg)
     ds_buf_init(&scratch);
     for (size_t i = r->from; i < r->to && r->status == DS_OK; i++) {
         ds_corpus_doc doc = {0};
+        ds_scan_entry *e = &r->entries[i - r->from];
         /* Quiet: the second pass reports what cannot be read. */
         if (ds_corpus_read(r->p->corpus, i, r->reader, &scratch, 1, &doc,
-                           NULL) == DS_OK) {
+                           &e->why) == DS_OK) {
             const ds_article *a = &doc.article;
+            *e = (ds_scan_entry){doc.stamp, doc.bytes, 1,
+                                 a->date[0] != '\0', NULL};
             for (size_t j = 0; j < a->count && r->status == DS_OK; j++)
                 scan_passage(r, &a->items[j], a, doc.title_is_text);
         }
@@ -248,7 +252,7 @@ static void group_near_copies(range *ranges, size_t n, ds_scan_result *out)
 }
 
 static void init_range(range *r, const ds_scan_params *p, size_t k,
-                       size_t *passages, range *first, scan_progress *sp)
+                       ds_scan_result *out, range *first, scan_progress *sp)
 {
     unsigned long max_words =
         p->spelling_words ? p->spelling_words : SPELLING_WORDS;
@@ -258,7 +262,8 @@ static void init_range(range *r, const ds_scan_params *p, size_t k,
     r->reader = ds_reader_new(p->reader);
     r->from = p->bounds[k];
     r->to = p->bounds[k + 1];
-    r->passages = passages + r->from;
+    r->passages = out->entry_first + 1 + r->from;
+    r->entries = out->entries + r->from;
     r->max_words = max_words / p->n ? max_words / p->n : 1;
     r->progress = sp;
     r->progress_teller = first;
@@ -271,13 +276,15 @@ ds_status ds_scan(const ds_scan_params *p, ds_scan_result *out, char **err)
     memset(out, 0, sizeof *out);
     out->entry_first = ds_xmalloc((entries + 1) * sizeof *out->entry_first);
     memset(out->entry_first, 0, (entries + 1) * sizeof *out->entry_first);
+    out->entries = ds_xmalloc((entries + 1) * sizeof *out->entries);
+    memset(out->entries, 0, (entries + 1) * sizeof *out->entries);
     range *ranges = ds_xmalloc(n * sizeof *ranges);
     scan_progress progress = {.files_total = entries,
                               .bytes_total = ds_corpus_bytes(p->corpus)};
     for (size_t k = 0; k < n; k++)
-        init_range(&ranges[k], p, k, out->entry_first + 1, &ranges[0],
-                   &progress);
+        init_range(&ranges[k], p, k, out, &ranges[0], &progress);
     scan_ranges(ranges, n);
+    out->n_entries = entries;
     for (size_t i = 0; i < entries; i++)
         out->entry_first[i + 1] += out->entry_first[i];
     group_near_copies(ranges, n, out);
@@ -306,5 +313,8 @@ void ds_scan_result_free(ds_scan_result *r)
     free(r->groups);
     free(r->sigs);
     free(r->entry_first);
+    for (size_t i = 0; r->entries && i < r->n_entries; i++)
+        free(r->entries[i].why);
+    free(r->entries);
     memset(r, 0, sizeof *r);
 }

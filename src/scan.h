@@ -17,6 +17,7 @@
 
 #include "analyzer.h"
 #include "corpus.h"
+#include "digest.h"
 #include "neardup.h"
 #include "shard.h"
 
@@ -36,6 +37,16 @@ typedef struct {
     void *progress_ctx;
 } ds_scan_params;
 
+/* An entry as the pass read it: what a plan records of it (plan.h), and
+ * what a head built alone records without reading it again (indexer.c). */
+typedef struct {
+    ds_file_stamp stamp;       /* size, time and digest, as read */
+    size_t bytes;              /* text read (ds_corpus_doc's) */
+    unsigned char read;        /* 0: it could not be read */
+    unsigned char dated;       /* its article has a date */
+    char *why;                 /* why it could not be read (malloc'd) */
+} ds_scan_entry;
+
 typedef struct {
     double avg_length;         /* words per passage, as the shards index
                                   them (synonym phrase terms aside) */
@@ -47,6 +58,8 @@ typedef struct {
     size_t *entry_first;       /* entry i's first passage (entry_first[i]
                                   .. entry_first[i+1]); count + 1 of them */
     unsigned long shared_groups;    /* groups of two or more passages */
+    ds_scan_entry *entries;    /* each entry as read, n_entries of them */
+    size_t n_entries;          /* (0 in a plan's result: plan.h) */
 } ds_scan_result;
 
 /* Scan the corpus.  Entries that cannot be read count as empty (the

@@ -116,6 +116,80 @@ bad "join: a part of another corpus refused" "not built from the same corpus" \
 check "a refused join writes no stub" [ ! -e "$WORK/bad.stub" ]
 bad "join needs --index and the parts" "needs --index STUB" join "$WORK/j3-0"
 
+# ---- parts built from a plan ----
+# The first pass made once (index --write-plan), then each part built from
+# it by a process of its own (at once), a shard reading only its own
+# files: joined, it answers as one database does (compared below).
+for s in 2 3; do
+    out=$("$BIN" index --corpus "$C" --shards "$s" --write-plan "$WORK/plan$s" 2>"$WORK/err")
+    check "--write-plan: the first pass for $s shards, written once: $out" \
+        eval '[ $? -eq 0 ] && head -1 "$WORK/plan$s" | grep -qx "dealsearch-plan 1"'
+    pids=()
+    for p in head $(seq 0 $((s - 1))); do
+        "$BIN" index --corpus "$C" --index "$WORK/p$s-$p" --shards "$s" --shard "$p" \
+            --plan "$WORK/plan$s" --verbose 2>"$WORK/err.p$s.$p" >/dev/null &
+        pids+=($!)
+    done
+    rc=0
+    for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+    check "--plan, --shards $s: the head and $s shards built by $((s + 1)) processes at once" [ "$rc" -eq 0 ]
+    same=1
+    for p in head $(seq 0 $((s - 1))); do
+        cmp -s "$WORK/p$s-$p/current/dealsearch-part" "$WORK/j$s-$p/current/dealsearch-part" || same=0
+    done
+    check "--plan, --shards $s: each part records the check of the part built without one" [ "$same" -eq 1 ]
+    # shellcheck disable=SC2046
+    "$BIN" join --index "$WORK/plan$s.stub" $(for p in head $(seq 0 $((s - 1))); do echo "$WORK/p$s-$p"; done) 2>"$WORK/err"
+    check "--plan, --shards $s: the parts join" [ $? -eq 0 ]
+done
+files=$(find "$C" -name '*.txt' | wc -l)
+read3=$(cat "$WORK"/err.p3.[0-2] | grep -c ': [0-9]* passages')
+check "from a plan, the shards read each file once between them ($read3 of $files)" [ "$read3" -eq "$files" ]
+
+# A copy of the corpus to spoil: a file of shard 0 changed, its size kept.
+cp -r "$C" "$WORK/pc"
+"$BIN" index --corpus "$WORK/pc" --shards 3 --write-plan "$WORK/pc.plan" --quiet
+own0=$(sed -n "s|^dealsearch: $C/\(.*\): [0-9]* passages.*|\1|p" "$WORK/err.p3.0" | head -1)
+sed -i '0,/[a-z]/s//X/' "$WORK/pc/$own0"
+"$BIN" index --corpus "$WORK/pc" --index "$WORK/pc-1" --shards 3 --shard 1 --plan "$WORK/pc.plan" --quiet 2>"$WORK/err"
+check "from a plan, a shard reads none of another shard's files" [ $? -eq 0 ]
+plan_bad() { # NAME MESSAGE PART ARGS...: a part from a plan refused, nothing published
+    local name=$1 msg=$2 part=$3; shift 3
+    rm -rf "$WORK/pbad"
+    bad "$name" "$msg" index --index "$WORK/pbad" --shard "$part" "$@"
+    [ -e "$WORK/pbad/current" ] && not_ok "$name: nothing published" "$WORK/pbad/current exists"
+}
+plan_bad "--plan: a file of the shard changed since the plan: refused, naming it" \
+    "'$WORK/pc/$own0' changed since plan '$WORK/pc.plan' was written" 0 \
+    --corpus "$WORK/pc" --shards 3 --plan "$WORK/pc.plan"
+plan_bad "--plan: the head finds the changed file too" "'$WORK/pc/$own0' changed since plan" head \
+    --corpus "$WORK/pc" --shards 3 --plan "$WORK/pc.plan"
+echo "more" >>"$WORK/pc/$own0"
+plan_bad "--plan: a file whose size changed: refused by every part" "'$WORK/pc/$own0' changed size" 1 \
+    --corpus "$WORK/pc" --shards 3 --plan "$WORK/pc.plan"
+plan_bad "--plan: a file added since the plan: refused" "is not where the plan lists it" 0 \
+    --corpus "$WORK/corpus2" --shards 3 --plan "$WORK/plan3"
+plan_bad "--plan: a plan for another number of shards: refused" "plan '$WORK/plan2' is for 2 shards, not 3" 0 \
+    --corpus "$C" --shards 3 --plan "$WORK/plan2"
+{ cat "$C/synonyms.conf"; echo "stake, holding"; } >"$WORK/synonyms2.conf"
+plan_bad "--plan: a plan written with other settings (synonyms): refused" "with other settings" 1 \
+    --corpus "$C" --shards 3 --plan "$WORK/plan3" --synonyms "$WORK/synonyms2.conf"
+plan_bad "--plan: no such plan" "cannot read plan '$WORK/nothing'" 0 \
+    --corpus "$C" --shards 3 --plan "$WORK/nothing"
+head -c $(($(wc -c <"$WORK/plan3") / 2)) "$WORK/plan3" >"$WORK/plan3.cut"
+plan_bad "--plan: a truncated plan: refused as damaged" "plan '$WORK/plan3.cut' is damaged" 0 \
+    --corpus "$C" --shards 3 --plan "$WORK/plan3.cut"
+sed '9s/^p 0/p 7/' "$WORK/plan3" >"$WORK/plan3.bad"
+plan_bad "--plan: an altered plan: refused as damaged" "plan '$WORK/plan3.bad' is damaged" 0 \
+    --corpus "$C" --shards 3 --plan "$WORK/plan3.bad"
+plan_bad "--plan: a file that is no plan: refused" "is damaged or not a plan" 2 \
+    --corpus "$C" --shards 3 --plan "$C/synonyms.conf"
+bad "--plan without --shard: refused" "--plan builds one part" \
+    index --corpus "$C" --index "$WORK/pbad" --shards 3 --plan "$WORK/plan3"
+bad "--write-plan without --shards: refused" "a plan is for a sharded index" \
+    index --corpus "$C" --write-plan "$WORK/plan.x"
+check "a refused plan writes nothing" [ ! -e "$WORK/plan.x" ]
+
 # ---- servers ----
 # serve DIR [PORT]: xapian-tcpsrv on a free loopback port (or PORT) for
 # DIR; sets $port.
@@ -165,7 +239,7 @@ stub() {
     } >"$WORK/$name.stub"
 }
 
-layouts=(s1 s2 s3 join2.stub join3.stub)
+layouts=(s1 s2 s3 join2.stub join3.stub plan2.stub plan3.stub)
 stub tcp1 1 tcp && stub tcp2 2 tcp tcp && stub tcp3 3 tcp tcp tcp &&
     stub mixed2 2 local tcp && stub mixed3 3 tcp local prog &&
     stub prog2 2 prog prog && stub prog3 3 prog prog prog
@@ -198,7 +272,7 @@ check "the reference answers rank something" \
 # shards); the plain and explained answers on the others.
 for l in "${layouts[@]}"; do
     case $l in
-        s3|mixed3.stub|join3.stub) set -- "${variants[@]}"; ref=one.answers ;;
+        s3|mixed3.stub|join3.stub|plan3.stub) set -- "${variants[@]}"; ref=one.answers ;;
         *) set -- "" "--explain"; ref=one.short ;;
     esac
     answers "$WORK/$l" "$@" >"$WORK/$l.answers"
