@@ -222,6 +222,7 @@ static void near_expr_free(ds_near_expr *e)
 static void copy_upto(ds_buf *text, const char *q, const tokens *t,
                       size_t *copied, size_t end)
 {
+    if (end < *copied) return;
     for (size_t i = 0; i < t->count; i++) {
         const token *k = &t->items[i];
         if (k->start < *copied || k->end > end || k->kind != T_WORD) continue;
@@ -231,6 +232,21 @@ static void copy_upto(ds_buf *text, const char *q, const tokens *t,
     }
     ds_buf_append(text, q + *copied, end - *copied);
     *copied = end;
+}
+
+/* Operator `i` joins the last expression cut to more words, another
+ * NEAR or ADJ (a b NEAR/3 c d NEAR/5 e): one text cannot be cut twice,
+ * so it is left out, and the words after it are searched as plain words,
+ * saying so. */
+static void drop_operator(const char *q, const tokens *t, size_t i,
+                          ds_buf *text, size_t *copied, ds_query_reading *r)
+{
+    const token *k = &t->items[i];
+    copy_upto(text, q, t, copied, k->start);
+    if (k->end > *copied) *copied = k->end;
+    notice(r, ds_xasprintf("'%.*s' follows another NEAR or ADJ over several "
+                           "words: the words after it are searched as plain "
+                           "words", (int)(k->end - k->start), q + k->start));
 }
 
 /* Cut the NEAR and ADJ expressions over phrases and runs of words out of
@@ -249,6 +265,12 @@ static void cut_near(const char *q, const tokens *t, ds_query_reading *r)
         }
         if (!near_chain(q, t, i, &c, &next)) {
             near_expr_free(&c.expr);
+            i++;
+            continue;
+        }
+        if (c.start < copied) { /* its words reach back into the last cut */
+            near_expr_free(&c.expr);
+            drop_operator(q, t, i, &text, &copied, r);
             i++;
             continue;
         }

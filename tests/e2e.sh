@@ -132,6 +132,12 @@ check "NEAR over a run of words means the same as over the phrase" \
     [ "$(count 'interim CEO NEAR Droege')" -eq "$(count '"interim CEO" NEAR Droege')" ]
 check "ADJ keeps the order: Droege before the phrase, never after" \
     [ "$(count 'Droege ADJ "interim CEO"')" -ge 1 ] && [ "$(count '"interim CEO" ADJ Droege')" -eq 0 ]
+# Two NEARs over runs of words that share words: the first is honoured,
+# the second said to be searched as plain words (it once copied a
+# negative length: a memory error, or a hang).
+ds --json 'interim CEO NEAR/3 Droege Scale NEAR/5 Meta'
+check "NEAR chains sharing words: the first honoured, the second told" \
+    eval '[ $rc -le 1 ] && jq -e "(.notices | length) == 1 and (.notices[0] | test(\"NEAR/5\"))" <<<"$out" >/dev/null'
 # What cannot be honoured is searched as words, with a notice that says so.
 ds '*stake'
 check "a leading wildcard: a notice on stderr naming it, the word searched" \
