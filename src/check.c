@@ -31,6 +31,9 @@
 typedef struct {
     ds_buf report;
     int damaged, stale;
+    int between;   /* a sharded generation's manifest open: an update of
+                      its shards is writing or was interrupted, its head
+                      may count passages they do not hold (update.h) */
 } findings;
 
 static void note(findings *f, const char *what, const char *detail)
@@ -68,15 +71,12 @@ static void check_files(const char *gen_path, findings *f, int *by_content)
         note(f, "files", why);
         f->damaged = 1;
     } else if (state == DS_SEAL_OPEN) {
-        /* (a sharded one's shards may hold a mix of before and after:
-         * update.h) */
-        note(f, "files", ds_layout_shards(gen_path)
-                             ? "as Xapian finds them, but not sealed: an "
-                               "update is writing or was interrupted — "
-                               "'dealsearch index' builds the shards whole"
-                             : "as Xapian finds them, but not sealed: an "
-                               "update is writing or was interrupted — "
-                               "'dealsearch index' seals them");
+        f->between = ds_layout_shards(gen_path) > 0;
+        ds_buf_printf(&f->report,
+                      "files: as Xapian finds them, but not sealed: an "
+                      "update is writing or was interrupted — 'dealsearch "
+                      "index' %s\n", f->between ? "builds the shards whole"
+                                                : "seals them");
         f->stale = 1;
     } else if (state == DS_SEAL_COPIED) {
         note(f, "files", "as built, judged by content (copies: 'dealsearch "
@@ -296,15 +296,6 @@ static void check_lengths(dsx_db *db, unsigned long docs, findings *f)
     free(total);
 }
 
-/* Is the sharded generation at `gen_path` between the commits of an
- * update (update.h: its head may count passages its shards do not hold
- * yet, until `dealsearch index` builds it whole)? */
-static int shards_between(const char *gen_path)
-{
-    return ds_layout_shards(gen_path) &&
-           ds_store_seal_state(gen_path) == DS_SEAL_OPEN;
-}
-
 /* The recorded passage count against the documents held, then the
  * corpus. */
 static void check_counts(const char *db_path, const ds_corpus_spec *given,
@@ -322,7 +313,7 @@ static void check_counts(const char *db_path, const ds_corpus_spec *given,
     if (st != DS_OK) {
         ds_buf_printf(&f->report, "documents: cannot be read: %s\n", why);
         f->damaged = 1;
-    } else if (strtoul(recorded, NULL, 10) != docs && shards_between(db_path)) {
+    } else if (strtoul(recorded, NULL, 10) != docs && f->between) {
         ds_buf_printf(&f->report, "documents: %lu, the head records %s: an "
                                   "update of the shards is writing or was "
                                   "interrupted\n", docs, recorded);
@@ -347,7 +338,7 @@ ds_status ds_index_check(const char *index_dir, const ds_corpus_spec *corpus,
                          ds_check_verdict *verdict, char **report,
                          char **err)
 {
-    findings f = {{0}, 0, 0};
+    findings f = {{0}, 0, 0, 0};
     *report = NULL;
     ds_status st = ds_store_find(index_dir, err);
     if (st != DS_OK) return st;

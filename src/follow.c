@@ -1,25 +1,16 @@
 /* follow.c — see follow.h. */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "follow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "util.h"
-
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 ds_status ds_follow_init(ds_follow *f, char **err)
 {
     f->interval = DS_FOLLOW_INTERVAL;
     f->probe = DS_FOLLOW_PROBE;
-    f->checked = f->probed = now_seconds();
+    f->checked = f->probed = ds_now();
     f->failed = DS_OK;
     f->failure = NULL;
     const char *env = getenv("DEALSEARCH_FOLLOW");
@@ -54,13 +45,13 @@ static int locals_same(dsx_db *db)
 
 int ds_follow_due(const ds_follow *f)
 {
-    return now_seconds() - f->checked >= f->interval;
+    return ds_now() - f->checked >= f->interval;
 }
 
 ds_follow_verdict ds_follow_check(ds_follow *f, const ds_layout *l,
                                   dsx_db *db)
 {
-    double now = now_seconds();
+    double now = ds_now();
     f->checked = now;
     if (ds_layout_stubs_changed(l) || !locals_same(db))
         return DS_FOLLOW_REOPEN;

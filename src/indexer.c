@@ -86,13 +86,6 @@ void ds_index_options_init(ds_index_options *opt)
     opt->part = DS_PART_ALL;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- The second pass ---- */
 
 /* The producer's state in the second pass. */
@@ -1074,17 +1067,29 @@ static ds_status copy_options(ds_indexer *ix, const ds_index_options *opt,
     return st;
 }
 
-ds_status ds_indexer_open(const ds_index_options *opt, ds_indexer **out,
-                          char **err)
+/* An indexer with its options, analyzer, corpus listed and synonyms
+ * loaded, holding no lock; free with ds_indexer_close (also after a
+ * failure). */
+static ds_status indexer_new(const ds_index_options *opt, ds_indexer **out,
+                             char **err)
 {
     ds_indexer *ix = ds_xmalloc(sizeof *ix);
     memset(ix, 0, sizeof *ix);
     ix->rb.lock_fd = -1;
+    *out = ix;
     ds_status st = copy_options(ix, opt, err);
     if (st == DS_OK && !(ix->analyzer = ds_analyzer_new()))
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
     if (st == DS_OK) st = list_corpus(ix, err);
     if (st == DS_OK) st = load_synonyms(ix, err);
+    return st;
+}
+
+ds_status ds_indexer_open(const ds_index_options *opt, ds_indexer **out,
+                          char **err)
+{
+    ds_indexer *ix = NULL;
+    ds_status st = indexer_new(opt, &ix, err);
     if (st == DS_OK) st = ds_rebuild_begin(ix->index_dir, &ix->rb, err);
     ix->locked = st == DS_OK;
     if (st != DS_OK) {
@@ -1174,12 +1179,12 @@ static void finish(ds_indexer *ix, ds_index_stats *stats, double start)
 {
     ds_corpus_close(ix->corpus);
     ix->corpus = NULL;
-    stats->seconds = now_seconds() - start;
+    stats->seconds = ds_now() - start;
 }
 
 ds_status ds_indexer_build(ds_indexer *ix, ds_index_stats *stats, char **err)
 {
-    double start = now_seconds();
+    double start = ds_now();
     memset(stats, 0, sizeof *stats);
     ds_status st = prepare(ix, err);
     choose_shards(ix);
@@ -1239,7 +1244,7 @@ static ds_status update_in_place(ds_indexer *ix, const char *gen,
 ds_status ds_indexer_update(ds_indexer *ix, ds_index_stats *stats,
                             char **err)
 {
-    double start = now_seconds();
+    double start = ds_now();
     memset(stats, 0, sizeof *stats);
     ds_status st = prepare(ix, err);
     choose_shards(ix);
@@ -1355,7 +1360,7 @@ static ds_status plan_corpus(ds_indexer *ix, const char *path,
 ds_status ds_index_write_plan(const ds_index_options *opt, const char *path,
                               ds_index_stats *stats, char **err)
 {
-    double start = now_seconds();
+    double start = ds_now();
     memset(stats, 0, sizeof *stats);
     if (!path || !*path)
         return ds_fail(err, DS_ERR_USAGE, "a plan needs a file to be "
@@ -1366,18 +1371,12 @@ ds_status ds_index_write_plan(const ds_index_options *opt, const char *path,
                          "of shards (--shards N)"
                        : "a plan is written for every part at once: no "
                          "--shard or --plan");
-    ds_indexer *ix = ds_xmalloc(sizeof *ix);
-    memset(ix, 0, sizeof *ix);
-    ix->rb.lock_fd = -1;
-    ds_status st = copy_options(ix, opt, err);
+    ds_indexer *ix = NULL;
+    ds_status st = indexer_new(opt, &ix, err);
     ix->shards = (size_t)opt->shards;
-    if (st == DS_OK && !(ix->analyzer = ds_analyzer_new()))
-        st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
-    if (st == DS_OK) st = list_corpus(ix, err);
-    if (st == DS_OK) st = load_synonyms(ix, err);
     if (st == DS_OK) st = plan_corpus(ix, path, stats, err);
     ds_indexer_close(ix);
-    stats->seconds = now_seconds() - start;
+    stats->seconds = ds_now() - start;
     return st;
 }
 
@@ -1520,20 +1519,16 @@ static ds_status match_parts(const char *const *dirs,
 static ds_status write_stub(const char *stub, char *const *where,
                             const size_t *slot, size_t shards, char **err)
 {
-    char *tmp = ds_xasprintf("%s.tmp", stub);
-    FILE *f = fopen(tmp, "w");
-    int ok = f && fprintf(f, "# dealsearch join: the head, then shards 0 to "
-                             "%zu\n", shards - 1) > 0;
-    for (size_t k = 0; ok && k <= shards; k++)
-        ok = fprintf(f, "auto %s\n", where[slot[k]]) > 0;
-    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0)) ok = 0;
-    if (f && fclose(f) != 0) ok = 0;
-    if (ok) ok = rename(tmp, stub) == 0;
-    ds_status st = ok ? DS_OK
-                      : ds_fail(err, DS_ERR_IO, "cannot write '%s': %s", stub,
-                                strerror(errno));
-    if (!ok) unlink(tmp);
-    free(tmp);
+    ds_buf text;
+    ds_buf_init(&text);
+    ds_buf_printf(&text, "# dealsearch join: the head, then shards 0 to "
+                         "%zu\n", shards - 1);
+    for (size_t k = 0; k <= shards; k++)
+        ds_buf_printf(&text, "auto %s\n", where[slot[k]]);
+    char *what = ds_xasprintf("'%s'", stub);
+    ds_status st = ds_write_file(stub, text.data, text.len, what, err);
+    free(what);
+    ds_buf_free(&text);
     return st;
 }
 

@@ -1,5 +1,5 @@
 /* plan.c — see plan.h. */
-#define _POSIX_C_SOURCE 200809L /* fileno, fsync */
+#define _POSIX_C_SOURCE 200809L /* fileno */
 #include "plan.h"
 
 #include <errno.h>
@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "neardup.h"
 #include "util.h"
@@ -75,17 +74,9 @@ ds_status ds_plan_write(const char *path, const ds_plan *p, char **err)
     ds_buf text;
     ds_buf_init(&text);
     format_plan(p, &text);
-    char *tmp = ds_xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    int ok = f && fwrite(text.data, 1, text.len, f) == text.len;
-    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0)) ok = 0;
-    if (f && fclose(f) != 0) ok = 0;
-    if (ok) ok = rename(tmp, path) == 0;
-    ds_status st = ok ? DS_OK
-                      : ds_fail(err, DS_ERR_IO, "cannot write plan '%s': %s",
-                                path, strerror(errno));
-    if (!ok && f) unlink(tmp);
-    free(tmp);
+    char *what = ds_xasprintf("plan '%s'", path);
+    ds_status st = ds_write_file(path, text.data, text.len, what, err);
+    free(what);
     ds_buf_free(&text);
     return st;
 }

@@ -85,13 +85,6 @@ typedef struct {
         }                                                                    \
     } while (0)
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void notify(const plan *pl, const char *msg)
 {
     if (pl->p->notice) pl->p->notice(pl->p->notice_ctx, msg);
@@ -1167,7 +1160,7 @@ static ds_status run_update(plan *pl, ds_index_stats *stats, char **err)
 ds_status ds_update(const ds_update_params *p, ds_index_stats *stats,
                     char **reason, char **err)
 {
-    double start = now_seconds();
+    double start = ds_now();
     plan pl;
     memset(&pl, 0, sizeof pl);
     pl.p = p;
@@ -1191,7 +1184,7 @@ ds_status ds_update(const ds_update_params *p, ds_index_stats *stats,
         ds_store_unlock(lock);
     }
     stats->passages = pl.passages;
-    stats->searchable_seconds = now_seconds() - start;
+    stats->searchable_seconds = ds_now() - start;
     stats->updated = st == DS_OK && !pl.reason;
     if (st == DS_OK && pl.reason) {
         *reason = pl.reason;

@@ -1,9 +1,13 @@
 /* util.c — see util.h. */
+#define _POSIX_C_SOURCE 200809L /* fileno, fsync */
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static void out_of_memory(size_t size)
 {
@@ -254,4 +258,28 @@ const char *ds_status_name(ds_status status)
     case DS_ERR_INTERNAL: return "internal error";
     }
     return "unknown status";
+}
+
+ds_status ds_write_file(const char *path, const char *data, size_t len,
+                        const char *what, char **err)
+{
+    char *tmp = ds_xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0)) ok = 0;
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok) ok = rename(tmp, path) == 0;
+    ds_status st = ok ? DS_OK
+                      : ds_fail(err, DS_ERR_IO, "cannot write %s: %s", what,
+                                strerror(errno));
+    if (!ok && f) unlink(tmp);
+    free(tmp);
+    return st;
+}
+
+double ds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

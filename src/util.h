@@ -25,6 +25,16 @@ char *ds_xstrndup(const char *s, size_t len);
 char *ds_xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* Write `len` bytes of `data` as the file `path` whole: written beside
+ * (PATH.tmp), synced and renamed over it, so a reader finds the old file
+ * or the new one, never a part.  DS_ERR_IO naming `what` (e.g. "plan
+ * 'x'") when it fails, leaving no PATH.tmp behind. */
+ds_status ds_write_file(const char *path, const char *data, size_t len,
+                        const char *what, char **err);
+
+/* Seconds on the monotonic clock (for durations). */
+double ds_now(void);
+
 /* "dealsearch: <message>" on stderr, one line: only for what ends the
  * process (the library reports everything else to its caller). */
 void ds_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
