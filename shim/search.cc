@@ -137,9 +137,10 @@ bool every_term_required(const Xapian::Query &q)
 
 /* For each of `docids`, the terms of `q` it holds, in query order — what
  * Enquire::get_matching_terms reports.  When the query requires all its
- * terms that is all of them; otherwise they are read from the postlists
- * (one iterator per term, docids visited in ascending order), as the
- * index keeps no termlists. */
+ * terms that is all of them; otherwise they are read from each
+ * document's termlist (every index keeps them): one lookup a document,
+ * where reading the query's postlists costs one a term, and a query
+ * widened to typo variants has dozens. */
 std::vector<std::vector<std::string>>
 matching_terms(const Xapian::Database &db, const Xapian::Query &q,
                const std::vector<unsigned> &docids)
@@ -151,17 +152,16 @@ matching_terms(const Xapian::Database &db, const Xapian::Query &q,
     if (every_term_required(q))
         return std::vector<std::vector<std::string>>(docids.size(), terms);
     std::vector<std::vector<std::string>> out(docids.size());
-    std::vector<size_t> order(docids.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return docids[a] < docids[b]; });
-    for (const std::string &term : terms) {
-        Xapian::PostingIterator p = db.postlist_begin(term);
-        for (size_t i : order) {
-            p.skip_to(docids[i]);
-            if (p == db.postlist_end(term)) break;
-            if (*p == docids[i]) out[i].push_back(term);
+    for (size_t i = 0; i < docids.size(); ++i) {
+        std::set<std::string> held; /* the query's terms it has */
+        Xapian::TermIterator t = db.termlist_begin(docids[i]);
+        for (const std::string &term : seen) { /* ascending, as the list */
+            t.skip_to(term);
+            if (t == db.termlist_end(docids[i])) break;
+            if (*t == term) held.insert(term);
         }
+        for (const std::string &term : terms)
+            if (held.count(term)) out[i].push_back(term);
     }
     return out;
 }
@@ -315,6 +315,11 @@ extern "C" ds_status dsx_db_matches_at_least(dsx_db *db, const dsx_query *q,
         return DS_OK;
     }
     return dsx::guard(err, [&] {
+        if (q->query.get_type() == Xapian::Query::LEAF_TERM) {
+            /* Its frequency, without setting up a match. */
+            *n = db->db.get_termfreq(*q->query.get_terms_begin());
+            return;
+        }
         Xapian::Enquire enquire(db->db);
         enquire.set_query(q->query);
         enquire.set_weighting_scheme(Xapian::BoolWeight());

@@ -78,12 +78,9 @@ int dsx_is_lock_file(const char *name);
 enum {
     /* Skip fsync on commit: for an index built unpublished and swapped in
      * only after the caller has synced it. */
-    DSX_WRITER_NO_SYNC = 1,
-    /* Keep no termlists (each document's list of terms): they are much of
-     * the build's work and a sixth of the index.  Searches then find a
-     * hit's matching terms from the postlists and feedback needs
-     * dsx_search_params.indexed_text. */
-    DSX_WRITER_NO_TERMLIST = 2
+    DSX_WRITER_NO_SYNC = 1
+    /* Termlists (each document's list of terms) are always kept: updates
+     * read them, and a search reads a hit's matching terms from them. */
 };
 
 /* Create a new, empty database at `path` (which must not hold a database
@@ -505,6 +502,10 @@ typedef struct {
 ds_status dsx_query_with_variants(const dsx_query *q,
                                   const dsx_term_variants *terms, size_t n,
                                   dsx_query **out, char **err);
+
+/* Does `q` hold `term` where dsx_query_with_variants would widen it?
+ * 0 on any failure (the term is then left alone). */
+int dsx_query_has_plain_term(const dsx_query *q, const char *term);
 
 /* `q` restricted to the documents holding any of `terms` (a boolean
  * filter: the scores stay q's). */

@@ -69,7 +69,6 @@ extern "C" ds_status dsx_writer_create(const char *path,
     return dsx::guard(err, [&] {
         int db_flags = Xapian::DB_CREATE;
         if (flags & DSX_WRITER_NO_SYNC) db_flags |= Xapian::DB_NO_SYNC;
-        if (flags & DSX_WRITER_NO_TERMLIST) db_flags |= Xapian::DB_NO_TERMLIST;
         set_flush_threshold(flush_docs);
         *out = new dsx_writer{Xapian::WritableDatabase(path, db_flags),
                               dsx::make_stem(stemmer)};

@@ -1103,11 +1103,12 @@ static int folds_facts(const ds_search_options *opt)
     return !opt->all && !opt->one_per_source;
 }
 
-/* Ranked hits, decoded: those folded into a better one marked. */
+/* Ranked hits, decoded (ranks from, from + 1, ...): those folded into a
+ * better one marked. */
 typedef struct {
     ds_hit *hits;
     unsigned char *folded;
-    size_t n, n_folded;
+    size_t from, n, n_folded;
 } ranked;
 
 static void ranked_free(ranked *r)
@@ -1118,26 +1119,39 @@ static void ranked_free(ranked *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Run `q` as `params` say into *res, decode its ranks from `from` into
- * *r, and fold the facts of the best DS_FACT_WINDOW when `fold`. */
+/* Decode res's ranks below `upto` that r does not hold yet into r. */
+static ds_status decode_upto(ds_searcher *s, dsx_results *res, size_t upto,
+                             ranked *r, char **err)
+{
+    size_t n = dsx_results_size(res), next = r->from + r->n;
+    if (upto > n) upto = n;
+    if (upto <= next) return DS_OK;
+    ds_status st = dsx_results_load(res, next, upto - next, err);
+    for (size_t i = next; i < upto && st == DS_OK; i++) {
+        memset(&r->hits[r->n], 0, sizeof *r->hits);
+        st = decode_hit(s, res, i, &r->hits[r->n++], err);
+    }
+    return st;
+}
+
+/* Run `q` as `params` say into *res, decode its ranks from `from` below
+ * `upto` into *r, and fold the facts of the best DS_FACT_WINDOW when
+ * `fold`. */
 static ds_status rank(ds_searcher *s, const dsx_query *q,
-                      const dsx_search_params *params, size_t from, int fold,
-                      dsx_results **res, ranked *r, char **err)
+                      const dsx_search_params *params, size_t from,
+                      size_t upto, int fold, dsx_results **res, ranked *r,
+                      char **err)
 {
     /* With no ranks Xapian would examine every match: just count. */
     dsx_search_params p = *params;
     p.count_only = p.limit == 0;
     ds_status st = run(s, q, &p, res, err);
     size_t n = st == DS_OK ? dsx_results_size(*res) : 0;
-    if (from > n) from = n;
-    if (st == DS_OK) st = dsx_results_load(*res, from, n - from, err);
-    r->hits = ds_xmalloc((n - from + 1) * sizeof *r->hits);
-    r->folded = ds_xmalloc(n - from + 1);
-    memset(r->folded, 0, n - from + 1);
-    for (size_t i = from; i < n && st == DS_OK; i++) {
-        memset(&r->hits[r->n], 0, sizeof *r->hits);
-        st = decode_hit(s, *res, i, &r->hits[r->n++], err);
-    }
+    r->from = from < n ? from : n;
+    r->hits = ds_xmalloc((n - r->from + 1) * sizeof *r->hits);
+    r->folded = ds_xmalloc(n - r->from + 1);
+    memset(r->folded, 0, n - r->from + 1);
+    if (st == DS_OK) st = decode_upto(s, *res, upto, r, err);
     if (st == DS_OK && fold)
         r->n_folded = ds_fact_fold(s->analyzer, r->hits,
                                    r->n < DS_FACT_WINDOW ? r->n
@@ -1184,20 +1198,16 @@ static ds_status fetch(ds_searcher *s, const dsx_query *q,
     unsigned ranks = fold && want < DS_FACT_WINDOW ? DS_FACT_WINDOW : want;
     unsigned bound = count_bound(s, opt);
     int counting = !surely_many(s, q, bound);
-    dsx_search_params params = params_for(s, opt, ranks, counting);
+    /* Folding may hide all the window's hits but the first: the search
+     * keeps that many ranks more, read only when the page needs them. */
+    unsigned spare = fold ? DS_FACT_WINDOW - 1 : 0;
+    dsx_search_params params = params_for(s, opt, ranks + spare, counting);
     dsx_results *res = NULL;
     ranked r = {0};
-    ds_status st = rank(s, q, &params, fold ? 0 : offset, fold, &res, &r, err);
-    if (st == DS_OK && r.n_folded && r.n == ranks && r.n - r.n_folded < want) {
-        /* Folding left the page short: as many ranks more (the window,
-         * and so what is folded, stays the same). */
-        ranks = want + (unsigned)r.n_folded;
-        ranked_free(&r);
-        dsx_results_destroy(res);
-        res = NULL;
-        params = params_for(s, opt, ranks, counting);
-        st = rank(s, q, &params, 0, fold, &res, &r, err);
-    }
+    ds_status st = rank(s, q, &params, fold ? 0 : offset, ranks, fold, &res,
+                        &r, err);
+    if (st == DS_OK && r.n_folded) /* the page, without what was folded */
+        st = decode_upto(s, res, want + r.n_folded, &r, err);
     if (st == DS_OK)
         st = count(s, q, &params, res, bound, opt->count_all, t, err);
     if (st == DS_OK)
@@ -1229,7 +1239,7 @@ static ds_status typo_query(ds_searcher *s, const dsx_query *q,
                             ds_results *out, dsx_query **wide, char **err)
 {
     char *why = NULL;
-    ds_status st = ds_spelling_variants(s->spelling, out->searched,
+    ds_status st = ds_spelling_variants(s->spelling, out->searched, q,
                                         &out->variants, &out->n_variants,
                                         &why);
     if (st != DS_OK) {

@@ -245,7 +245,6 @@ typedef struct {
     const ds_token *tok;
     const char *typed;      /* as typed, in the query */
     char *stem;             /* its term */
-    unsigned long docs;     /* passages it is in */
     unsigned edits;         /* allowed for its length */
 } query_word;
 
@@ -294,10 +293,8 @@ static int each_token(void *ctx, const ds_token *tok)
     unsigned k = max_edits(letters(tok->term, tok->term_len, &has_digit));
     if (k == 0 || has_digit || skip_word(w, tok)) return 0;
     query_word qw = {tok, w->query + tok->start,
-                     stem_of(w->sp, tok->term, tok->term_len), 0, k};
+                     stem_of(w->sp, tok->term, tok->term_len), k};
     w->status = load_vocab(w->sp, &w->error);
-    if (w->status == DS_OK)
-        w->status = dsx_db_term_freq(w->sp->db, qw.stem, &qw.docs, &w->error);
     if (w->status == DS_OK) w->status = w->fn(w->ctx, w->sp, &qw, &w->error);
     free(qw.stem);
     return w->status != DS_OK;
@@ -371,18 +368,20 @@ static ds_status check_word(void *ctx, ds_spelling *sp, query_word *w,
 {
     checking *c = ctx;
     const ds_token *tok = w->tok;
+    unsigned long docs = 0; /* passages the word is in */
+    ds_status st = dsx_db_term_freq(sp->db, w->stem, &docs, err);
+    if (st != DS_OK) return st;
     unsigned long own = ds_vocab_freq(sp->vocab, tok->term, tok->term_len);
     /* A word common in the index is taken as meant. */
-    if (w->docs && own >= DS_SPELLING_MIN_FREQ) return DS_OK;
+    if (docs && own >= DS_SPELLING_MIN_FREQ) return DS_OK;
     unsigned long rival = 0, passages = 0;
     neighbours *ns = near_words(sp, tok, w->edits);
     const neighbour *best = best_neighbour(sp, ns, w->stem, &rival);
-    ds_status st = DS_OK;
     if (best) {
         int common = best->freq >= DS_SPELLING_MIN_FREQ;
-        int wanted = w->docs == 0 ||
+        int wanted = docs == 0 ||
                      (common && best->freq >= DS_SPELLING_RARE_RATIO * own);
-        int apply = w->docs == 0 && c->correct && common &&
+        int apply = docs == 0 && c->correct && common &&
                     !capitalised(w->typed, tok) &&
                     best->freq >= DS_SPELLING_RIVAL_RATIO * rival;
         if (wanted) st = dsx_db_term_freq(sp->db, best->stem, &passages, err);
@@ -441,6 +440,7 @@ void ds_spelling_report_free(ds_spelling_report *r)
 /* ---- Typo variants ---- */
 
 typedef struct {
+    const dsx_query *query; /* only its plain words */
     ds_typo_variants *items;
     size_t n;
 } variant_list;
@@ -478,6 +478,7 @@ static ds_status word_variants(void *ctx, ds_spelling *sp, query_word *w,
 {
     (void)err;
     variant_list *list = ctx;
+    if (!dsx_query_has_plain_term(list->query, w->stem)) return DS_OK;
     for (size_t i = 0; i < list->n; i++)
         if (strcmp(list->items[i].stem, w->stem) == 0) return DS_OK;
     neighbours *ns = near_words(sp, w->tok, w->edits);
@@ -508,14 +509,14 @@ static ds_status word_variants(void *ctx, ds_spelling *sp, query_word *w,
 }
 
 ds_status ds_spelling_variants(ds_spelling *sp, const char *query,
-                               ds_typo_variants **out, size_t *n,
-                               char **err)
+                               const dsx_query *q, ds_typo_variants **out,
+                               size_t *n, char **err)
 {
-    variant_list list = {NULL, 0};
+    variant_list list = {q, NULL, 0};
     ds_status st = each_word(sp, query, word_variants, &list, err);
     if (st != DS_OK) {
         ds_typo_variants_free(list.items, list.n);
-        list = (variant_list){NULL, 0};
+        list = (variant_list){q, NULL, 0};
     }
     *out = list.items;
     *n = list.n;

@@ -96,11 +96,14 @@ typedef struct {
 } ds_typo_variants;
 
 /* The variants of the words of `query` (normalised) that have some, in
- * *out (malloc'd, *n of them; free with ds_typo_variants_free).
+ * *out (malloc'd, *n of them; free with ds_typo_variants_free) — of the
+ * words `q`, the query read from it, holds as plain words
+ * (dsx_query_has_plain_term): those in a phrase, a NEAR or a field would
+ * not be widened, so their neighbours are not looked for.
  * DS_ERR_DAMAGED when the index cannot be read. */
 ds_status ds_spelling_variants(ds_spelling *sp, const char *query,
-                               ds_typo_variants **out, size_t *n,
-                               char **err);
+                               const dsx_query *q, ds_typo_variants **out,
+                               size_t *n, char **err);
 
 void ds_typo_variants_free(ds_typo_variants *v, size_t n);
 

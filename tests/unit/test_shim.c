@@ -157,7 +157,7 @@ static char *make_texts_db(const char *dir, const char *name,
     dsx_writer *w = NULL;
     char *err = NULL;
     assert_int_equal(dsx_writer_create(path, ds_analyzer_stemmer(analyzer),
-                                       DSX_WRITER_NO_TERMLIST, 0, &w, &err),
+                                       0, 0, &w, &err),
                      DS_OK);
     dsx_doc *d = NULL;
     assert_int_equal(dsx_doc_create(w, &d, NULL), DS_OK);
