@@ -71,8 +71,12 @@ static int indexed(const char *word)
     return found;
 }
 
+#define MAX_RANK 8 /* ranks reported: DS_TYPO_MAX_VARIANTS or more */
+
 typedef struct {
     unsigned pairs, skipped, found_anyway, other_word;
+    unsigned at_rank[MAX_RANK + 1]; /* [r - 1]: right word the r-th variant;
+                                      [MAX_RANK]: not a variant */
     unsigned corrected, corrected_right, suggested, suggested_right;
     unsigned absent, changed, absent_suggested;
 } tally;
@@ -96,6 +100,24 @@ static int outcome(const char *word, char **to)
     return kind;
 }
 
+/* A misspelling the index holds (`latter` for later) is searched as
+ * written, the right word only as a typo variant: where is it among the
+ * variants (most frequent first)? */
+static void variant_rank(const char *right, const char *wrong, tally *t)
+{
+    ds_results *r = search(wrong, 0);
+    const ds_results_info *info = ds_results_get_info(r);
+    size_t rank = MAX_RANK;
+    for (size_t i = 0; i < info->n_typos && rank == MAX_RANK; i++)
+        for (size_t k = 0; k < info->typos[i].n_variants && k < MAX_RANK; k++)
+            if (same_stem(info->typos[i].variants[k], right)) {
+                rank = k;
+                break;
+            }
+    t->at_rank[rank]++;
+    ds_results_free(r);
+}
+
 static void misspelling(const char *right, const char *wrong, tally *t)
 {
     t->pairs++;
@@ -107,7 +129,10 @@ static void misspelling(const char *right, const char *wrong, tally *t)
         t->found_anyway++;
         return;
     }
-    t->other_word += indexed(wrong);
+    if (indexed(wrong)) {
+        t->other_word++;
+        variant_rank(right, wrong, t);
+    }
     char *to = NULL;
     int kind = outcome(wrong, &to);
     int right_one = to && same_stem(to, right);
@@ -198,6 +223,15 @@ static void report_misspellings(const char *path, const tally *t)
            t->suggested, t->suggested_right,
            pct(t->suggested_right, t->suggested),
            pct(t->corrected_right + t->suggested_right, usable), usable);
+    printf("  typo variants of the %u indexed misspellings: the right word "
+           "within the first", t->other_word);
+    unsigned within = 0;
+    for (unsigned k = 0; k < MAX_RANK; k++) {
+        within += t->at_rank[k];
+        printf(" %u: %u (%.1f%%)%s", k + 1, within,
+               pct(within, t->other_word), k + 1 < MAX_RANK ? "," : "");
+    }
+    printf("; not a variant: %u\n", t->at_rank[MAX_RANK]);
 }
 
 int main(int argc, char **argv)

@@ -84,8 +84,10 @@ void ds_spelling_report_free(ds_spelling_report *r);
  * A query word also matches the indexed words within the edits that
  * spelling allows it (above), searched after the passages that match it
  * as typed (search.c).  At most DS_TYPO_MAX_VARIANTS, the most frequent,
- * so that a query stays small. */
-#define DS_TYPO_MAX_VARIANTS 8
+ * so that a query stays small: of Norvig's misspellings that are indexed
+ * words themselves, none has the right word further down than fourth
+ * (bench/RELEVANCE.md, "Typo tolerance"). */
+#define DS_TYPO_MAX_VARIANTS 4
 
 typedef struct {
     char *word;              /* the query word, lower-cased */
