@@ -16,8 +16,8 @@ typedef struct {
     int query;           /* index of the query term it is, or -1 */
     unsigned char capital, has_digit, starts_sentence, figure,
         attributed, stemmed;
-    char term[DS_MAX_WORD_BYTES + 1];  /* lower-cased, as tokenised */
-    size_t term_len;
+    const char *term;    /* lower-cased, as tokenised, NUL-terminated */
+    size_t term_at, term_len; /* where in fact_reading's `spelled` */
 } fact_word;
 
 typedef struct {
@@ -27,6 +27,7 @@ typedef struct {
     size_t n_terms;
     fact_word *w;
     size_t n, cap;
+    ds_buf spelled; /* the words' terms, each NUL-terminated */
 } fact_reading;
 
 static uint32_t hash_bytes(const char *s, size_t len)
@@ -91,9 +92,11 @@ static int on_word(void *ctx, const ds_token *tok)
     memset(w, 0, sizeof *w);
     w->start = tok->start;
     w->end = tok->end;
-    w->term_len = tok->term_len < DS_MAX_WORD_BYTES ? tok->term_len
-                                                    : DS_MAX_WORD_BYTES;
-    memcpy(w->term, tok->term, w->term_len);
+    w->term_at = r->spelled.len;
+    w->term_len = tok->term_len;
+    ds_buf_append(&r->spelled, tok->term, tok->term_len);
+    ds_buf_putc(&r->spelled, '\0');
+    w->term = r->spelled.data + w->term_at; /* until the buffer grows */
     w->query = -1;
     if (may_be_query(r, tok->term, tok->term_len)) {
         stem_word(r, w);
@@ -279,7 +282,10 @@ void ds_fact_read(ds_analyzer *a, const char *text, size_t len,
 {
     fact_reading r = {.a = a, .text = text, .terms = terms,
                       .n_terms = n_terms};
+    ds_buf_init(&r.spelled);
     ds_tokenize(text, len, on_word, &r);
+    for (size_t i = 0; i < r.n; i++)
+        r.w[i].term = r.spelled.data + r.w[i].term_at;
     mark_sentences(&r);
     mark_attribution(&r);
     size_t from, to;
@@ -307,6 +313,7 @@ void ds_fact_read(ds_analyzer *a, const char *text, size_t len,
     set_finish(&f->numbers);
     set_finish(&f->figures);
     free(r.w);
+    ds_buf_free(&r.spelled);
 }
 
 void ds_fact_free(ds_fact *f)

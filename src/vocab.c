@@ -383,25 +383,36 @@ static unsigned next_row(walk *w, size_t d, unsigned cp)
 {
     const uint8_t *up = w->rows[d - 1];
     uint8_t *row = w->rows[d];
+    /* Entries are kept at k + 1 at most: any more is as far. */
+    const unsigned cap = w->k + 1;
     unsigned x = up[0] + (d == 1 ? 2u : 1u);
-    row[0] = (uint8_t)(x > 255 ? 255 : x);
+    row[0] = (uint8_t)(x < cap ? x : cap);
     unsigned best = row[0];
     size_t lo = d > w->k ? d - w->k : 1;
     size_t hi = d + w->k < w->m ? d + w->k : w->m;
-    if (lo > 1 && lo - 1 <= w->m) row[lo - 1] = (uint8_t)(w->k + 1);
-    if (hi < w->m) row[hi + 1] = (uint8_t)(w->k + 1);
+    if (lo > 1 && lo - 1 <= w->m) row[lo - 1] = (uint8_t)cap;
+    if (hi < w->m) row[hi + 1] = (uint8_t)cap;
+    unsigned left = row[lo - 1];
+    size_t j = lo;
+    if (j == 1 && j <= hi) { /* the first letter: its edits cost 2 */
+        unsigned sub = w->q[0] == cp ? 0 : (d == 1 ? 2u : 1u);
+        x = min3(up[1] + 1u, left + 2u, up[0] + sub);
+        left = x < cap ? x : cap;
+        row[1] = (uint8_t)left;
+        if (left < best) best = left;
+        j = 2;
+    }
     /* The letter before this one, for swaps (none at the first). */
     unsigned before = d > 1 ? w->labels[d - 1] : 0x110000;
-    unsigned left = row[lo - 1];
-    for (size_t j = lo; j <= hi; j++) {
-        unsigned qj = w->q[j - 1];
-        unsigned sub = qj == cp ? 0 : (d == 1 && j == 1 ? 2 : 1);
-        x = min3(up[j] + 1u, left + (j == 1 ? 2u : 1u), up[j - 1] + sub);
-        if (qj == before && j > 1 && w->q[j - 2] == cp) { /* swapped */
+    const unsigned *q = w->q;
+    for (; j <= hi; j++) {
+        unsigned qj = q[j - 1];
+        x = min3(up[j] + 1u, left + 1u, up[j - 1] + (qj != cp));
+        if (qj == before && q[j - 2] == cp) { /* swapped */
             unsigned swap = w->rows[d - 2][j - 2] + (j == 2 ? 2u : 1u);
             if (swap < x) x = swap;
         }
-        left = x > 255 ? 255 : x;
+        left = x < cap ? x : cap;
         row[j] = (uint8_t)left;
         if (left < best) best = left;
     }
@@ -479,8 +490,10 @@ static void walk_from(walk *w, uint32_t node, size_t d, unsigned best)
 void ds_vocab_near(const ds_vocab *v, const char *word, size_t len,
                    unsigned max_distance, ds_vocab_fn fn, void *ctx)
 {
+    /* Not zeroed (it is large): a row is read only where the rows above
+     * were written (each band reaches one cell past the one above it),
+     * and a label or byte of the word only once its depth is reached. */
     walk *w = ds_xmalloc(sizeof *w);
-    memset(w, 0, sizeof *w);
     unsigned cps[MAX_WORD_BYTES];
     size_t m = len <= MAX_WORD_BYTES ? decode_word(word, len, cps) : 0;
     if (m == 0 || m > DS_VOCAB_MAX_WORD) {
@@ -493,6 +506,8 @@ void ds_vocab_near(const ds_vocab *v, const char *word, size_t len,
     w->k = max_distance;
     w->fn = fn;
     w->ctx = ctx;
+    w->stop = 0;
+    w->lens[0] = 0;
     for (size_t j = 0; j <= m; j++) /* the first letter's deletion: 2 */
         w->rows[0][j] = (uint8_t)(j ? j + 1 : 0);
     band_letters(w);
