@@ -16,9 +16,9 @@ struct ExpandStats {
     double multiplier = 0;
 };
 
-/* The words of a hit with their wdf: the index keeps no termlists, so the
- * text it was indexed from is indexed again (as the writer's TermGenerator
- * does). */
+/* The words of a hit with their wdf as counted: the termlist's wdfs are
+ * stored normalised for length (ranking.h), so the text it was indexed
+ * from is indexed again (as the writer's TermGenerator does). */
 std::map<std::string, Xapian::termcount>
 document_words(dsx_db *db, const Xapian::MSetIterator &m,
                const dsx_search_params *sp)

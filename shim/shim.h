@@ -560,8 +560,9 @@ typedef struct {
                                    Xapian stops once it has examined
                                    check_at_least of them (to count) */
     unsigned data_slot;         /* dsx_hit.data is this value */
-    /* Feedback on an index without termlists learns a top document's words
-     * by indexing again the text it was indexed from: this returns that
+    /* Feedback learns a top document's words with their counts (its
+     * termlist's wdfs are normalised for length) by indexing again the
+     * text it was indexed from: this returns that
      * text for a hit's data in *text, owned by the callee and valid until
      * the next call, and its length; 0 leaves the document out.  NULL: no
      * feedback. */

@@ -515,9 +515,9 @@ static int grouping(const ds_searcher *s, const ds_search_options *opt)
     return s->has_groups && !opt->all && !opt->one_per_source;
 }
 
-/* For feedback (the index keeps no termlists): the words a passage's
- * record was indexed from — its fields (schema.h) that are indexed as
- * words, each normalised.  Field terms are not needed: feedback only
+/* For feedback (the termlists' wdfs are normalised for length, not
+ * counts): the words a passage's record was indexed from — its fields
+ * (schema.h) that are indexed as words, each normalised.  Field terms are not needed: feedback only
  * learns plain words. */
 static size_t indexed_text(void *ctx, const char *data, size_t len,
                            const char **text)
