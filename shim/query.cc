@@ -233,27 +233,16 @@ Xapian::Query with_variants(const Xapian::Query &q, const variant_map &v,
     return Xapian::Query(q.get_type(), subs.begin(), subs.end());
 }
 
-/* Would with_variants() widen `term` in `q`? */
-bool widens(const Xapian::Query &q, const std::string &term)
-{
-    if (q.get_type() == Xapian::Query::LEAF_TERM) {
-        auto t = q.get_terms_begin();
-        return t != q.get_terms_end() && *t == term;
-    }
-    size_t n = q.get_num_subqueries();
-    if (n == 0 || !rebuildable(q.get_type())) return false;
-    if (q.get_type() == Xapian::Query::OP_AND_NOT) n = 1;
-    for (size_t i = 0; i < n; ++i)
-        if (widens(q.get_subquery(i), term)) return true;
-    return false;
-}
-
 } // namespace
 
 extern "C" int dsx_query_has_plain_term(const dsx_query *q, const char *term)
 {
+    /* The same walk as dsx_query_with_variants, so that the two agree. */
     try {
-        return widens(q->query, term);
+        variant_map v{{term, {}}};
+        bool changed = false;
+        with_variants(q->query, v, changed);
+        return changed;
     } catch (...) {
         return 0;
     }

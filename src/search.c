@@ -517,8 +517,8 @@ static int grouping(const ds_searcher *s, const ds_search_options *opt)
 
 /* For feedback (the termlists' wdfs are normalised for length, not
  * counts): the words a passage's record was indexed from — its fields
- * (schema.h) that are indexed as words, each normalised.  Field terms are not needed: feedback only
- * learns plain words. */
+ * (schema.h) that are indexed as words, each normalised.  Field terms
+ * are not needed: feedback only learns plain words. */
 static size_t indexed_text(void *ctx, const char *data, size_t len,
                            const char **text)
 {
