@@ -346,8 +346,6 @@ unsigned long ds_vocab_freq(const ds_vocab *v, const char *word, size_t len)
 /* ---- Words within a distance ---- */
 
 #define MAX_DEPTH (DS_VOCAB_MAX_WORD + 3)
-/* Letters a band holds, at most: 2k + 2 of the query's. */
-#define BAND_LETTERS DS_VOCAB_MAX_WORD
 
 typedef struct {
     const ds_vocab *v;
@@ -356,10 +354,7 @@ typedef struct {
     unsigned k;
     uint8_t rows[MAX_DEPTH + 1][DS_VOCAB_MAX_WORD + 1];
     unsigned labels[MAX_DEPTH + 1];
-    char word[MAX_DEPTH * 4];
-    size_t lens[MAX_DEPTH + 1]; /* bytes of word at each depth */
-    unsigned band[MAX_DEPTH][BAND_LETTERS]; /* see band_letters() */
-    size_t n_band[MAX_DEPTH];
+    unsigned viable[MAX_DEPTH][2 * DS_VOCAB_MAX_WORD]; /* viable_letters() */
     ds_vocab_fn fn;
     void *ctx;
     int stop;
@@ -429,6 +424,16 @@ static unsigned distance_at(const walk *w, size_t d)
 
 static void walk_from(walk *w, uint32_t node, size_t d, unsigned best);
 
+/* Pass the word at depth d (its labels) to the caller's function. */
+static void report(walk *w, size_t d, unsigned long freq, unsigned dist)
+{
+    char word[MAX_DEPTH * 4];
+    size_t len = 0;
+    for (size_t i = 1; i <= d; i++)
+        len += ds_utf8_encode(w->labels[i], word + len);
+    w->stop = w->fn(w->ctx, word, len, freq, dist);
+}
+
 /* Extend the walk to node c, a child at depth d + 1. */
 static void walk_child(walk *w, uint32_t c, size_t d)
 {
@@ -437,41 +442,46 @@ static void walk_child(walk *w, uint32_t c, size_t d)
     w->labels[d + 1] = cp;
     unsigned best = next_row(w, d + 1, cp);
     if (best > w->k) return;
-    w->lens[d + 1] = w->lens[d] + ds_utf8_encode(cp, w->word + w->lens[d]);
     unsigned dist = distance_at(w, d + 1);
-    if (w->v->freq[c] && dist <= w->k)
-        w->stop = w->fn(w->ctx, w->word, w->lens[d + 1], w->v->freq[c], dist);
+    if (w->v->freq[c] && dist <= w->k) report(w, d + 1, w->v->freq[c], dist);
     walk_from(w, c, d + 1, best);
 }
 
-/* The labels a child at depth d + 1 can have and stay within k when its
- * parent's row is all k or more: a letter of the query in the child's
- * band or the one before it (a match, or the second letter of a swap) —
- * any other letter adds an edit to every cell.  Ascending, each once,
- * into w->band[d] (w->n_band[d] of them), for every depth. */
-static void band_letters(walk *w)
+/* Add `cp` to the ascending set out[0 .. *n) if it is not there. */
+static void add_letter(unsigned *out, size_t *n, unsigned cp)
 {
-    for (size_t d = 0; d < MAX_DEPTH; d++) {
-        size_t from = d + 1 > w->k + 2 ? d + 1 - w->k - 2 : 0;
-        size_t to = d + 1 + w->k < w->m ? d + 1 + w->k : w->m;
-        unsigned *out = w->band[d];
-        size_t n = 0;
-        for (size_t i = from; i < to && n < BAND_LETTERS; i++) {
-            size_t at = n;
-            while (at > 0 && out[at - 1] > w->q[i]) at--;
-            if (at > 0 && out[at - 1] == w->q[i]) continue;
-            memmove(out + at + 1, out + at, (n - at) * sizeof *out);
-            out[at] = w->q[i];
-            n++;
-        }
-        w->n_band[d] = n;
+    size_t at = *n;
+    while (at > 0 && out[at - 1] > cp) at--;
+    if (at > 0 && out[at - 1] == cp) return;
+    memmove(out + at + 1, out + at, (*n - at) * sizeof *out);
+    out[at] = cp;
+    (*n)++;
+}
+
+/* The labels a child at depth d + 1 can have and stay within k when its
+ * parent's row (depth d) is all k or more: with no edit left, a cell of
+ * the child's row keeps within k only by matching the query's letter
+ * after a cell of k, or by swapping that letter with the parent's label
+ * (from a cell of the row above within k - 1).  Ascending, each once,
+ * into out (two per cell of the child's band); returns how many. */
+static size_t viable_letters(const walk *w, size_t d, unsigned *out)
+{
+    size_t n = 0;
+    size_t lo = d + 1 > w->k ? d + 1 - w->k : 1;
+    size_t hi = d + 1 + w->k < w->m ? d + 1 + w->k : w->m;
+    for (size_t j = lo; j <= hi; j++) {
+        if (w->rows[d][j - 1] <= w->k) add_letter(out, &n, w->q[j - 1]);
+        if (j >= 2 && d >= 1 && w->q[j - 1] == w->labels[d] &&
+            w->rows[d - 1][j - 2] + (j == 2 ? 2u : 1u) <= w->k)
+            add_letter(out, &n, w->q[j - 2]);
     }
+    return n;
 }
 
 /* Walk node's children at depth d + 1, `best` being node's row's
  * smallest entry: every child while an edit is left to spend, else only
- * those whose label can match (band_letters), found by their label — the
- * same nodes in the same order, without reading the others. */
+ * those whose label can keep within k (viable_letters), found by their
+ * label — the same nodes in the same order, without reading the others. */
 static void walk_from(walk *w, uint32_t node, size_t d, unsigned best)
 {
     uint32_t lo, hi;
@@ -480,8 +490,9 @@ static void walk_from(walk *w, uint32_t node, size_t d, unsigned best)
         for (uint32_t c = lo; c < hi && !w->stop; c++) walk_child(w, c, d);
         return;
     }
-    const unsigned *wanted = w->band[d];
-    for (size_t i = 0; i < w->n_band[d] && lo < hi && !w->stop; i++) {
+    unsigned *wanted = w->viable[d];
+    size_t n_wanted = viable_letters(w, d, wanted);
+    for (size_t i = 0; i < n_wanted && lo < hi && !w->stop; i++) {
         lo = first_from(w->v, lo, hi, wanted[i]);
         if (lo < hi && w->v->label[lo] == wanted[i]) walk_child(w, lo++, d);
     }
@@ -492,7 +503,7 @@ void ds_vocab_near(const ds_vocab *v, const char *word, size_t len,
 {
     /* Not zeroed (it is large): a row is read only where the rows above
      * were written (each band reaches one cell past the one above it),
-     * and a label or byte of the word only once its depth is reached. */
+     * and a label only once its depth is reached. */
     walk *w = ds_xmalloc(sizeof *w);
     unsigned cps[MAX_WORD_BYTES];
     size_t m = len <= MAX_WORD_BYTES ? decode_word(word, len, cps) : 0;
@@ -507,10 +518,8 @@ void ds_vocab_near(const ds_vocab *v, const char *word, size_t len,
     w->fn = fn;
     w->ctx = ctx;
     w->stop = 0;
-    w->lens[0] = 0;
     for (size_t j = 0; j <= m; j++) /* the first letter's deletion: 2 */
         w->rows[0][j] = (uint8_t)(j ? j + 1 : 0);
-    band_letters(w);
     walk_from(w, 0, 0, 0);
     free(w);
 }
