@@ -22,11 +22,19 @@ static void push_span(ds_span_list *list, size_t start, size_t end)
     list->count++;
 }
 
+/* The first two bytes of every stem a word could have to match: English
+ * Snowball stems keep a word's first two letters, so words starting
+ * otherwise need not be stemmed at all. */
+typedef struct {
+    unsigned char seen[256][256 / 8];
+} prefix_set;
+
 struct ds_highlighter {
     ds_analyzer *analyzer;
     const ds_synonyms *synonyms;
     char **prefixes;    /* the wildcards' */
     size_t n_prefixes;
+    prefix_set *candidates; /* empty between calls of ds_highlight */
 };
 
 /* What a hit matched, for the functions below. */
@@ -36,18 +44,30 @@ typedef struct {
     const ds_highlighter *h;
 } match_terms;
 
-/* Does the word match a body term or a wildcard prefix? */
-static int word_matches(const ds_stemmed_word *w, char **sorted,
+/* Order of a stem (not NUL-terminated) against a term. */
+static int compare_stem(const char *stem, size_t len, const char *term)
+{
+    int c = strncmp(stem, term, len);
+    return c ? c : -(term[len] != '\0');
+}
+
+/* Does stem[0..len) match a body term (sorted[0..n_sorted), in strcmp
+ * order) or a wildcard prefix? */
+static int stem_matches(const char *stem, size_t len, char **sorted,
                         size_t n_sorted, const ds_highlighter *h)
 {
-    const char *key = w->stem;
-    if (!key) return 0;
-    if (n_sorted &&
-        bsearch(&key, sorted, n_sorted, sizeof *sorted, compare_strings))
-        return 1;
-    for (size_t i = 0; i < h->n_prefixes; i++)
-        if (strncmp(key, h->prefixes[i], strlen(h->prefixes[i])) == 0)
-            return 1;
+    size_t lo = 0, hi = n_sorted;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = compare_stem(stem, len, sorted[mid]);
+        if (c == 0) return 1;
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    for (size_t i = 0; i < h->n_prefixes; i++) {
+        size_t n = strlen(h->prefixes[i]);
+        if (n <= len && memcmp(stem, h->prefixes[i], n) == 0) return 1;
+    }
     return 0;
 }
 
@@ -89,17 +109,14 @@ static void normalise_spans(ds_span_list *l, size_t from)
     l->count = from + out + 1;
 }
 
-/* The first two bytes of every stem a word could have to match: English
- * Snowball stems keep a word's first two letters, so words starting
- * otherwise need not be stemmed at all. */
-typedef struct {
-    unsigned char seen[256][256 / 8];
-} prefix_set;
-
-static void prefix_add(prefix_set *p, const char *s)
+/* Note the first two bytes of s, or with `on` 0 forget them (and any
+ * others sharing their byte of the set: forgetting every prefix noted
+ * empties it). */
+static void prefix_add(prefix_set *p, const char *s, int on)
 {
     unsigned char a = (unsigned char)s[0], b = a ? (unsigned char)s[1] : 0;
-    p->seen[a][b / 8] |= (unsigned char)(1u << (b % 8));
+    if (on) p->seen[a][b / 8] |= (unsigned char)(1u << (b % 8));
+    else p->seen[a][b / 8] = 0;
 }
 
 static int prefix_filter(void *ctx, const char *term, size_t len)
@@ -111,23 +128,70 @@ static int prefix_filter(void *ctx, const char *term, size_t len)
     return (p->seen[a][b / 8] >> (b % 8) & 1) || (p->seen[a][0] & 1);
 }
 
-static void add_candidates(prefix_set *p, const match_terms *m)
+/* Note (`on`) or forget the prefixes of the stems a hit's words could
+ * have to match. */
+static void add_candidates(prefix_set *p, const match_terms *m, int on)
 {
     const ds_highlighter *h = m->h;
     for (size_t i = 0; i < m->n_terms; i++) {
         const ds_syn_group *g = ds_synonyms_group(h->synonyms, m->terms[i]);
-        if (!dsx_term_is_prefixed(m->terms[i])) prefix_add(p, m->terms[i]);
+        if (!dsx_term_is_prefixed(m->terms[i])) prefix_add(p, m->terms[i], on);
         for (size_t e = 0; g && e < g->n; e++)
             for (size_t k = 0; k < g->entries[e].n; k++)
-                prefix_add(p, g->entries[e].stems[k]);
+                prefix_add(p, g->entries[e].stems[k], on);
     }
-    for (size_t i = 0; i < h->n_prefixes; i++) prefix_add(p, h->prefixes[i]);
+    for (size_t i = 0; i < h->n_prefixes; i++)
+        prefix_add(p, h->prefixes[i], on);
+}
+
+/* What mark_word() looks for, and where it puts the spans. */
+typedef struct {
+    const ds_highlighter *h;
+    const prefix_set *candidates;
+    char **sorted;
+    size_t n_sorted;
+    ds_span_list *out;
+} marking;
+
+static int mark_word(void *ctx, const ds_token *tok)
+{
+    marking *m = ctx;
+    if (!prefix_filter((void *)m->candidates, tok->term, tok->term_len))
+        return 0;
+    size_t len;
+    const char *stem = ds_analyzer_stem(m->h->analyzer, tok->term,
+                                        tok->term_len, &len);
+    if (stem_matches(stem, len, m->sorted, m->n_sorted, m->h))
+        push_span(m->out, tok->start, tok->end);
+    return 0;
+}
+
+/* The words' spans, and the synonym groups' phrases': the phrases need
+ * the passage's words in turn, so they are kept (the words alone are
+ * marked as they are read). */
+static void mark_phrases(const marking *m, const char *text, size_t len,
+                         char *const *terms, size_t n_terms)
+{
+    ds_stemmed_words words = {0};
+    ds_stem_words(m->h->analyzer, text, len, prefix_filter,
+                  (void *)m->candidates, &words);
+    for (size_t i = 0; i < words.count; i++) {
+        const char *stem = words.items[i].stem;
+        if (stem && stem_matches(stem, strlen(stem), m->sorted, m->n_sorted,
+                                 m->h))
+            push_span(m->out, words.items[i].start, words.items[i].end);
+    }
+    for (size_t i = 0; i < n_terms; i++) {
+        const ds_syn_group *g = ds_synonyms_group(m->h->synonyms, terms[i]);
+        if (g) match_phrases(&words, g, m->out);
+    }
+    ds_stemmed_words_free(&words);
 }
 
 void ds_highlight(ds_highlighter *h, const char *text, size_t len,
                   char *const *terms, size_t n_terms, ds_span_list *out)
 {
-    match_terms m = {terms, n_terms, h};
+    match_terms mt = {terms, n_terms, h};
     char **sorted = ds_xmalloc((n_terms ? n_terms : 1) * sizeof *sorted);
     size_t n_sorted = 0, n_groups = 0;
     for (size_t i = 0; i < n_terms; i++) {
@@ -138,23 +202,13 @@ void ds_highlight(ds_highlighter *h, const char *text, size_t len,
     }
     if (n_sorted || n_groups || h->n_prefixes) {
         qsort(sorted, n_sorted, sizeof *sorted, compare_strings);
-        prefix_set *candidates = ds_xmalloc(sizeof *candidates);
-        memset(candidates, 0, sizeof *candidates);
-        add_candidates(candidates, &m);
-        ds_stemmed_words words = {0};
-        ds_stem_words(h->analyzer, text, len, prefix_filter, candidates,
-                      &words);
-        free(candidates);
+        add_candidates(h->candidates, &mt, 1);
+        marking m = {h, h->candidates, sorted, n_sorted, out};
         size_t from = out->count;
-        for (size_t i = 0; i < words.count; i++)
-            if (word_matches(&words.items[i], sorted, n_sorted, h))
-                push_span(out, words.items[i].start, words.items[i].end);
-        for (size_t i = 0; n_groups && i < n_terms; i++) {
-            const ds_syn_group *g = ds_synonyms_group(h->synonyms, terms[i]);
-            if (g) match_phrases(&words, g, out);
-        }
+        if (n_groups) mark_phrases(&m, text, len, terms, n_terms);
+        else ds_tokenize(text, len, mark_word, &m);
         normalise_spans(out, from);
-        ds_stemmed_words_free(&words);
+        add_candidates(h->candidates, &mt, 0); /* empty again */
     }
     free(sorted);
 }
@@ -181,7 +235,9 @@ ds_highlighter *ds_highlighter_new(ds_analyzer *a, const char *query,
                                    const ds_synonyms *synonyms)
 {
     ds_highlighter *h = ds_xmalloc(sizeof *h);
-    *h = (ds_highlighter){a, synonyms, NULL, 0};
+    *h = (ds_highlighter){a, synonyms, NULL, 0, NULL};
+    h->candidates = ds_xmalloc(sizeof *h->candidates);
+    memset(h->candidates, 0, sizeof *h->candidates);
     wildcard_ctx w = {query, strlen(query), h};
     ds_tokenize(query, w.len, note_wildcard, &w);
     return h;
@@ -192,6 +248,7 @@ void ds_highlighter_free(ds_highlighter *h)
     if (!h) return;
     for (size_t i = 0; i < h->n_prefixes; i++) free(h->prefixes[i]);
     free(h->prefixes);
+    free(h->candidates);
     free(h);
 }
 
