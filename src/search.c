@@ -709,6 +709,14 @@ static ds_status count(ds_searcher *s, const dsx_query *q,
     }
     ds_status st = DS_OK;
     int apart = params->sample_at == 0;
+    /* Xapian knows how many match, near-copies counted in (a single
+     * word: its frequency), and there are too many to count: counting
+     * apart would stop at the bound with an estimate held to that
+     * number. */
+    if (apart && c.all_lower == c.all_upper && c.all_lower >= bound) {
+        *t = (tally){c.all_lower, 0};
+        return DS_OK;
+    }
     if (apart) st = count_with(s, q, params, bound, &c, err);
     int every = c.seen < bound; /* every match was counted */
     if (collapse && every && c.seen <= collapsed && !apart)
