@@ -453,9 +453,8 @@ static void add_letter(unsigned *out, size_t *n, unsigned cp)
     size_t at = *n;
     while (at > 0 && out[at - 1] > cp) at--;
     if (at > 0 && out[at - 1] == cp) return;
-    memmove(out + at + 1, out + at, (*n - at) * sizeof *out);
+    for (size_t i = (*n)++; i > at; i--) out[i] = out[i - 1];
     out[at] = cp;
-    (*n)++;
 }
 
 /* The labels a child at depth d + 1 can have and stay within k when its
