@@ -782,20 +782,6 @@ typedef struct {
     int plain;           /* no syntax: only words */
 } spread_words;
 
-static int is_stopword(const char *term, size_t len)
-{
-    size_t lo = 0, hi = ds_n_stopwords;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const char *w = ds_stopwords[mid];
-        int c = strncmp(w, term, len);
-        if (c == 0 && w[len]) c = 1;
-        if (c == 0) return 1;
-        if (c < 0) lo = mid + 1; else hi = mid;
-    }
-    return 0;
-}
-
 static int spread_word(void *ctx, const ds_token *tok)
 {
     spread_words *w = ctx;
@@ -805,7 +791,8 @@ static int spread_word(void *ctx, const ds_token *tok)
     if (ds_query_is_operator(q + at, tok->end - at) ||
         (at > 0 && q[at - 1] == '-' && (at == 1 || q[at - 2] == ' ')))
         w->plain = 0;
-    if (!w->plain || is_stopword(tok->term, tok->term_len)) return !w->plain;
+    if (!w->plain || ds_is_stopword(tok->term, tok->term_len))
+        return !w->plain;
     size_t stem_len;
     const char *stem = ds_analyzer_stem(w->s->analyzer, tok->term,
                                         tok->term_len, &stem_len);

@@ -28,3 +28,26 @@ const char *const ds_stopwords[] = {
     "you've", "your", "yours", "yourself", "yourselves",};
 
 const size_t ds_n_stopwords = sizeof ds_stopwords / sizeof *ds_stopwords;
+
+/* strcmp(word, term[0..len)) for a term without NUL bytes (a word's):
+ * the word's NUL differs from the term's byte there. */
+static int compare(const char *word, const char *term, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (word[i] != term[i])
+            return (unsigned char)word[i] - (unsigned char)term[i];
+    return word[len] != '\0';
+}
+
+int ds_is_stopword(const char *term, size_t len)
+{
+    size_t lo = 0, hi = ds_n_stopwords;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = compare(ds_stopwords[mid], term, len);
+        if (c == 0) return 1;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}

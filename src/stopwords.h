@@ -13,4 +13,7 @@
 extern const char *const ds_stopwords[];
 extern const size_t ds_n_stopwords;
 
+/* Whether the lower-cased word term[0..len) is one of them. */
+int ds_is_stopword(const char *term, size_t len);
+
 #endif
