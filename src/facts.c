@@ -8,16 +8,20 @@
 #include "stopwords.h"
 #include "util.h"
 
-/* One word of the passage, as the analysis reads it. */
+/* Query terms looked for, at most: best_sentence() keeps a sentence's in
+ * the bits of a uint64_t. */
+#define MAX_TERMS 64
+
+/* One word of the passage, as the analysis reads it.  What only the words
+ * of the fact's sentence need (digits, capitals, stopwords) is left to
+ * add_word(). */
 typedef struct {
     size_t start, end;
-    uint32_t stem;       /* hash of its stem */
-    uint32_t number;     /* hash of its digits, when it has some */
     int query;           /* index of the query term it is, or -1 */
-    unsigned char capital, has_digit, starts_sentence, figure,
-        attributed, stemmed;
-    const char *term;    /* lower-cased, as tokenised, NUL-terminated */
-    size_t term_at, term_len; /* where in fact_reading's `spelled` */
+    uint32_t stem;       /* hash of its stem, once stemmed */
+    unsigned char stemmed, starts_sentence, attributed;
+    size_t term_len;
+    char term[DS_MAX_WORD_BYTES]; /* lower-cased, as tokenised; no NUL */
 } fact_word;
 
 typedef struct {
@@ -25,9 +29,9 @@ typedef struct {
     const char *text;
     char *const *terms;
     size_t n_terms;
+    size_t term_len[MAX_TERMS]; /* each term's strlen() */
     fact_word *w;
     size_t n, cap;
-    ds_buf spelled; /* the words' terms, each NUL-terminated */
 } fact_reading;
 
 static uint32_t hash_bytes(const char *s, size_t len)
@@ -35,27 +39,20 @@ static uint32_t hash_bytes(const char *s, size_t len)
     return (uint32_t)ds_hash64(s, len);
 }
 
-static int cmp_str(const void *k, const void *e)
+/* Whether word w is `s`. */
+static int is_word(const fact_word *w, const char *s)
 {
-    return strcmp(k, *(const char *const *)e);
+    return w->term_len == strlen(s) && memcmp(w->term, s, w->term_len) == 0;
 }
 
-static int is_stopword(const char *term, size_t len)
+/* Stem word w, keeping its stem's hash; returns the stem (valid until the
+ * analyzer's next stemming). */
+static const char *stem_word(fact_reading *r, fact_word *w, size_t *len)
 {
-    char word[32];
-    if (len >= sizeof word) return 0;
-    memcpy(word, term, len);
-    word[len] = '\0';
-    return bsearch(word, ds_stopwords, ds_n_stopwords, sizeof *ds_stopwords,
-                   cmp_str) != NULL;
-}
-
-static int query_term(const fact_reading *r, const char *stem, size_t len)
-{
-    for (size_t t = 0; t < r->n_terms && t < 64; t++)
-        if (strlen(r->terms[t]) == len && memcmp(r->terms[t], stem, len) == 0)
-            return (int)t;
-    return -1;
+    const char *stem = ds_analyzer_stem(r->a, w->term, w->term_len, len);
+    w->stem = hash_bytes(stem, *len);
+    w->stemmed = 1;
+    return stem;
 }
 
 /* Whether a word could stem to a query term: stems keep a word's first
@@ -63,7 +60,7 @@ static int query_term(const fact_reading *r, const char *stem, size_t len)
  * of the cost of reading a passage is stemming). */
 static int may_be_query(const fact_reading *r, const char *term, size_t len)
 {
-    for (size_t t = 0; t < r->n_terms && t < 64; t++) {
+    for (size_t t = 0; t < r->n_terms; t++) {
         const char *q = r->terms[t];
         if (q[0] == term[0] && (len < 2 || q[1] == '\0' || q[1] == term[1]))
             return 1;
@@ -71,14 +68,16 @@ static int may_be_query(const fact_reading *r, const char *term, size_t len)
     return 0;
 }
 
-/* The hash of word w's stem. */
-static void stem_word(fact_reading *r, fact_word *w)
+/* The index of the query term word w stems to, or -1. */
+static int query_of(fact_reading *r, fact_word *w)
 {
-    size_t stem_len;
-    const char *stem = ds_analyzer_stem(r->a, w->term, w->term_len,
-                                        &stem_len);
-    w->stem = hash_bytes(stem, stem_len);
-    w->query = query_term(r, stem, stem_len);
+    if (!may_be_query(r, w->term, w->term_len)) return -1;
+    size_t len;
+    const char *stem = stem_word(r, w, &len);
+    for (size_t t = 0; t < r->n_terms; t++)
+        if (r->term_len[t] == len && memcmp(r->terms[t], stem, len) == 0)
+            return (int)t;
+    return -1;
 }
 
 static int on_word(void *ctx, const ds_token *tok)
@@ -89,24 +88,25 @@ static int on_word(void *ctx, const ds_token *tok)
         r->w = ds_xrealloc(r->w, r->cap * sizeof *r->w);
     }
     fact_word *w = &r->w[r->n++];
-    memset(w, 0, sizeof *w);
     w->start = tok->start;
     w->end = tok->end;
-    w->term_at = r->spelled.len;
+    w->stemmed = w->attributed = 0;
+    /* ds_tokenize() leaves out words longer than DS_MAX_WORD_BYTES. */
     w->term_len = tok->term_len;
-    ds_buf_append(&r->spelled, tok->term, tok->term_len);
-    ds_buf_putc(&r->spelled, '\0');
-    w->term = r->spelled.data + w->term_at; /* until the buffer grows */
-    w->query = -1;
-    if (may_be_query(r, tok->term, tok->term_len)) {
-        stem_word(r, w);
-        w->stemmed = 1;
-    }
-    /* The term is lower-cased: a first byte that differs was a capital. */
-    w->capital = r->text[tok->start] != tok->term[0];
-    for (size_t i = 0; i < tok->term_len; i++)
-        if (tok->term[i] >= '0' && tok->term[i] <= '9') w->has_digit = 1;
+    memcpy(w->term, tok->term, tok->term_len);
+    w->query = query_of(r, w);
     return 0;
+}
+
+/* The index of s[0..len), a word, among the n words of `list`, or -1. */
+static int find_word(const char *const *list, size_t n, const char *s,
+                     size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i][0] == s[0] && strlen(list[i]) == len &&
+            memcmp(list[i], s, len) == 0)
+            return (int)i;
+    return -1;
 }
 
 /* Which scale word term[0..len) is (1 thousand .. 4 trillion), or 0. */
@@ -114,10 +114,8 @@ static int scale_of(const char *term, size_t len)
 {
     static const char *const words[] = {"thousand", "million", "billion",
                                         "trillion", "k", "m", "bn", "tn"};
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (strlen(words[i]) == len && memcmp(words[i], term, len) == 0)
-            return (int)(i % 4) + 1;
-    return 0;
+    int i = find_word(words, sizeof words / sizeof *words, term, len);
+    return i < 0 ? 0 : i % 4 + 1;
 }
 
 /* Whether the currency sign $, £ or € stands right before text[at]. */
@@ -128,13 +126,20 @@ static int after_currency(const char *text, size_t at)
            (at >= 3 && memcmp(text + at - 3, "\xE2\x82\xAC", 3) == 0);
 }
 
-/* Give word i, a number, its key: its digits and decimal point
- * (thousands separators left out: "1,500" = "1500"), with what makes it a
- * figure: a currency sign before it, a per cent sign or a scale word
- * after it ("$4 million" and "4%" differ, "$2.1bn" = "$2.1 billion"). */
-static void key_number(fact_reading *r, size_t i)
+static int has_digit(const fact_word *w)
 {
-    fact_word *w = &r->w[i];
+    for (size_t i = 0; i < w->term_len; i++)
+        if (w->term[i] >= '0' && w->term[i] <= '9') return 1;
+    return 0;
+}
+
+/* The key of word i, a number: its digits and decimal point (thousands
+ * separators left out: "1,500" = "1500"), with what makes it a figure
+ * (*figure): a currency sign before it, a per cent sign or a scale word
+ * after it ("$4 million" and "4%" differ, "$2.1bn" = "$2.1 billion"). */
+static uint32_t key_number(const fact_reading *r, size_t i, int *figure)
+{
+    const fact_word *w = &r->w[i];
     char key[DS_MAX_WORD_BYTES + 4];
     size_t n = 0;
     int scale = 0;
@@ -148,8 +153,8 @@ static void key_number(fact_reading *r, size_t i)
         scale = scale_of(r->w[i + 1].term, r->w[i + 1].term_len);
     if (scale) key[n++] = (char)('0' + scale);
     else if (r->text[w->end] == '%') key[n++] = '%';
-    w->figure = (n && key[0] == '$') || scale || (n && key[n - 1] == '%');
-    w->number = hash_bytes(key, n);
+    *figure = (n && key[0] == '$') || scale || (n && key[n - 1] == '%');
+    return hash_bytes(key, n);
 }
 
 /* Mark the words of "according to ..." up to the next comma: who said it
@@ -157,8 +162,7 @@ static void key_number(fact_reading *r, size_t i)
 static void mark_attribution(fact_reading *r)
 {
     for (size_t i = 0; i + 1 < r->n; i++) {
-        if (strcmp(r->w[i].term, "according") != 0 ||
-            strcmp(r->w[i + 1].term, "to") != 0)
+        if (!is_word(&r->w[i], "according") || !is_word(&r->w[i + 1], "to"))
             continue;
         for (size_t k = i + 2; k < r->n && !r->w[k].starts_sentence; k++) {
             r->w[k].attributed = 1;
@@ -176,9 +180,7 @@ static int is_abbreviation(const char *s, size_t len)
                                        "Inc", "Jr", "Ltd", "Mr", "Mrs", "Ms",
                                        "No", "Rep", "Sen", "Sr", "St", "vs"};
     if (len == 1) return 1; /* an initial: "J. Smith", "U.S." */
-    for (size_t i = 0; i < sizeof list / sizeof *list; i++)
-        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0) return 1;
-    return 0;
+    return find_word(list, sizeof list / sizeof *list, s, len) >= 0;
 }
 
 /* Whether the text between word `prev` and the next ends a sentence: a
@@ -246,10 +248,26 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sort a[0..n): the tens of words of most sentences by insertion, which
+ * costs a fraction of qsort()'s calls through cmp_u32. */
+static void sort_u32(uint32_t *a, size_t n)
+{
+    if (n > 64) {
+        qsort(a, n, sizeof *a, cmp_u32);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = a[i];
+        size_t k = i;
+        for (; k > 0 && a[k - 1] > x; k--) a[k] = a[k - 1];
+        a[k] = x;
+    }
+}
+
 static void set_finish(ds_fact_set *s)
 {
     if (s->n == 0) return;
-    qsort(s->items, s->n, sizeof *s->items, cmp_u32);
+    sort_u32(s->items, s->n);
     size_t k = 1;
     for (size_t i = 1; i < s->n; i++)
         if (s->items[i] != s->items[k - 1]) s->items[k++] = s->items[i];
@@ -262,58 +280,83 @@ static int set_has(const ds_fact_set *s, uint32_t h)
            bsearch(&h, s->items, s->n, sizeof *s->items, cmp_u32) != NULL;
 }
 
-/* A capitalised word is a name, unless it only starts sentences: then it
- * is a name when the passage also writes it capitalised elsewhere. */
+/* Whether word w was written with a capital: its term is lower-cased, so a
+ * first byte that differs was one. */
+static int is_capital(const fact_reading *r, const fact_word *w)
+{
+    return r->text[w->start] != w->term[0];
+}
+
+/* A capitalised word (without digits) is a name, unless it only starts
+ * sentences: then it is a name when the passage also writes it
+ * capitalised elsewhere. */
 static int is_name(const fact_reading *r, const fact_word *w)
 {
-    if (!w->capital || w->has_digit) return 0;
+    if (!is_capital(r, w)) return 0;
     if (!w->starts_sentence) return 1;
-    for (size_t i = 0; i < r->n; i++)
-        if (r->w[i].term_len == w->term_len &&
-            memcmp(r->w[i].term, w->term, w->term_len) == 0 &&
-            r->w[i].capital &&
-            !r->w[i].starts_sentence)
+    for (size_t i = 0; i < r->n; i++) {
+        const fact_word *o = &r->w[i];
+        if (!o->starts_sentence && o->term_len == w->term_len &&
+            is_capital(r, o) && memcmp(o->term, w->term, w->term_len) == 0)
             return 1;
+    }
     return 0;
+}
+
+/* Add word i of the fact's sentence to what f holds.  A number counts
+ * among the words by its key (no stopword has digits). */
+static void add_word(fact_reading *r, size_t i, ds_fact *f)
+{
+    fact_word *w = &r->w[i];
+    if (has_digit(w)) {
+        int figure;
+        uint32_t number = key_number(r, i, &figure);
+        set_add(&f->numbers, number);
+        if (figure) set_add(&f->figures, number);
+        if (w->query < 0) set_add(&f->words, number);
+        return;
+    }
+    if (w->query >= 0 || ds_is_stopword(w->term, w->term_len)) return;
+    size_t len;
+    if (!w->stemmed) stem_word(r, w, &len);
+    set_add(&f->words, w->stem);
+    if (is_name(r, w)) set_add(&f->names, w->stem);
+}
+
+/* ds_fact_read() with reading r, whose words' array (r->w, r->cap) is
+ * kept from one passage to the next. */
+static void read_fact(fact_reading *r, const char *text, size_t len,
+                      char *const *terms, size_t n_terms, ds_fact *f)
+{
+    r->text = text;
+    r->terms = terms;
+    r->n_terms = n_terms < MAX_TERMS ? n_terms : MAX_TERMS;
+    for (size_t t = 0; t < r->n_terms; t++) r->term_len[t] = strlen(terms[t]);
+    r->n = 0;
+    ds_tokenize(text, len, on_word, r);
+    mark_sentences(r);
+    mark_attribution(r);
+    size_t from, to;
+    best_sentence(r, &from, &to);
+    f->start = f->end = 0;
+    if (from < to) {
+        f->start = r->w[from].start;
+        f->end = r->w[to - 1].end;
+    }
+    for (size_t i = from; i < to; i++)
+        if (!r->w[i].attributed) add_word(r, i, f);
+    set_finish(&f->words);
+    set_finish(&f->names);
+    set_finish(&f->numbers);
+    set_finish(&f->figures);
 }
 
 void ds_fact_read(ds_analyzer *a, const char *text, size_t len,
                   char *const *terms, size_t n_terms, ds_fact *f)
 {
-    fact_reading r = {.a = a, .text = text, .terms = terms,
-                      .n_terms = n_terms};
-    ds_buf_init(&r.spelled);
-    ds_tokenize(text, len, on_word, &r);
-    for (size_t i = 0; i < r.n; i++)
-        r.w[i].term = r.spelled.data + r.w[i].term_at;
-    mark_sentences(&r);
-    mark_attribution(&r);
-    size_t from, to;
-    best_sentence(&r, &from, &to);
-    f->start = f->end = 0;
-    if (from < to) {
-        f->start = r.w[from].start;
-        f->end = r.w[to - 1].end;
-    }
-    for (size_t i = from; i < to; i++) {
-        fact_word *w = &r.w[i];
-        if (w->attributed) continue;
-        if (w->has_digit) {
-            key_number(&r, i);
-            set_add(&f->numbers, w->number);
-            if (w->figure) set_add(&f->figures, w->number);
-        }
-        if (w->query >= 0 || is_stopword(w->term, w->term_len)) continue;
-        if (!w->stemmed) stem_word(&r, w);
-        set_add(&f->words, w->has_digit ? w->number : w->stem);
-        if (is_name(&r, w)) set_add(&f->names, w->stem);
-    }
-    set_finish(&f->words);
-    set_finish(&f->names);
-    set_finish(&f->numbers);
-    set_finish(&f->figures);
+    fact_reading r = {.a = a};
+    read_fact(&r, text, len, terms, n_terms, f);
     free(r.w);
-    ds_buf_free(&r.spelled);
 }
 
 void ds_fact_free(ds_fact *f)
@@ -325,14 +368,23 @@ void ds_fact_free(ds_fact *f)
     memset(f, 0, sizeof *f);
 }
 
-/* How many of x's items are in y and not in `except` (may be NULL). */
+/* How many of x's items are in y and not in `except` (may be NULL): one
+ * walk through both, sorted as they are. */
 static size_t shared(const ds_fact_set *x, const ds_fact_set *y,
                      const ds_fact_set *except)
 {
     size_t n = 0;
-    for (size_t i = 0; i < x->n; i++)
-        n += (size_t)(set_has(y, x->items[i]) &&
-                      !(except && set_has(except, x->items[i])));
+    for (size_t i = 0, k = 0; i < x->n && k < y->n;) {
+        if (x->items[i] < y->items[k]) {
+            i++;
+        } else if (x->items[i] > y->items[k]) {
+            k++;
+        } else {
+            n += !(except && set_has(except, x->items[i]));
+            i++;
+            k++;
+        }
+    }
     return n;
 }
 
@@ -342,7 +394,7 @@ void ds_fact_common(const ds_fact *facts, size_t n, ds_fact_set *common)
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < facts[i].words.n; k++)
             set_add(&all, facts[i].words.items[k]);
-    if (all.n) qsort(all.items, all.n, sizeof *all.items, cmp_u32);
+    sort_u32(all.items, all.n);
     for (size_t i = 0; i < all.n;) {
         size_t e = i + 1;
         while (e < all.n && all.items[e] == all.items[i]) e++;
@@ -441,9 +493,11 @@ size_t ds_fact_fold(ds_analyzer *a, ds_hit *hits, size_t n,
     if (!several_sources(hits, n)) return 0;
     ds_fact *facts = ds_xmalloc((n ? n : 1) * sizeof *facts);
     memset(facts, 0, (n ? n : 1) * sizeof *facts);
+    fact_reading r = {.a = a};
     for (size_t i = 0; i < n; i++)
-        ds_fact_read(a, hits[i].record.text, hits[i].record.text_len,
-                     hits[i].terms, hits[i].n_terms, &facts[i]);
+        read_fact(&r, hits[i].record.text, hits[i].record.text_len,
+                  hits[i].terms, hits[i].n_terms, &facts[i]);
+    free(r.w);
     ds_fact_set common = {0};
     ds_fact_common(facts, n, &common);
     size_t n_folded = 0;
