@@ -160,8 +160,9 @@ static inline unsigned char_at(const cursor *c, size_t i, size_t *n)
 }
 
 /* ASCII word characters (letters, digits and '_', as Xapian's tables say:
- * a unit test compares them), lower-cased; 0 for the rest. */
-static const unsigned char ascii_wordchar[128] = {
+ * a unit test compares them), lower-cased; 0 for the rest, and for the
+ * bytes of other characters (0x80 and up). */
+static const unsigned char ascii_wordchar[256] = {
     ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
     ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
     ['_'] = '_',
@@ -254,7 +255,9 @@ void ds_normalize(const char *s, size_t len, ds_buf *out)
  * soft hyphen was removed, so here they act as ' and as nothing. */
 static unsigned check_infix(unsigned ch)
 {
-    if (ch == '\'' || ch == '&' || ch == 0xb7 || ch == 0x5f4 || ch == 0x2027)
+    if (ch < 0x80) /* the common case: a space between words */
+        return ch == '\'' || ch == '&' ? ch : 0;
+    if (ch == 0xb7 || ch == 0x5f4 || ch == 0x2027)
         return ch;
     if (normalized_char(ch) == '\'') return '\'';
     if (ch == 0x00ad) return INFIX_IGNORE;
@@ -286,6 +289,8 @@ static inline void append_cp(ds_buf *term, unsigned cp)
 static int read_acronym(const cursor *c, size_t pos, ds_buf *term,
                         size_t *end)
 {
+    /* Most capitals start a word, not initials: no full stop follows. */
+    if (pos + 1 == c->len || c->text[pos + 1] != '.') return 0;
     size_t n, p = pos;
     ds_buf_clear(term);
     do {
@@ -303,6 +308,22 @@ static int read_acronym(const cursor *c, size_t pos, ds_buf *term,
     return 0;
 }
 
+/* Append to `term` the ASCII word characters from `pos` on, lower-cased,
+ * and return where they end: most words are mostly these, and read so
+ * they need no decoding and no append_cp() a character. */
+static size_t append_ascii(const cursor *c, size_t pos, ds_buf *term)
+{
+    size_t end = pos;
+    while (end < c->len && ascii_wordchar[(unsigned char)c->text[end]]) end++;
+    if (term->len + (end - pos) >= term->cap) ds_buf_reserve(term, end - pos);
+    char *out = term->data + term->len;
+    for (size_t i = pos; i < end; i++)
+        *out++ = (char)ascii_wordchar[(unsigned char)c->text[i]];
+    *out = '\0';
+    term->len += end - pos;
+    return end;
+}
+
 /* Read one word starting at `pos` (a word character) into `term`; returns
  * the byte offset just past it, and sets *word_end to the end of the
  * characters that made it into the term. */
@@ -317,6 +338,10 @@ static size_t read_word(const cursor *c, size_t pos, ds_buf *term,
             append_cp(term, ch);
             prev = ch;
             pos += n;
+            /* The ASCII word characters that follow, at once. */
+            size_t end = append_ascii(c, pos, term);
+            if (end > pos) prev = (unsigned char)term->data[term->len - 1];
+            pos = end;
             *word_end = pos;
             if (pos == c->len) return pos;
             ch = check_wordchar(char_at(c, pos, &n));
