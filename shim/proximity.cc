@@ -59,6 +59,40 @@ void collect_pairs(const Xapian::Query &q, std::vector<Pair> &pairs)
     }
 }
 
+/* Whether, as far as its operators tell, `q` matches every document
+ * holding both words of `p`. */
+bool holds_pair(const Xapian::Query &q, const Pair &p)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+        std::string term = *q.get_terms_begin();
+        return term == p.first || term == p.second;
+    }
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM: {
+        bool every = q.get_type() == Xapian::Query::OP_AND;
+        size_t n = q.get_num_subqueries();
+        for (size_t i = 0; i < n; ++i)
+            if (holds_pair(q.get_subquery(i), p) != every) return !every;
+        return every && n > 0;
+    }
+    default:
+        return false;
+    }
+}
+
+/* Whether no document `q` matches can hold both words of `p`: `q` takes
+ * away (AND_NOT) what matches every such document — as the search for a
+ * query's typo variants takes away the query as written. */
+bool pair_excluded(const Xapian::Query &q, const Pair &p)
+{
+    if (q.get_type() != Xapian::Query::OP_AND_NOT) return false;
+    for (size_t i = 1; i < q.get_num_subqueries(); ++i)
+        if (holds_pair(q.get_subquery(i), p)) return true;
+    return false;
+}
+
 Xapian::Query pair_query(Xapian::Query::op op, const Pair &p,
                          Xapian::termcount window, double weight)
 {
@@ -80,7 +114,8 @@ Xapian::Query with_proximity(const Xapian::Query &q,
     std::set<Pair> seen;
     std::vector<Xapian::Query> parts;
     for (const Pair &p : pairs) {
-        if (!seen.insert(p).second) continue;
+        /* A pair no result can hold would only cost its reading. */
+        if (!seen.insert(p).second || pair_excluded(q, p)) continue;
         if (sp->ordered_weight > 0)
             parts.push_back(pair_query(Xapian::Query::OP_PHRASE, p, 2,
                                        sp->ordered_weight));

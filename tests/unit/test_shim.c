@@ -386,6 +386,76 @@ static void proximity_parts_add_up_to_the_score(void **state)
     free(dir);
 }
 
+/* Whether hit i of r has a proximity part (a phrase or a window). */
+static int has_pair_part(const dsx_results *r, size_t i)
+{
+    dsx_hit h;
+    dsx_results_hit(r, i, &h);
+    for (size_t p = 0; p < h.n_parts; p++)
+        if (strstr(h.parts[p].label, "PHRASE") ||
+            strstr(h.parts[p].label, "NEAR"))
+            return 1;
+    return 0;
+}
+
+/* A pair is left out of the ranking where no result can hold it: when
+ * what the query takes away (AND_NOT) matches every passage holding both
+ * its words, as the search for typo variants takes away the query as
+ * written.  Elsewhere under AND_NOT it still ranks. */
+static void pairs_under_and_not_rank_where_a_result_can_hold_them(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"red car one", "red one two",
+                                        "car one two"};
+    char *dir = unit_tempdir();
+    char *path = make_texts_db(dir, "db", texts, 3, NULL);
+    dsx_db *db = open_db(path);
+    dsx_db_set_order_slot(db, 0);
+    dsx_query *any = NULL, *all = NULL, *two = NULL, *red_two = NULL;
+    dsx_query *q = NULL;
+    assert_int_equal(dsx_db_parse_query(db, "red car", DSX_QUERY_MATCH_ANY,
+                                        &any, NULL), DS_OK);
+    assert_int_equal(dsx_db_parse_query(db, "red car", 0, &all, NULL), DS_OK);
+    assert_int_equal(dsx_db_parse_query(db, "two", 0, &two, NULL), DS_OK);
+    assert_int_equal(dsx_db_parse_query(db, "red two", 0, &red_two, NULL),
+                     DS_OK);
+    dsx_search_params p = params;
+    p.limit = p.check_at_least = 10;
+    p.ordered_weight = p.unordered_weight = 0.5;
+    p.window = 8;
+    p.explain = 1;
+    /* red OR car, less red AND car: the pair cannot hold. */
+    assert_int_equal(dsx_query_and_not(any, all, &q, NULL), DS_OK);
+    dsx_results *r = NULL;
+    assert_int_equal(dsx_db_search(db, q, &p, &r, NULL), DS_OK);
+    assert_int_equal(dsx_results_load(r, 0, dsx_results_size(r), NULL), DS_OK);
+    assert_int_equal(dsx_results_size(r), 2);
+    for (size_t i = 0; i < 2; i++) assert_false(has_pair_part(r, i));
+    dsx_results_destroy(r);
+    dsx_query_destroy(q);
+    /* Less two, or less red AND two: the first text holds the pair side
+     * by side. */
+    const dsx_query *except[] = {two, red_two};
+    for (size_t e = 0; e < 2; e++) {
+        assert_int_equal(dsx_query_and_not(any, except[e], &q, NULL), DS_OK);
+        assert_int_equal(dsx_db_search(db, q, &p, &r, NULL), DS_OK);
+        assert_int_equal(dsx_results_load(r, 0, dsx_results_size(r), NULL),
+                         DS_OK);
+        assert_int_equal(dsx_results_size(r), e == 0 ? 1 : 2);
+        assert_true(has_pair_part(r, 0));
+        dsx_results_destroy(r);
+        dsx_query_destroy(q);
+    }
+    dsx_query_destroy(any);
+    dsx_query_destroy(all);
+    dsx_query_destroy(two);
+    dsx_query_destroy(red_two);
+    dsx_db_destroy(db);
+    unit_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
 static void matching_terms_are_reported_per_hit(void **state)
 {
     (void)state;
@@ -636,6 +706,7 @@ int main(void)
         cmocka_unit_test(lowered_wdfs_keep_their_positions),
         cmocka_unit_test(adjacent_words_rank_higher),
         cmocka_unit_test(proximity_parts_add_up_to_the_score),
+        cmocka_unit_test(pairs_under_and_not_rank_where_a_result_can_hold_them),
         cmocka_unit_test(matching_terms_are_reported_per_hit),
         cmocka_unit_test(invalid_syntax_is_relaxed_to_words),
         cmocka_unit_test(opening_a_missing_database_is_a_status),
