@@ -241,10 +241,17 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
 /* Read hits from .. to-1 (see dsx_results_load). */
 void load(dsx_results *r, size_t from, size_t to)
 {
+    /* In document order: a table's cursor keeps the blocks it read, which
+     * records (and termlists) near each other share. */
+    std::vector<size_t> order;
+    for (size_t i = from; i < to; ++i)
+        if (!r->loaded[i]) order.push_back(i);
+    std::sort(order.begin(), order.end(), [r](size_t a, size_t b) {
+        return r->docids[a] < r->docids[b];
+    });
     std::vector<unsigned> docids;
     std::vector<size_t> which;
-    for (size_t i = from; i < to; ++i) {
-        if (r->loaded[i]) continue;
+    for (size_t i : order) {
         Xapian::MSetIterator m = r->mset[static_cast<Xapian::doccount>(i)];
         Xapian::Document doc = m.get_document();
         r->data[i] = doc.get_value(r->params.data_slot);
