@@ -128,11 +128,12 @@ static int prefix_filter(void *ctx, const char *term, size_t len)
     return (p->seen[a][b / 8] >> (b % 8) & 1) || (p->seen[a][0] & 1);
 }
 
-/* Note (`on`) or forget the prefixes of the stems a hit's words could
- * have to match. */
-static void add_candidates(prefix_set *p, const match_terms *m, int on)
+/* Note (`on`) or forget in the highlighter's set the prefixes of the
+ * stems a hit's words could have to match. */
+static void add_candidates(const match_terms *m, int on)
 {
     const ds_highlighter *h = m->h;
+    prefix_set *p = h->candidates;
     for (size_t i = 0; i < m->n_terms; i++) {
         const ds_syn_group *g = ds_synonyms_group(h->synonyms, m->terms[i]);
         if (!dsx_term_is_prefixed(m->terms[i])) prefix_add(p, m->terms[i], on);
@@ -146,8 +147,7 @@ static void add_candidates(prefix_set *p, const match_terms *m, int on)
 
 /* What mark_word() looks for, and where it puts the spans. */
 typedef struct {
-    const ds_highlighter *h;
-    const prefix_set *candidates;
+    const ds_highlighter *h; /* its candidates noted */
     char **sorted;
     size_t n_sorted;
     ds_span_list *out;
@@ -156,7 +156,7 @@ typedef struct {
 static int mark_word(void *ctx, const ds_token *tok)
 {
     marking *m = ctx;
-    if (!prefix_filter((void *)m->candidates, tok->term, tok->term_len))
+    if (!prefix_filter(m->h->candidates, tok->term, tok->term_len))
         return 0;
     size_t len;
     const char *stem = ds_analyzer_stem(m->h->analyzer, tok->term,
@@ -174,7 +174,7 @@ static void mark_phrases(const marking *m, const char *text, size_t len,
 {
     ds_stemmed_words words = {0};
     ds_stem_words(m->h->analyzer, text, len, prefix_filter,
-                  (void *)m->candidates, &words);
+                  m->h->candidates, &words);
     for (size_t i = 0; i < words.count; i++) {
         const char *stem = words.items[i].stem;
         if (stem && stem_matches(stem, strlen(stem), m->sorted, m->n_sorted,
@@ -202,13 +202,13 @@ void ds_highlight(ds_highlighter *h, const char *text, size_t len,
     }
     if (n_sorted || n_groups || h->n_prefixes) {
         qsort(sorted, n_sorted, sizeof *sorted, compare_strings);
-        add_candidates(h->candidates, &mt, 1);
-        marking m = {h, h->candidates, sorted, n_sorted, out};
+        add_candidates(&mt, 1);
+        marking m = {h, sorted, n_sorted, out};
         size_t from = out->count;
         if (n_groups) mark_phrases(&m, text, len, terms, n_terms);
         else ds_tokenize(text, len, mark_word, &m);
         normalise_spans(out, from);
-        add_candidates(h->candidates, &mt, 0); /* empty again */
+        add_candidates(&mt, 0); /* empty again */
     }
     free(sorted);
 }
