@@ -438,7 +438,8 @@ static void report(walk *w, size_t d, unsigned long freq, unsigned dist)
 static void walk_child(walk *w, uint32_t c, size_t d)
 {
     unsigned cp = w->v->label[c];
-    if (cp == 0 || cp > 0x10FFFF) return;
+    /* A damaged file's label that no UTF-8 can spell ends the branch. */
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return;
     w->labels[d + 1] = cp;
     unsigned best = next_row(w, d + 1, cp);
     if (best > w->k) return;
