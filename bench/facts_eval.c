@@ -20,6 +20,7 @@
 
 #include "../src/dealsearch.h"
 #include "../src/facts.h"
+#include "../src/search.h"
 
 #define MAX_HITS 20
 /* The hits folding compares (DS_FACT_WINDOW in src/search.c). */
@@ -48,11 +49,13 @@ static ds_results *search_all(ds_searcher *s, const char *query)
     return r;
 }
 
-static void read_fact(const ds_hit *h, ds_fact *f)
+/* Hit h's fact, as folding reads it: a synonym group it matched read as
+ * the group's words. */
+static void read_fact(const ds_results *r, const ds_hit *h, ds_fact *f)
 {
     memset(f, 0, sizeof *f);
-    ds_fact_read(analyzer, h->record.text, h->record.text_len, h->terms,
-                 h->n_terms, f);
+    ds_fact_read(analyzer, r->synonyms, h->record.text, h->record.text_len,
+                 h->terms, h->n_terms, f);
 }
 
 static const ds_hit *find_hit(const ds_results *r, const char *source,
@@ -74,7 +77,7 @@ static void common_of(const ds_results *r, ds_fact_set *common)
     size_t n = ds_results_count(r);
     if (n > FOLD_WINDOW) n = FOLD_WINDOW;
     ds_fact *facts = calloc(n + 1, sizeof *facts);
-    for (size_t i = 0; i < n; i++) read_fact(ds_results_hit(r, i), &facts[i]);
+    for (size_t i = 0; i < n; i++) read_fact(r, ds_results_hit(r, i), &facts[i]);
     memset(common, 0, sizeof *common);
     ds_fact_common(facts, n, common);
     for (size_t i = 0; i < n; i++) ds_fact_free(&facts[i]);
@@ -108,8 +111,8 @@ static int candidates(const char *index, const char *queries)
                 const ds_hit *a = ds_results_hit(r, i), *b = ds_results_hit(r, j);
                 if (strcmp(a->record.source, b->record.source) == 0) continue;
                 ds_fact fa, fb;
-                read_fact(a, &fa);
-                read_fact(b, &fb);
+                read_fact(r, a, &fa);
+                read_fact(r, b, &fb);
                 printf("dev\t?\tCORPUS\t%s\t%s\t%lu\t%s\t%lu\t# %s %.2f | ",
                        line, a->record.source, a->record.passage,
                        b->record.source, b->record.passage,
@@ -170,8 +173,8 @@ static int judge(char *line, named_index *idx, size_t n_idx, confusion *c,
     ds_fact fa, fb;
     ds_fact_set common;
     common_of(r, &common);
-    read_fact(a, &fa);
-    read_fact(b, &fb);
+    read_fact(r, a, &fa);
+    read_fact(r, b, &fb);
     int said = ds_fact_same(&fa, &fb, &common);
     confusion *k = &c[split];
     if (said && same) k->tp++;

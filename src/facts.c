@@ -24,12 +24,25 @@ typedef struct {
     char term[DS_MAX_WORD_BYTES]; /* lower-cased, as tokenised; no NUL */
 } fact_word;
 
+/* A synonym group's entry of several words, and the hit's term (the
+ * group's) it stands for. */
+typedef struct {
+    const ds_syn_entry *entry;
+    int of;
+} fact_phrase;
+
 typedef struct {
     ds_analyzer *a;
+    const ds_synonyms *synonyms; /* may be NULL */
     const char *text;
-    char *const *terms;
+    /* What is looked for (set_terms()): stems, and phrases; term_of[t] is
+     * the hit's term that terms[t] stands for. */
+    const char *terms[MAX_TERMS];
+    size_t term_len[MAX_TERMS];
+    int term_of[MAX_TERMS];
     size_t n_terms;
-    size_t term_len[MAX_TERMS]; /* each term's strlen() */
+    fact_phrase phrases[MAX_TERMS];
+    size_t n_phrases;
     fact_word *w;
     size_t n, cap;
 } fact_reading;
@@ -76,7 +89,7 @@ static int query_of(fact_reading *r, fact_word *w)
     const char *stem = stem_word(r, w, &len);
     for (size_t t = 0; t < r->n_terms; t++)
         if (r->term_len[t] == len && memcmp(r->terms[t], stem, len) == 0)
-            return (int)t;
+            return r->term_of[t];
     return -1;
 }
 
@@ -323,17 +336,76 @@ static void add_word(fact_reading *r, size_t i, ds_fact *f)
     if (is_name(r, w)) set_add(&f->names, w->stem);
 }
 
+static void add_term(fact_reading *r, const char *stem, size_t of)
+{
+    if (r->n_terms == MAX_TERMS) return;
+    r->terms[r->n_terms] = stem;
+    r->term_len[r->n_terms] = strlen(stem);
+    r->term_of[r->n_terms++] = (int)of;
+}
+
+/* What to look for: the hit's terms, a synonym group's term read as its
+ * entries (a stem, or a phrase of several), all of which count as that
+ * one term: a passage matched "CEO" through "chief executive", and its
+ * fact is the sentence saying "chief executive".  A term's index stays
+ * below MAX_TERMS, as each adds a stem or a phrase or more. */
+static void set_terms(fact_reading *r, char *const *terms, size_t n_terms)
+{
+    r->n_terms = r->n_phrases = 0;
+    for (size_t t = 0; t < n_terms && r->n_terms + r->n_phrases < MAX_TERMS;
+         t++) {
+        const ds_syn_group *g =
+            r->synonyms ? ds_synonyms_group(r->synonyms, terms[t]) : NULL;
+        if (!g) {
+            add_term(r, terms[t], t);
+            continue;
+        }
+        for (size_t e = 0; e < g->n; e++) {
+            const ds_syn_entry *entry = &g->entries[e];
+            if (entry->n == 1)
+                add_term(r, entry->stems[0], t);
+            else if (r->n_phrases < MAX_TERMS)
+                r->phrases[r->n_phrases++] = (fact_phrase){entry, (int)t};
+        }
+    }
+}
+
+/* Whether the words from i on are entry e's, in order. */
+static int phrase_at(fact_reading *r, size_t i, const ds_syn_entry *e)
+{
+    if (i + e->n > r->n) return 0;
+    for (size_t k = 0; k < e->n; k++) {
+        size_t len;
+        const char *stem = stem_word(r, &r->w[i + k], &len);
+        if (strlen(e->stems[k]) != len || memcmp(stem, e->stems[k], len))
+            return 0;
+    }
+    return 1;
+}
+
+/* The words of each of the phrases looked for, where it occurs, are the
+ * term it stands for. */
+static void mark_phrases(fact_reading *r)
+{
+    for (size_t p = 0; p < r->n_phrases; p++) {
+        const fact_phrase *ph = &r->phrases[p];
+        for (size_t i = 0; i < r->n; i++)
+            if (phrase_at(r, i, ph->entry))
+                for (size_t k = 0; k < ph->entry->n; k++)
+                    r->w[i + k].query = ph->of;
+    }
+}
+
 /* ds_fact_read() with reading r, whose words' array (r->w, r->cap) is
  * kept from one passage to the next. */
 static void read_fact(fact_reading *r, const char *text, size_t len,
                       char *const *terms, size_t n_terms, ds_fact *f)
 {
     r->text = text;
-    r->terms = terms;
-    r->n_terms = n_terms < MAX_TERMS ? n_terms : MAX_TERMS;
-    for (size_t t = 0; t < r->n_terms; t++) r->term_len[t] = strlen(terms[t]);
+    set_terms(r, terms, n_terms);
     r->n = 0;
     ds_tokenize(text, len, on_word, r);
+    mark_phrases(r);
     mark_sentences(r);
     mark_attribution(r);
     size_t from, to;
@@ -351,10 +423,11 @@ static void read_fact(fact_reading *r, const char *text, size_t len,
     set_finish(&f->figures);
 }
 
-void ds_fact_read(ds_analyzer *a, const char *text, size_t len,
-                  char *const *terms, size_t n_terms, ds_fact *f)
+void ds_fact_read(ds_analyzer *a, const ds_synonyms *synonyms,
+                  const char *text, size_t len, char *const *terms,
+                  size_t n_terms, ds_fact *f)
 {
-    fact_reading r = {.a = a};
+    fact_reading r = {.a = a, .synonyms = synonyms};
     read_fact(&r, text, len, terms, n_terms, f);
     free(r.w);
 }
@@ -445,11 +518,12 @@ int ds_fact_same(const ds_fact *x, const ds_fact *y,
            ds_fact_overlap(x, y, common) >= DS_FACT_OVERLAP;
 }
 
-char *ds_fact_sentence(ds_analyzer *a, const char *text, size_t len,
-                       char *const *terms, size_t n_terms)
+char *ds_fact_sentence(ds_analyzer *a, const ds_synonyms *synonyms,
+                       const char *text, size_t len, char *const *terms,
+                       size_t n_terms)
 {
     ds_fact f = {0};
-    ds_fact_read(a, text, len, terms, n_terms, &f);
+    ds_fact_read(a, synonyms, text, len, terms, n_terms, &f);
     char *s = f.start < f.end ? ds_xstrndup(text + f.start, f.end - f.start)
                               : NULL;
     ds_fact_free(&f);
@@ -486,14 +560,15 @@ static int several_sources(const ds_hit *hits, size_t n)
     return 0;
 }
 
-size_t ds_fact_fold(ds_analyzer *a, ds_hit *hits, size_t n,
-                    size_t max_also, unsigned char *folded)
+size_t ds_fact_fold(ds_analyzer *a, const ds_synonyms *synonyms,
+                    ds_hit *hits, size_t n, size_t max_also,
+                    unsigned char *folded)
 {
     memset(folded, 0, n);
     if (!several_sources(hits, n)) return 0;
     ds_fact *facts = ds_xmalloc((n ? n : 1) * sizeof *facts);
     memset(facts, 0, (n ? n : 1) * sizeof *facts);
-    fact_reading r = {.a = a};
+    fact_reading r = {.a = a, .synonyms = synonyms};
     for (size_t i = 0; i < n; i++)
         read_fact(&r, hits[i].record.text, hits[i].record.text_len,
                   hits[i].terms, hits[i].n_terms, &facts[i]);

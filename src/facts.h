@@ -5,7 +5,8 @@
  * retell a fact instead ("Meta will take a 49% stake in Scale AI" /
  * "acquiring a 49% stake in the company for $14.3 billion").  A passage's
  * fact, for a query, is its sentence holding the most distinct query terms
- * the passage matched, read with the index's own analysis (analyzer.h):
+ * the passage matched (a synonym group's term where one of the group's
+ * entries is), read with the index's own analysis (analyzer.h):
  * its content words (stems, stopwords left out, and the words of an
  * "according to ..." clause: who said it is not what was said), the
  * capitalised ones among them (names), and its numbers, each with what
@@ -33,6 +34,7 @@
 
 #include "analyzer.h"
 #include "dealsearch.h"
+#include "synonyms.h"
 
 #define DS_FACT_OVERLAP 0.4
 #define DS_FACT_MIN_SHARED 2
@@ -58,11 +60,13 @@ typedef struct {
 } ds_fact;
 
 /* Read the fact of passage text[0..len) for the query terms `terms` (a
- * hit's matched terms: stems; others, such as field terms, are ignored)
- * into *f, which the caller zero-initialises and frees with ds_fact_free.
- * Cannot fail. */
-void ds_fact_read(ds_analyzer *a, const char *text, size_t len,
-                  char *const *terms, size_t n_terms, ds_fact *f);
+ * hit's matched terms: stems, and synonym group terms, read as the words
+ * of the group's entries when `synonyms`, the index's groups, is given (it
+ * may be NULL); others, such as field terms, are ignored) into *f, which
+ * the caller zero-initialises and frees with ds_fact_free.  Cannot fail. */
+void ds_fact_read(ds_analyzer *a, const ds_synonyms *synonyms,
+                  const char *text, size_t len, char *const *terms,
+                  size_t n_terms, ds_fact *f);
 
 void ds_fact_free(ds_fact *f);
 
@@ -77,16 +81,19 @@ int ds_fact_same(const ds_fact *x, const ds_fact *y,
 
 /* The sentence of passage text[0..len) that states its fact for `terms`
  * (as ds_fact_read chooses it), malloc'd; NULL when none holds a term. */
-char *ds_fact_sentence(ds_analyzer *a, const char *text, size_t len,
-                       char *const *terms, size_t n_terms);
+char *ds_fact_sentence(ds_analyzer *a, const ds_synonyms *synonyms,
+                       const char *text, size_t len, char *const *terms,
+                       size_t n_terms);
 
 /* Fold the hits (best first) that report the fact of a better hit from
- * another source into that hit: each is added to the better hit's `also`
+ * another source into that hit, their terms read with `synonyms` as
+ * ds_fact_read reads them: each is added to the better hit's `also`
  * (with its sentence; at most `max_also` entries) and marked in
  * folded[i] (n bytes, set here).  A group has at most one passage of each
  * source.  Returns how many were folded. */
-size_t ds_fact_fold(ds_analyzer *a, ds_hit *hits, size_t n,
-                    size_t max_also, unsigned char *folded);
+size_t ds_fact_fold(ds_analyzer *a, const ds_synonyms *synonyms,
+                    ds_hit *hits, size_t n, size_t max_also,
+                    unsigned char *folded);
 
 /* The overlap coefficient of x's and y's content words, those in
  * `common` left out (0 when either has none): for measuring. */

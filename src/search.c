@@ -188,14 +188,17 @@ static ds_status parse_synonyms(ds_searcher *s, char **err)
     return st;
 }
 
-static int matched_a_synonym_group(const ds_results *r)
+/* Parse the synonym groups if one of the n hits matched one: its
+ * highlighting and its fact read the group's words. */
+static ds_status groups_for(ds_searcher *s, const ds_hit *hits, size_t n,
+                            char **err)
 {
-    size_t n = strlen(DS_SYNONYM_PREFIX);
-    for (size_t i = 0; i < r->count; i++)
-        for (size_t t = 0; t < r->hits[i].n_terms; t++)
-            if (strncmp(r->hits[i].terms[t], DS_SYNONYM_PREFIX, n) == 0)
-                return 1;
-    return 0;
+    size_t len = strlen(DS_SYNONYM_PREFIX);
+    for (size_t i = 0; i < n; i++)
+        for (size_t t = 0; t < hits[i].n_terms; t++)
+            if (strncmp(hits[i].terms[t], DS_SYNONYM_PREFIX, len) == 0)
+                return parse_synonyms(s, err);
+    return DS_OK;
 }
 
 /* Is the index's generation as its build left it?  Files changed since
@@ -628,13 +631,14 @@ static ds_status find_also(ds_searcher *s, const dsx_query *q, ds_hit *hit,
         int self = st == DS_OK &&
                    strcmp(other.record.source, hit->record.source) == 0 &&
                    other.record.passage == hit->record.passage;
+        if (st == DS_OK) st = groups_for(s, &other, 1, err);
         if (st == DS_OK && !self && hit->n_also < DS_MAX_ALSO) {
             ds_also *a = &hit->also[hit->n_also++];
             a->source = other.record.source;
             a->passage = other.record.passage;
-            a->sentence = ds_fact_sentence(s->analyzer, other.record.text,
-                                           other.record.text_len, other.terms,
-                                           other.n_terms);
+            a->sentence = ds_fact_sentence(
+                s->analyzer, s->synonyms, other.record.text,
+                other.record.text_len, other.terms, other.n_terms);
             other.record.source = NULL;
         }
         free_hit(&other);
@@ -1147,10 +1151,10 @@ static ds_status rank(ds_searcher *s, const dsx_query *q,
     r->folded = ds_xmalloc(n - r->from + 1);
     memset(r->folded, 0, n - r->from + 1);
     if (st == DS_OK) st = decode_upto(s, *res, upto, r, err);
+    size_t window = r->n < DS_FACT_WINDOW ? r->n : DS_FACT_WINDOW;
+    if (st == DS_OK && fold) st = groups_for(s, r->hits, window, err);
     if (st == DS_OK && fold)
-        r->n_folded = ds_fact_fold(s->analyzer, r->hits,
-                                   r->n < DS_FACT_WINDOW ? r->n
-                                                         : DS_FACT_WINDOW,
+        r->n_folded = ds_fact_fold(s->analyzer, s->synonyms, r->hits, window,
                                    DS_MAX_ALSO, r->folded);
     return st;
 }
@@ -1437,8 +1441,7 @@ static ds_status search_text(ds_searcher *s, const ds_search_options *opt,
     if (st == DS_OK && out->info.total == 0 && !opt->match_any)
         st = count_any(s, text, flags, out, err);
     dsx_query_destroy(q);
-    if (st == DS_OK && matched_a_synonym_group(out))
-        st = parse_synonyms(s, err);
+    if (st == DS_OK) st = groups_for(s, out->hits, out->count, err);
     return st;
 }
 

@@ -496,6 +496,8 @@ check "synonyms: FTC also finds Federal Trade Commission" [ "$with" -gt "$withou
 ds --json --limit 50 FTC
 check "a multi-word synonym is highlighted whole" \
     eval 'jq -e "[.results[] | .text as \$t | .text_highlights[] | \$t[.[0]:.[1]]] | index(\"Federal Trade Commission\")" <<<"$out" >/dev/null'
+check "a passage found through a synonym's phrase states its fact in the phrase's sentence" \
+    eval 'jq -e "[.results[].also[].sentence] | index(\"Meta has taken this decision at a time when it is facing the Federal Trade Commission trial for antitrust claims\")" <<<"$out" >/dev/null'
 ds --json "chief executive"
 check "synonyms: chief executive finds CEO" eval 'jq -e "[.results[].text | test(\"CEO\")] | any" <<<"$out" >/dev/null'
 ds --json --limit 50 CEOs

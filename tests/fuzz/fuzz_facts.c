@@ -1,8 +1,9 @@
 /*
  * fuzz_facts.c — libFuzzer target: reading a passage's fact for a query
  * (src/facts.c) from arbitrary bytes.  The input is "QUERY WORDS\nTEXT":
- * the first line's words (lower-cased, at most 8) are the query's terms,
- * the rest is a passage, decoded as the indexer decodes files.
+ * the first line's words (at most 8) are the query's terms, the rest is a
+ * passage, decoded as the indexer decodes files.  Terms XSYN1 .. XSYN3 are
+ * synonym groups (two of them with phrases), read as their entries.
  *
  * Properties checked on every input:
  *   read     the sentence lies within the text, starts and ends on UTF-8
@@ -26,12 +27,19 @@
 #include "fuzz_common.h"
 
 static ds_analyzer *analyzer;
+static ds_synonyms *synonyms;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     analyzer = ds_analyzer_new();
+    if (ds_synonyms_parse(analyzer,
+                          "CEO, chief executive, chief executive officer\n"
+                          "stake, shareholding\n"
+                          "MIT, Massachusetts Institute of Technology\n",
+                          "fuzz", &synonyms, NULL) != DS_OK)
+        FUZZ_FAIL("cannot parse the synonyms");
     return 0;
 }
 
@@ -51,7 +59,7 @@ static void check_fact(const char *text, size_t len, const ds_fact *f,
     if ((f->start < len && ((unsigned char)text[f->start] & 0xC0) == 0x80) ||
         (f->end < len && ((unsigned char)text[f->end] & 0xC0) == 0x80))
         FUZZ_FAIL("sentence [%zu, %zu) cuts a character", f->start, f->end);
-    char *s = ds_fact_sentence(analyzer, text, len, terms, n_terms);
+    char *s = ds_fact_sentence(analyzer, synonyms, text, len, terms, n_terms);
     if ((s == NULL) != (f->start == f->end))
         FUZZ_FAIL("ds_fact_sentence disagrees with ds_fact_read");
     free(s);
@@ -82,8 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = text.len - (size_t)(body - text.data), half = len / 2;
     while (half < len && ((unsigned char)body[half] & 0xC0) == 0x80) half++;
     ds_fact x = {0}, y = {0};
-    ds_fact_read(analyzer, body, len, terms, n_terms, &x);
-    ds_fact_read(analyzer, body + half, len - half, terms, n_terms, &y);
+    ds_fact_read(analyzer, synonyms, body, len, terms, n_terms, &x);
+    ds_fact_read(analyzer, synonyms, body + half, len - half, terms, n_terms, &y);
     check_fact(body, len, &x, terms, n_terms);
     check_fact(body + half, len - half, &y, terms, n_terms);
     if (ds_fact_same(&x, &y, NULL) != ds_fact_same(&y, &x, NULL))
@@ -97,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hits[0].terms = hits[1].terms = terms;
     hits[0].n_terms = hits[1].n_terms = n_terms;
     unsigned char folded[2];
-    if (ds_fact_fold(analyzer, hits, 2, 20, folded) != 0)
+    if (ds_fact_fold(analyzer, synonyms, hits, 2, 20, folded) != 0)
         FUZZ_FAIL("a hit was folded into one of its own source");
     ds_fact_free(&x);
     ds_fact_free(&y);

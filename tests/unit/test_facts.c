@@ -29,7 +29,7 @@ static void fact(const char *text, const char *terms, ds_fact *f)
     for (char *p = strtok(buf, " "); p && n < 8; p = strtok(NULL, " "))
         t[n++] = p;
     memset(f, 0, sizeof *f);
-    ds_fact_read(analyzer, text, strlen(text), t, n, f);
+    ds_fact_read(analyzer, NULL, text, strlen(text), t, n, f);
 }
 
 static int same(const char *a, const char *b, const char *terms)
@@ -54,17 +54,50 @@ static void the_sentence_with_most_query_words_is_read(void **state)
     assert_int_equal(f.end - f.start, strlen("Jason Droege will be interim CEO"));
     assert_memory_equal(text + f.start, "Jason Droege", 12);
     ds_fact_free(&f);
-    char *s = ds_fact_sentence(analyzer, text, strlen(text),
+    char *s = ds_fact_sentence(analyzer, NULL, text, strlen(text),
                                (char *[]){"uber"}, 1);
     assert_string_equal(s, "He was at Uber");
     free(s);
+}
+
+/* A hit that matched a synonym group (its term, XSYN<n>) states its fact
+ * in the sentence holding one of the group's entries: the whole phrase,
+ * not a word of it ("of" of "Institute of Technology"). */
+static void a_synonym_group_is_read_as_its_entries(void **state)
+{
+    (void)state;
+    ds_synonyms *syn = NULL;
+    char *err = NULL;
+    assert_int_equal(ds_synonyms_parse(analyzer,
+                                       "CEO, chief executive\n"
+                                       "MIT, Massachusetts Institute of "
+                                       "Technology\n",
+                                       "test", &syn, &err),
+                     DS_OK);
+    const char *text = "Part of the deal is a lab. Wang, a dropout from the "
+                       "Massachusetts Institute of Technology, leads it.";
+    char *s = ds_fact_sentence(analyzer, syn, text, strlen(text),
+                               (char *[]){"XSYN2"}, 1);
+    assert_string_equal(s, "Wang, a dropout from the Massachusetts "
+                           "Institute of Technology, leads it");
+    free(s);
+    /* Without the groups the term stands for nothing. */
+    assert_null(ds_fact_sentence(analyzer, NULL, text, strlen(text),
+                                 (char *[]){"XSYN2"}, 1));
+    /* A one-word entry ("CEO") is looked for as a stem, beside the phrases. */
+    text = "Droege was chief executive of Uber. The CEO said so.";
+    s = ds_fact_sentence(analyzer, syn, text, strlen(text),
+                         (char *[]){"XSYN1", "uber"}, 2);
+    assert_string_equal(s, "Droege was chief executive of Uber");
+    free(s);
+    ds_synonyms_free(syn);
 }
 
 static void abbreviations_and_initials_do_not_end_a_sentence(void **state)
 {
     (void)state;
     const char *text = "Mr. Smith of U.S. Steel said J. Doe will lead the unit.";
-    char *s = ds_fact_sentence(analyzer, text, strlen(text),
+    char *s = ds_fact_sentence(analyzer, NULL, text, strlen(text),
                                (char *[]){"lead"}, 1);
     assert_string_equal(s, "Mr. Smith of U.S. Steel said J. Doe will lead the unit");
     free(s);
@@ -75,7 +108,7 @@ static void no_query_word_means_no_fact(void **state)
     (void)state;
     assert_false(same("Nothing here matches.", "Nothing here matches.",
                       "droeg"));
-    assert_null(ds_fact_sentence(analyzer, "No match.", 9,
+    assert_null(ds_fact_sentence(analyzer, NULL, "No match.", 9,
                                  (char *[]){"droeg"}, 1));
 }
 
@@ -170,7 +203,7 @@ static void folding_keeps_the_best_and_lists_the_others(void **state)
         hit("c.txt", 1, "Google sold its 10% stake in Waymo.", terms, 1),
     };
     unsigned char folded[4];
-    assert_int_equal(ds_fact_fold(analyzer, hits, 4, 20, folded), 1);
+    assert_int_equal(ds_fact_fold(analyzer, NULL, hits, 4, 20, folded), 1);
     assert_int_equal(folded[1], 0); /* the same source never folds */
     assert_int_equal(folded[2], 1);
     assert_int_equal(folded[3], 0);
@@ -194,6 +227,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_sentence_with_most_query_words_is_read),
+        cmocka_unit_test(a_synonym_group_is_read_as_its_entries),
         cmocka_unit_test(abbreviations_and_initials_do_not_end_a_sentence),
         cmocka_unit_test(no_query_word_means_no_fact),
         cmocka_unit_test(a_shared_figure_is_the_same_fact),
