@@ -481,7 +481,12 @@ void ds_fact_common(const ds_fact *facts, size_t n, ds_fact_set *common)
 static int numbers_agree(const ds_fact *x, const ds_fact *y)
 {
     size_t both = shared(&x->numbers, &y->numbers, NULL);
-    return both == x->numbers.n || both == y->numbers.n;
+    size_t fig = shared(&x->figures, &y->figures, NULL);
+    size_t plain = both - fig;
+    int figures_ok = fig == x->figures.n || fig == y->figures.n;
+    int plain_ok = plain == x->numbers.n - x->figures.n ||
+                   plain == y->numbers.n - y->figures.n;
+    return figures_ok && plain_ok;
 }
 
 /* Whether each names someone or something the other does not, more of

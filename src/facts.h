@@ -12,8 +12,9 @@
  * capitalised ones among them (names), and its numbers, each with what
  * makes it a figure ("$4 million", "49%").  Two such sentences report the
  * same fact when
- *   - their numbers agree: those of one are all among the other's (a
- *     different figure is a different fact);
+ *   - their numbers agree: the figures of one are all among the other's,
+ *     and so are its other numbers (a different figure is a different
+ *     fact; a figure one adds, or an age, is not);
  *   - their names do not conflict: neither names more others than the
  *     names they share (the same figure about another company is another
  *     fact);

@@ -135,6 +135,25 @@ static void different_figures_are_different_facts(void **state)
                       "Library shares rose 4% on the news.", "librari"));
 }
 
+/* Numbers agree kind by kind: a figure or an age one sentence adds does
+ * not part two that share a figure; a different year on each side does. */
+static void numbers_agree_kind_by_kind(void **state)
+{
+    (void)state;
+    assert_true(same("The deal values Scale AI at $29 billion and puts its "
+                     "28-year-old founder in the spotlight.",
+                     "The investment values Scale AI at $29 billion, with a "
+                     "49% stake bought for $14.3 billion.", "valu"));
+    assert_false(same("Scale AI was valued at $14 billion in its 2024 round.",
+                      "Founded in 2016, Scale AI is valued at $14 billion.",
+                      "valu"));
+    /* Within one kind, neither holding all of the other's still parts. */
+    assert_false(same("Scale AI was valued at $14 billion, up from $7 "
+                      "billion.",
+                      "Scale AI was valued at $14 billion, up from $5 "
+                      "billion.", "valu"));
+}
+
 static void the_same_figure_about_other_names_is_not(void **state)
 {
     (void)state;
@@ -232,6 +251,7 @@ int main(void)
         cmocka_unit_test(no_query_word_means_no_fact),
         cmocka_unit_test(a_shared_figure_is_the_same_fact),
         cmocka_unit_test(different_figures_are_different_facts),
+        cmocka_unit_test(numbers_agree_kind_by_kind),
         cmocka_unit_test(the_same_figure_about_other_names_is_not),
         cmocka_unit_test(shared_words_beyond_the_query_decide),
         cmocka_unit_test(according_to_is_not_part_of_the_fact),
