@@ -13,6 +13,8 @@
 #                       (part of `make bench`; SHARDS_SIZES="1" skips the
 #                       4x corpus)
 #   make bench-levers   raw-Xapian build and query levers, one at a time
+#   make bench-instr    the 200 queries in instructions (callgrind), FTS5
+#                       and dealsearch: a figure the host's load does not move
 #   make facts-eval     "the same fact" on the labelled pairs of tests/facts/
 #   make bench-clean    remove bench/data (corpus and indexes, ~3 GB after
 #                       a full run) and bench/results
@@ -30,7 +32,7 @@ BENCH_DATA := bench/data
 BENCH_RESULTS := bench/results
 GCIDE_DZ := /usr/share/dictd/gcide.dict.dz
 BENCH_PACKAGES := dict-gcide sqlite3 libsqlite3-dev xapian-tools ripgrep \
-                  zlib1g-dev hyperfine
+                  zlib1g-dev hyperfine valgrind
 
 BENCH_COMMON := $(BENCH_BIN)/common.o
 BENCH_PROGS := $(addprefix $(BENCH_BIN)/,gen_corpus gen_queries fts5_peer \
@@ -178,7 +180,22 @@ $(BENCH_QUALITY_INDEX)/current: $(BUILD)/dealsearch $(BENCH_MANIFEST)
 	$(BUILD)/dealsearch index --plain --corpus $(BENCH_DATA)/gcide \
 	    --index $(BENCH_QUALITY_INDEX)
 
-.PHONY: bench-totals bench-spelling
+.PHONY: bench-totals bench-spelling bench-instr
+
+# The 200 queries' cost in instructions (callgrind), FTS5 against
+# dealsearch: a figure the host's load does not move (bench/instr.sh).
+BENCH_INSTR_FTS5 := $(BENCH_DATA)/idx/gcide.instr.fts5
+BENCH_INSTR_DS := $(BENCH_DATA)/idx/gcide.instr.dealsearch
+$(BENCH_INSTR_FTS5): $(BENCH_BIN)/fts5_peer $(BENCH_MANIFEST)
+	rm -f $@ && $(BENCH_BIN)/fts5_peer build $(BENCH_DATA)/gcide $@
+$(BENCH_INSTR_DS)/current: $(BENCH_BIN)/ds_peer $(BENCH_MANIFEST)
+	rm -rf $(BENCH_INSTR_DS) && \
+	    $(BENCH_BIN)/ds_peer build $(BENCH_DATA)/gcide $(BENCH_INSTR_DS) --plain
+
+bench-instr: bench-deps
+	@$(BENCH_MAKE) bench-data $(BENCH_INSTR_FTS5) $(BENCH_INSTR_DS)/current
+	bench/instr.sh $(BENCH_BIN) $(BENCH_INSTR_FTS5) $(BENCH_INSTR_DS) \
+	    $(BENCH_QUERIES)
 
 bench-totals: bench-deps
 	@$(BENCH_MAKE) $(BENCH_BIN)/totals bench-data $(BENCH_QUALITY_INDEX)/current
