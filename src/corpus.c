@@ -325,7 +325,9 @@ static const char *json_text(json_t *obj, const char *key)
 }
 
 /* A JSON document: one passage, its title part of its text, or (split)
- * the passages of its text read as an article. */
+ * the passages of its text read as an article.  A document whose text
+ * holds no passage but which has a title (a catalogue of titles, half of
+ * CACM's records) is its title: one passage of it, rather than nothing. */
 static void split_json_doc(const ds_corpus *c, ds_reader *reader,
                            const char *title, const char *text,
                            ds_corpus_doc *doc)
@@ -340,11 +342,22 @@ static void split_json_doc(const ds_corpus *c, ds_reader *reader,
         a->count = a->cap = 1;
         doc->title_is_text = 1;
     }
-    if (title && *title) {
-        free(a->title);
-        a->title = ds_xstrdup(title);
-    }
     doc->bytes = len;
+    if (!title || !*title)
+        return;
+    free(a->title);
+    a->title = ds_xstrdup(title);
+    if (a->count == 0) {
+        size_t tlen = strlen(title);
+        if (a->cap == 0) {
+            a->items = ds_xmalloc(sizeof *a->items);
+            a->cap = 1;
+        }
+        a->items[0] = (ds_passage){ds_xstrndup(title, tlen), tlen, 1, NULL};
+        a->count = 1;
+        doc->title_is_text = 0;
+        doc->bytes = tlen;
+    }
 }
 
 static ds_status read_json_entry(ds_corpus *c, const entry *e,

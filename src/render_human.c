@@ -81,8 +81,12 @@ void ds_human_text(ds_buf *out, const ds_print_options *opt,
 void ds_human_article_line(ds_buf *out, const ds_record *rec,
                            const ds_print_options *opt)
 {
-    const char *parts[] = {rec->title, rec->author, rec->date};
-    if (!rec->title && !rec->author && !rec->date) return;
+    /* A passage that is its title (a JSON record of a title alone) is
+     * not shown twice. */
+    const char *title = rec->title;
+    if (title && rec->text && strcmp(title, rec->text) == 0) title = NULL;
+    const char *parts[] = {title, rec->author, rec->date};
+    if (!title && !rec->author && !rec->date) return;
     ds_buf_puts(out, INDENT);
     if (opt->color) ds_buf_puts(out, ANSI_DIM);
     const char *sep = "";

@@ -794,6 +794,14 @@ check "check: a JSON lines file that grew makes the index out of date" \
 printf 'no tab here\n' >"$WORK/bad.tsv"
 "$BIN" run --index "$WORK/jsonl.index" --queries "$WORK/bad.tsv" >/dev/null 2>"$WORK/stderr"; rc=$?; err=$(cat "$WORK/stderr")
 check "run names the bad line of a queries file" eval 'one_line_error && has "bad.tsv:1:" "$err"'
+printf '%s\n' '{"id": "t1", "title": "A catalogue of sprockets", "text": ""}' \
+    '{"id": "t2", "title": "", "text": ""}' >"$WORK/titles.jsonl"
+"$BIN" index --jsonl "$WORK/titles.jsonl" --index "$WORK/titles.index" >"$WORK/out" 2>&1; rc=$?
+check "index --jsonl: a record of a title alone is one passage, its title" \
+    eval '[ $rc -eq 0 ] && grep -q "into 1 passages" "$WORK/out"'
+out=$("$BIN" --index "$WORK/titles.index" catalogue 2>/dev/null); rc=$?
+check "a title-alone record is found by its title and shown once" \
+    eval '[ $rc -eq 0 ] && [ "$(grep -c "A catalogue of sprockets" <<<"$out")" -eq 1 ]'
 
 # ---- newest first ----
 ds --json --sort date --limit 100 stake
