@@ -232,6 +232,28 @@ eval: dealsearch $(BUILD)/bench/eval $(EVAL_RUNS)
 	    $(BUILD)/bench/eval $(CISI_DIR)/qrels.txt $$run || exit 1; \
 	done
 
+# The same run on the two collections every ranking change is also read on
+# (bench/RELEVANCE.md, "Proximity"): Cranfield's SMART files (cran.all.1400,
+# cran.qry, cranqrel) from CRANFIELD_DIR and CACM's (cacm.all, query.text,
+# qrels.text) from CACM_DIR, converted by bench/smart/convert.py.  Nothing
+# is downloaded; a collection whose folder is not given is skipped with a
+# line saying so.
+CRANFIELD_DIR ?=
+CACM_DIR ?=
+.PHONY: eval-more
+eval-more: dealsearch $(BUILD)/bench/eval
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES=python3
+	@for c in "cranfield CRANFIELD_DIR $(CRANFIELD_DIR)" "cacm CACM_DIR $(CACM_DIR)"; do \
+	    set -- $$c; out=$(BUILD)/bench/$$1; \
+	    if [ -z "$$3" ]; then echo "$$1 skipped: no $$2 given"; continue; fi; \
+	    python3 bench/smart/convert.py $$1 "$$3" $$out && \
+	    ./dealsearch index --quiet --rebuild --jsonl $$out/docs.jsonl \
+	        --index $$out/index && \
+	    ./dealsearch run --index $$out/index --queries $$out/queries.tsv \
+	        --format trec --limit 100 >$$out/dealsearch.run && \
+	    echo "== $$1" && $(BUILD)/bench/eval $$out/qrels.txt $$out/dealsearch.run || exit 2; \
+	done
+
 # Fuzzing (libFuzzer): make fuzz, fuzz-replay (in make test), fuzz-ci.
 include tests/fuzz/fuzz.mk
 
