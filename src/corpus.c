@@ -360,6 +360,15 @@ static void split_json_doc(const ds_corpus *c, ds_reader *reader,
     }
 }
 
+/* How much of jansson's message to repeat: it ends by quoting the text
+ * near the fault ("invalid token near 'x'"), which may hold a newline or
+ * any byte, so that part is left out and its byte offset given instead. */
+static int json_fault_len(const json_error_t *e)
+{
+    const char *near = strstr(e->text, " near ");
+    return (int)(near ? (size_t)(near - e->text) : strlen(e->text));
+}
+
 static ds_status read_json_entry(ds_corpus *c, const entry *e,
                                  ds_reader *reader, ds_buf *line,
                                  ds_corpus_doc *doc, char **err)
@@ -375,9 +384,13 @@ static ds_status read_json_entry(ds_corpus *c, const entry *e,
     json_t *obj = json_loadb(line->data, line->len, 0, &jerr);
     const char *id = json_text(obj, "id"), *text = json_text(obj, "text");
     ds_status st = DS_OK;
-    if (!json_is_object(obj))
-        st = ds_fail(err, DS_ERR_IO, "%s:%lu: not a JSON object: %s",
-                     c->path, e->line, jerr.text);
+    if (!obj)
+        st = ds_fail(err, DS_ERR_IO, "%s:%lu: not a JSON object: %.*s "
+                     "(byte %d)", c->path, e->line, json_fault_len(&jerr),
+                     jerr.text, jerr.position);
+    else if (!json_is_object(obj))
+        st = ds_fail(err, DS_ERR_IO, "%s:%lu: not a JSON object", c->path,
+                     e->line);
     else if (!id || !text || !is_storable_name(id))
         st = ds_fail(err, DS_ERR_IO, "%s:%lu: needs string \"id\" and "
                      "\"text\"", c->path, e->line);

@@ -12,7 +12,7 @@
 
 FUZZ_BUILD := build/fuzz
 FUZZ_TARGETS := fuzz_passages fuzz_query fuzz_render fuzz_vocab fuzz_facts \
-                fuzz_filerec fuzz_server fuzz_layout fuzz_plan
+                fuzz_filerec fuzz_server fuzz_layout fuzz_plan fuzz_jsonl
 FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 20
 FUZZ_FLAGS ?=

@@ -20,7 +20,7 @@ mode=${1:-}
 seconds=${2:-60}
 shift $(($# < 2 ? $# : 2))
 FUZZ_BUILD=${FUZZ_BUILD:-build/fuzz}
-targets=${FUZZ_TARGETS:-fuzz_passages fuzz_query fuzz_render fuzz_vocab fuzz_filerec fuzz_facts fuzz_layout fuzz_plan}
+targets=${FUZZ_TARGETS:-fuzz_passages fuzz_query fuzz_render fuzz_vocab fuzz_filerec fuzz_facts fuzz_layout fuzz_plan fuzz_jsonl}
 
 # new_delete_type_mismatch=0: libxapian's own Database::check() trips it
 # inside the library (see tests/run.sh); everything else stays on.
