@@ -382,7 +382,8 @@ static ds_status read_json_entry(ds_corpus *c, const entry *e,
     line->len = (size_t)n;
     json_error_t jerr;
     json_t *obj = json_loadb(line->data, line->len, 0, &jerr);
-    const char *id = json_text(obj, "id"), *text = json_text(obj, "text");
+    const char *id = json_text(obj, "id"), *text = json_text(obj, "text"),
+               *title = json_text(obj, "title");
     ds_status st = DS_OK;
     if (!obj)
         st = ds_fail(err, DS_ERR_IO, "%s:%lu: not a JSON object: %.*s "
@@ -391,13 +392,13 @@ static ds_status read_json_entry(ds_corpus *c, const entry *e,
     else if (!json_is_object(obj))
         st = ds_fail(err, DS_ERR_IO, "%s:%lu: not a JSON object", c->path,
                      e->line);
-    else if (!id || !text || !is_storable_name(id))
+    else if (!id || !(text || title) || !is_storable_name(id))
         st = ds_fail(err, DS_ERR_IO, "%s:%lu: needs string \"id\" and "
-                     "\"text\"", c->path, e->line);
+                     "\"text\" or \"title\"", c->path, e->line);
     if (st == DS_OK) {
         doc->source = ds_xstrdup(id);
         doc->key_len = strlen(id);
-        split_json_doc(c, reader, json_text(obj, "title"), text, doc);
+        split_json_doc(c, reader, title, text ? text : "", doc);
     }
     json_decref(obj);
     return st;

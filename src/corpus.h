@@ -77,8 +77,8 @@ typedef struct {
 /* Read and split entry `i` into `doc` (zero-initialised; free with
  * ds_corpus_doc_free).  An error concerns this entry alone — a file that
  * cannot be read, a name with control characters, a line that is not a
- * JSON object with string "id" and "text" — and names it; the entry has
- * no article then.  Unless `quiet`, lines that held invalid UTF-8 are
+ * JSON object with string "id" and "text" or "title" — and names it; the
+ * entry has no article then.  Unless `quiet`, lines that held invalid UTF-8 are
  * reported through the corpus's notice function.  `reader` and `scratch`
  * belong to the calling thread; several threads may read entries at
  * once. */

@@ -116,7 +116,8 @@ static void a_json_title_alone_is_one_passage(void **state)
     char *dir = unit_tempdir();
     UNIT_WRITE_STR(dir, "titles.jsonl",
                    "{\"id\":\"t1\",\"title\":\"Only a title\",\"text\":\"\"}\n"
-                   "{\"id\":\"t2\",\"title\":\"\",\"text\":\"\"}\n");
+                   "{\"id\":\"t2\",\"title\":\"\",\"text\":\"\"}\n"
+                   "{\"id\":\"t3\",\"title\":\"No text at all\"}\n");
     char path[600];
     snprintf(path, sizeof path, "%s/titles.jsonl", dir);
     for (int split = 0; split <= 1; split++) {
@@ -129,6 +130,10 @@ static void a_json_title_alone_is_one_passage(void **state)
         ds_corpus_doc_free(&doc);
         assert_int_equal(read_entry(c, 1, &doc, NULL), DS_OK);
         assert_int_equal(doc.article.count, 0); /* nothing to index */
+        ds_corpus_doc_free(&doc);
+        assert_int_equal(read_entry(c, 2, &doc, NULL), DS_OK);
+        assert_int_equal(doc.article.count, 1);
+        assert_string_equal(doc.article.items[0].text, "No text at all");
         ds_corpus_doc_free(&doc);
         ds_corpus_close(c);
     }
