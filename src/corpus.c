@@ -324,6 +324,17 @@ static const char *json_text(json_t *obj, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* Make text[0..len) the article's one passage. */
+static void one_passage(ds_article *a, const char *text, size_t len)
+{
+    if (a->cap == 0) {
+        a->items = ds_xmalloc(sizeof *a->items);
+        a->cap = 1;
+    }
+    a->items[0] = (ds_passage){ds_xstrndup(text, len), len, 1, NULL};
+    a->count = 1;
+}
+
 /* A JSON document: one passage, its title part of its text, or (split)
  * the passages of its text read as an article.  A document whose text
  * holds no passage but which has a title (a catalogue of titles, half of
@@ -337,9 +348,7 @@ static void split_json_doc(const ds_corpus *c, ds_reader *reader,
     if (c->spec.split) {
         ds_reader_split(reader, text, len, a);
     } else if (len) {
-        a->items = ds_xmalloc(sizeof *a->items);
-        a->items[0] = (ds_passage){ds_xstrndup(text, len), len, 1, NULL};
-        a->count = a->cap = 1;
+        one_passage(a, text, len);
         doc->title_is_text = 1;
     }
     doc->bytes = len;
@@ -348,15 +357,8 @@ static void split_json_doc(const ds_corpus *c, ds_reader *reader,
     free(a->title);
     a->title = ds_xstrdup(title);
     if (a->count == 0) {
-        size_t tlen = strlen(title);
-        if (a->cap == 0) {
-            a->items = ds_xmalloc(sizeof *a->items);
-            a->cap = 1;
-        }
-        a->items[0] = (ds_passage){ds_xstrndup(title, tlen), tlen, 1, NULL};
-        a->count = 1;
-        doc->title_is_text = 0;
-        doc->bytes = tlen;
+        doc->bytes = strlen(title);
+        one_passage(a, title, doc->bytes);
     }
 }
 

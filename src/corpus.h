@@ -78,10 +78,10 @@ typedef struct {
  * ds_corpus_doc_free).  An error concerns this entry alone — a file that
  * cannot be read, a name with control characters, a line that is not a
  * JSON object with string "id" and "text" or "title" — and names it; the
- * entry has no article then.  Unless `quiet`, lines that held invalid UTF-8 are
- * reported through the corpus's notice function.  `reader` and `scratch`
- * belong to the calling thread; several threads may read entries at
- * once. */
+ * entry has no article then.  Unless `quiet`, lines that held invalid
+ * UTF-8 are reported through the corpus's notice function.  `reader` and
+ * `scratch` belong to the calling thread; several threads may read
+ * entries at once. */
 ds_status ds_corpus_read(ds_corpus *c, size_t i, ds_reader *reader,
                          ds_buf *scratch, int quiet, ds_corpus_doc *doc,
                          char **err);
