@@ -66,7 +66,7 @@ LIB_SRC := src/util.c src/text.c src/corpus.c src/encoding.c src/rules.c \
            src/render_passage.c src/lookup.c
 SHIM_SRC := shim/boundary.cc shim/writer.cc shim/database.cc shim/query.cc \
             shim/search.cc shim/expand.cc shim/proximity.cc shim/update.cc \
-            shim/remote.cc
+            shim/remote.cc shim/weighting.cc
 CLI_SRC := src/main.c src/batch.c src/watch.c src/server.c src/server_mhd.c \
            src/help.c src/paths.c src/listing.c src/show.c src/progress.c
 # `dealsearch serve`'s handling of a request, without sockets: the command,

@@ -98,11 +98,6 @@ extern "C" ds_status dsx_db_add_date_range(dsx_db *db, unsigned slot,
     });
 }
 
-extern "C" void dsx_db_set_bm25(dsx_db *db, const ds_bm25 *p)
-{
-    db->bm25 = *p;
-}
-
 extern "C" void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm)
 {
     db->norm = *norm;

@@ -105,8 +105,7 @@ struct dsx_db {
                                       (seconds, monotonic) */
     Xapian::QueryParser parser;
     Xapian::Stem stem;
-    ds_bm25 bm25 = {1.2, 0.0, 1.0, 0.5, 0.5}; /* Xapian's defaults */
-    dsx_length_norm norm = {0, 0, 0, 0};      /* scale 0: none */
+    dsx_length_norm norm = {1, 0, 0};        /* scale 0: none */
     int order_slot = -1;                      /* dsx_db_set_order_slot */
 
     /* Opened by dsx_db_open_parts: several databases combined. */
@@ -122,8 +121,8 @@ struct dsx_query {
 
 struct dsx_results {
     dsx_db *db;
-    Xapian::Query query;        /* as ranked: feedback terms and
-                                   proximity parts included */
+    Xapian::Query query;        /* as ranked, before weighed: feedback
+                                   terms and proximity parts included */
     Xapian::Query matched;      /* the same without the proximity parts */
     dsx_search_params params;
     Xapian::MSet mset;
@@ -156,11 +155,13 @@ Xapian::Query feedback_terms(dsx_db *db, Xapian::Enquire &enquire,
 Xapian::Query with_proximity(const Xapian::Query &q,
                              const dsx_search_params *sp);
 
-/* The BM25 weight searches rank with, and the factor that turns its
- * scores into BM25's when wdfs were normalised at index time.
- * search.cc. */
+/* The weight searches rank with (IneB2: weighting.cc), and `q` with the
+ * factors it needs on its words (`q` itself when the index's wdfs are
+ * not normalised: Xapian's IneB2Weight then reads lengths and
+ * frequencies itself).  Reads `sp`'s collection_freq. */
 Xapian::Weight *make_weight(const dsx_db *db);
-double score_scale(const dsx_db *db);
+Xapian::Query weighed(const dsx_db *db, const Xapian::Query &q,
+                      const dsx_search_params *sp);
 
 } // namespace dsx
 

@@ -1,6 +1,7 @@
 /*
- * search.cc — ranking documents for a query with BM25, the terms each hit
- * matched, and each hit's score broken into its parts (explain).
+ * search.cc — ranking documents for a query (with IneB2: weighting.cc),
+ * the terms each hit matched, and each hit's score broken into its parts
+ * (explain).
  */
 #include "private.hh"
 
@@ -34,32 +35,6 @@ class SampleSpy : public Xapian::MatchSpy {
 
 } // namespace
 
-namespace dsx {
-
-/* With wdfs normalised when written (dsx_doc_normalise_lengths), each
- * stored wdf is scale * wdf / N, N being BM25's length normalisation, and
- * BM25 with b = 0 and k1 * scale computes
- *   (k1 * scale + 1) * tw * (scale * wdf / N) / (k1 * scale + scale * wdf / N)
- *   = (k1 * scale + 1) * tw * wdf / (k1 * N + wdf),
- * BM25's own sum part times (k1 * scale + 1) / (k1 + 1): scores are
- * multiplied by score_scale() to give BM25's. */
-Xapian::Weight *make_weight(const dsx_db *db)
-{
-    const ds_bm25 &p = db->bm25;
-    if (db->norm.scale > 0)
-        return new Xapian::BM25Weight(p.k1 * db->norm.scale, 0, p.k3, 0,
-                                      p.min_normlen);
-    return new Xapian::BM25Weight(p.k1, p.k2, p.k3, p.b, p.min_normlen);
-}
-
-double score_scale(const dsx_db *db)
-{
-    double k1 = db->bm25.k1, scale = db->norm.scale;
-    return scale > 0 ? (k1 + 1) / (k1 * scale + 1) : 1;
-}
-
-} // namespace dsx
-
 namespace {
 
 /* "Query((ceo@2 SYNONYM XSYN1@2))" -> "(ceo SYNONYM XSYN1)"; a scaled
@@ -84,7 +59,8 @@ std::string label_of(const Xapian::Query &q)
 /* Split `q` into the parts whose weights add up to its weight: the
  * children of AND/OR-like nodes, the left side of filters; anything else
  * (a term, phrase, synonym group, wildcard) is weighed as a unit. */
-void explain_node(dsx_db *db, const Xapian::Query &q, const std::string &key,
+void explain_node(dsx_db *db, const dsx_search_params *sp,
+                  const Xapian::Query &q, const std::string &key,
                   std::vector<std::pair<std::string, double>> &parts)
 {
     switch (q.get_type()) {
@@ -93,11 +69,11 @@ void explain_node(dsx_db *db, const Xapian::Query &q, const std::string &key,
     case Xapian::Query::OP_AND_MAYBE:
     case Xapian::Query::OP_XOR:
         for (size_t i = 0; i < q.get_num_subqueries(); ++i)
-            explain_node(db, q.get_subquery(i), key, parts);
+            explain_node(db, sp, q.get_subquery(i), key, parts);
         return;
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_FILTER:
-        explain_node(db, q.get_subquery(0), key, parts);
+        explain_node(db, sp, q.get_subquery(0), key, parts);
         return;
     default:
         break;
@@ -107,14 +83,13 @@ void explain_node(dsx_db *db, const Xapian::Query &q, const std::string &key,
     Xapian::Enquire enquire(db->db);
     auto slot = static_cast<Xapian::valueno>(db->order_slot);
     enquire.set_query(Xapian::Query(
-        Xapian::Query::OP_FILTER, q,
+        Xapian::Query::OP_FILTER, dsx::weighed(db, q, sp),
         Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, key, key)));
     std::unique_ptr<Xapian::Weight> weight(dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
     Xapian::MSet m = enquire.get_mset(0, 1);
     if (!m.empty() && m.begin().get_weight() > 0)
-        parts.emplace_back(label_of(q),
-                           m.begin().get_weight() * dsx::score_scale(db));
+        parts.emplace_back(label_of(q), m.begin().get_weight());
 }
 
 /* Does every document `q` matches hold every term of `q`?  True for a
@@ -173,17 +148,17 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
     /* Proximity only reorders: counting needs none of it. */
     Xapian::Query ranked =
         sp->count_only ? q->query : dsx::with_proximity(q->query, sp);
-    enquire.set_query(ranked);
     std::unique_ptr<Xapian::Weight> weight(
         sp->count_only ? new Xapian::BoolWeight : dsx::make_weight(db));
     enquire.set_weighting_scheme(*weight);
+    enquire.set_query(sp->count_only ? ranked : dsx::weighed(db, ranked, sp));
     r->matched = q->query;
     if (sp->expand_docs) {
         Xapian::Query extra = dsx::feedback_terms(db, enquire, q->query, sp);
         if (!extra.empty()) {
             r->matched = Xapian::Query(Xapian::Query::OP_OR, q->query, extra);
-            enquire.set_query(
-                Xapian::Query(Xapian::Query::OP_OR, ranked, extra));
+            ranked = Xapian::Query(Xapian::Query::OP_OR, ranked, extra);
+            enquire.set_query(dsx::weighed(db, ranked, sp));
         }
     }
     if (sp->collapse_slot >= 0)
@@ -201,7 +176,7 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
                                 : sp->check_at_least);
     if (!db->combined()) enquire.add_matchspy(&spy);
     r->db = db;
-    r->query = enquire.get_query();
+    r->query = ranked;
     r->params = *sp;
     r->mset = enquire.get_mset(sp->offset, sp->limit, sp->check_at_least);
     enquire.clear_matchspies();
@@ -225,7 +200,7 @@ void run_search(dsx_db *db, const dsx_query *q, const dsx_search_params *sp,
                  m.get_matches_upper_bound(), lower, upper, seen,
                  std::min(std::max(sampled, lower), upper)};
     for (auto m = r->mset.begin(); m != r->mset.end(); ++m) {
-        r->scores.push_back(m.get_weight() * dsx::score_scale(db));
+        r->scores.push_back(m.get_weight());
         r->docids.push_back(*m);
         r->collapsed.push_back(m.get_collapse_count());
     }
@@ -256,7 +231,7 @@ void load(dsx_results *r, size_t from, size_t to)
         Xapian::Document doc = m.get_document();
         r->data[i] = doc.get_value(r->params.data_slot);
         if (r->params.explain && r->db->order_slot >= 0)
-            explain_node(r->db, r->query,
+            explain_node(r->db, &r->params, r->query,
                          doc.get_value(
                              static_cast<Xapian::valueno>(r->db->order_slot)),
                          r->parts[i]);

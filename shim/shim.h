@@ -47,15 +47,16 @@ typedef struct {
     const char *name;  /* human-readable description, e.g. "snowball:english" */
 } dsx_stemmer;
 
-/* BM25's document-length normalisation, done when a document is written
+/* The ranking's document-length normalisation (IneB2's normalisation 2,
+ * see weighting.cc), done when a document is written
  * (dsx_doc_normalise_lengths) rather than when it is searched: Xapian 1.4
  * finds a document's length by decoding a list with an entry for every
  * document, which was most of a search's work on large indexes. */
 typedef struct {
-    double b, min_normlen;   /* BM25's, as in ds_bm25 */
+    double c;                /* normalisation 2's parameter */
     double avg_length;       /* the collection's average document length */
-    double scale;            /* a normalised wdf of 1 is stored as this
-                                (rounded; larger is finer) */
+    double scale;            /* a saturated wdf of 1 would be stored as
+                                this (rounded; larger is finer) */
 } dsx_length_norm;
 
 typedef struct dsx_writer dsx_writer;
@@ -249,12 +250,13 @@ ds_status dsx_doc_add_term(dsx_doc *doc, const char *term, char **err);
 ds_status dsx_doc_add_weighted_term(dsx_doc *doc, const char *term,
                                     unsigned wdf, char **err);
 
-/* Replace each weighted term's wdf with BM25's normalised one, scaled:
- *   round(scale * wdf / ((1 - b) + b * max(length / avg_length,
- *                                           min_normlen)))   (at least 1)
+/* Replace each weighted term's wdf with IneB2's normalised and saturated
+ * one, scaled:
+ *   tfn = wdf * log2(1 + c * avg_length / length),
+ *   round(scale * tfn / (tfn + 1))   (at least 1)
  * where length is the document's (the sum of its wdfs).  Call it once,
  * after the document's last term.  A database searched with
- * dsx_db_set_length_norm() then ranks as BM25 with `b` does, without
+ * dsx_db_set_length_norm() then ranks as IneB2 with `c` does, without
  * reading document lengths. */
 ds_status dsx_doc_normalise_lengths(dsx_doc *doc,
                                     const dsx_length_norm *norm, char **err);
@@ -388,13 +390,10 @@ ds_status dsx_db_add_boolean_prefix(dsx_db *db, const char *field,
 ds_status dsx_db_add_date_range(dsx_db *db, unsigned slot,
                                 const char *prefix, char **err);
 
-/* Rank with BM25 and these parameters.  Cannot fail: they are checked
- * when a search builds its weight. */
-void dsx_db_set_bm25(dsx_db *db, const ds_bm25 *params);
-
 /* The database's wdfs were normalised with `norm` when written: rank with
- * BM25 (the parameters' k1 and k3; b and min_normlen are norm's, k2 must
- * be 0) without reading document lengths.  Scores stay BM25's. */
+ * IneB2 without reading document lengths (the words' occurrences come
+ * from dsx_search_params.collection_freq).  Without it, a database is
+ * taken to hold raw wdfs, ranked by Xapian's IneB2Weight with c = 1. */
 void dsx_db_set_length_norm(dsx_db *db, const dsx_length_norm *norm);
 
 /* Value `slot` names one document: explain finds a hit by it (a
@@ -569,6 +568,13 @@ typedef struct {
     size_t (*indexed_text)(void *ctx, const char *data, size_t data_len,
                            const char **text);
     void *indexed_text_ctx;
+    /* How often the words of a term occur in the whole collection (the
+     * ranking's F: normalised wdfs no longer add up to it); 0 when not
+     * known (a field term), which counts the passages holding it.  NULL:
+     * never known.  Called during dsx_db_search and dsx_results_load. */
+    unsigned long (*collection_freq)(void *ctx, const char *term,
+                                     size_t len);
+    void *collection_freq_ctx;
 } dsx_search_params;
 
 /* One part of a hit's score: a term, or a phrase, synonym group or
@@ -595,7 +601,7 @@ typedef struct {
     size_t n_parts;
 } dsx_hit;
 
-/* Rank documents for `q` with BM25 as `params` says: the documents, their
+/* Rank documents for `q` with IneB2 as `params` says: the documents, their
  * scores and the total; what each hit holds and matched is read when
  * loaded.  A rebuild that swapped the index mid-search makes it reopen
  * the database and retry a bounded number of times.  `db` and `q` must

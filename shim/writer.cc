@@ -235,14 +235,13 @@ extern "C" ds_status dsx_doc_normalise_lengths(dsx_doc *doc,
             terms.emplace_back(*t, t.get_wdf());
             length += t.get_wdf();
         }
-        /* Xapian::BM25Weight::get_sumpart's denominator, without k1. */
-        double relative =
-            norm->avg_length > 0 ? length / norm->avg_length : 0;
+        /* Xapian::IneB2Weight::get_sumpart's, without its word's part. */
         double per_wdf =
-            norm->scale / ((1 - norm->b) +
-                           norm->b * std::max(relative, norm->min_normlen));
+            length > 0 ? std::log2(1 + norm->c * norm->avg_length / length)
+                       : 0;
         for (const auto &t : terms) {
-            double scaled = std::round(t.second * per_wdf);
+            double tfn = t.second * per_wdf;
+            double scaled = std::round(norm->scale * tfn / (tfn + 1));
             set_wdf(d, t.first, t.second,
                     scaled < 1 ? 1 : static_cast<Xapian::termcount>(scaled));
         }

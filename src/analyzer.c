@@ -126,6 +126,12 @@ static ds_word_entry *cached_stem(ds_analyzer *a, const char *word, size_t len)
     return ds_word_table_add(a->words, word, len, stem, stem_len);
 }
 
+const char *ds_analyzer_stem_uncached(ds_analyzer *a, const char *word,
+                                      size_t len, size_t *stem_len)
+{
+    return snowball(a, word, len, stem_len);
+}
+
 const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
                              size_t *stem_len)
 {

@@ -43,6 +43,11 @@ const dsx_stemmer *ds_analyzer_stemmer(ds_analyzer *a);
 const char *ds_analyzer_stem(ds_analyzer *a, const char *word, size_t len,
                              size_t *stem_len);
 
+/* The same without the cache, for words stemmed once each (a whole
+ * vocabulary): filling the cache would cost more than it saves. */
+const char *ds_analyzer_stem_uncached(ds_analyzer *a, const char *word,
+                                      size_t len, size_t *stem_len);
+
 /* From now on keep (on = 1) or stop keeping (0) every word's counts.
  * While counting, the stem cache is bounded only by
  * ds_analyzer_flush_words. */

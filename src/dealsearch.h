@@ -338,7 +338,7 @@ typedef struct {
 } ds_score_part;
 
 typedef struct {
-    double score;            /* BM25 */
+    double score;            /* IneB2's (ranking.h) */
     ds_record record;
     char **terms;            /* the query's terms (stems) it matched */
     size_t n_terms;
@@ -359,9 +359,10 @@ typedef struct {
                                 after the passages holding them all */
 } ds_hit;
 
+/* The ranking's parameter: IneB2's normalisation 2 c (ranking.h). */
 typedef struct {
-    double k1, k2, k3, b, min_normlen;
-} ds_bm25;
+    double c;
+} ds_ranking;
 
 /* A query word the index may spell otherwise, offered, not applied. */
 typedef struct {
@@ -416,9 +417,9 @@ typedef struct {
                                       any of the words, those with the
                                       most first (else 0) */
     ds_search_options options;  /* as searched */
-    ds_bm25 bm25;            /* the ranking parameters in force */
-    double avg_length;       /* the passages' average length, which BM25
-                                normalised with */
+    ds_ranking ranking;      /* the ranking parameter in force */
+    double avg_length;       /* the passages' average length, which the
+                                ranking normalised with */
     const char *const *missing; /* partial results (ds_searcher_options):
                                    the remote databases searched without,
                                    as their stub lines name them ("remote

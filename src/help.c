@@ -43,7 +43,7 @@ static const char GENERAL[] =
     "  --feedback       add the best words of the top passages to the query\n"
     "                   (pseudo-relevance feedback)\n"
     "  --explain        show how the query was read and each hit's score\n"
-    "                   broken down by term (BM25)\n"
+    "                   broken down by term (IneB2)\n"
     "  --all            list near-copies of a passage (the same report in\n"
     "                   other sources) as hits of their own\n"
     "  --full           show whole passages instead of snippets\n"

@@ -6,12 +6,13 @@
  *
  * The corpus is read twice.  A first, quiet pass (scan.h) learns what
  * must be known before the first passage is written: the passages'
- * average length (BM25's normalisation, ranking.h) and each passage's
- * near-copy group; it also counts the words for the spelling table.  The
- * second pass hands the passages to the shards, taking each one's group
- * from the first.  A large corpus is built as several shards, one thread
- * each, every shard a contiguous range of the corpus, merged at the end
- * with Xapian's compaction: the result is what one shard would store.
+ * average length (for the ranking's length normalisation, ranking.h) and
+ * each passage's near-copy group; it also counts the words for the
+ * spelling table.  The second pass hands the passages to the shards,
+ * taking each one's group from the first.  A large corpus is built as
+ * several shards, one thread each, every shard a contiguous range of the
+ * corpus, merged at the end with Xapian's compaction: the result is what
+ * one shard would store.
  * A sharded index (`--shards N`, layout.h) keeps its shards instead, each
  * the files hashed to it, with a head database holding what the whole
  * corpus shares (metadata, spelling, synonyms) and a stub listing them;
@@ -64,8 +65,9 @@ struct ds_indexer {
     ds_index_options opt;    /* its strings point to the copies below */
     char *corpus_path, *index_dir, *synonyms_path, *plan_path;
     char *corpus_abs;        /* the corpus path the index records */
-    dsx_length_norm norm;    /* BM25's normalisation (all but the average
-                                length, which the first pass measures) */
+    dsx_length_norm norm;    /* the ranking's length normalisation (all
+                                but the average length, which the first
+                                pass measures) */
     ds_analyzer *analyzer;
     ds_synonyms *synonyms;
     ds_corpus *corpus;       /* listed when opened, for the first build */
@@ -1023,7 +1025,7 @@ static ds_status list_corpus(ds_indexer *ix, char **err)
 }
 
 /* Copy the options' strings, and note the corpus's absolute path (which
- * the index records) and BM25's settings. */
+ * the index records) and the ranking's settings. */
 static ds_status copy_options(ds_indexer *ix, const ds_index_options *opt,
                               char **err)
 {
@@ -1060,10 +1062,9 @@ static ds_status copy_options(ds_indexer *ix, const ds_index_options *opt,
     ix->opt.corpus.path = ix->corpus_path;
     ix->opt.index_dir = ix->index_dir;
     ix->opt.synonyms_path = ix->synonyms_path;
-    ds_bm25 bm25;
-    ds_status st = ds_bm25_settings(&bm25, err);
-    ix->norm = (dsx_length_norm){bm25.b, bm25.min_normlen, 0,
-                                 DS_LENGTH_SCALE};
+    ds_ranking ranking;
+    ds_status st = ds_ranking_settings(&ranking, err);
+    ix->norm = (dsx_length_norm){ranking.c, 0, DS_LENGTH_SCALE};
     return st;
 }
 
@@ -1231,8 +1232,7 @@ static ds_status update_in_place(ds_indexer *ix, const char *gen,
                            .synonyms = ix->synonyms,
                            .expect = set.pairs,
                            .n_expect = 5,
-                           .b = ix->norm.b,
-                           .min_normlen = ix->norm.min_normlen,
+                           .c = ix->norm.c,
                            .verbose = ix->opt.verbose,
                            .notice = ix->opt.notice,
                            .notice_ctx = ix->opt.notice_ctx};

@@ -28,7 +28,7 @@
  * 1-based.  Highlights are [start, end) byte offsets of the matched words
  * in the UTF-8 of `snippet` and of `text`.  A snippet cut from a longer
  * passage starts and/or ends with "… ".  With --explain, each hit has
- * "explain": [{"part", "weight"}] and the object "stopped" and "bm25".
+ * "explain": [{"part", "weight"}] and the object "stopped" and "ranking".
  */
 #ifndef DEALSEARCH_RENDER_H
 #define DEALSEARCH_RENDER_H

@@ -154,11 +154,10 @@ static void human_query_explanation(ds_buf *out, const ds_results_info *r)
         ds_terminal_safe(out, r->stopped, strlen(r->stopped));
     }
     ds_buf_printf(out,
-                  "\nranking: BM25 k1=%g k2=%g k3=%g b=%g min_normlen=%g, "
+                  "\nranking: IneB2 (divergence from randomness) c=%g, "
                   "average passage %.1f words; "
                   "score = sum of the parts below\n",
-                  r->bm25.k1, r->bm25.k2, r->bm25.k3, r->bm25.b,
-                  r->bm25.min_normlen, r->avg_length);
+                  r->ranking.c, r->avg_length);
     if (r->n_typos) {
         ds_buf_puts(out, "typo variants, ranked after the words as written: ");
         human_typos(out, r);

@@ -172,10 +172,9 @@ static void json_begin(ds_printer *p, const ds_results *r)
         ds_buf_puts(out, "\"stopped\":");
         ds_json_string(out, info->stopped, strlen(info->stopped));
         ds_buf_printf(out,
-                      ",\"bm25\":{\"k1\":%g,\"k2\":%g,\"k3\":%g,\"b\":%g,"
-                      "\"min_normlen\":%g,\"avg_length\":%g},",
-                      info->bm25.k1, info->bm25.k2, info->bm25.k3,
-                      info->bm25.b, info->bm25.min_normlen, info->avg_length);
+                      ",\"ranking\":{\"model\":\"IneB2\",\"c\":%g,"
+                      "\"avg_length\":%g},",
+                      info->ranking.c, info->avg_length);
     }
     ds_buf_puts(out, "\"results\":[");
     p->hit_rank_base = (size_t)so->offset + 1;

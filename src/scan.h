@@ -1,9 +1,9 @@
 /*
  * scan.h — the indexer's first, quiet pass over the corpus: what must be
  * known before the first passage is written.  It measures the passages'
- * average length (BM25's normalisation, ranking.h), signs every passage
- * for near-copy grouping (neardup.h) and counts the words for the
- * spelling table, handing them to the shards as it goes.
+ * average length (for the ranking's length normalisation, ranking.h),
+ * signs every passage for near-copy grouping (neardup.h) and counts the
+ * words for the spelling table, handing them to the shards as it goes.
  *
  * The corpus is cut into ranges (one per shard), each scanned in a thread
  * of its own with its own analyzer and reader; the signatures are then

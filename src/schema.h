@@ -8,7 +8,7 @@
  *   <stem>             every word of the passage's heading and text,
  *                      stemmed (STEM_ALL), with positions (phrases, NEAR)
  * Weighted terms' wdfs are stored normalised for the passage's length
- * (BM25's, ranking.h), so document lengths are never read.
+ * (IneB2's, ranking.h), so document lengths are never read.
  *   XH<stem>           the heading's words; queried as heading:WORDS
  *   S<stem>            the article title's words; queried as title:WORDS
  *   A<stem>            the article's byline; queried as author:NAME
@@ -54,7 +54,7 @@
  *                        "jsonl-split PATH" (PATH absolute)
  *   dealsearch.dated     passages with a date (date: finds nothing
  *                        without any)
- *   dealsearch.lengths   the passages' average length and the BM25
+ *   dealsearch.lengths   the passages' average length and the IneB2
  *                        normalisation their wdfs were stored with
  *                        (ranking.h)
  *   dealsearch.length_total  the passages' lengths added up, now (an
@@ -114,7 +114,7 @@
 #define DS_META_BUILD "dealsearch.build"
 
 /* Bump when the term scheme or record layout changes. */
-#define DS_INDEX_FORMAT "14"
+#define DS_INDEX_FORMAT "15"
 
 /* The boolean term of a folder's file ("a/b.txt" -> DS_PREFIX_SOURCE
  * "a/b"), malloc'd. */
@@ -160,7 +160,7 @@ typedef struct {
  * and under heading:, the body, the title under title: and, when it is
  * part of the text, as words, the author under author: — leaving out
  * empty parts.  The writer, the
- * passage length BM25 normalises with and feedback's re-reading of a
+ * passage length the ranking normalises with and feedback's re-reading of a
  * passage all take the fields from here.  Returns how many. */
 size_t ds_indexed_fields(const ds_indexed_text *t,
                          ds_field out[DS_MAX_FIELDS]);

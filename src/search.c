@@ -1,5 +1,5 @@
 /* search.c — see search.h.  Prefixes come from schema.h, so queries are
- * analysed exactly as the index was built; BM25 settings from ranking.h. */
+ * analysed exactly as the index was built; ranking settings from ranking.h. */
 #include "search.h"
 
 #include <limits.h>
@@ -47,7 +47,7 @@ struct ds_searcher {
     ds_analyzer *analyzer;
     char *synonyms_text;    /* as stored; parsed when a hit needs it */
     ds_synonyms *synonyms;
-    ds_bm25 bm25;
+    ds_ranking ranking;     /* as the index was built: see load_lengths() */
     ds_proximity proximity;
     double avg_length;      /* see load_lengths() */
     unsigned feedback_docs, feedback_terms;  /* see load_feedback() */
@@ -155,8 +155,7 @@ static ds_status load_counts(ds_searcher *s, char **err)
     return st;
 }
 
-/* The length normalisation the passages were written with: BM25's b and
- * min_normlen are the index's (ranking.h). */
+/* The length normalisation the passages were written with (ranking.h). */
 static ds_status load_lengths(ds_searcher *s, char **err)
 {
     char *text = NULL;
@@ -166,11 +165,8 @@ static ds_status load_lengths(ds_searcher *s, char **err)
     st = ds_length_norm_parse(text, &norm);
     free(text);
     if (st != DS_OK) return damaged(err, s->index_dir, "no length normalisation");
-    s->bm25.b = norm.b;
-    s->bm25.min_normlen = norm.min_normlen;
-    s->bm25.k2 = 0; /* it needs document lengths */
+    s->ranking.c = norm.c;
     s->avg_length = norm.avg_length;
-    dsx_db_set_bm25(s->db, &s->bm25);
     dsx_db_set_length_norm(s->db, &norm);
     return DS_OK;
 }
@@ -368,7 +364,6 @@ ds_status ds_searcher_open_with(const char *index_dir,
     else st = ds_follow_init(&s->follow, err); /* compares what it opens */
     if (st == DS_OK && !s->analyzer)
         st = ds_fail(err, DS_ERR_INTERNAL, "libstemmer has no English stemmer");
-    if (st == DS_OK) st = ds_bm25_settings(&s->bm25, err);
     if (st == DS_OK) st = ds_proximity_settings(&s->proximity, err);
     if (st == DS_OK) st = load_feedback(s, err);
     if (st == DS_OK) st = load_count_bound(s, err);
@@ -504,8 +499,11 @@ static ds_status run(ds_searcher *s, const dsx_query *q,
                      const dsx_search_params *params, dsx_results **res,
                      char **err)
 {
+    /* The ranking reads how often each query word occurs (ranking.h). */
+    ds_status st = ds_spelling_load_stems(s->spelling, err);
+    if (st != DS_OK) return st;
     char *why = NULL;
-    ds_status st = dsx_db_search(s->db, q, params, res, &why);
+    st = dsx_db_search(s->db, q, params, res, &why);
     if (st != DS_OK) st = failed(s, st, why, err);
     free(why);
     return st;
@@ -551,6 +549,13 @@ static unsigned count_bound(const ds_searcher *s, const ds_search_options *opt)
     return opt->count_all ? UINT_MAX : s->count_at_least;
 }
 
+/* How often the words of `term` occur in the index: the stems file
+ * counts them (dsx_search_params.collection_freq). */
+static unsigned long collection_freq(void *ctx, const char *term, size_t len)
+{
+    return ds_spelling_stem_freq(ctx, term, len);
+}
+
 /* The search parameters for `opt`: the first `ranks` ranks, one per
  * near-copy group when grouping, or one per source for TREC runs; with
  * `counting`, the matches counted up to count_bound() in the same search
@@ -575,7 +580,9 @@ static dsx_search_params params_for(ds_searcher *s,
         .explain = opt->explain,
         .data_slot = DS_SLOT_RECORD,
         .indexed_text = indexed_text,
-        .indexed_text_ctx = s};
+        .indexed_text_ctx = s,
+        .collection_freq = collection_freq,
+        .collection_freq_ctx = s->spelling};
     if (opt->feedback) {
         p.expand_docs = s->feedback_docs;
         p.expand_terms = s->feedback_terms;
@@ -1345,7 +1352,7 @@ static void fill_info(ds_searcher *s, const ds_search_options *opt,
     info->typos = out->typos;
     info->n_typos = out->typos ? out->n_variants : 0;
     info->options = *opt;
-    info->bm25 = s->bm25;
+    info->ranking = s->ranking;
     info->avg_length = s->avg_length;
     info->missing = (const char *const *)out->missing;
     info->n_missing = out->n_missing;

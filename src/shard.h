@@ -49,7 +49,7 @@ void ds_passage_job_prepare(ds_passage_job *job, const ds_corpus_doc *d,
 
 void ds_passage_job_free(ds_passage_job *job);
 
-/* The passage's length as BM25 counts it: the words the shard will index
+/* The passage's length as the ranking counts it: the words the shard will index
  * for it (the indexer measures the corpus's average before writing). */
 unsigned long ds_passage_job_length(const ds_passage_job *job);
 

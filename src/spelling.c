@@ -43,24 +43,101 @@ struct ds_spelling {
     char *dir;
     ds_analyzer *analyzer;
     ds_vocab *vocab;
+    ds_vocab *stems;        /* each stem with its words' occurrences */
     cached_walk cache[MAX_CACHED];
     size_t n_cached;
 };
 
 /* ---- The vocabulary ---- */
 
+/* A word's stem and how often the word occurs: the stem is `len` bytes at
+ * `off` in the filling's arena, and at `at` once the arena has stopped
+ * growing (and moving). */
 typedef struct {
-    ds_vocab_builder *builder;
+    const char *at;
+    size_t off, len;
+    unsigned long count;
+} stem_count;
+
+/* The vocabulary and the stems being filled from the spelling table, in
+ * one pass over it: each word, and (with `stemming`) each word's stem
+ * with its count, which are then sorted and summed by stem into
+ * stem_builder (each index term with its words' occurrences). */
+typedef struct {
+    ds_vocab_builder *builder;      /* NULL: no vocabulary wanted */
+    ds_analyzer *stemming;          /* NULL: no stems wanted */
+    ds_buf arena;
+    stem_count *stems;
+    size_t n_stems, cap_stems;
+    ds_vocab_builder *stem_builder;
     ds_status status;
     char *error;
 } filling;
+
+static filling new_filling(int words, ds_analyzer *stemming)
+{
+    filling f = {words ? ds_vocab_builder_new() : NULL, stemming,
+                 {0}, NULL, 0, 0,
+                 stemming ? ds_vocab_builder_new() : NULL, DS_OK, NULL};
+    ds_buf_init(&f.arena);
+    return f;
+}
+
+static void filling_free(filling *f)
+{
+    ds_vocab_builder_free(f->builder);
+    ds_buf_free(&f->arena);
+    free(f->stems);
+    ds_vocab_builder_free(f->stem_builder);
+}
 
 static int add_word(void *ctx, const char *word, size_t len,
                     unsigned long freq)
 {
     filling *f = ctx;
-    f->status = ds_vocab_builder_add(f->builder, word, len, freq, &f->error);
+    if (f->builder)
+        f->status =
+            ds_vocab_builder_add(f->builder, word, len, freq, &f->error);
+    if (f->stemming) {
+        size_t stem_len;
+        const char *stem =
+            ds_analyzer_stem_uncached(f->stemming, word, len, &stem_len);
+        if (f->n_stems == f->cap_stems) {
+            f->cap_stems = f->cap_stems ? 2 * f->cap_stems : 1024;
+            f->stems = ds_xrealloc(f->stems, f->cap_stems * sizeof *f->stems);
+        }
+        f->stems[f->n_stems++] =
+            (stem_count){NULL, f->arena.len, stem_len, freq};
+        ds_buf_append(&f->arena, stem, stem_len);
+    }
     return f->status != DS_OK;
+}
+
+static int compare_stems(const void *a, const void *b)
+{
+    const stem_count *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->at, y->at, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Each stem once, in byte order, with the counts of its words summed. */
+static void add_stems(filling *f)
+{
+    if (!f->n_stems) return;
+    for (size_t i = 0; i < f->n_stems; i++)
+        f->stems[i].at = f->arena.data + f->stems[i].off;
+    qsort(f->stems, f->n_stems, sizeof *f->stems, compare_stems);
+    for (size_t i = 0; i < f->n_stems && f->status == DS_OK;) {
+        size_t j = i + 1;
+        unsigned long sum = f->stems[i].count;
+        while (j < f->n_stems &&
+               compare_stems(&f->stems[i], &f->stems[j]) == 0)
+            sum += f->stems[j++].count;
+        f->status = ds_vocab_builder_add(f->stem_builder, f->stems[i].at,
+                                         f->stems[i].len, sum, &f->error);
+        i = j;
+    }
 }
 
 /* The first failure of reading the table (`st`, `why`) or of adding to
@@ -75,22 +152,53 @@ static ds_status filled(filling *f, ds_status st, char *why,
         st = ds_fail(err, f->status, "%s", f->error);
     free(why);
     free(f->error);
+    f->error = NULL;
+    return st;
+}
+
+/* Read the spelling table of `db` (or when NULL, of the database at
+ * `dir`) into `f`; *stamp (when not NULL) gets its state.  DS_ERR_DAMAGED
+ * when it cannot be read. */
+static ds_status fill(filling *f, dsx_db *db, const char *dir, char **stamp,
+                      char **err)
+{
+    char *why = NULL;
+    ds_status st = db ? dsx_db_spellings(db, add_word, f, &why)
+                      : dsx_spellings_at(dir, add_word, f, stamp, &why);
+    st = filled(f, st, why, dir, err);
+    if (st == DS_OK && f->stemming) {
+        add_stems(f);
+        st = filled(f, DS_OK, NULL, dir, err);
+    }
+    return st;
+}
+
+static ds_status write_one(const ds_vocab_builder *b, const char *dir,
+                           const char *name, const char *stamp, char **err)
+{
+    char *path = ds_xasprintf("%s/%s", dir, name);
+    ds_status st = ds_vocab_builder_write(b, path, stamp, err);
+    free(path);
     return st;
 }
 
 ds_status ds_spelling_write_vocab(const char *dir, char **err)
 {
-    filling f = {ds_vocab_builder_new(), DS_OK, NULL};
-    char *stamp = NULL, *why = NULL;
-    ds_status st = dsx_spellings_at(dir, add_word, &f, &stamp, &why);
-    st = filled(&f, st, why, dir, err);
-    if (st == DS_OK) {
-        char *path = ds_xasprintf("%s/%s", dir, DS_VOCAB_FILE);
-        st = ds_vocab_builder_write(f.builder, path, stamp, err);
-        free(path);
-    }
+    /* An analyzer of its own: a caller's may be counting words (its stem
+     * cache is then what becomes the spelling table). */
+    ds_analyzer *a = ds_analyzer_new();
+    if (!a)
+        return ds_fail(err, DS_ERR_INTERNAL,
+                       "libstemmer has no English stemmer");
+    filling f = new_filling(1, a);
+    char *stamp = NULL;
+    ds_status st = fill(&f, NULL, dir, &stamp, err);
+    if (st == DS_OK) st = write_one(f.builder, dir, DS_VOCAB_FILE, stamp, err);
+    if (st == DS_OK)
+        st = write_one(f.stem_builder, dir, DS_STEMS_FILE, stamp, err);
     free(stamp);
-    ds_vocab_builder_free(f.builder);
+    filling_free(&f);
+    ds_analyzer_free(a);
     return st;
 }
 
@@ -112,6 +220,7 @@ ds_spelling *ds_spelling_new(dsx_db *db, const char *dir, ds_analyzer *a)
     sp->dir = ds_xstrdup(dir);
     sp->analyzer = a;
     sp->vocab = NULL;
+    sp->stems = NULL;
     sp->n_cached = 0;
     return sp;
 }
@@ -121,15 +230,17 @@ void ds_spelling_free(ds_spelling *sp)
     if (!sp) return;
     forget_walks(sp);
     ds_vocab_close(sp->vocab);
+    ds_vocab_close(sp->stems);
     free(sp->dir);
     free(sp);
 }
 
-/* The vocabulary file when it describes the database as it is; else one
- * built from the spelling table (slower, never wrong). */
-static ds_status load_vocab(ds_spelling *sp, char **err)
+/* The file `name` (the vocabulary, or when !words the stems) when it
+ * describes the database as it is; else the same built from the spelling
+ * table (slower, never wrong). */
+static ds_status load(ds_spelling *sp, const char *name, int words,
+                      ds_vocab **out, char **err)
 {
-    if (sp->vocab) return DS_OK;
     char *stamp = NULL, *why = NULL;
     /* A database of several has no revision: its vocabulary is its head's
      * (spelling is written there), stamped with the head's state. */
@@ -140,20 +251,35 @@ static ds_status load_vocab(ds_spelling *sp, char **err)
         stamped = dsx_stamp_at(sp->dir, &stamp, &why);
     }
     if (stamped == DS_OK) {
-        char *path = ds_xasprintf("%s/%s", sp->dir, DS_VOCAB_FILE);
-        ds_vocab_open(path, stamp, &sp->vocab, NULL);
+        char *path = ds_xasprintf("%s/%s", sp->dir, name);
+        ds_vocab_open(path, stamp, out, NULL);
         free(path);
     }
     free(stamp);
     free(why);
-    if (sp->vocab) return DS_OK;
-    filling f = {ds_vocab_builder_new(), DS_OK, NULL};
-    why = NULL;
-    ds_status st = dsx_db_spellings(sp->db, add_word, &f, &why);
-    st = filled(&f, st, why, sp->dir, err);
-    if (st == DS_OK) sp->vocab = ds_vocab_builder_finish(f.builder);
-    ds_vocab_builder_free(f.builder);
+    if (*out) return DS_OK;
+    filling f = new_filling(words, words ? NULL : sp->analyzer);
+    ds_status st = fill(&f, sp->db, sp->dir, NULL, err);
+    if (st == DS_OK)
+        *out = ds_vocab_builder_finish(words ? f.builder : f.stem_builder);
+    filling_free(&f);
     return st;
+}
+
+static ds_status load_vocab(ds_spelling *sp, char **err)
+{
+    return sp->vocab ? DS_OK : load(sp, DS_VOCAB_FILE, 1, &sp->vocab, err);
+}
+
+ds_status ds_spelling_load_stems(ds_spelling *sp, char **err)
+{
+    return sp->stems ? DS_OK : load(sp, DS_STEMS_FILE, 0, &sp->stems, err);
+}
+
+unsigned long ds_spelling_stem_freq(const ds_spelling *sp, const char *stem,
+                                    size_t len)
+{
+    return sp->stems ? ds_vocab_freq(sp->stems, stem, len) : 0;
 }
 
 static int collect(void *ctx, const char *word, size_t len,

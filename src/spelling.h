@@ -35,12 +35,16 @@
 #define DS_SPELLING_RIVAL_RATIO 10
 #define DS_SPELLING_RARE_RATIO 20
 
-/* The vocabulary file, in a generation's directory (schema.h). */
+/* The vocabulary file, in a generation's directory (schema.h), and the
+ * stems file beside it: in the same format (vocab.h), each stem (an
+ * index term) with how often its words occur, which the ranking reads
+ * (ranking.h). */
 #define DS_VOCAB_FILE "vocabulary"
+#define DS_STEMS_FILE "stems"
 
-/* At build time: write the vocabulary of the database at `dir` to
- * dir/DS_VOCAB_FILE.  DS_ERR_IO naming the file, DS_ERR_DAMAGED when the
- * database cannot be read. */
+/* At build time: write the vocabulary and the stems of the database at
+ * `dir` to dir/DS_VOCAB_FILE and dir/DS_STEMS_FILE.  DS_ERR_IO naming the
+ * file, DS_ERR_DAMAGED when the database cannot be read. */
 ds_status ds_spelling_write_vocab(const char *dir, char **err);
 
 typedef struct ds_spelling ds_spelling;
@@ -53,6 +57,16 @@ ds_spelling *ds_spelling_new(dsx_db *db, const char *dir, ds_analyzer *a);
 
 /* Accepts NULL. */
 void ds_spelling_free(ds_spelling *sp);
+
+/* Map the stems file (or when it is missing or stale, build the same from
+ * the spelling table); once loaded, a no-op.  DS_ERR_DAMAGED when the
+ * spelling table cannot be read. */
+ds_status ds_spelling_load_stems(ds_spelling *sp, char **err);
+
+/* How often the words whose stem is `stem` occur in the whole index; 0
+ * when none does or the stems are not loaded. */
+unsigned long ds_spelling_stem_freq(const ds_spelling *sp, const char *stem,
+                                    size_t len);
 
 /* A query word the index may spell otherwise. */
 typedef struct {

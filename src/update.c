@@ -149,10 +149,8 @@ static ds_status read_counts(plan *pl, dsx_length_norm *norm, char **err)
     if (st == DS_OK && (ds_length_norm_parse(lengths, norm) != DS_OK ||
                         !*total))
         pl->reason = ds_xstrdup("the index has no record of its lengths");
-    else if (st == DS_OK && (fabs(norm->b - pl->p->b) > 1e-12 ||
-                             fabs(norm->min_normlen - pl->p->min_normlen) >
-                                 1e-12))
-        pl->reason = ds_xstrdup("BM25's length settings changed");
+    else if (st == DS_OK && fabs(norm->c - pl->p->c) > 1e-12)
+        pl->reason = ds_xstrdup("the ranking's length setting changed");
     if (st == DS_OK) {
         pl->passages = strtoul(passages, NULL, 10);
         pl->dated = strtoul(dated, NULL, 10);

@@ -54,7 +54,8 @@ typedef struct {
      * corpus, synonyms) to be updated rather than rebuilt. */
     const char *(*expect)[2];
     size_t n_expect;
-    double b, min_normlen;         /* BM25's, as a build would store them */
+    double c;                      /* the ranking's length normalisation,
+                                      as a build would store it */
     int verbose;                   /* a notice per file read */
     ds_notice_fn notice;
     void *notice_ctx;

@@ -1,4 +1,4 @@
-/* Tests of the BM25 and proximity settings and the stored length
+/* Tests of the ranking and proximity settings and the stored length
  * normalisation (src/ranking.c). */
 #include "unit.h"
 
@@ -7,33 +7,31 @@
 static void shipped_settings_unless_the_environment_says(void **state)
 {
     (void)state;
-    ds_bm25 p;
-    unsetenv("DEALSEARCH_BM25");
-    assert_int_equal(ds_bm25_settings(&p, NULL), DS_OK);
-    assert_true(p.k1 == DS_BM25_K1 && p.b == DS_BM25_B &&
-                p.min_normlen == DS_BM25_MIN_NORMLEN);
-    setenv("DEALSEARCH_BM25", "2,0,1,0.4,0.3", 1);
-    assert_int_equal(ds_bm25_settings(&p, NULL), DS_OK);
-    assert_true(p.k1 == 2 && p.k2 == 0 && p.k3 == 1 && p.b == 0.4 &&
-                p.min_normlen == 0.3);
-    unsetenv("DEALSEARCH_BM25");
+    ds_ranking p;
+    unsetenv("DEALSEARCH_DFR_C");
+    assert_int_equal(ds_ranking_settings(&p, NULL), DS_OK);
+    assert_true(p.c == DS_DFR_C);
+    setenv("DEALSEARCH_DFR_C", "2.5", 1);
+    assert_int_equal(ds_ranking_settings(&p, NULL), DS_OK);
+    assert_true(p.c == 2.5);
+    unsetenv("DEALSEARCH_DFR_C");
 }
 
-/* A setting that is not five numbers is an error naming it, never
+/* A setting that is not a number above 0 is an error naming it, never
  * silently the shipped one. */
 static void malformed_settings_are_an_error(void **state)
 {
     (void)state;
-    const char *bad[] = {"2,0", "2,0,1,0.4,0.3,9", "2,0,1,0.4,x", ""};
+    const char *bad[] = {"1,2", "0", "-1", "x", "1x", "nan", ""};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        ds_bm25 p;
+        ds_ranking p;
         char *err = NULL;
-        setenv("DEALSEARCH_BM25", bad[i], 1);
-        assert_int_equal(ds_bm25_settings(&p, &err), DS_ERR_USAGE);
-        assert_non_null(strstr(err, "DEALSEARCH_BM25"));
+        setenv("DEALSEARCH_DFR_C", bad[i], 1);
+        assert_int_equal(ds_ranking_settings(&p, &err), DS_ERR_USAGE);
+        assert_non_null(strstr(err, "DEALSEARCH_DFR_C"));
         free(err);
     }
-    unsetenv("DEALSEARCH_BM25");
+    unsetenv("DEALSEARCH_DFR_C");
 }
 
 static void proximity_shipped_unless_the_environment_says(void **state)
@@ -63,9 +61,8 @@ static void proximity_shipped_unless_the_environment_says(void **state)
 static void normalisation_round_trips_exactly(void **state)
 {
     (void)state;
-    const dsx_length_norm n = {.b = 0.75, .min_normlen = 0.5,
-                              .avg_length = 23.456789012345678,
-                              .scale = 64};
+    const dsx_length_norm n = {.c = 1.5, .avg_length = 23.456789012345678,
+                              .scale = 127};
     char text[128];
     ds_length_norm_format(&n, text, sizeof text);
     dsx_length_norm back = {0};
@@ -76,9 +73,9 @@ static void normalisation_round_trips_exactly(void **state)
 static void damaged_normalisation_is_rejected(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "12 0.75 0.5", "12 0.75 0.5 0",
-                         "12 0.75 0.5 64 x", "-1 0.75 0.5 64",
-                         "nan 0.75 0.5 64"};
+    const char *bad[] = {"", "ineb2 12 1", "ineb2 12 1 0", "ineb2 12 0 127",
+                         "ineb2 12 1 127 x", "ineb2 -1 1 127",
+                         "ineb2 nan 1 127", "12 0.75 0.5 64" /* BM25's */};
     dsx_length_norm n = {.avg_length = 1, .scale = 4};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         assert_int_equal(ds_length_norm_parse(bad[i], &n), DS_ERR_DAMAGED);

@@ -7,8 +7,8 @@
 #include "../../src/schema.h"
 #include "../../src/shard.h"
 
-/* BM25's shipped normalisation, for passages of about ten words. */
-static const dsx_length_norm test_norm = {0.75, 0.5, 10, 64};
+/* The shipped normalisation, for passages of about ten words. */
+static const dsx_length_norm test_norm = {1, 10, 127};
 
 /* Fill `job` as the indexer would for passage `n` of source "s<n % 3>". */
 static void make_job(ds_passage_job *job, unsigned n)

@@ -181,39 +181,66 @@ static char *make_norm_db(const char *dir, const char *name,
     return make_texts_db(dir, name, norm_texts, N_NORM_TEXTS, norm);
 }
 
-static dsx_results *search_all(dsx_db *db, const char *text)
+static dsx_results *search_with(dsx_db *db, const char *text,
+                                const dsx_search_params *p)
 {
     dsx_query *q = NULL;
     assert_int_equal(dsx_db_parse_query(db, text, 0, &q, NULL), DS_OK);
     dsx_results *r = NULL;
-    assert_int_equal(dsx_db_search(db, q, &params, &r, NULL), DS_OK);
+    assert_int_equal(dsx_db_search(db, q, p, &r, NULL), DS_OK);
     dsx_query_destroy(q);
     return r;
 }
 
-/* Wdfs normalised when written rank and score as BM25 reading document
- * lengths does, to within the rounding of the stored wdfs. */
-static void normalised_wdfs_score_as_bm25(void **state)
+static dsx_results *search_all(dsx_db *db, const char *text)
+{
+    return search_with(db, text, &params);
+}
+
+/* How often the words of `term` occur in norm_texts: what the stems
+ * file tells a search (dsx_search_params.collection_freq). */
+static unsigned long norm_texts_freq(void *ctx, const char *term, size_t len)
+{
+    (void)ctx;
+    unsigned long f = 0;
+    for (size_t i = 0; i < N_NORM_TEXTS; i++) {
+        ds_stemmed_words w = {NULL, 0, 0};
+        ds_stem_words(analyzer, norm_texts[i], strlen(norm_texts[i]), NULL,
+                      NULL, &w);
+        for (size_t k = 0; k < w.count; k++)
+            f += strlen(w.items[k].stem) == len &&
+                 memcmp(w.items[k].stem, term, len) == 0;
+        ds_stemmed_words_free(&w);
+    }
+    return f;
+}
+
+/* Wdfs normalised and saturated when written, with the words'
+ * occurrences from the caller, rank and score as Xapian's IneB2Weight
+ * reading document lengths and collection frequencies does, to within
+ * the rounding of the stored wdfs: half a step of 1/127 on a saturated
+ * wdf of at least 0.25 in these texts, under 2%. */
+static void normalised_wdfs_score_as_ineb2(void **state)
 {
     (void)state;
     unsigned words = 0;
     for (size_t i = 0; i < N_NORM_TEXTS; i++)
         ds_tokenize(norm_texts[i], strlen(norm_texts[i]), count_token, &words);
-    const ds_bm25 bm25 = {1.2, 0, 1, 0.75, 0.5};
-    const dsx_length_norm norm = {0.75, 0.5, (double)words / N_NORM_TEXTS,
-                                  64};
+    const dsx_length_norm norm = {1, (double)words / N_NORM_TEXTS, 127};
     char *dir = unit_tempdir();
     char *raw_path = make_norm_db(dir, "raw", NULL);
     char *norm_path = make_norm_db(dir, "norm", &norm);
     dsx_db *raw = open_db(raw_path), *normalised = open_db(norm_path);
-    dsx_db_set_bm25(raw, &bm25);
-    dsx_db_set_bm25(normalised, &bm25);
     dsx_db_set_length_norm(normalised, &norm);
+    dsx_search_params counted = params;
+    counted.limit = counted.check_at_least = N_NORM_TEXTS;
+    counted.collection_freq = norm_texts_freq;
+    /* Not phrases, whose words share one factor (weighting.cc). */
     const char *queries[] = {"cat", "dog", "bird", "cat OR dog",
-                             "\"the cat\"", "dog bird"};
+                             "dog bird", "bird OR fish"};
     for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
         dsx_results *a = search_all(raw, queries[q]);
-        dsx_results *b = search_all(normalised, queries[q]);
+        dsx_results *b = search_with(normalised, queries[q], &counted);
         assert_true(dsx_results_size(a) > 0);
         assert_int_equal(dsx_results_size(a), dsx_results_size(b));
         for (size_t i = 0; i < dsx_results_size(a); i++) {
@@ -221,7 +248,7 @@ static void normalised_wdfs_score_as_bm25(void **state)
             dsx_results_hit(a, i, &x);
             dsx_results_hit(b, i, &y);
             assert_int_equal(x.docid, y.docid);
-            assert_true(fabs(x.score - y.score) < 0.01 * x.score);
+            assert_true(fabs(x.score - y.score) < 0.02 * x.score);
         }
         dsx_results_destroy(a);
         dsx_results_destroy(b);
@@ -239,7 +266,7 @@ static void normalised_wdfs_score_as_bm25(void **state)
 static void lowered_wdfs_keep_their_positions(void **state)
 {
     (void)state;
-    const dsx_length_norm norm = {0.75, 0.5, 2, 1};
+    const dsx_length_norm norm = {1, 2, 1};
     char *dir = unit_tempdir();
     char *path = make_norm_db(dir, "db", &norm);
     dsx_db *db = open_db(path);
@@ -702,7 +729,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip_with_stemming_and_filters),
-        cmocka_unit_test(normalised_wdfs_score_as_bm25),
+        cmocka_unit_test(normalised_wdfs_score_as_ineb2),
         cmocka_unit_test(lowered_wdfs_keep_their_positions),
         cmocka_unit_test(adjacent_words_rank_higher),
         cmocka_unit_test(proximity_parts_add_up_to_the_score),

@@ -29,6 +29,7 @@ static void write_corpus(void)
     ds_buf_puts(&text, "Once the name was spelled Volker by mistake.\n\n");
     for (int i = 1; i <= 10; i++)
         ds_buf_printf(&text, "Line %d: a ranger and a ranker met.\n\n", i);
+    ds_buf_puts(&text, "Two herons kept crossing.\n\n");
     mkdir(corpus, 0755);
     unit_write(corpus, "a.txt", text.data, text.len);
     ds_buf_free(&text);
@@ -242,11 +243,55 @@ static void the_vocabulary_file_is_a_cache(void **state)
     ds_analyzer_free(a);
 }
 
+/* How often each of `stems` occurs, as the stems of `dir` (or when it
+ * has no stems file, the spelling table) say, space-separated. */
+static char *stem_counts(dsx_db *db, ds_analyzer *a, const char *dir,
+                         const char *const *stems, size_t n)
+{
+    ds_spelling *sp = ds_spelling_new(db, dir, a);
+    assert_int_equal(ds_spelling_stem_freq(sp, "pelican", 7), 0);
+    assert_int_equal(ds_spelling_load_stems(sp, NULL), DS_OK);
+    ds_buf out;
+    ds_buf_init(&out);
+    for (size_t i = 0; i < n; i++)
+        ds_buf_printf(&out, "%lu ",
+                      ds_spelling_stem_freq(sp, stems[i], strlen(stems[i])));
+    ds_spelling_free(sp);
+    return ds_buf_steal(&out);
+}
+
+/* The stems file a build writes beside the vocabulary counts the words
+ * of each index term, which the ranking reads (ranking.h): "crossed" 12
+ * times and "crossing" once are the term "cross"; a word that is not a
+ * term counts nothing.  Without the file, the same counts. */
+static void the_stems_file_counts_each_terms_words(void **state)
+{
+    (void)state;
+    char db_path[800], path[900];
+    snprintf(db_path, sizeof db_path, "%s/current", index_dir);
+    snprintf(path, sizeof path, "%s/%s", db_path, DS_STEMS_FILE);
+    assert_int_equal(access(path, R_OK), 0);
+    ds_analyzer *a = ds_analyzer_new();
+    dsx_db *db = NULL;
+    assert_int_equal(dsx_db_open(db_path, ds_analyzer_stemmer(a), &db, NULL),
+                     DS_OK);
+    const char *stems[] = {"pelican", "cross", "volcker", "crossing", "zebra"};
+    char *own = stem_counts(db, a, db_path, stems, 5);
+    char *none = stem_counts(db, a, tmp, stems, 5); /* no file there */
+    assert_string_equal(own, "12 13 30 0 0 ");
+    assert_string_equal(none, own);
+    free(own);
+    free(none);
+    dsx_db_destroy(db);
+    ds_analyzer_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(corrections_follow_the_rules),
         cmocka_unit_test(the_vocabulary_file_is_a_cache),
+        cmocka_unit_test(the_stems_file_counts_each_terms_words),
         cmocka_unit_test(typos_rank_after_the_words_as_written),
     };
     return cmocka_run_group_tests_name("spelling", tests, setup, teardown);
