@@ -4,7 +4,6 @@
  */
 #include "private.hh"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
