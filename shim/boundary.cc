@@ -113,6 +113,11 @@ Xapian::Stem make_stem(const dsx_stemmer *s)
     return Xapian::Stem(new CallbackStemmer(s));
 }
 
+double scale_factor(const Xapian::Query &q)
+{
+    return std::strtod(q.get_description().c_str() + 6, nullptr);
+}
+
 std::string describe_unplaced(const Xapian::Query &q)
 {
     std::string d = q.get_description(), out;

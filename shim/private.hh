@@ -71,6 +71,10 @@ void refresh_parts(dsx_db *db);
  * subqueries for the same words at different places read the same. */
 std::string describe_unplaced(const Xapian::Query &q);
 
+/* The factor of an OP_SCALE_WEIGHT query: Xapian 1.4 has no accessor for
+ * it, but describes it in full ("Query(0.10000000000000000555 * ...)"). */
+double scale_factor(const Xapian::Query &q);
+
 } // namespace dsx
 
 struct dsx_writer {

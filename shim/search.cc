@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <set>
 
@@ -49,8 +48,7 @@ std::string label_of(const Xapian::Query &q)
     if (q.get_type() == Xapian::Query::OP_SCALE_WEIGHT &&
         times != std::string::npos) {
         char factor[32];
-        std::snprintf(factor, sizeof factor, "%.3g",
-                      std::strtod(d.c_str(), nullptr));
+        std::snprintf(factor, sizeof factor, "%.3g", dsx::scale_factor(q));
         d = factor + d.substr(times);
     }
     return d;

@@ -20,7 +20,6 @@
 #include "private.hh"
 
 #include <cmath>
-#include <cstdlib>
 #include <map>
 
 namespace {
@@ -162,13 +161,8 @@ Xapian::Query Weigher::weigh(const Xapian::Query &q)
     case Xapian::Query::OP_PHRASE:
     case Xapian::Query::OP_NEAR:
         return scaled(q, mean_factor(q));
-    case Xapian::Query::OP_SCALE_WEIGHT: {
-        /* Xapian 1.4 has no accessor for the factor either: it describes
-         * it in full ("Query(0.10000000000000000555 * ...)"). */
-        std::string d = dsx::describe_unplaced(q);
-        double f = std::strtod(d.c_str() + 6, nullptr);
-        return scaled(weigh(q.get_subquery(0)), f);
-    }
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        return scaled(weigh(q.get_subquery(0)), dsx::scale_factor(q));
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_FILTER: {
         /* Only the left side is weighed. */

@@ -499,8 +499,11 @@ static ds_status run(ds_searcher *s, const dsx_query *q,
                      const dsx_search_params *params, dsx_results **res,
                      char **err)
 {
-    /* The ranking reads how often each query word occurs (ranking.h). */
-    ds_status st = ds_spelling_load_stems(s->spelling, err);
+    /* A ranked search reads how often each query word occurs (ranking.h);
+     * counting does not. */
+    ds_status st = params->count_only
+                       ? DS_OK
+                       : ds_spelling_load_stems(s->spelling, err);
     if (st != DS_OK) return st;
     char *why = NULL;
     st = dsx_db_search(s->db, q, params, res, &why);
