@@ -212,15 +212,22 @@ bench-spelling: bench-deps
 	    bench/spelling/testset2.txt bench/spelling/absent.txt
 
 # "The same fact" measured on labelled passage pairs (bench/RELEVANCE.md):
-# the demo corpus and tests/facts/corpus/ indexed into build/facts-eval/.
+# the demo corpus, tests/facts/corpus/ and the shared real news (BBC and
+# Reuters articles of NEWS_EVAL_DIR, bench/reader.mk) indexed into
+# build/facts-eval/.
 FACTS_EVAL_DIR := $(BUILD)/facts-eval
 .PHONY: facts-eval
 facts-eval: $(BENCH_BIN)/facts_eval $(BUILD)/dealsearch
+	@test -d $(NEWS_EVAL_DIR)/bbc/articles || \
+	    { echo "facts-eval: no real news in NEWS_EVAL_DIR=$(NEWS_EVAL_DIR)" >&2; exit 2; }
 	@mkdir -p $(FACTS_EVAL_DIR)
 	$(BUILD)/dealsearch index --rebuild --corpus corpus --index $(FACTS_EVAL_DIR)/demo.index
 	$(BUILD)/dealsearch index --rebuild --corpus tests/facts/corpus --index $(FACTS_EVAL_DIR)/own.index
+	$(BUILD)/dealsearch index --rebuild --corpus $(NEWS_EVAL_DIR)/bbc/articles --index $(FACTS_EVAL_DIR)/bbc.index
+	$(BUILD)/dealsearch index --rebuild --corpus $(NEWS_EVAL_DIR)/reuters/articles --index $(FACTS_EVAL_DIR)/reuters.index
 	$(BENCH_BIN)/facts_eval pairs tests/facts/pairs.tsv \
-	    demo=$(FACTS_EVAL_DIR)/demo.index own=$(FACTS_EVAL_DIR)/own.index
+	    demo=$(FACTS_EVAL_DIR)/demo.index own=$(FACTS_EVAL_DIR)/own.index \
+	    bbc=$(FACTS_EVAL_DIR)/bbc.index reuters=$(FACTS_EVAL_DIR)/reuters.index
 
 $(BENCH_BIN)/facts_eval: $(BENCH_BIN)/facts_eval.o $(LIB_A)
 	$(CXX) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)

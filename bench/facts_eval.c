@@ -8,7 +8,8 @@
  *       a comment).  Each pair is read as a search for the query reads
  *       it: both passages must be among its hits with --all, whose matched
  *       terms choose each passage's sentence.  Prints precision and recall
- *       per split, and each pair judged wrongly.
+ *       per corpus and split, and each pair judged wrongly (a "# ..." after
+ *       the eighth field is a note).
  *   facts_eval candidates INDEX QUERIES.txt
  *       For each query (one a line), every pair of its best 20 hits from
  *       different sources, as unlabelled PAIRS.tsv lines with the two
@@ -142,9 +143,18 @@ static int split_of(const char *split)
     return strcmp(split, "dev") == 0 ? 0 : strcmp(split, "test") == 0 ? 1 : -1;
 }
 
-/* Judge one labelled line; -1 when it cannot be read. */
+static void count(confusion *k, int said, int same)
+{
+    if (said && same) k->tp++;
+    else if (said) k->fp++;
+    else if (same) k->fn++;
+    else k->tn++;
+}
+
+/* Judge one labelled line, counted in its split's `c` and its corpus and
+ * split's `by_corpus` (2 * corpus + split); -1 when it cannot be read. */
 static int judge(char *line, named_index *idx, size_t n_idx, confusion *c,
-                 size_t lineno)
+                 confusion *by_corpus, size_t lineno)
 {
     char *f[8];
     size_t n = 0;
@@ -158,8 +168,12 @@ static int judge(char *line, named_index *idx, size_t n_idx, confusion *c,
     f[7][strcspn(f[7], "\t\n")] = '\0';
     int split = split_of(f[0]), same = strcmp(f[1], "same") == 0;
     ds_searcher *s = NULL;
+    size_t corpus = 0;
     for (size_t i = 0; i < n_idx; i++)
-        if (strcmp(idx[i].name, f[2]) == 0) s = idx[i].s;
+        if (strcmp(idx[i].name, f[2]) == 0) {
+            s = idx[i].s;
+            corpus = i;
+        }
     if (split < 0 || !s || (!same && strcmp(f[1], "diff") != 0)) return -1;
     ds_results *r = search_all(s, f[3]);
     const ds_hit *a = r ? find_hit(r, f[4], strtoul(f[5], NULL, 10)) : NULL;
@@ -176,11 +190,8 @@ static int judge(char *line, named_index *idx, size_t n_idx, confusion *c,
     read_fact(r, a, &fa);
     read_fact(r, b, &fb);
     int said = ds_fact_same(&fa, &fb, &common);
-    confusion *k = &c[split];
-    if (said && same) k->tp++;
-    else if (said) k->fp++;
-    else if (same) k->fn++;
-    else k->tn++;
+    count(&c[split], said, same);
+    count(&by_corpus[2 * corpus + split], said, same);
     if (said != same) {
         printf("%s %s (%s) %s ¶%s ~ %s ¶%s, overlap %.2f:\n  ",
                said ? "FALSE SAME" : "MISSED", f[0], f[3], f[4], f[5], f[6],
@@ -200,7 +211,8 @@ static int judge(char *line, named_index *idx, size_t n_idx, confusion *c,
 static void report(const char *name, const confusion *c)
 {
     unsigned said = c->tp + c->fp, same = c->tp + c->fn;
-    printf("%-5s %4u pairs (%3u same): precision %.3f (%u/%u), recall %.3f "
+    if (said + c->fn + c->tn == 0) return;
+    printf("%-13s %4u pairs (%3u same): precision %.3f (%u/%u), recall %.3f "
            "(%u/%u)\n", name, said + c->fn + c->tn, same,
            said ? (double)c->tp / said : 1.0, c->tp, said,
            same ? (double)c->tp / same : 1.0, c->tp, same);
@@ -227,18 +239,25 @@ static int pairs(const char *file, char **specs, int n_specs)
         perror(file);
         return 2;
     }
-    confusion c[2] = {{0}};
+    confusion c[2] = {{0}}, by_corpus[2 * 8] = {{0}};
     char line[8192];
     int bad = 0;
     for (size_t lineno = 1; fgets(line, sizeof line, in); lineno++) {
         if (line[0] == '#' || line[0] == '\n') continue;
-        if (judge(line, idx, n_idx, c, lineno) != 0) {
+        if (judge(line, idx, n_idx, c, by_corpus, lineno) != 0) {
             fprintf(stderr, "facts_eval: %s:%zu: unreadable pair\n", file,
                     lineno);
             bad = 1;
         }
     }
     fclose(in);
+    for (size_t i = 0; i < n_idx; i++)
+        for (int split = 0; split < 2; split++) {
+            char name[64];
+            snprintf(name, sizeof name, "%.40s %s", idx[i].name,
+                     split ? "test" : "dev");
+            report(name, &by_corpus[2 * i + split]);
+        }
     report("dev", &c[0]);
     report("test", &c[1]);
     for (size_t i = 0; i < n_idx; i++) ds_searcher_close(idx[i].s);
