@@ -51,12 +51,12 @@ static ds_results *search_all(ds_searcher *s, const char *query)
 }
 
 /* Hit h's fact, as folding reads it: a synonym group it matched read as
- * the group's words. */
+ * the group's words, its words weighed by the index's rarity. */
 static void read_fact(const ds_results *r, const ds_hit *h, ds_fact *f)
 {
     memset(f, 0, sizeof *f);
-    ds_fact_read(analyzer, r->synonyms, h->record.text, h->record.text_len,
-                 h->terms, h->n_terms, f);
+    ds_fact_read(analyzer, r->synonyms, r->rarity, h->record.text,
+                 h->record.text_len, h->terms, h->n_terms, f);
 }
 
 static const ds_hit *find_hit(const ds_results *r, const char *source,

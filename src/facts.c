@@ -1,6 +1,7 @@
 /* facts.c — see facts.h. */
 #include "facts.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,7 @@ typedef struct {
 typedef struct {
     ds_analyzer *a;
     const ds_synonyms *synonyms; /* may be NULL */
+    const ds_fact_rarity *rarity; /* may be NULL */
     const char *text;
     /* What is looked for (set_terms()): stems, and phrases; term_of[t] is
      * the hit's term that terms[t] stands for. */
@@ -186,6 +188,42 @@ static void mark_attribution(fact_reading *r)
     }
 }
 
+/* Whether word i is written in capitals only (two letters or more). */
+static int all_capitals(const fact_reading *r, size_t i)
+{
+    const fact_word *w = &r->w[i];
+    if (w->end - w->start < 2) return 0;
+    for (size_t k = w->start; k < w->end; k++)
+        if (r->text[k] >= 'a' && r->text[k] <= 'z') return 0;
+    return 1;
+}
+
+/* Whether " - " stands between word i and the next. */
+static int dash_after(const fact_reading *r, size_t i)
+{
+    size_t from = r->w[i].end, to = i + 1 < r->n ? r->w[i + 1].start : from;
+    for (size_t k = from; k + 3 <= to; k++)
+        if (memcmp(r->text + k, " - ", 3) == 0) return 1;
+    return 0;
+}
+
+/* Mark a wire story's dateline, "WASHINGTON, March 2 -" opening the
+ * passage, as attributed: where and when it was filed, which stories of
+ * the same place and day share, is not what they report.  It is the
+ * words before a dash among the first DATELINE_WORDS, the first in
+ * capitals or the last with a digit. */
+#define DATELINE_WORDS 8
+static void mark_dateline(fact_reading *r)
+{
+    for (size_t i = 0; i < r->n && i < DATELINE_WORDS; i++) {
+        if (i > 0 && r->w[i].starts_sentence) return;
+        if (!dash_after(r, i)) continue;
+        if (all_capitals(r, 0) || has_digit(&r->w[i]))
+            for (size_t k = 0; k <= i; k++) r->w[k].attributed = 1;
+        return;
+    }
+}
+
 /* Abbreviations after which a full stop does not end a sentence. */
 static int is_abbreviation(const char *s, size_t len)
 {
@@ -246,33 +284,34 @@ static void best_sentence(const fact_reading *r, size_t *from, size_t *to)
     }
 }
 
-static void set_add(ds_fact_set *s, uint32_t h)
+static void set_add(ds_fact_set *s, uint32_t key, float weight)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 16;
         s->items = ds_xrealloc(s->items, s->cap * sizeof *s->items);
     }
-    s->items[s->n++] = h;
+    s->items[s->n++] = (ds_fact_item){key, weight};
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_item(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint32_t x = ((const ds_fact_item *)a)->key;
+    uint32_t y = ((const ds_fact_item *)b)->key;
     return (x > y) - (x < y);
 }
 
-/* Sort a[0..n): the tens of words of most sentences by insertion, which
- * costs a fraction of qsort()'s calls through cmp_u32. */
-static void sort_u32(uint32_t *a, size_t n)
+/* Sort a[0..n) by key: the tens of words of most sentences by insertion,
+ * which costs a fraction of qsort()'s calls through cmp_item. */
+static void sort_items(ds_fact_item *a, size_t n)
 {
     if (n > 64) {
-        qsort(a, n, sizeof *a, cmp_u32);
+        qsort(a, n, sizeof *a, cmp_item);
         return;
     }
     for (size_t i = 1; i < n; i++) {
-        uint32_t x = a[i];
+        ds_fact_item x = a[i];
         size_t k = i;
-        for (; k > 0 && a[k - 1] > x; k--) a[k] = a[k - 1];
+        for (; k > 0 && a[k - 1].key > x.key; k--) a[k] = a[k - 1];
         a[k] = x;
     }
 }
@@ -280,17 +319,19 @@ static void sort_u32(uint32_t *a, size_t n)
 static void set_finish(ds_fact_set *s)
 {
     if (s->n == 0) return;
-    sort_u32(s->items, s->n);
+    sort_items(s->items, s->n);
     size_t k = 1;
     for (size_t i = 1; i < s->n; i++)
-        if (s->items[i] != s->items[k - 1]) s->items[k++] = s->items[i];
+        if (s->items[i].key != s->items[k - 1].key)
+            s->items[k++] = s->items[i];
     s->n = k;
 }
 
-static int set_has(const ds_fact_set *s, uint32_t h)
+static int set_has(const ds_fact_set *s, uint32_t key)
 {
+    ds_fact_item x = {key, 0};
     return s->n &&
-           bsearch(&h, s->items, s->n, sizeof *s->items, cmp_u32) != NULL;
+           bsearch(&x, s->items, s->n, sizeof *s->items, cmp_item) != NULL;
 }
 
 /* Whether word w was written with a capital: its term is lower-cased, so a
@@ -316,24 +357,36 @@ static int is_name(const fact_reading *r, const fact_word *w)
     return 0;
 }
 
+/* The weight of word w (ds_fact_rarity), stemming it. */
+static float weigh(fact_reading *r, fact_word *w)
+{
+    const ds_fact_rarity *k = r->rarity;
+    size_t len;
+    if (!k && w->stemmed) return 1;
+    const char *stem = stem_word(r, w, &len);
+    if (!k) return 1;
+    double freq = (double)k->freq(k->ctx, stem, len);
+    return (float)log2(1 + k->total / (freq + 1));
+}
+
 /* Add word i of the fact's sentence to what f holds.  A number counts
- * among the words by its key (no stopword has digits). */
+ * among the words by its key (no stopword has digits), a name among the
+ * names only. */
 static void add_word(fact_reading *r, size_t i, ds_fact *f)
 {
     fact_word *w = &r->w[i];
     if (has_digit(w)) {
         int figure;
         uint32_t number = key_number(r, i, &figure);
-        set_add(&f->numbers, number);
-        if (figure) set_add(&f->figures, number);
-        if (w->query < 0) set_add(&f->words, number);
+        set_add(&f->numbers, number, 1);
+        if (figure) set_add(&f->figures, number, 1);
+        if (w->query < 0) set_add(&f->words, number, weigh(r, w));
         return;
     }
     if (w->query >= 0 || ds_is_stopword(w->term, w->term_len)) return;
-    size_t len;
-    if (!w->stemmed) stem_word(r, w, &len);
-    set_add(&f->words, w->stem);
-    if (is_name(r, w)) set_add(&f->names, w->stem);
+    float weight = weigh(r, w);
+    if (is_name(r, w)) set_add(&f->names, w->stem, 1);
+    else set_add(&f->words, w->stem, weight);
 }
 
 static void add_term(fact_reading *r, const char *stem, size_t of)
@@ -408,6 +461,7 @@ static void read_fact(fact_reading *r, const char *text, size_t len,
     mark_phrases(r);
     mark_sentences(r);
     mark_attribution(r);
+    mark_dateline(r);
     size_t from, to;
     best_sentence(r, &from, &to);
     f->start = f->end = 0;
@@ -424,10 +478,10 @@ static void read_fact(fact_reading *r, const char *text, size_t len,
 }
 
 void ds_fact_read(ds_analyzer *a, const ds_synonyms *synonyms,
-                  const char *text, size_t len, char *const *terms,
-                  size_t n_terms, ds_fact *f)
+                  const ds_fact_rarity *rarity, const char *text, size_t len,
+                  char *const *terms, size_t n_terms, ds_fact *f)
 {
-    fact_reading r = {.a = a, .synonyms = synonyms};
+    fact_reading r = {.a = a, .synonyms = synonyms, .rarity = rarity};
     read_fact(&r, text, len, terms, n_terms, f);
     free(r.w);
 }
@@ -448,12 +502,12 @@ static size_t shared(const ds_fact_set *x, const ds_fact_set *y,
 {
     size_t n = 0;
     for (size_t i = 0, k = 0; i < x->n && k < y->n;) {
-        if (x->items[i] < y->items[k]) {
+        if (x->items[i].key < y->items[k].key) {
             i++;
-        } else if (x->items[i] > y->items[k]) {
+        } else if (x->items[i].key > y->items[k].key) {
             k++;
         } else {
-            n += !(except && set_has(except, x->items[i]));
+            n += !(except && set_has(except, x->items[i].key));
             i++;
             k++;
         }
@@ -461,18 +515,53 @@ static size_t shared(const ds_fact_set *x, const ds_fact_set *y,
     return n;
 }
 
+/* The weight of x's items not in `except` (may be NULL). */
+static double weight_of(const ds_fact_set *x, const ds_fact_set *except)
+{
+    double w = 0;
+    for (size_t i = 0; i < x->n; i++)
+        if (!(except && set_has(except, x->items[i].key)))
+            w += x->items[i].weight;
+    return w;
+}
+
+/* The weight of the items x and y share, not in `except` (may be NULL),
+ * each weighing the lesser of its two weights (a number's key may stand
+ * for words of different rarity: "7" and "7bn"), so that the measure is
+ * symmetric. */
+static double weight_shared(const ds_fact_set *x, const ds_fact_set *y,
+                            const ds_fact_set *except)
+{
+    double w = 0;
+    for (size_t i = 0, k = 0; i < x->n && k < y->n;) {
+        if (x->items[i].key < y->items[k].key) {
+            i++;
+        } else if (x->items[i].key > y->items[k].key) {
+            k++;
+        } else {
+            if (!(except && set_has(except, x->items[i].key))) {
+                float a = x->items[i].weight, b = y->items[k].weight;
+                w += a < b ? a : b;
+            }
+            i++;
+            k++;
+        }
+    }
+    return w;
+}
+
 void ds_fact_common(const ds_fact *facts, size_t n, ds_fact_set *common)
 {
     ds_fact_set all = {0};
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < facts[i].words.n; k++)
-            set_add(&all, facts[i].words.items[k]);
-    sort_u32(all.items, all.n);
+            set_add(&all, facts[i].words.items[k].key, 1);
+    sort_items(all.items, all.n);
     for (size_t i = 0; i < all.n;) {
         size_t e = i + 1;
-        while (e < all.n && all.items[e] == all.items[i]) e++;
+        while (e < all.n && all.items[e].key == all.items[i].key) e++;
         if (e - i >= DS_FACT_COMMON_MIN)
-            set_add(common, all.items[i]);
+            set_add(common, all.items[i].key, 1);
         i = e;
     }
     free(all.items);
@@ -501,12 +590,12 @@ static int names_conflict(const ds_fact *x, const ds_fact *y)
 double ds_fact_overlap(const ds_fact *x, const ds_fact *y,
                        const ds_fact_set *common)
 {
-    /* Each one's words that are not common. */
-    size_t nx = x->words.n - (common ? shared(&x->words, common, NULL) : 0);
-    size_t ny = y->words.n - (common ? shared(&y->words, common, NULL) : 0);
-    size_t least = nx < ny ? nx : ny;
-    return least ? (double)shared(&x->words, &y->words, common) / (double)least
-                 : 0;
+    /* Each one's words that are not common, weighed. */
+    double wx = weight_of(&x->words, common);
+    double wy = weight_of(&y->words, common);
+    double least = wx < wy ? wx : wy;
+    return least > 0 ? weight_shared(&x->words, &y->words, common) / least
+                     : 0;
 }
 
 int ds_fact_same(const ds_fact *x, const ds_fact *y,
@@ -528,7 +617,7 @@ char *ds_fact_sentence(ds_analyzer *a, const ds_synonyms *synonyms,
                        size_t n_terms)
 {
     ds_fact f = {0};
-    ds_fact_read(a, synonyms, text, len, terms, n_terms, &f);
+    ds_fact_read(a, synonyms, NULL, text, len, terms, n_terms, &f);
     char *s = f.start < f.end ? ds_xstrndup(text + f.start, f.end - f.start)
                               : NULL;
     ds_fact_free(&f);
@@ -566,14 +655,14 @@ static int several_sources(const ds_hit *hits, size_t n)
 }
 
 size_t ds_fact_fold(ds_analyzer *a, const ds_synonyms *synonyms,
-                    ds_hit *hits, size_t n, size_t max_also,
-                    unsigned char *folded)
+                    const ds_fact_rarity *rarity, ds_hit *hits, size_t n,
+                    size_t max_also, unsigned char *folded)
 {
     memset(folded, 0, n);
     if (!several_sources(hits, n)) return 0;
     ds_fact *facts = ds_xmalloc((n ? n : 1) * sizeof *facts);
     memset(facts, 0, (n ? n : 1) * sizeof *facts);
-    fact_reading r = {.a = a, .synonyms = synonyms};
+    fact_reading r = {.a = a, .synonyms = synonyms, .rarity = rarity};
     for (size_t i = 0; i < n; i++)
         read_fact(&r, hits[i].record.text, hits[i].record.text_len,
                   hits[i].terms, hits[i].n_terms, &facts[i]);

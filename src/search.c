@@ -50,6 +50,8 @@ struct ds_searcher {
     ds_ranking ranking;     /* as the index was built: see load_lengths() */
     ds_proximity proximity;
     double avg_length;      /* see load_lengths() */
+    ds_fact_rarity rarity;  /* how rare words are, for facts (facts.h): the
+                               stems file's counts; see load_lengths() */
     unsigned feedback_docs, feedback_terms;  /* see load_feedback() */
     double feedback_weight;
     unsigned count_at_least;  /* DS_COUNT_AT_LEAST */
@@ -156,6 +158,13 @@ static ds_status load_counts(ds_searcher *s, char **err)
 }
 
 /* The length normalisation the passages were written with (ranking.h). */
+/* How often the words of `term` occur in the index: the stems file
+ * counts them (dsx_search_params.collection_freq, ds_fact_rarity). */
+static unsigned long collection_freq(void *ctx, const char *term, size_t len)
+{
+    return ds_spelling_stem_freq(ctx, term, len);
+}
+
 static ds_status load_lengths(ds_searcher *s, char **err)
 {
     char *text = NULL;
@@ -168,7 +177,11 @@ static ds_status load_lengths(ds_searcher *s, char **err)
     s->ranking.c = norm.c;
     s->avg_length = norm.avg_length;
     dsx_db_set_length_norm(s->db, &norm);
-    return DS_OK;
+    unsigned long docs;
+    st = dsx_db_doc_count(s->db, &docs, err);
+    s->rarity = (ds_fact_rarity){collection_freq, s->spelling,
+                                 (double)docs * norm.avg_length};
+    return st;
 }
 
 /* Parse the synonym groups, the first time a hit matched one (analysing
@@ -550,13 +563,6 @@ static unsigned count_bound(const ds_searcher *s, const ds_search_options *opt)
 {
     /* Counting all: Xapian examines no more documents than there are. */
     return opt->count_all ? UINT_MAX : s->count_at_least;
-}
-
-/* How often the words of `term` occur in the index: the stems file
- * counts them (dsx_search_params.collection_freq). */
-static unsigned long collection_freq(void *ctx, const char *term, size_t len)
-{
-    return ds_spelling_stem_freq(ctx, term, len);
 }
 
 /* The search parameters for `opt`: the first `ranks` ranks, one per
@@ -1164,8 +1170,8 @@ static ds_status rank(ds_searcher *s, const dsx_query *q,
     size_t window = r->n < DS_FACT_WINDOW ? r->n : DS_FACT_WINDOW;
     if (st == DS_OK && fold) st = groups_for(s, r->hits, window, err);
     if (st == DS_OK && fold)
-        r->n_folded = ds_fact_fold(s->analyzer, s->synonyms, r->hits, window,
-                                   DS_MAX_ALSO, r->folded);
+        r->n_folded = ds_fact_fold(s->analyzer, s->synonyms, &s->rarity,
+                                   r->hits, window, DS_MAX_ALSO, r->folded);
     return st;
 }
 
@@ -1361,6 +1367,7 @@ static void fill_info(ds_searcher *s, const ds_search_options *opt,
     info->n_missing = out->n_missing;
     out->analyzer = s->analyzer;
     out->synonyms = s->synonyms;
+    out->rarity = &s->rarity;
 }
 
 /* Add the malloc'd `notice` to `out`, once. */

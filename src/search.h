@@ -11,6 +11,7 @@
 
 #include "analyzer.h"
 #include "dealsearch.h"
+#include "facts.h"
 #include "spelling.h"
 #include "synonyms.h"
 
@@ -48,6 +49,8 @@ struct ds_results {
     ds_analyzer *analyzer;         /* the searcher's (borrowed) */
     const ds_synonyms *synonyms;   /* the index's groups when a hit matched
                                       one (borrowed), else NULL */
+    const ds_fact_rarity *rarity;  /* how folding weighed words (facts.h;
+                                      the searcher's) */
 };
 
 /* For lookup.c, the searcher's other queries: its database, index folder

@@ -51,12 +51,14 @@ check "index prints one summary line: files, passages, terms, bytes, seconds" \
     eval '[ $rc -eq 0 ] && [ $(wc -l <<<"$out") -eq 1 ] && grep -Eq "^indexed 5 files \(17\.6 kB\) into [0-9]+ passages \(0 near-copy groups\), [0-9]+ distinct terms; index [0-9.]+ [kM]B; [0-9.]+ s$" <<<"$out"'
 
 # ---- the promised answers ----
+# The two Droege passages share his name and the query's words but no
+# other word: names alone do not make the same fact (on real news they
+# joined different facts: bench/RELEVANCE.md, "The same fact"), so both
+# are shown, first and second.
 ds --json "interim CEO"
-group=$(jq -r '.results[0] | "\(.source) \(.passage)", (.also[] | "\(.source) \(.passage)")' <<<"$out" | sort | tr '\n' ' ')
-check "interim CEO: the two Droege passages form the first group" \
-    [ "$group" = "001_5f9e68b6a499abb5.txt 5 004_5fc44690a5b3815a.txt 2 " ]
-check "interim CEO: the group's passage and its other source's sentence name Jason Droege" \
-    eval 'jq -e "(.results[0].text | test(\"Jason Droege\")) and (.results[0].also[0].sentence | test(\"Jason Droege\"))" <<<"$out" >/dev/null'
+top2=$(jq -r '.results[0:2][] | "\(.source) \(.passage) \(.also | length)"' <<<"$out" | sort | tr '\n' ' ')
+check "interim CEO: the two Droege passages rank 1 and 2, neither folded" \
+    [ "$top2" = "001_5f9e68b6a499abb5.txt 5 0 004_5fc44690a5b3815a.txt 2 0 " ]
 ds --json --all "interim CEO"
 top2=$(jq -r '.results[0:2][] | "\(.source) \(.passage)"' <<<"$out" | sort | tr '\n' ' ')
 check "interim CEO --all: the two Droege passages rank 1 and 2" \
@@ -84,7 +86,7 @@ check "words after the options form one query" [ "$words" = "$out" ]
 
 ds "interim CEO"
 check "human output: rank, source, passage number, score, text, count" \
-    eval 'grep -q "^1\. corpus/001_5f9e68b6a499abb5.txt ¶5  line 5, score [0-9.]*$" <<<"$out" && grep -q "Jason Droege, a former Uber" <<<"$out" && [ "$(tail -n1 <<<"$out")" = "1 match" ]'
+    eval 'grep -q "^1\. corpus/001_5f9e68b6a499abb5.txt ¶5  line 5, score [0-9.]*$" <<<"$out" && grep -q "Jason Droege, a former Uber" <<<"$out" && [ "$(tail -n1 <<<"$out")" = "2 matches" ]'
 check "piped output has no escape sequences" eval '! grep -q $'"'"'\e'"'"' <<<"$out"'
 
 ds --color=always "interim CEO"
@@ -499,8 +501,16 @@ check "synonyms: FTC also finds Federal Trade Commission" [ "$with" -gt "$withou
 ds --json --limit 50 FTC
 check "a multi-word synonym is highlighted whole" \
     eval 'jq -e "[.results[] | .text as \$t | .text_highlights[] | \$t[.[0]:.[1]]] | index(\"Federal Trade Commission\")" <<<"$out" >/dev/null'
+# Two reports of one lawsuit, one naming the FTC, the other spelling it out
+# after a sentence that does not.
+syn="$WORK/syn"
+mkdir -p "$syn"
+printf 'FTC, Federal Trade Commission\n' >"$syn/synonyms.conf"
+printf 'Acme Widgets sued\n\nAcme makes widgets in Ohio. The Federal Trade Commission sued Acme on Tuesday to block its merger with a rival widget maker.\n' >"$syn/a.txt"
+printf 'Regulator sues Acme\n\nThe FTC sued Acme on Tuesday to block the merger of two rival widget makers.\n' >"$syn/b.txt"
+dsx "$syn" "$WORK/syn.index" --json FTC
 check "a passage found through a synonym's phrase states its fact in the phrase's sentence" \
-    eval 'jq -e "[.results[].also[].sentence] | index(\"Meta has taken this decision at a time when it is facing the Federal Trade Commission trial for antitrust claims\")" <<<"$out" >/dev/null'
+    eval 'jq -e "[.results[].also[].sentence] == [\"The Federal Trade Commission sued Acme on Tuesday to block its merger with a rival widget maker\"]" <<<"$out" >/dev/null'
 ds --json "chief executive"
 check "synonyms: chief executive finds CEO" eval 'jq -e "[.results[].text | test(\"CEO\")] | any" <<<"$out" >/dev/null'
 ds --json --limit 50 CEOs

@@ -9,8 +9,9 @@
  *   read     the sentence lies within the text, starts and ends on UTF-8
  *            character boundaries, and is empty exactly when
  *            ds_fact_sentence() says there is none; the word, name,
- *            number and figure sets are sorted without repeats, names and
- *            figures never more than words and numbers.
+ *            number and figure sets are sorted without repeats, figures
+ *            never more than numbers, every word's weight (its rarity
+ *            made up from its stem's length) positive and finite.
  *   same     a fact is the same as itself when it has a sentence; the
  *            relation is symmetric against a second fact read from the
  *            text's second half; ds_fact_fold never folds a hit into
@@ -43,11 +44,23 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* A made-up rarity: how often a stem occurs, from its length. */
+static unsigned long freq_of(void *ctx, const char *stem, size_t len)
+{
+    (void)ctx;
+    return len ? (unsigned long)(unsigned char)stem[0] * len : 0;
+}
+
+static const ds_fact_rarity rarity = {freq_of, NULL, 1e6};
+
 static void check_set(const ds_fact_set *s, const char *what)
 {
-    for (size_t i = 1; i < s->n; i++)
-        if (s->items[i - 1] >= s->items[i])
+    for (size_t i = 0; i < s->n; i++) {
+        if (i && s->items[i - 1].key >= s->items[i].key)
             FUZZ_FAIL("%s set not sorted without repeats at %zu", what, i);
+        if (!(s->items[i].weight > 0 && s->items[i].weight < 1e30f))
+            FUZZ_FAIL("%s %zu weighs %g", what, i, (double)s->items[i].weight);
+    }
 }
 
 static void check_fact(const char *text, size_t len, const ds_fact *f,
@@ -90,8 +103,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = text.len - (size_t)(body - text.data), half = len / 2;
     while (half < len && ((unsigned char)body[half] & 0xC0) == 0x80) half++;
     ds_fact x = {0}, y = {0};
-    ds_fact_read(analyzer, synonyms, body, len, terms, n_terms, &x);
-    ds_fact_read(analyzer, synonyms, body + half, len - half, terms, n_terms, &y);
+    ds_fact_read(analyzer, synonyms, &rarity, body, len, terms, n_terms, &x);
+    ds_fact_read(analyzer, synonyms, &rarity, body + half, len - half, terms,
+                 n_terms, &y);
     check_fact(body, len, &x, terms, n_terms);
     check_fact(body + half, len - half, &y, terms, n_terms);
     if (ds_fact_same(&x, &y, NULL) != ds_fact_same(&y, &x, NULL))
@@ -105,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hits[0].terms = hits[1].terms = terms;
     hits[0].n_terms = hits[1].n_terms = n_terms;
     unsigned char folded[2];
-    if (ds_fact_fold(analyzer, synonyms, hits, 2, 20, folded) != 0)
+    if (ds_fact_fold(analyzer, synonyms, &rarity, hits, 2, 20, folded) != 0)
         FUZZ_FAIL("a hit was folded into one of its own source");
     ds_fact_free(&x);
     ds_fact_free(&y);
