@@ -496,42 +496,13 @@ void ds_fact_free(ds_fact *f)
 }
 
 /* How many of x's items are in y and not in `except` (may be NULL): one
- * walk through both, sorted as they are. */
-static size_t shared(const ds_fact_set *x, const ds_fact_set *y,
-                     const ds_fact_set *except)
+ * walk through both, sorted as they are.  With `weight`, also their
+ * weight, each the lesser of its two (a number's key may stand for words
+ * of different rarity: "7" and "7bn"), so that it is symmetric. */
+static size_t shared_weighed(const ds_fact_set *x, const ds_fact_set *y,
+                             const ds_fact_set *except, double *weight)
 {
     size_t n = 0;
-    for (size_t i = 0, k = 0; i < x->n && k < y->n;) {
-        if (x->items[i].key < y->items[k].key) {
-            i++;
-        } else if (x->items[i].key > y->items[k].key) {
-            k++;
-        } else {
-            n += !(except && set_has(except, x->items[i].key));
-            i++;
-            k++;
-        }
-    }
-    return n;
-}
-
-/* The weight of x's items not in `except` (may be NULL). */
-static double weight_of(const ds_fact_set *x, const ds_fact_set *except)
-{
-    double w = 0;
-    for (size_t i = 0; i < x->n; i++)
-        if (!(except && set_has(except, x->items[i].key)))
-            w += x->items[i].weight;
-    return w;
-}
-
-/* The weight of the items x and y share, not in `except` (may be NULL),
- * each weighing the lesser of its two weights (a number's key may stand
- * for words of different rarity: "7" and "7bn"), so that the measure is
- * symmetric. */
-static double weight_shared(const ds_fact_set *x, const ds_fact_set *y,
-                            const ds_fact_set *except)
-{
     double w = 0;
     for (size_t i = 0, k = 0; i < x->n && k < y->n;) {
         if (x->items[i].key < y->items[k].key) {
@@ -541,12 +512,30 @@ static double weight_shared(const ds_fact_set *x, const ds_fact_set *y,
         } else {
             if (!(except && set_has(except, x->items[i].key))) {
                 float a = x->items[i].weight, b = y->items[k].weight;
+                n++;
                 w += a < b ? a : b;
             }
             i++;
             k++;
         }
     }
+    if (weight) *weight = w;
+    return n;
+}
+
+static size_t shared(const ds_fact_set *x, const ds_fact_set *y,
+                     const ds_fact_set *except)
+{
+    return shared_weighed(x, y, except, NULL);
+}
+
+/* The weight of x's items not in `except` (may be NULL). */
+static double weight_of(const ds_fact_set *x, const ds_fact_set *except)
+{
+    double w = 0;
+    for (size_t i = 0; i < x->n; i++)
+        if (!(except && set_has(except, x->items[i].key)))
+            w += x->items[i].weight;
     return w;
 }
 
@@ -594,8 +583,9 @@ double ds_fact_overlap(const ds_fact *x, const ds_fact *y,
     double wx = weight_of(&x->words, common);
     double wy = weight_of(&y->words, common);
     double least = wx < wy ? wx : wy;
-    return least > 0 ? weight_shared(&x->words, &y->words, common) / least
-                     : 0;
+    double both;
+    shared_weighed(&x->words, &y->words, common, &both);
+    return least > 0 ? both / least : 0;
 }
 
 int ds_fact_same(const ds_fact *x, const ds_fact *y,
