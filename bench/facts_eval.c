@@ -8,8 +8,10 @@
  *       a comment).  Each pair is read as a search for the query reads
  *       it: both passages must be among its hits with --all, whose matched
  *       terms choose each passage's sentence.  Prints precision and recall
- *       per corpus and split, and each pair judged wrongly (a "# ..." after
- *       the eighth field is a note).
+ *       per corpus and split, each pair judged wrongly (a "# ..." after
+ *       the eighth field is a note), and for each split the most recall
+ *       any threshold of the likeness (ds_fact_likeness) reaches at
+ *       precision >= TARGET_PRECISION: what tuning the rule could give.
  *   facts_eval candidates INDEX QUERIES.txt
  *       For each query (one a line), every pair of its best 20 hits from
  *       different sources, as unlabelled PAIRS.tsv lines with the two
@@ -22,10 +24,13 @@
 #include "../src/dealsearch.h"
 #include "../src/facts.h"
 #include "../src/search.h"
+#include "../src/util.h"
 
 #define MAX_HITS 20
 /* The hits folding compares (DS_FACT_WINDOW in src/search.c). */
 #define FOLD_WINDOW 10
+/* The precision "the same fact" is to keep (bench/RELEVANCE.md). */
+#define TARGET_PRECISION 0.95
 
 static ds_analyzer *analyzer;
 
@@ -138,6 +143,56 @@ typedef struct {
     unsigned tp, fp, fn, tn;
 } confusion;
 
+/* The likeness of each pair of a split, and its label. */
+typedef struct {
+    double likeness;
+    int same;
+} scored;
+
+typedef struct {
+    scored *pairs;
+    size_t n, cap;
+} scored_list;
+
+static void add_scored(scored_list *l, double likeness, int same)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->pairs = ds_xrealloc(l->pairs, l->cap * sizeof *l->pairs);
+    }
+    l->pairs[l->n++] = (scored){likeness, same};
+}
+
+static int by_likeness_down(const void *a, const void *b)
+{
+    double x = ((const scored *)a)->likeness, y = ((const scored *)b)->likeness;
+    return (x < y) - (x > y);
+}
+
+/* The most recall any threshold above 0 gives at precision >=
+ * TARGET_PRECISION: pairs said the same down to each distinct likeness. */
+static void report_ceiling(const char *name, scored_list *l)
+{
+    qsort(l->pairs, l->n, sizeof *l->pairs, by_likeness_down);
+    unsigned same = 0, tp = 0, said = 0, best_tp = 0;
+    double best_at = 0;
+    for (size_t i = 0; i < l->n; i++) same += l->pairs[i].same;
+    for (size_t i = 0; i < l->n && l->pairs[i].likeness > 0; i++) {
+        said++;
+        tp += l->pairs[i].same;
+        int last_of_equals = i + 1 == l->n ||
+                             l->pairs[i + 1].likeness < l->pairs[i].likeness;
+        if (last_of_equals && tp >= TARGET_PRECISION * said && tp > best_tp) {
+            best_tp = tp;
+            best_at = l->pairs[i].likeness;
+        }
+    }
+    printf("%-13s any threshold: recall at most %.3f (%u/%u) at precision "
+           ">= %.2f (likeness >= %.2f)\n", name,
+           same ? (double)best_tp / same : 1.0, best_tp, same,
+           TARGET_PRECISION, best_at);
+}
+
 static int split_of(const char *split)
 {
     return strcmp(split, "dev") == 0 ? 0 : strcmp(split, "test") == 0 ? 1 : -1;
@@ -152,9 +207,10 @@ static void count(confusion *k, int said, int same)
 }
 
 /* Judge one labelled line, counted in its split's `c` and its corpus and
- * split's `by_corpus` (2 * corpus + split); -1 when it cannot be read. */
+ * split's `by_corpus` (2 * corpus + split), its likeness in its split's
+ * `likeness`; -1 when it cannot be read. */
 static int judge(char *line, named_index *idx, size_t n_idx, confusion *c,
-                 confusion *by_corpus, size_t lineno)
+                 confusion *by_corpus, scored_list *likeness, size_t lineno)
 {
     char *f[8];
     size_t n = 0;
@@ -192,6 +248,7 @@ static int judge(char *line, named_index *idx, size_t n_idx, confusion *c,
     int said = ds_fact_same(&fa, &fb, &common);
     count(&c[split], said, same);
     count(&by_corpus[2 * corpus + split], said, same);
+    add_scored(&likeness[split], ds_fact_likeness(&fa, &fb, &common), same);
     if (said != same) {
         printf("%s %s (%s) %s ¶%s ~ %s ¶%s, overlap %.2f:\n  ",
                said ? "FALSE SAME" : "MISSED", f[0], f[3], f[4], f[5], f[6],
@@ -240,11 +297,12 @@ static int pairs(const char *file, char **specs, int n_specs)
         return 2;
     }
     confusion c[2] = {{0}}, by_corpus[2 * 8] = {{0}};
+    scored_list likeness[2] = {{0}};
     char line[8192];
     int bad = 0;
     for (size_t lineno = 1; fgets(line, sizeof line, in); lineno++) {
         if (line[0] == '#' || line[0] == '\n') continue;
-        if (judge(line, idx, n_idx, c, by_corpus, lineno) != 0) {
+        if (judge(line, idx, n_idx, c, by_corpus, likeness, lineno) != 0) {
             fprintf(stderr, "facts_eval: %s:%zu: unreadable pair\n", file,
                     lineno);
             bad = 1;
@@ -260,6 +318,10 @@ static int pairs(const char *file, char **specs, int n_specs)
         }
     report("dev", &c[0]);
     report("test", &c[1]);
+    report_ceiling("dev", &likeness[0]);
+    report_ceiling("test", &likeness[1]);
+    free(likeness[0].pairs);
+    free(likeness[1].pairs);
     for (size_t i = 0; i < n_idx; i++) ds_searcher_close(idx[i].s);
     return bad ? 2 : 0;
 }

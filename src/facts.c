@@ -588,8 +588,8 @@ double ds_fact_overlap(const ds_fact *x, const ds_fact *y,
     return least > 0 ? both / least : 0;
 }
 
-int ds_fact_same(const ds_fact *x, const ds_fact *y,
-                 const ds_fact_set *common)
+double ds_fact_likeness(const ds_fact *x, const ds_fact *y,
+                        const ds_fact_set *common)
 {
     if (x->start == x->end || y->start == y->end) return 0;
     if (!numbers_agree(x, y)) return 0;
@@ -597,9 +597,16 @@ int ds_fact_same(const ds_fact *x, const ds_fact *y,
     if (shared(&x->figures, &y->figures, NULL))
         return shared(&x->names, &y->names, NULL) > 0 || !x->names.n ||
                !y->names.n;
-    return !names_conflict(x, y) &&
-           shared(&x->words, &y->words, common) >= DS_FACT_MIN_SHARED &&
-           ds_fact_overlap(x, y, common) >= DS_FACT_OVERLAP;
+    if (names_conflict(x, y) ||
+        shared(&x->words, &y->words, common) < DS_FACT_MIN_SHARED)
+        return 0;
+    return ds_fact_overlap(x, y, common);
+}
+
+int ds_fact_same(const ds_fact *x, const ds_fact *y,
+                 const ds_fact_set *common)
+{
+    return ds_fact_likeness(x, y, common) >= DS_FACT_OVERLAP;
 }
 
 char *ds_fact_sentence(ds_analyzer *a, const ds_synonyms *synonyms,

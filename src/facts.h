@@ -98,10 +98,18 @@ void ds_fact_free(ds_fact *f);
  * DS_FACT_COMMON_MIN of the n facts have. */
 void ds_fact_common(const ds_fact *facts, size_t n, ds_fact_set *common);
 
-/* Whether `x` and `y` report the same fact (symmetric); `common` (may be
- * NULL) is what ds_fact_common gave for the hits they are among. */
+/* Whether `x` and `y` report the same fact (symmetric): their likeness is
+ * at least DS_FACT_OVERLAP.  `common` (may be NULL) is what
+ * ds_fact_common gave for the hits they are among. */
 int ds_fact_same(const ds_fact *x, const ds_fact *y,
                  const ds_fact_set *common);
+
+/* How alike x and y are, in [0, 1]: 0 when they cannot report the same
+ * fact (their numbers disagree, their names conflict, they share too few
+ * words), 1 when a shared figure settles it, else their overlap.  What
+ * any threshold could reach is measured with it (bench/facts_eval.c). */
+double ds_fact_likeness(const ds_fact *x, const ds_fact *y,
+                        const ds_fact_set *common);
 
 /* The sentence of passage text[0..len) that states its fact for `terms`
  * (as ds_fact_read chooses it), malloc'd; NULL when none holds a term. */

@@ -110,6 +110,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_fact(body + half, len - half, &y, terms, n_terms);
     if (ds_fact_same(&x, &y, NULL) != ds_fact_same(&y, &x, NULL))
         FUZZ_FAIL("ds_fact_same is not symmetric");
+    double likeness = ds_fact_likeness(&x, &y, NULL);
+    if (!(likeness >= 0 && likeness <= 1 + 1e-9) ||
+        likeness != ds_fact_likeness(&y, &x, NULL))
+        FUZZ_FAIL("ds_fact_likeness is out of [0, 1] or not symmetric");
     ds_hit hits[2] = {{0}, {0}};
     hits[0].record.source = hits[1].record.source = "a.txt";
     hits[0].record.text = (char *)body;

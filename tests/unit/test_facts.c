@@ -2,6 +2,8 @@
  * passage's fact, how numbers, names and words decide, and folding. */
 #include "unit.h"
 
+#include <math.h>
+
 #include "../../src/facts.h"
 
 static ds_analyzer *analyzer;
@@ -39,6 +41,10 @@ static int same(const char *a, const char *b, const char *terms)
     fact(b, terms, &y);
     int r = ds_fact_same(&x, &y, NULL);
     assert_int_equal(r, ds_fact_same(&y, &x, NULL)); /* symmetric */
+    /* The same fact is a likeness of DS_FACT_OVERLAP or more. */
+    double likeness = ds_fact_likeness(&x, &y, NULL);
+    assert_true(likeness >= 0 && likeness <= 1);
+    assert_int_equal(r, likeness >= DS_FACT_OVERLAP);
     ds_fact_free(&x);
     ds_fact_free(&y);
     return r;
@@ -159,6 +165,37 @@ static void the_same_figure_about_other_names_is_not(void **state)
     (void)state;
     assert_false(same("Google took a 49% stake in Anthropic.",
                       "Meta took a 49% stake in Scale AI.", "stake"));
+}
+
+/* Likeness: 0 when the numbers or names rule a pair out, 1 when a shared
+ * figure settles it, else the share of the smaller sentence's words (each
+ * weighing 1 here, without rarity). */
+static void likeness_is_the_overlap_unless_settled(void **state)
+{
+    (void)state;
+    ds_fact x, y;
+    fact("Meta will take a 49% stake in Scale AI.", "stake", &x);
+    fact("Meta bought a 49% stake in Scale AI.", "stake", &y);
+    assert_true(ds_fact_likeness(&x, &y, NULL) == 1);
+    ds_fact_free(&y);
+    fact("Meta will take a 51% stake in Scale AI.", "stake", &y);
+    assert_true(ds_fact_likeness(&x, &y, NULL) == 0);
+    ds_fact_free(&x);
+    ds_fact_free(&y);
+    /* Of "regulators suspended coffee exports drought", "regulators
+     * suspended exports drought" shares 4 of its 4 words; of "regulators
+     * lifted exports drought", 3 of 4. */
+    fact("Regulators suspended coffee exports and quotas after the "
+         "drought.", "quota", &x);
+    fact("Regulators suspended exports and quotas after the drought.",
+         "quota", &y);
+    assert_true(fabs(ds_fact_likeness(&x, &y, NULL) - 1.0) < 1e-9);
+    ds_fact_free(&y);
+    fact("Regulators lifted exports and quotas after the drought.", "quota",
+         &y);
+    assert_true(fabs(ds_fact_likeness(&x, &y, NULL) - 0.75) < 1e-9);
+    ds_fact_free(&x);
+    ds_fact_free(&y);
 }
 
 static void shared_words_beyond_the_query_decide(void **state)
@@ -322,6 +359,7 @@ int main(void)
         cmocka_unit_test(different_figures_are_different_facts),
         cmocka_unit_test(numbers_agree_kind_by_kind),
         cmocka_unit_test(the_same_figure_about_other_names_is_not),
+        cmocka_unit_test(likeness_is_the_overlap_unless_settled),
         cmocka_unit_test(shared_words_beyond_the_query_decide),
         cmocka_unit_test(shared_names_do_not_make_a_fact),
         cmocka_unit_test(a_dateline_is_not_part_of_the_fact),
