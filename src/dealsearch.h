@@ -558,7 +558,8 @@ DS_API ds_status ds_searcher_stats(ds_searcher *s, ds_index_info *info,
 /* Source names longer than this are never in an index. */
 #define DS_MAX_SOURCE_BYTES 1024
 
-/* Passage `n` (1-based) of `source` (as in a hit's record.source) with
+/* Passage `n` (1-based) of `source` (as in a hit's record.source; a
+ * folder's file also by its name without ".txt", as `source:`) with
  * up to `context` passages before and after it, as the index stores them:
  * *records (malloc'd, free with ds_records_free) holds *count records in
  * passage order, and *source_passages (when not NULL) is how many

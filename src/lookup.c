@@ -42,6 +42,17 @@ static ds_status damaged(ds_searcher *s, char **err, const char *why)
                    ds_searcher_index_dir(s), why);
 }
 
+/* Whether a record of source `name` is one of `source`: the same name, or
+ * for a name without ".txt", that name's ".txt" file (as `source:` takes
+ * a name). */
+static int is_source(const char *name, const char *source)
+{
+    size_t len = strlen(source);
+    if (strncmp(name, source, len) != 0) return 0;
+    return name[len] == '\0' || (source_key_len(source) == len &&
+                                  strcmp(name + len, TXT) == 0);
+}
+
 /* Append to out[*count] the records of `res` that belong to `source` and
  * fall within [first, last], in order. */
 static ds_status collect(ds_searcher *s, const dsx_results *res,
@@ -56,7 +67,7 @@ static ds_status collect(ds_searcher *s, const dsx_results *res,
         ds_record rec;
         if (ds_record_decode(h.data, h.data_len, &rec) != DS_OK)
             return damaged(s, err, "a passage record is unreadable");
-        if (strcmp(rec.source, source) != 0 || rec.passage < first ||
+        if (!is_source(rec.source, source) || rec.passage < first ||
             rec.passage > last) {
             ds_record_free(&rec);
             continue;

@@ -887,6 +887,8 @@ ds show corpus/001_5f9e68b6a499abb5.txt:5
 check "show SOURCE:N is the same" [ "$out" = "$shown" ]
 ds show 001_5f9e68b6a499abb5.txt 5
 check "show with the source's name in the corpus is the same" [ "$out" = "$shown" ]
+ds show 001_5f9e68b6a499abb5 ¶5
+check "show with the name without .txt (as source: takes it) is the same" [ "$out" = "$shown" ]
 ds show "$CORPUS/001_5f9e68b6a499abb5.txt" ¶5
 check "show with an absolute path is the same" [ "$out" = "$shown" ]
 ds show corpus/003_608c90960be708b7.txt ¶4

@@ -144,11 +144,27 @@ static void context_is_clipped_at_both_ends(void **state)
     ds_records_free(r, count);
 }
 
+/* A folder's file is also found by its name without ".txt", as source:
+ * takes it; the records keep the file's name. */
+static void a_file_is_found_without_txt(void **state)
+{
+    (void)state;
+    size_t count;
+    unsigned long of;
+    ds_record *r = lookup(searcher, "001_5f9e68b6a499abb5", 5, 1, &count,
+                          &of);
+    assert_int_equal(count, 3);
+    assert_int_equal(of, 22);
+    assert_string_equal(r[1].source, "001_5f9e68b6a499abb5.txt");
+    assert_int_equal(r[1].passage, 5);
+    ds_records_free(r, count);
+}
+
 static void what_is_not_indexed_is_not_found(void **state)
 {
     (void)state;
     const char *absent[] = {"../../etc/passwd", "/etc/passwd", "corpus",
-                            "001_5f9e68b6a499abb5", "nope.txt",
+                            "001_5f9e68b6a499abb5.tx", "nope.txt", "nope",
                             "001_5f9e68b6a499abb5.txt\" OR source:\"002",
                             "*"};
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
@@ -510,6 +526,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_demo_passage_is_found_with_its_text),
         cmocka_unit_test(context_is_clipped_at_both_ends),
+        cmocka_unit_test(a_file_is_found_without_txt),
         cmocka_unit_test(what_is_not_indexed_is_not_found),
         cmocka_unit_test(bad_arguments_are_usage_errors),
         cmocka_unit_test(odd_source_names_are_found),
